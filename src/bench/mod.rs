@@ -1,0 +1,1 @@
+//! Benchmarks: a reference scenario and a bare binary-heap baseline, measured in the same run.

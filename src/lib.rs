@@ -1,0 +1,10 @@
+//! fleetsim: a deterministic discrete-event simulator of autoscaled, versioned inference
+//! endpoints (SageMaker-style real-time endpoints under Application Auto Scaling).
+//!
+//! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- `cli`.
+//! See ARCHITECTURE.md for the code map and invariants.
+
+pub mod engine;
+pub mod model;
+pub mod sim;
+pub mod bench;

@@ -1,0 +1,47 @@
+//! Activity rows: every capacity change and instance lifecycle milestone, with its cause and a
+//! sentence a person can read.
+
+use crate::engine::SimTime;
+use serde::Serialize;
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ActivityKind {
+    /// The desired instance count of a variant changed.
+    CapacityChange,
+    /// An instance was requested (billing starts).
+    InstanceLaunch,
+    /// An instance finished provisioning and started loading the model.
+    InstanceLoading,
+    /// An instance started serving.
+    InstanceInService,
+    /// An instance stopped taking new work.
+    InstanceDraining,
+    /// An instance was terminated (billing stops).
+    InstanceTerminated,
+}
+
+impl ActivityKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ActivityKind::CapacityChange => "CapacityChange",
+            ActivityKind::InstanceLaunch => "InstanceLaunch",
+            ActivityKind::InstanceLoading => "InstanceLoading",
+            ActivityKind::InstanceInService => "InstanceInService",
+            ActivityKind::InstanceDraining => "InstanceDraining",
+            ActivityKind::InstanceTerminated => "InstanceTerminated",
+        }
+    }
+}
+
+/// One row of `activities.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub time: SimTime,
+    pub variant: String,
+    pub kind: ActivityKind,
+    /// Who or what caused it (`initial`, `scenario`, a policy name, ...).
+    pub cause: String,
+    /// A readable account, e.g. "desired 2 -> 4".
+    pub reason: String,
+}

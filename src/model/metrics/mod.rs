@@ -1,0 +1,428 @@
+//! CloudWatch-style metrics: per-period datapoints per variant and for the endpoint, plus run
+//! totals.
+//!
+//! Latency percentiles come from HDR histograms (3 significant digits), never from stored
+//! samples, so memory stays flat however many requests a run sees. Time-weighted quantities
+//! (busy slots, in-service instances, billed instances) are exact integer integrals.
+
+mod gauge;
+mod point;
+
+pub use gauge::Gauge;
+pub use point::{EndpointPoint, LatencyStats, VariantPoint};
+
+use crate::engine::{SimDuration, SimTime};
+use hdrhistogram::Histogram;
+
+/// Largest latency a histogram tracks exactly [µs]; larger values are clamped (7 days).
+const HIST_MAX_US: u64 = 7 * 86_400 * 1_000_000;
+
+fn new_hist() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
+}
+
+/// What the recorder is asked to keep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricsConfig {
+    /// CloudWatch period of standard metrics (default 60 s).
+    pub period: SimDuration,
+    /// Sampling interval of high-resolution metrics (default 10 s); divides `period`.
+    pub high_resolution_period: SimDuration,
+    /// Percentiles computed for every period's latency statistics, e.g. `[50, 90, 99]`.
+    pub percentiles: Vec<f64>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            period: SimDuration::from_secs(60),
+            high_resolution_period: SimDuration::from_secs(10),
+            percentiles: vec![50.0, 90.0, 99.0],
+        }
+    }
+}
+
+/// Static facts about a variant that metrics need.
+#[derive(Clone, Debug)]
+pub struct VariantFacts {
+    pub vcpus: u32,
+    pub price_per_hour_usd: Option<f64>,
+}
+
+#[derive(Debug)]
+struct LatencyAcc {
+    hist: Histogram<u64>,
+    sum: f64,
+    min: u64,
+    max: u64,
+}
+
+impl LatencyAcc {
+    fn new() -> Self {
+        LatencyAcc { hist: new_hist(), sum: 0.0, min: u64::MAX, max: 0 }
+    }
+
+    #[inline]
+    fn record(&mut self, us: u64) {
+        self.hist.saturating_record(us.max(1));
+        self.sum += us as f64;
+        self.min = self.min.min(us);
+        self.max = self.max.max(us);
+    }
+
+    fn close(&mut self, percentiles: &[f64]) -> LatencyStats {
+        let n = self.hist.len();
+        let s = LatencyStats {
+            sample_count: n,
+            sum: self.sum,
+            min: (n > 0).then_some(self.min as f64),
+            max: (n > 0).then_some(self.max as f64),
+            percentiles: if n > 0 {
+                percentiles.iter().map(|p| (*p, self.hist.value_at_quantile(p / 100.0) as f64)).collect()
+            } else {
+                Vec::new()
+            },
+        };
+        self.hist.reset();
+        self.sum = 0.0;
+        self.min = u64::MAX;
+        self.max = 0;
+        s
+    }
+}
+
+#[derive(Debug)]
+struct VariantMetrics {
+    facts: VariantFacts,
+    busy: Gauge,
+    slots: Gauge,
+    in_service: Gauge,
+    billed: Gauge,
+    /// Integrals at the start of the current period.
+    busy0: u128,
+    slots0: u128,
+    in_service0: u128,
+    billed0: u128,
+    backlog: u64,
+    // Period accumulators.
+    invocations: u64,
+    ipi: f64,
+    model_latency: LatencyAcc,
+    overhead: LatencyAcc,
+    errors_4xx: u64,
+    errors_5xx: u64,
+    completed: u64,
+    timed_out: u64,
+    rejected_full: u64,
+    rejected_no_capacity: u64,
+    conc_sum: f64,
+    conc_n: u32,
+    backlog_max: u64,
+}
+
+/// Run totals behind `summary.json`.
+#[derive(Debug)]
+pub struct Totals {
+    pub arrived: u64,
+    pub completed: u64,
+    pub errors_4xx: u64,
+    pub errors_5xx: u64,
+    pub timed_out: u64,
+    pub rejected_backlog_full: u64,
+    pub rejected_no_capacity: u64,
+    /// Requests that got a worker slot.
+    pub served: u64,
+    /// Served requests that waited in the backlog first.
+    pub waited: u64,
+    /// Total backlog wait of served requests [µs].
+    pub wait_sum_us: u128,
+    /// End-to-end latency of completed requests [µs].
+    pub latency: Histogram<u64>,
+    pub latency_sum_us: u128,
+    pub min_in_service: u32,
+    pub max_in_service: u32,
+    /// Endpoint-wide in-service instances, integrated [instances x µs].
+    pub in_service: Gauge,
+}
+
+/// The metrics recorder of one run.
+#[derive(Debug)]
+pub struct Recorder {
+    config: MetricsConfig,
+    variants: Vec<VariantMetrics>,
+    period_start: SimTime,
+    arrivals: u64,
+    latency: LatencyAcc,
+    points: Vec<EndpointPoint>,
+    pub totals: Totals,
+}
+
+impl Recorder {
+    pub fn new(config: MetricsConfig, variants: Vec<VariantFacts>) -> Self {
+        let vm = variants
+            .into_iter()
+            .map(|facts| VariantMetrics {
+                facts,
+                busy: Gauge::default(),
+                slots: Gauge::default(),
+                in_service: Gauge::default(),
+                billed: Gauge::default(),
+                busy0: 0,
+                slots0: 0,
+                in_service0: 0,
+                billed0: 0,
+                backlog: 0,
+                invocations: 0,
+                ipi: 0.0,
+                model_latency: LatencyAcc::new(),
+                overhead: LatencyAcc::new(),
+                errors_4xx: 0,
+                errors_5xx: 0,
+                completed: 0,
+                timed_out: 0,
+                rejected_full: 0,
+                rejected_no_capacity: 0,
+                conc_sum: 0.0,
+                conc_n: 0,
+                backlog_max: 0,
+            })
+            .collect();
+        Recorder {
+            config,
+            variants: vm,
+            period_start: SimTime::ZERO,
+            arrivals: 0,
+            latency: LatencyAcc::new(),
+            points: Vec::new(),
+            totals: Totals {
+                arrived: 0,
+                completed: 0,
+                errors_4xx: 0,
+                errors_5xx: 0,
+                timed_out: 0,
+                rejected_backlog_full: 0,
+                rejected_no_capacity: 0,
+                served: 0,
+                waited: 0,
+                wait_sum_us: 0,
+                latency: new_hist(),
+                latency_sum_us: 0,
+                min_in_service: u32::MAX,
+                max_in_service: 0,
+                in_service: Gauge::default(),
+            },
+        }
+    }
+
+    pub fn config(&self) -> &MetricsConfig {
+        &self.config
+    }
+
+    /// A request arrived at the endpoint.
+    #[inline]
+    pub fn arrival(&mut self) {
+        self.totals.arrived += 1;
+        self.arrivals += 1;
+    }
+
+    /// A request reached variant `v`, which had `1 / inv_n` in-service instances.
+    #[inline]
+    pub fn invocation(&mut self, v: usize, inv_n: f64) {
+        let m = &mut self.variants[v];
+        m.invocations += 1;
+        m.ipi += inv_n;
+    }
+
+    /// A request took a worker slot after waiting `wait` (zero if it never queued).
+    #[inline]
+    pub fn service_start(&mut self, v: usize, now: SimTime, wait: SimDuration, queued: bool) {
+        let t = &mut self.totals;
+        t.served += 1;
+        if queued {
+            t.waited += 1;
+            t.wait_sum_us += u128::from(wait.0);
+        }
+        self.variants[v].busy.add(now, 1);
+    }
+
+    /// A request released its slot: `model` is its `ModelLatency`, `overhead` its
+    /// `OverheadLatency` (backlog wait plus fixed overhead), `ok` whether it ended 2XX.
+    #[inline]
+    /// `in_service` says whether the instance still counts in per-instance metrics (a draining
+    /// instance's busy slots left the CPU gauge when it started draining).
+    pub fn service_end(&mut self, v: usize, now: SimTime, model: SimDuration, overhead: SimDuration, ok: bool, in_service: bool) {
+        let m = &mut self.variants[v];
+        if in_service {
+            m.busy.add(now, -1);
+        }
+        m.model_latency.record(model.0);
+        m.overhead.record(overhead.0);
+        if ok {
+            m.completed += 1;
+            let e2e = model.0 + overhead.0;
+            self.latency.record(e2e);
+            self.totals.completed += 1;
+            self.totals.latency.saturating_record(e2e.max(1));
+            self.totals.latency_sum_us += u128::from(e2e);
+        } else {
+            m.errors_5xx += 1;
+            self.totals.errors_5xx += 1;
+        }
+    }
+
+    /// A request answered 4XX at once.
+    #[inline]
+    pub fn client_error(&mut self, v: usize, overhead: SimDuration) {
+        let m = &mut self.variants[v];
+        m.errors_4xx += 1;
+        m.overhead.record(overhead.0);
+        self.totals.errors_4xx += 1;
+    }
+
+    /// Busy slots of in-service instances of variant `v` change by `delta` outside a request
+    /// start or end (an instance with work in flight starts draining).
+    pub fn busy_adjust(&mut self, v: usize, now: SimTime, delta: i64) {
+        self.variants[v].busy.add(now, delta);
+    }
+
+    pub fn timed_out(&mut self, v: usize, n: u64) {
+        self.variants[v].timed_out += n;
+        self.totals.timed_out += n;
+    }
+
+    pub fn rejected_backlog_full(&mut self, v: usize) {
+        self.variants[v].rejected_full += 1;
+        self.totals.rejected_backlog_full += 1;
+    }
+
+    pub fn rejected_no_capacity(&mut self, v: usize) {
+        self.variants[v].rejected_no_capacity += 1;
+        self.totals.rejected_no_capacity += 1;
+    }
+
+    /// The variant's backlog now holds `len` requests.
+    #[inline]
+    pub fn backlog(&mut self, v: usize, len: u64) {
+        let m = &mut self.variants[v];
+        m.backlog = len;
+        m.backlog_max = m.backlog_max.max(len);
+    }
+
+    /// Variant `v` now has `in_service` instances with `slots` worker slots in service.
+    pub fn capacity(&mut self, v: usize, now: SimTime, in_service: u32, slots: u32, endpoint_in_service: u32) {
+        let m = &mut self.variants[v];
+        m.in_service.set(now, u64::from(in_service));
+        m.slots.set(now, u64::from(slots));
+        let t = &mut self.totals;
+        t.in_service.set(now, u64::from(endpoint_in_service));
+        t.min_in_service = t.min_in_service.min(endpoint_in_service);
+        t.max_in_service = t.max_in_service.max(endpoint_in_service);
+    }
+
+    /// Variant `v` now has `live` billed instances.
+    pub fn billed(&mut self, v: usize, now: SimTime, live: u32) {
+        self.variants[v].billed.set(now, u64::from(live));
+    }
+
+    /// A high-resolution sample of `ConcurrentRequestsPerModel` for variant `v`.
+    pub fn sample_concurrency(&mut self, v: usize, value: Option<f64>) {
+        if let Some(x) = value {
+            let m = &mut self.variants[v];
+            m.conc_sum += x;
+            m.conc_n += 1;
+        }
+    }
+
+    /// Start of the current (open) period.
+    pub fn period_start(&self) -> SimTime {
+        self.period_start
+    }
+
+    /// Closes the period ending at `now`. `state` gives, per variant, the instance counts by
+    /// state (Pending..Draining) and the desired count at that moment.
+    pub fn close_period(&mut self, now: SimTime, state: &[([u32; 5], u32)]) -> &EndpointPoint {
+        let len = now.0 - self.period_start.0;
+        let pcts = self.config.percentiles.clone();
+        let variants = self
+            .variants
+            .iter_mut()
+            .zip(state)
+            .map(|(m, (counts, desired))| {
+                let busy = m.busy.area_at(now) - m.busy0;
+                let slots = m.slots.area_at(now) - m.slots0;
+                let in_service = m.in_service.area_at(now) - m.in_service0;
+                let billed = m.billed.area_at(now) - m.billed0;
+                m.busy0 += busy;
+                m.slots0 += slots;
+                m.in_service0 += in_service;
+                m.billed0 += billed;
+                let instance_hours = billed as f64 / 3.6e9;
+                let p = VariantPoint {
+                    invocations: m.invocations,
+                    invocations_per_instance: m.ipi,
+                    model_latency: m.model_latency.close(&pcts),
+                    overhead_latency: m.overhead.close(&pcts),
+                    errors_4xx: m.errors_4xx,
+                    errors_5xx: m.errors_5xx,
+                    completed: m.completed,
+                    timed_out: m.timed_out,
+                    rejected_backlog_full: m.rejected_full,
+                    rejected_no_capacity: m.rejected_no_capacity,
+                    cpu_utilization: (slots > 0)
+                        .then(|| busy as f64 / slots as f64 * 100.0 * f64::from(m.facts.vcpus)),
+                    concurrent_requests_per_model: (m.conc_n > 0).then(|| m.conc_sum / f64::from(m.conc_n)),
+                    instances: *counts,
+                    mean_in_service: if len > 0 { in_service as f64 / len as f64 } else { 0.0 },
+                    desired: *desired,
+                    backlog_end: m.backlog,
+                    backlog_max: m.backlog_max,
+                    instance_hours,
+                    cost_usd: m.facts.price_per_hour_usd.map(|p| p * instance_hours),
+                };
+                m.invocations = 0;
+                m.ipi = 0.0;
+                m.errors_4xx = 0;
+                m.errors_5xx = 0;
+                m.completed = 0;
+                m.timed_out = 0;
+                m.rejected_full = 0;
+                m.rejected_no_capacity = 0;
+                m.conc_sum = 0.0;
+                m.conc_n = 0;
+                m.backlog_max = m.backlog;
+                p
+            })
+            .collect();
+        let point = EndpointPoint {
+            start_us: self.period_start.0,
+            length_us: len,
+            arrivals: self.arrivals,
+            latency: self.latency.close(&pcts),
+            variants,
+        };
+        self.arrivals = 0;
+        self.period_start = now;
+        self.points.push(point);
+        self.points.last().expect("just pushed")
+    }
+
+    /// All closed periods, oldest first.
+    pub fn points(&self) -> &[EndpointPoint] {
+        &self.points
+    }
+
+    /// Billed instance-hours of variant `v` up to `now`.
+    pub fn instance_hours(&self, v: usize, now: SimTime) -> f64 {
+        self.variants[v].billed.area_at(now) as f64 / 3.6e9
+    }
+
+    /// Cost of variant `v` up to `now`, if its price is known.
+    pub fn cost_usd(&self, v: usize, now: SimTime) -> Option<f64> {
+        let m = &self.variants[v];
+        m.facts.price_per_hour_usd.map(|p| p * self.instance_hours(v, now))
+    }
+
+    pub fn into_points(self) -> (Vec<EndpointPoint>, Totals) {
+        (self.points, self.totals)
+    }
+}

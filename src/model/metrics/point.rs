@@ -1,0 +1,77 @@
+//! Closed datapoints: what one metrics period looked like, per variant and for the endpoint.
+//!
+//! These are the rows of `timeseries.csv` and the datapoints alarms evaluate.
+
+use serde::Serialize;
+
+/// Summary statistics of a latency-like metric within one period [µs].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LatencyStats {
+    pub sample_count: u64,
+    pub sum: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// `(percentile, value)` for the configured percentiles, e.g. `(99.0, 120000.0)`.
+    pub percentiles: Vec<(f64, f64)>,
+}
+
+impl LatencyStats {
+    pub fn average(&self) -> Option<f64> {
+        (self.sample_count > 0).then(|| self.sum / self.sample_count as f64)
+    }
+
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.sample_count == 0 {
+            return None;
+        }
+        self.percentiles.iter().find(|(q, _)| (q - p).abs() < 1e-9).map(|(_, v)| *v)
+    }
+}
+
+/// One period of one variant, CloudWatch style.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct VariantPoint {
+    /// `Invocations` (Sum): requests that reached the variant and were handled by it.
+    pub invocations: u64,
+    /// `InvocationsPerInstance` (Sum): each request adds `1/N`, `N` in service at its arrival.
+    pub invocations_per_instance: f64,
+    pub model_latency: LatencyStats,
+    pub overhead_latency: LatencyStats,
+    pub errors_4xx: u64,
+    pub errors_5xx: u64,
+    pub completed: u64,
+    pub timed_out: u64,
+    pub rejected_backlog_full: u64,
+    /// Requests that arrived with no instance in service (`NoCapacityInvocationFailures`).
+    pub rejected_no_capacity: u64,
+    /// `CPUUtilization` (Average over in-service instances): busy slots over slots, times
+    /// 100 x vCPUs; `None` when no instance was in service.
+    pub cpu_utilization: Option<f64>,
+    /// `ConcurrentRequestsPerModel` (Average of the high-resolution samples in the period):
+    /// in-flight plus waiting requests per in-service instance.
+    pub concurrent_requests_per_model: Option<f64>,
+    /// Instance counts at the end of the period, by state (Pending..Draining).
+    pub instances: [u32; 5],
+    /// Time-weighted mean of in-service instances over the period.
+    pub mean_in_service: f64,
+    pub desired: u32,
+    pub backlog_end: u64,
+    pub backlog_max: u64,
+    /// Instance-hours billed in this period.
+    pub instance_hours: f64,
+    /// Cost accrued in this period [USD]; `None` when the instance price is unknown.
+    pub cost_usd: Option<f64>,
+}
+
+/// One period of the whole endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EndpointPoint {
+    /// Start of the period [µs since run start].
+    pub start_us: u64,
+    /// Length of the period [µs] (the last one may be short).
+    pub length_us: u64,
+    pub arrivals: u64,
+    /// End-to-end latency of requests completed in the period [µs].
+    pub latency: LatencyStats,
+    pub variants: Vec<VariantPoint>,
+}

@@ -1,0 +1,74 @@
+//! `SimConfig`: plain, validated data that fully describes a run. A Rust user can build one in
+//! code and call [`crate::sim::run`] without any file.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::model::metrics::MetricsConfig;
+use crate::model::workload::Workload;
+use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing};
+
+/// Everything a run needs.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    pub name: String,
+    pub seed: u64,
+    /// Simulated duration; arrivals stop and the last period closes here.
+    pub duration: SimDuration,
+    pub endpoint: EndpointConfig,
+    pub workload: Workload,
+    pub metrics: MetricsConfig,
+}
+
+/// Whether the initial instances are already serving at time zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartState {
+    /// The endpoint exists and its initial instances are in service at time zero.
+    Warm,
+    /// The initial instances are requested at time zero and go through launch and load.
+    Cold,
+}
+
+/// A real-time endpoint.
+#[derive(Clone, Debug)]
+pub struct EndpointConfig {
+    pub routing: Routing,
+    pub variants: Vec<VariantConfig>,
+    /// Most requests that may wait for a slot, over the whole endpoint.
+    pub backlog_capacity: u64,
+    /// A waiting request fails once it has waited this long (real-time invocation timeout).
+    pub invocation_timeout: SimDuration,
+    pub start: StartState,
+    /// Out-of-band `UpdateEndpointWeightsAndCapacities` calls at fixed times.
+    pub capacity_updates: Vec<CapacityUpdate>,
+}
+
+/// One production variant.
+#[derive(Clone, Debug)]
+pub struct VariantConfig {
+    pub name: String,
+    pub instance: InstanceSpec,
+    pub initial_instance_count: u32,
+    pub initial_weight: f64,
+    /// Worker slots per instance.
+    pub concurrency: u32,
+    pub model: ModelVersion,
+    pub launch: LaunchConfig,
+}
+
+/// Durations of the boot phases of a new instance.
+#[derive(Clone, Debug)]
+pub struct LaunchConfig {
+    /// `Pending`: from the capacity request until provisioning starts.
+    pub pending: DurationDist,
+    /// `Provisioning`: hardware launch.
+    pub provision: DurationDist,
+    /// `Loading`: container start and model load.
+    pub load: DurationDist,
+}
+
+/// Sets a variant's desired instance count at a given time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacityUpdate {
+    pub at: SimTime,
+    pub variant: usize,
+    pub desired: u32,
+}

@@ -1,0 +1,31 @@
+//! The one closed set of events. The `match` in `World::dispatch` is the simulation's table of
+//! contents: a new kind of event is a compile error until it is handled.
+
+use crate::engine::SimTime;
+use crate::model::{FleetId, InstanceId, Outcome};
+
+/// Everything that can happen at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The workload's next request arrives. (Kept outside the heap by the loop, but ordered by
+    /// `(time, seq)` exactly like every other event.)
+    Arrival,
+    /// A request releases its worker slot on `instance`.
+    ServiceDone {
+        instance: InstanceId,
+        arrival: SimTime,
+        start: SimTime,
+        outcome: Outcome,
+    },
+    /// The current boot phase (pending, provisioning, loading) of `instance` ends.
+    PhaseDone { instance: InstanceId },
+    /// The front request of a fleet's backlog reaches the invocation timeout.
+    BacklogTimeout { fleet: FleetId },
+    /// High-resolution sampling instant; every `period / high_resolution_period`-th one also
+    /// closes a metrics period.
+    SampleTick,
+    /// A scheduled capacity update (index into `EndpointConfig::capacity_updates`).
+    CapacityUpdate { index: u32 },
+    /// End of the run.
+    End,
+}

@@ -1,0 +1,173 @@
+//! Instance lifecycle and convergence to the desired count.
+//!
+//! Scale-in order (documented contract): instances not yet in service leave first, the least
+//! advanced first (`Pending`, then `Provisioning`, then `Loading`), newest first among equals;
+//! then in-service instances with the fewest requests in flight, newest first among equals.
+//! Booting instances terminate at once; in-service ones drain: they take no new work, finish
+//! what they hold and then terminate.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::{ActivityKind, FleetId, InstanceId, InstanceState, VariantId};
+
+impl World {
+    /// An initial instance of a warm endpoint: in service at time zero.
+    pub(super) fn launch_warm(&mut self, fid: FleetId) {
+        let v = self.fleets[fid.0 as usize].variant;
+        let conc = self.variants[v.0 as usize].concurrency;
+        let id = self.instances.launch(fid, conc, self.now);
+        self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
+        self.billing_changed(v);
+        self.set_state(id, InstanceState::InService);
+        let serial = self.instances.get(id).expect("just launched").serial;
+        self.record(v, ActivityKind::InstanceInService, "initial", format!("i-{serial} in service (warm start)"));
+    }
+
+    /// Requests a new instance in fleet `fid`; it goes through the boot phases.
+    pub(super) fn launch(&mut self, fid: FleetId, cause: &str) -> InstanceId {
+        let v = self.fleets[fid.0 as usize].variant;
+        let conc = self.variants[v.0 as usize].concurrency;
+        let id = self.instances.launch(fid, conc, self.now);
+        self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
+        self.billing_changed(v);
+        let serial = self.instances.get(id).expect("just launched").serial;
+        self.record(v, ActivityKind::InstanceLaunch, cause, format!("i-{serial} requested ({})", self.variants[v.0 as usize].instance.name));
+        let d = self.config.endpoint.variants[v.0 as usize].launch.pending.sample(&mut self.streams[v.0 as usize].launch);
+        self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
+        id
+    }
+
+    /// A boot phase ended; stale events (instance already terminated) are ignored.
+    pub(super) fn on_phase_done(&mut self, id: InstanceId) {
+        let Some(inst) = self.instances.get(id) else { return };
+        let fid = inst.fleet;
+        let serial = inst.serial;
+        let v = self.fleets[fid.0 as usize].variant;
+        let launch = &self.config.endpoint.variants[v.0 as usize].launch;
+        let rng = &mut self.streams[v.0 as usize].launch;
+        match inst.state {
+            InstanceState::Pending => {
+                let d = launch.provision.sample(rng);
+                self.set_state(id, InstanceState::Provisioning);
+                self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
+            }
+            InstanceState::Provisioning => {
+                let d = launch.load.sample(rng);
+                self.set_state(id, InstanceState::Loading);
+                self.record(v, ActivityKind::InstanceLoading, "launch", format!("i-{serial} provisioned; loading model"));
+                self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
+            }
+            InstanceState::Loading => {
+                self.set_state(id, InstanceState::InService);
+                let since = self.now - self.instances.get(id).expect("live").launched_at;
+                self.record(v, ActivityKind::InstanceInService, "launch", format!("i-{serial} in service after {since}"));
+                self.pull_backlog(id);
+            }
+            InstanceState::InService | InstanceState::Draining | InstanceState::Terminated => {}
+        }
+    }
+
+    /// Moves an instance to `to`, keeping counts, routing lists and metrics gauges in step.
+    pub(super) fn set_state(&mut self, id: InstanceId, to: InstanceState) {
+        let now = self.now;
+        let inst = self.instances.get_mut(id).expect("state change of a live instance");
+        let from = inst.state;
+        inst.state = to;
+        let outstanding = inst.outstanding;
+        let fid = inst.fleet;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        fleet.moved(Some(from), to);
+        let v = fleet.variant;
+        if to == InstanceState::InService {
+            fleet.add_routable(&mut self.instances, id);
+            self.variants[v.0 as usize].in_service += 1;
+        } else if from == InstanceState::InService {
+            fleet.remove_routable(&mut self.instances, id);
+            self.variants[v.0 as usize].in_service -= 1;
+            if outstanding > 0 {
+                self.metrics.busy_adjust(v.0 as usize, now, -i64::from(outstanding));
+            }
+        }
+        if to == InstanceState::InService || from == InstanceState::InService {
+            self.capacity_changed(v);
+        }
+    }
+
+    fn capacity_changed(&mut self, v: VariantId) {
+        let variant = &self.variants[v.0 as usize];
+        let slots = variant.in_service * variant.concurrency;
+        let total: u32 = self.variants.iter().map(|x| x.in_service).sum();
+        self.metrics.capacity(v.0 as usize, self.now, variant.in_service, slots, total);
+    }
+
+    fn billing_changed(&mut self, v: VariantId) {
+        let live: u32 = self.variants[v.0 as usize].fleets.iter().map(|f| self.fleets[f.0 as usize].live()).sum();
+        self.metrics.billed(v.0 as usize, self.now, live);
+    }
+
+    /// Terminates an instance (billing stops).
+    pub(super) fn terminate(&mut self, id: InstanceId, why: &str) {
+        let Some(inst) = self.instances.get(id) else { return };
+        let (serial, fid, state) = (inst.serial, inst.fleet, inst.state);
+        if state == InstanceState::InService {
+            self.set_state(id, InstanceState::Draining);
+        }
+        let fleet = &mut self.fleets[fid.0 as usize];
+        fleet.moved(Some(if state == InstanceState::InService { InstanceState::Draining } else { state }), InstanceState::Terminated);
+        let v = fleet.variant;
+        self.instances.terminate(id);
+        self.billing_changed(v);
+        self.record(v, ActivityKind::InstanceTerminated, why, format!("i-{serial} terminated"));
+    }
+
+    /// Stops routing to an instance; it terminates once its in-flight requests finish.
+    pub(super) fn drain(&mut self, id: InstanceId, cause: &str) {
+        let Some(inst) = self.instances.get(id) else { return };
+        let (serial, fid, outstanding) = (inst.serial, inst.fleet, inst.outstanding);
+        let v = self.fleets[fid.0 as usize].variant;
+        self.set_state(id, InstanceState::Draining);
+        self.record(v, ActivityKind::InstanceDraining, cause, format!("i-{serial} draining ({outstanding} in flight)"));
+        if outstanding == 0 {
+            self.terminate(id, "drained");
+        }
+    }
+
+    /// Sets the desired instance count of variant `v` and converges its current fleet to it.
+    pub fn set_desired(&mut self, v: VariantId, desired: u32, cause: &str, reason: &str) {
+        let old = self.variants[v.0 as usize].desired;
+        self.variants[v.0 as usize].desired = desired;
+        if old != desired {
+            self.record(v, ActivityKind::CapacityChange, cause, format!("{reason}; desired {old} -> {desired}"));
+        }
+        self.converge(v, cause);
+    }
+
+    /// Launches or removes instances of the variant's current fleet until the count of
+    /// non-draining instances equals the desired count.
+    pub(super) fn converge(&mut self, v: VariantId, cause: &str) {
+        let fid = *self.variants[v.0 as usize].fleets.last().expect("a variant has a fleet");
+        let desired = self.variants[v.0 as usize].desired;
+        let mut members: Vec<(InstanceState, u32, u64, InstanceId)> = self
+            .instances
+            .live()
+            .filter(|i| i.fleet == fid && i.state != InstanceState::Draining)
+            .map(|i| (i.state, i.outstanding, i.serial, i.id))
+            .collect();
+        let active = members.len() as u32;
+        if active < desired {
+            for _ in active..desired {
+                self.launch(fid, cause);
+            }
+        } else if active > desired {
+            // Booting before in service, least advanced first; then fewest in flight; newest first.
+            members.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+            for (state, _, _, id) in members.into_iter().take((active - desired) as usize) {
+                if state.is_booting() {
+                    self.terminate(id, cause);
+                } else {
+                    self.drain(id, cause);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Request handling: arrival, routing, backlog, service and timeouts.
+//!
+//! Accounting invariant: every arrival ends in exactly one of completed, 4XX, 5XX, timed out,
+//! rejected (backlog full or no capacity), or is still in flight when the run ends.
+
+use super::event::Event;
+use super::world::World;
+use crate::engine::{SimDuration, SimTime};
+use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
+use rand::RngExt;
+
+impl World {
+    pub(super) fn on_arrival(&mut self) {
+        let now = self.now;
+        self.metrics.arrival();
+        self.schedule_next_arrival();
+
+        let v = self.pick_variant();
+        let Some(fid) = self.pick_fleet(v) else {
+            // No instance of the variant is in service: the request fails at once.
+            self.metrics.rejected_no_capacity(v);
+            return;
+        };
+        let n = self.variants[v].in_service;
+        self.metrics.invocation(v, 1.0 / f64::from(n));
+
+        // Everything random about the request is drawn now, from the variant's own streams.
+        let fleet = &self.fleets[fid.0 as usize];
+        let streams = &mut self.streams[v];
+        let service = fleet.version.service_time.sample(&mut streams.service);
+        let outcome = if fleet.version.error_rate > 0.0 || fleet.version.client_error_rate > 0.0 {
+            let u: f64 = streams.outcome.random();
+            if u < fleet.version.client_error_rate {
+                Outcome::ClientError
+            } else if u < fleet.version.client_error_rate + fleet.version.error_rate {
+                Outcome::ServerError
+            } else {
+                Outcome::Ok
+            }
+        } else {
+            Outcome::Ok
+        };
+        if outcome == Outcome::ClientError {
+            let overhead = fleet.version.overhead;
+            self.metrics.client_error(v, overhead);
+            return;
+        }
+        let req = Request { arrival: now, service, outcome };
+        let routing = self.config.endpoint.routing;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        if let Some(inst) = fleet.route(routing, &self.instances, &mut self.routing_rng) {
+            self.start_service(inst, req, false);
+        } else if self.backlog_total < self.config.endpoint.backlog_capacity {
+            fleet.backlog.push(req);
+            let len = fleet.backlog.len() as u64;
+            self.backlog_total += 1;
+            self.metrics.backlog(v, len);
+            self.arm_backlog_timer(fid);
+        } else {
+            self.metrics.rejected_backlog_full(v);
+        }
+    }
+
+    /// Chooses a variant by weight (no random draw when there is only one).
+    fn pick_variant(&mut self) -> usize {
+        if self.variants.len() == 1 {
+            return 0;
+        }
+        let total: f64 = self.variants.iter().map(|v| v.weight).sum();
+        let mut x = self.routing_rng.random::<f64>() * total;
+        for (i, v) in self.variants.iter().enumerate() {
+            if x < v.weight {
+                return i;
+            }
+            x -= v.weight;
+        }
+        self.variants.len() - 1
+    }
+
+    /// Chooses a fleet of variant `v` that has in-service instances, by traffic weight.
+    fn pick_fleet(&mut self, v: usize) -> Option<FleetId> {
+        let variant = &self.variants[v];
+        if variant.in_service == 0 {
+            return None;
+        }
+        if variant.fleets.len() == 1 {
+            return Some(variant.fleets[0]);
+        }
+        let eligible = |f: &FleetId| {
+            let f = &self.fleets[f.0 as usize];
+            f.in_service() > 0 && f.traffic_weight > 0.0
+        };
+        let total: f64 = variant.fleets.iter().filter(|f| eligible(f)).map(|f| self.fleets[f.0 as usize].traffic_weight).sum();
+        if total <= 0.0 {
+            return variant.fleets.iter().copied().find(|f| self.fleets[f.0 as usize].in_service() > 0);
+        }
+        let mut x = self.routing_rng.random::<f64>() * total;
+        let mut last = None;
+        for f in variant.fleets.iter().filter(|f| eligible(f)) {
+            let w = self.fleets[f.0 as usize].traffic_weight;
+            last = Some(*f);
+            if x < w {
+                return Some(*f);
+            }
+            x -= w;
+        }
+        last
+    }
+
+    /// Gives `req` a worker slot on `inst` (which must be in service with a free slot).
+    pub(super) fn start_service(&mut self, id: InstanceId, req: Request, queued: bool) {
+        let now = self.now;
+        let inst = self.instances.get_mut(id).expect("routed instance is live");
+        let busy_before = inst.outstanding;
+        inst.outstanding += 1;
+        let fleet = &mut self.fleets[inst.fleet.0 as usize];
+        fleet.free_slots -= 1;
+        fleet.busy += 1;
+        let v = fleet.variant.0 as usize;
+        let slow = fleet.version.load_slowdown;
+        let service = if slow > 0.0 {
+            let f = 1.0 + slow * f64::from(busy_before) / f64::from(inst.concurrency);
+            SimDuration((req.service.0 as f64 * f).round() as u64)
+        } else {
+            req.service
+        };
+        self.metrics.service_start(v, now, now - req.arrival, queued);
+        self.queue.schedule(
+            now + service,
+            Event::ServiceDone { instance: id, arrival: req.arrival, start: now, outcome: req.outcome },
+        );
+    }
+
+    pub(super) fn on_service_done(&mut self, id: InstanceId, arrival: SimTime, start: SimTime, outcome: Outcome) {
+        let now = self.now;
+        let Some(inst) = self.instances.get_mut(id) else { return };
+        inst.outstanding -= 1;
+        let state = inst.state;
+        let outstanding = inst.outstanding;
+        let fid = inst.fleet;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        fleet.busy -= 1;
+        let v = fleet.variant.0 as usize;
+        let overhead = (start - arrival) + fleet.version.overhead;
+        self.metrics.service_end(v, now, now - start, overhead, outcome == Outcome::Ok, state == InstanceState::InService);
+        match state {
+            InstanceState::InService => {
+                fleet.free_slots += 1;
+                self.pull_backlog(id);
+            }
+            InstanceState::Draining if outstanding == 0 => self.terminate(id, "drained"),
+            _ => {}
+        }
+    }
+
+    /// Fills free slots of the in-service instance `id` from its fleet's backlog.
+    pub(super) fn pull_backlog(&mut self, id: InstanceId) {
+        let timeout = self.config.endpoint.invocation_timeout;
+        loop {
+            let Some(inst) = self.instances.get(id) else { return };
+            if inst.state != InstanceState::InService || !inst.has_free_slot() {
+                return;
+            }
+            let fid = inst.fleet;
+            let fleet = &mut self.fleets[fid.0 as usize];
+            let v = fleet.variant.0 as usize;
+            // A request whose timeout falls exactly now has failed; it is not served.
+            let expired = fleet.backlog.expire(self.now, timeout);
+            if expired > 0 {
+                self.backlog_total -= expired;
+                self.metrics.timed_out(v, expired);
+            }
+            let Some(req) = fleet.backlog.pop() else {
+                self.metrics.backlog(v, 0);
+                return;
+            };
+            self.backlog_total -= 1;
+            let len = fleet.backlog.len() as u64;
+            self.metrics.backlog(v, len);
+            self.start_service(id, req, true);
+        }
+    }
+
+    pub(super) fn arm_backlog_timer(&mut self, fid: FleetId) {
+        let timeout = self.config.endpoint.invocation_timeout;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        if fleet.backlog.timer_armed {
+            return;
+        }
+        if let Some(t) = fleet.backlog.next_expiry(timeout) {
+            fleet.backlog.timer_armed = true;
+            self.queue.schedule(t, Event::BacklogTimeout { fleet: fid });
+        }
+    }
+
+    pub(super) fn on_backlog_timeout(&mut self, fid: FleetId) {
+        let timeout = self.config.endpoint.invocation_timeout;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        fleet.backlog.timer_armed = false;
+        let v = fleet.variant.0 as usize;
+        let n = fleet.backlog.expire(self.now, timeout);
+        let len = fleet.backlog.len() as u64;
+        if n > 0 {
+            self.backlog_total -= n;
+            self.metrics.timed_out(v, n);
+            self.metrics.backlog(v, len);
+        }
+        self.arm_backlog_timer(fid);
+    }
+}

@@ -1,0 +1,263 @@
+//! The World: owns the model state, the event queue and the random streams, and runs the loop.
+//!
+//! Request handling lives in `requests.rs` and instance lifecycle in `lifecycle.rs`; both are
+//! `impl World` blocks so the dispatch `match` below stays the single table of contents.
+
+use super::config::{SimConfig, StartState};
+use super::event::Event;
+use super::result::RunResult;
+use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
+use crate::model::metrics::{Recorder, VariantFacts};
+use crate::model::workload::ArrivalGenerator;
+use crate::model::{Activity, ActivityKind, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
+
+/// Per-variant random streams.
+pub(super) struct VariantStreams {
+    pub service: SimRng,
+    pub outcome: SimRng,
+    pub launch: SimRng,
+}
+
+/// The whole state of one run.
+pub struct World {
+    pub(super) config: SimConfig,
+    pub(super) now: SimTime,
+    pub(super) queue: EventQueue<Event>,
+    /// The workload's next arrival and its sequence number (outside the heap, same order).
+    pub(super) next_arrival: Option<(SimTime, u64)>,
+    pub(super) arrivals: ArrivalGenerator,
+    pub(super) arrival_rng: SimRng,
+    /// Splits traffic between variants and between fleets; picks instances under `Random`.
+    pub(super) routing_rng: SimRng,
+    pub(super) streams: Vec<VariantStreams>,
+    pub(super) instances: Instances,
+    pub(super) variants: Vec<Variant>,
+    pub(super) fleets: Vec<Fleet>,
+    /// Waiting requests over all fleets (the backlog capacity is endpoint-wide).
+    pub(super) backlog_total: u64,
+    pub(super) metrics: Recorder,
+    pub(super) activities: Vec<Activity>,
+    pub(super) ticks: u64,
+    pub(super) ticks_per_period: u64,
+    pub(super) events: u64,
+    pub(super) finished: bool,
+}
+
+impl World {
+    /// Builds the initial state: variants, their first fleet and initial instances.
+    pub fn new(config: SimConfig) -> Self {
+        let rngs = RngStreams::new(config.seed);
+        let horizon = SimTime(config.duration.0);
+        let facts = config
+            .endpoint
+            .variants
+            .iter()
+            .map(|v| VariantFacts { vcpus: v.instance.vcpus.unwrap_or(1), price_per_hour_usd: v.instance.price_per_hour_usd })
+            .collect();
+        let metrics = Recorder::new(config.metrics.clone(), facts);
+        let hr = config.metrics.high_resolution_period.0.max(1);
+        let ticks_per_period = (config.metrics.period.0 / hr).max(1);
+        let mut w = World {
+            now: SimTime::ZERO,
+            queue: EventQueue::new(),
+            next_arrival: None,
+            arrivals: ArrivalGenerator::new(&config.workload, horizon),
+            arrival_rng: rngs.stream("arrivals"),
+            routing_rng: rngs.stream("routing"),
+            streams: config
+                .endpoint
+                .variants
+                .iter()
+                .map(|v| VariantStreams {
+                    service: rngs.stream(&format!("service/{}", v.name)),
+                    outcome: rngs.stream(&format!("outcome/{}", v.name)),
+                    launch: rngs.stream(&format!("launch/{}", v.name)),
+                })
+                .collect(),
+            instances: Instances::default(),
+            variants: Vec::new(),
+            fleets: Vec::new(),
+            backlog_total: 0,
+            metrics,
+            activities: Vec::new(),
+            ticks: 0,
+            ticks_per_period,
+            events: 0,
+            finished: false,
+            config,
+        };
+        for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
+            let vid = VariantId(i as u16);
+            let fid = FleetId(w.fleets.len() as u16);
+            w.fleets.push(Fleet::new(fid, vid, vc.model.clone()));
+            w.variants.push(Variant {
+                id: vid,
+                name: vc.name.clone(),
+                instance: vc.instance.clone(),
+                concurrency: vc.concurrency,
+                weight: vc.initial_weight,
+                fleets: vec![fid],
+                desired: vc.initial_instance_count,
+                in_service: 0,
+                current_version: vc.model.clone(),
+            });
+        }
+        w.start();
+        w
+    }
+
+    /// Schedules the first events and brings up the initial instances.
+    fn start(&mut self) {
+        for v in 0..self.variants.len() {
+            let fid = self.variants[v].fleets[0];
+            let n = self.variants[v].desired;
+            for _ in 0..n {
+                match self.config.endpoint.start {
+                    StartState::Warm => self.launch_warm(fid),
+                    StartState::Cold => {
+                        self.launch(fid, "initial");
+                    }
+                }
+            }
+        }
+        self.queue.schedule(SimTime::ZERO + self.config.metrics.high_resolution_period, Event::SampleTick);
+        for (i, u) in self.config.endpoint.capacity_updates.iter().enumerate() {
+            self.queue.schedule(u.at, Event::CapacityUpdate { index: i as u32 });
+        }
+        self.queue.schedule(SimTime(self.config.duration.0), Event::End);
+        self.schedule_next_arrival();
+    }
+
+    pub(super) fn schedule_next_arrival(&mut self) {
+        self.next_arrival = self
+            .arrivals
+            .next(&mut self.arrival_rng)
+            .map(|t| (t, self.queue.alloc_seq()));
+    }
+
+    /// Runs to the end and returns the results.
+    pub fn run(mut self) -> RunResult {
+        self.run_until(SimTime::MAX);
+        RunResult::from_world(self)
+    }
+
+    /// Processes events up to and including `until` (or to the end of the run); returns whether
+    /// the run has finished. Used by the progress bar to advance in slices.
+    pub fn run_until(&mut self, until: SimTime) -> bool {
+        while !self.finished {
+            let heap = self.queue.peek_key();
+            let arrival_first = match (self.next_arrival, heap) {
+                (Some(a), Some(h)) => a < h,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let time = match (arrival_first, self.next_arrival, heap) {
+                (true, Some((t, _)), _) => t,
+                (false, _, Some((t, _))) => t,
+                _ => return self.finished,
+            };
+            if time > until {
+                return false;
+            }
+            let event = if arrival_first {
+                self.next_arrival = None;
+                Event::Arrival
+            } else {
+                self.queue.pop().expect("peeked").event
+            };
+            self.now = time;
+            self.events += 1;
+            self.dispatch(event);
+        }
+        true
+    }
+
+    /// The table of contents: one arm per kind of event.
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::ServiceDone { instance, arrival, start, outcome } => {
+                self.on_service_done(instance, arrival, start, outcome)
+            }
+            Event::PhaseDone { instance } => self.on_phase_done(instance),
+            Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
+            Event::SampleTick => self.on_sample_tick(),
+            Event::CapacityUpdate { index } => {
+                let u = self.config.endpoint.capacity_updates[index as usize].clone();
+                self.set_desired(VariantId(u.variant as u16), u.desired, "capacity_update", "UpdateEndpointWeightsAndCapacities");
+            }
+            Event::End => self.on_end(),
+        }
+    }
+
+    /// High-resolution sample; closes a metrics period every `ticks_per_period` ticks.
+    fn on_sample_tick(&mut self) {
+        for v in 0..self.variants.len() {
+            let n = self.variants[v].in_service;
+            let value = (n > 0).then(|| {
+                let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
+                    let f = &self.fleets[f.0 as usize];
+                    (b + u64::from(f.busy), w + f.backlog.len() as u64)
+                });
+                (busy + waiting) as f64 / f64::from(n)
+            });
+            self.metrics.sample_concurrency(v, value);
+        }
+        self.ticks += 1;
+        if self.ticks % self.ticks_per_period == 0 {
+            self.close_period();
+        }
+        let next = self.now + self.config.metrics.high_resolution_period;
+        self.queue.schedule(next, Event::SampleTick);
+    }
+
+    pub(super) fn close_period(&mut self) {
+        let state: Vec<([u32; 5], u32)> = self
+            .variants
+            .iter()
+            .map(|v| {
+                let mut c = [0u32; 5];
+                for f in &v.fleets {
+                    let f = &self.fleets[f.0 as usize];
+                    for (i, x) in c.iter_mut().enumerate() {
+                        *x += f.counts[i];
+                    }
+                }
+                (c, v.desired)
+            })
+            .collect();
+        self.metrics.close_period(self.now, &state);
+    }
+
+    fn on_end(&mut self) {
+        if self.now > self.metrics.period_start() {
+            self.close_period();
+        }
+        self.finished = true;
+    }
+
+    pub(super) fn record(&mut self, variant: VariantId, kind: ActivityKind, cause: &str, reason: String) {
+        self.activities.push(Activity {
+            time: self.now,
+            variant: self.variants[variant.0 as usize].name.clone(),
+            kind,
+            cause: cause.to_string(),
+            reason,
+        });
+    }
+
+    /// Current time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Instances of variant `v` by state (summed over its fleets).
+    pub fn instance_count(&self, v: usize, state: InstanceState) -> u32 {
+        self.variants[v].fleets.iter().map(|f| self.fleets[f.0 as usize].count(state)).sum()
+    }
+
+    /// Length of the run.
+    pub fn duration(&self) -> SimDuration {
+        self.config.duration
+    }
+}

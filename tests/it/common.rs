@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests: small configurations built in code.
+
+use fleetsim::engine::SimDuration;
+use fleetsim::model::metrics::MetricsConfig;
+use fleetsim::model::workload::{ArrivalProcess, RateShape, Workload};
+use fleetsim::model::{catalog, DurationDist, ModelVersion, Routing};
+use fleetsim::sim::{EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+
+/// A warm single-variant endpoint of `instances` x `concurrency` slots, Poisson arrivals at
+/// `rps`, service times from `service`, an unbounded backlog with no practical timeout.
+pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, secs: u64, seed: u64) -> SimConfig {
+    SimConfig {
+        name: "test".into(),
+        seed,
+        duration: SimDuration::from_secs(secs),
+        endpoint: EndpointConfig {
+            routing: Routing::LeastOutstandingRequests,
+            variants: vec![VariantConfig {
+                name: "blue".into(),
+                instance: catalog::builtin("ml.c5.xlarge").unwrap(),
+                initial_instance_count: instances,
+                initial_weight: 1.0,
+                concurrency,
+                model: ModelVersion {
+                    label: "v1".into(),
+                    service_time: service,
+                    error_rate: 0.0,
+                    client_error_rate: 0.0,
+                    overhead: SimDuration::ZERO,
+                    load_slowdown: 0.0,
+                },
+                launch: LaunchConfig {
+                    pending: DurationDist::Constant(SimDuration::ZERO),
+                    provision: DurationDist::Constant(SimDuration::from_secs(120)),
+                    load: DurationDist::Constant(SimDuration::from_secs(30)),
+                },
+            }],
+            backlog_capacity: u64::MAX,
+            invocation_timeout: SimDuration::from_secs(86_400 * 365),
+            start: StartState::Warm,
+            capacity_updates: vec![],
+        },
+        workload: Workload::Open { arrivals: ArrivalProcess::Poisson, rate: RateShape::Constant(rps) },
+        metrics: MetricsConfig::default(),
+    }
+}
