@@ -4,7 +4,10 @@
 //! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- `cli`.
 //! See ARCHITECTURE.md for the code map and invariants.
 
+pub mod bench;
+pub mod cli;
 pub mod engine;
 pub mod model;
+pub mod report;
+pub mod scenario;
 pub mod sim;
-pub mod bench;

@@ -1,1 +1,22 @@
-fn main(){}
+//! The `fleetsim` binary: a thin shell around `fleetsim::cli::run`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match fleetsim::cli::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Print the chain once, skipping causes whose text the outer message already holds.
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    msg.push_str(": ");
+                    msg.push_str(&c);
+                }
+            }
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,285 @@
 //! Benchmarks: a reference scenario and a bare binary-heap baseline, measured in the same run.
+//!
+//! [`run_bench`] times fleetsim on [`reference_config`] and then [`bare_heap_mmc`] on the same
+//! number of requests at the same arrival rate, service rate and slot count, so the ratio of
+//! their event rates says what fleetsim's model, metrics and dispatch cost on top of the least
+//! work an M/M/c simulation must do. Wall-clock time is read here and only here: benchmark
+//! figures go to the terminal, never into simulation output.
+
+mod baseline;
+mod reference;
+
+pub use baseline::{bare_heap_mmc, BareStats};
+pub use reference::{
+    reference_config, reference_instances, reference_service_time, REFERENCE_CONCURRENCY, TARGET_UTILISATION,
+};
+
+use crate::sim::{run, RunResult};
+use std::fmt;
+use std::time::Instant;
+
+/// The design target: simulated requests per second on one core (design.md, "Performance
+/// budget").
+pub const TARGET_REQUESTS_PER_SEC: f64 = 5_000_000.0;
+
+/// One timed run: how much was simulated and how long it took.
+///
+/// Wall-clock rates are what a user waits for; on a shared machine they also count the time the
+/// thread spent waiting for a CPU. The CPU-time rates (this thread's time on a CPU, from
+/// `/proc/thread-self/schedstat`) leave that out, so they are the per-core figure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measurement {
+    /// Simulated requests (arrivals).
+    pub requests: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Wall-clock time of the run [s].
+    pub wall_s: f64,
+    /// `requests / wall_s`.
+    pub requests_per_s: f64,
+    /// `events / wall_s`.
+    pub events_per_s: f64,
+    /// CPU time of the measuring thread during the run [s], where the platform reports it.
+    pub cpu_s: Option<f64>,
+    /// `requests / cpu_s`.
+    pub requests_per_cpu_s: Option<f64>,
+    /// `events / cpu_s`.
+    pub events_per_cpu_s: Option<f64>,
+}
+
+impl Measurement {
+    /// A measurement from counts and elapsed times; rates are zero for a zero-length run.
+    pub fn new(requests: u64, events: u64, wall_s: f64, cpu_s: Option<f64>) -> Self {
+        let per = |n: u64, secs: f64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
+        Measurement {
+            requests,
+            events,
+            wall_s,
+            requests_per_s: per(requests, wall_s),
+            events_per_s: per(events, wall_s),
+            cpu_s,
+            requests_per_cpu_s: cpu_s.map(|c| per(requests, c)),
+            events_per_cpu_s: cpu_s.map(|c| per(events, c)),
+        }
+    }
+
+    /// Requests per second of CPU time where known, else per second of wall-clock time.
+    pub fn requests_per_core_s(&self) -> f64 {
+        self.requests_per_cpu_s.unwrap_or(self.requests_per_s)
+    }
+}
+
+/// Result of [`run_bench`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchReport {
+    /// Request rate of the reference scenario [requests per second].
+    pub rps: f64,
+    /// Simulated duration [s].
+    pub duration_s: u64,
+    pub seed: u64,
+    /// Instances of the reference scenario (times [`REFERENCE_CONCURRENCY`] slots each).
+    pub instances: u32,
+    /// fleetsim on the reference scenario (config construction excluded, result building
+    /// included).
+    pub fleetsim: Measurement,
+    /// The bare heap loop on the same number of requests.
+    pub bare: Measurement,
+    /// `fleetsim.events_per_s / bare.events_per_s` (wall-clock).
+    pub ratio: f64,
+    /// The same ratio over CPU time, where known; steadier than `ratio` on a busy machine.
+    pub cpu_ratio: Option<f64>,
+    /// Peak resident set of the process when the report was made [KiB], if known.
+    pub peak_rss_kib: Option<u64>,
+}
+
+impl BenchReport {
+    /// Whether fleetsim met [`TARGET_REQUESTS_PER_SEC`] per core (CPU time where known).
+    pub fn meets_target(&self) -> bool {
+        self.fleetsim.requests_per_core_s() >= TARGET_REQUESTS_PER_SEC
+    }
+}
+
+/// Runs `f` and returns its output with the wall-clock and thread CPU time it took [s].
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
+    let cpu0 = thread_cpu_s();
+    let t0 = Instant::now();
+    let out = f();
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = thread_cpu_s().zip(cpu0).map(|(b, a)| (b - a).max(0.0));
+    (out, wall, cpu)
+}
+
+/// CPU time this thread has run so far [s]: the first field (nanoseconds on a CPU) of
+/// `/proc/thread-self/schedstat`; `None` where that file does not exist.
+pub fn thread_cpu_s() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
+/// Times fleetsim on the reference scenario and returns the measurement with the run's result.
+pub fn time_reference(rps: f64, duration_s: u64, seed: u64) -> (Measurement, RunResult) {
+    let config = reference_config(rps, duration_s, seed);
+    let (result, wall, cpu) = timed(|| run(config));
+    (
+        Measurement::new(result.totals.arrived, result.events, wall, cpu),
+        result,
+    )
+}
+
+/// Times the bare loop on `n_requests` customers at the reference scenario's rates and slots.
+pub fn time_baseline(rps: f64, n_requests: u64, seed: u64) -> (Measurement, BareStats) {
+    let mu = 1e6 / reference_service_time().mean_micros();
+    let c = reference_instances(rps) * REFERENCE_CONCURRENCY;
+    let (stats, wall, cpu) = timed(|| bare_heap_mmc(rps, mu, c, n_requests, seed));
+    (Measurement::new(stats.arrived, stats.events, wall, cpu), stats)
+}
+
+/// Runs the reference scenario and the bare loop on the same number of requests, one after the
+/// other in this thread, and reports both.
+pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
+    let (fleetsim, result) = time_reference(rps, duration_s, seed);
+    // Dropped before the baseline runs, so the baseline does not pay for freeing it.
+    drop(result);
+    let (bare, _) = time_baseline(rps, fleetsim.requests, seed);
+    let ratio_of = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    BenchReport {
+        rps,
+        duration_s,
+        seed,
+        instances: reference_instances(rps),
+        fleetsim,
+        bare,
+        ratio: ratio_of(fleetsim.events_per_s, bare.events_per_s),
+        cpu_ratio: fleetsim
+            .events_per_cpu_s
+            .zip(bare.events_per_cpu_s)
+            .map(|(a, b)| ratio_of(a, b)),
+        peak_rss_kib: peak_rss_kib(),
+    }
+}
+
+/// Peak resident set size of this process (`VmHWM` in `/proc/self/status`) [KiB]; `None` where
+/// that file does not exist (not Linux) or cannot be parsed.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_hwm(&status)
+}
+
+/// The `VmHWM:   1234 kB` line of a `/proc/<pid>/status` text, in KiB.
+fn parse_vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let mut parts = line["VmHWM:".len()..].split_whitespace();
+    let n: u64 = parts.next()?.parse().ok()?;
+    // The kernel always writes kB (meaning KiB); anything else is not a format we know.
+    (parts.next() == Some("kB")).then_some(n)
+}
+
+/// `12_345_678.9` as `12.35 M`, for rates that span several orders of magnitude.
+fn si(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2} M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.1} k", x / 1e3)
+    } else {
+        format!("{x:.0} ")
+    }
+}
+
+impl fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let slots = u64::from(self.instances) * u64::from(REFERENCE_CONCURRENCY);
+        writeln!(
+            f,
+            "reference scenario: {} rps for {} s simulated, {} x ml.c5.xlarge ({} slots), seed {}",
+            self.rps, self.duration_s, self.instances, slots, self.seed
+        )?;
+        writeln!(
+            f,
+            "{:<10} {:>10} {:>10} {:>8} {:>8} {:>11} {:>11} {:>11} {:>11}",
+            "", "requests", "events", "wall s", "cpu s", "requests/s", "events/s", "req/cpu-s", "ev/cpu-s"
+        )?;
+        let dash = || "-".to_string();
+        for (name, m) in [("fleetsim", &self.fleetsim), ("bare heap", &self.bare)] {
+            writeln!(
+                f,
+                "{:<10} {:>10} {:>10} {:>8.3} {:>8} {:>11} {:>11} {:>11} {:>11}",
+                name,
+                m.requests,
+                m.events,
+                m.wall_s,
+                m.cpu_s.map_or_else(dash, |c| format!("{c:.3}")),
+                si(m.requests_per_s),
+                si(m.events_per_s),
+                m.requests_per_cpu_s.map_or_else(dash, si),
+                m.events_per_cpu_s.map_or_else(dash, si),
+            )?;
+        }
+        write!(f, "ratio fleetsim/bare events/s: {:.3} (wall)", self.ratio)?;
+        match self.cpu_ratio {
+            Some(r) => writeln!(f, ", {r:.3} (cpu)")?,
+            None => writeln!(f)?,
+        }
+        writeln!(
+            f,
+            "target {} requests/s per core: {} ({} per {})",
+            si(TARGET_REQUESTS_PER_SEC).trim_end(),
+            if self.meets_target() { "met" } else { "NOT met" },
+            si(self.fleetsim.requests_per_core_s()).trim_end(),
+            if self.fleetsim.requests_per_cpu_s.is_some() {
+                "CPU second"
+            } else {
+                "wall-clock second"
+            }
+        )?;
+        match self.peak_rss_kib {
+            Some(k) => write!(f, "peak RSS: {:.1} MiB", k as f64 / 1024.0),
+            None => write!(f, "peak RSS: unknown"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_counts_agree_between_fleetsim_and_baseline() {
+        let r = run_bench(500.0, 30, 1);
+        assert_eq!(r.instances, 9);
+        assert_eq!(r.bare.requests, r.fleetsim.requests);
+        assert_eq!(r.bare.events, 2 * r.fleetsim.requests);
+        // Every arrival is an event; completions, ticks and the end add more.
+        assert!(r.fleetsim.events > r.fleetsim.requests);
+        assert!(r.fleetsim.wall_s >= 0.0 && r.bare.wall_s >= 0.0);
+        let text = r.to_string();
+        assert!(
+            text.contains("fleetsim") && text.contains("bare heap") && text.contains("ratio"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn measurement_rates() {
+        let m = Measurement::new(10, 20, 2.0, Some(1.0));
+        assert_eq!((m.requests_per_s, m.events_per_s), (5.0, 10.0));
+        assert_eq!((m.requests_per_cpu_s, m.events_per_cpu_s), (Some(10.0), Some(20.0)));
+        assert_eq!(m.requests_per_core_s(), 10.0);
+        let z = Measurement::new(10, 20, 0.0, None);
+        assert_eq!(
+            (z.events_per_s, z.events_per_cpu_s, z.requests_per_core_s()),
+            (0.0, None, 0.0)
+        );
+    }
+
+    #[test]
+    fn vm_hwm_is_parsed() {
+        let status = "Name:\tx\nVmPeak:\t  9999 kB\nVmHWM:\t    4321 kB\nVmRSS:\t 100 kB\n";
+        assert_eq!(parse_vm_hwm(status), Some(4321));
+        assert_eq!(parse_vm_hwm("VmRSS: 1 kB\n"), None);
+        if cfg!(target_os = "linux") {
+            assert!(peak_rss_kib().is_some_and(|k| k > 0));
+            assert!(thread_cpu_s().is_some());
+        }
+    }
+}

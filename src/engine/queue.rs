@@ -27,10 +27,20 @@ impl<E> PartialOrd for Scheduled<E> {
         Some(self.cmp(other))
     }
 }
+impl<E> Scheduled<E> {
+    /// `(time, seq)` packed into one integer: one comparison instead of two in the heap's
+    /// inner loop, with exactly the same order.
+    #[inline]
+    fn key(&self) -> u128 {
+        (u128::from(self.time.0) << 64) | u128::from(self.seq)
+    }
+}
+
 impl<E> Ord for Scheduled<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the smallest `(time, seq)` first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key().cmp(&self.key())
     }
 }
 

@@ -71,14 +71,18 @@ mod tests {
     #[test]
     fn same_name_same_numbers_different_name_different_numbers() {
         let s = RngStreams::new(7);
-        let a: Vec<u64> = (0..4).map({
-            let mut r = s.stream("arrivals");
-            move |_| r.random()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = s.stream("arrivals");
-            move |_| r.random()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = s.stream("arrivals");
+                move |_| r.random()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = s.stream("arrivals");
+                move |_| r.random()
+            })
+            .collect();
         let c: u64 = s.stream("service/blue").random();
         assert_eq!(a, b);
         assert_ne!(a[0], c);

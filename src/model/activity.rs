@@ -2,10 +2,9 @@
 //! sentence a person can read.
 
 use crate::engine::SimTime;
-use serde::Serialize;
 
 /// What happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActivityKind {
     /// The desired instance count of a variant changed.
     CapacityChange,

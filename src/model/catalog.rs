@@ -1,29 +1,27 @@
 //! Built-in catalog of SageMaker instance types, seeded from `spec/instances.md`.
 //!
-//! Every figure carries its provenance: `Seed` (printed in the source material), `Derived`
-//! (arithmetic on seed figures) or `AwsNotInSeeds` (public specification, not from the seeds).
-//! Only four prices are seed-backed; scenarios supply the others.
-
-use serde::Serialize;
+//! Every figure carries its provenance: `Derived` (arithmetic on figures printed in the source
+//! material: memory = vCPUs x GiB per vCPU, price = fleet cost per hour / count),
+//! `AwsNotInSeeds` (public specification, not from the source material) or `Scenario` (given by
+//! the scenario). Only four prices are source-backed; scenarios supply the others.
 
 /// Where a catalog figure comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Provenance {
-    Seed,
     Derived,
     AwsNotInSeeds,
     Scenario,
 }
 
 /// CPU architecture of an instance type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arch {
     X86,
     Arm,
 }
 
 /// One instance type with what is known about it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InstanceSpec {
     pub name: String,
     pub vcpus: Option<u32>,
@@ -124,7 +122,11 @@ pub fn builtin(name: &str) -> Option<InstanceSpec> {
             burstable: family.starts_with('t'),
             arch: if family == "c7g" { Arch::Arm } else { Arch::X86 },
             hardware_provenance: r.hw,
-            price_provenance: if r.price.is_some() { Provenance::Derived } else { Provenance::Scenario },
+            price_provenance: if r.price.is_some() {
+                Provenance::Derived
+            } else {
+                Provenance::Scenario
+            },
         }
     })
 }

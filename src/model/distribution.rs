@@ -90,7 +90,8 @@ impl DurationDist {
                 return SimDuration(samples[i]);
             }
         };
-        SimDuration(us.round().clamp(0.0, 1e15) as u64)
+        // Non-negative after the clamp, so +0.5 and truncation round to nearest.
+        SimDuration((us.clamp(0.0, 1e15) + 0.5) as u64)
     }
 
     /// The mean of the distribution, in microseconds.
@@ -101,9 +102,7 @@ impl DurationDist {
             DurationDist::Exponential { mean } => mean.0 as f64,
             DurationDist::LogNormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
             DurationDist::Gamma { mean, .. } => mean.0 as f64,
-            DurationDist::Empirical(s) => {
-                s.iter().map(|&x| x as f64).sum::<f64>() / s.len().max(1) as f64
-            }
+            DurationDist::Empirical(s) => s.iter().map(|&x| x as f64).sum::<f64>() / s.len().max(1) as f64,
         }
     }
 
@@ -156,9 +155,14 @@ mod tests {
     fn means_match_parameters() {
         // 100k samples, cv <= 1: standard error of the mean <= 0.32 %, tolerance 2 %.
         for d in [
-            DurationDist::Exponential { mean: SimDuration(10_000) },
+            DurationDist::Exponential {
+                mean: SimDuration(10_000),
+            },
             DurationDist::gamma(SimDuration(10_000), 0.5).unwrap(),
-            DurationDist::Uniform { min: SimDuration(5_000), max: SimDuration(15_000) },
+            DurationDist::Uniform {
+                min: SimDuration(5_000),
+                max: SimDuration(15_000),
+            },
         ] {
             let m = sample_mean(&d, 100_000);
             assert!((m / d.mean_micros() - 1.0).abs() < 0.02, "{d:?}: {m}");

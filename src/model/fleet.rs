@@ -35,6 +35,8 @@ pub struct Fleet {
     pub routable: Vec<InstanceId>,
     /// Free worker slots over `routable`.
     pub free_slots: u32,
+    /// All worker slots over `routable`.
+    pub routable_slots: u32,
     /// Outstanding requests over all live instances of the fleet (in service or draining).
     pub busy: u32,
     /// Live instances per lifecycle state (`Terminated` unused).
@@ -53,6 +55,7 @@ impl Fleet {
             version,
             routable: Vec::new(),
             free_slots: 0,
+            routable_slots: 0,
             busy: 0,
             counts: [0; 6],
             backlog: Backlog::default(),
@@ -63,6 +66,11 @@ impl Fleet {
 
     pub fn count(&self, s: InstanceState) -> u32 {
         self.counts[s.index()]
+    }
+
+    /// Requests holding a slot on in-service instances (draining ones excluded).
+    pub fn busy_in_service(&self) -> u32 {
+        self.routable_slots - self.free_slots
     }
 
     pub fn in_service(&self) -> u32 {
@@ -89,6 +97,7 @@ impl Fleet {
         let inst = instances.get_mut(id).expect("routable instance is live");
         inst.route_pos = self.routable.len() as u32;
         self.free_slots += inst.concurrency - inst.outstanding.min(inst.concurrency);
+        self.routable_slots += inst.concurrency;
         self.routable.push(id);
     }
 
@@ -98,6 +107,7 @@ impl Fleet {
             let inst = instances.get_mut(id).expect("routable instance is live");
             let pos = inst.route_pos as usize;
             inst.route_pos = u32::MAX;
+            self.routable_slots -= inst.concurrency;
             (pos, inst.concurrency - inst.outstanding.min(inst.concurrency))
         };
         self.free_slots -= free;
@@ -116,11 +126,19 @@ impl Fleet {
         let n = self.routable.len();
         match routing {
             Routing::LeastOutstandingRequests => {
-                let start = self.cursor % n;
-                self.cursor = self.cursor.wrapping_add(1);
+                // Rotate the start without `%` (an integer division per request is measurable).
+                self.cursor += 1;
+                if self.cursor >= n {
+                    self.cursor = 0;
+                }
+                let mut i = self.cursor;
                 let mut best: Option<(u32, InstanceId)> = None;
-                for k in 0..n {
-                    let id = self.routable[(start + k) % n];
+                for _ in 0..n {
+                    let id = self.routable[i];
+                    i += 1;
+                    if i == n {
+                        i = 0;
+                    }
                     let inst = instances.get(id).expect("routable instance is live");
                     if inst.outstanding < inst.concurrency && best.is_none_or(|(o, _)| inst.outstanding < o) {
                         best = Some((inst.outstanding, id));

@@ -7,10 +7,9 @@
 
 use super::fleet::FleetId;
 use crate::engine::SimTime;
-use serde::Serialize;
 
 /// Lifecycle state of an instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum InstanceState {
     /// Capacity requested, not yet being provisioned.
     Pending,
@@ -53,7 +52,10 @@ impl InstanceState {
 
     /// Not yet serving: pending, provisioning or loading.
     pub fn is_booting(self) -> bool {
-        matches!(self, InstanceState::Pending | InstanceState::Provisioning | InstanceState::Loading)
+        matches!(
+            self,
+            InstanceState::Pending | InstanceState::Provisioning | InstanceState::Loading
+        )
     }
 }
 
@@ -115,7 +117,10 @@ impl Instances {
             self.slots[slot as usize] = make(id);
             id
         } else {
-            let id = InstanceId { slot: self.slots.len() as u32, gen: 0 };
+            let id = InstanceId {
+                slot: self.slots.len() as u32,
+                gen: 0,
+            };
             self.slots.push(make(id));
             id
         }

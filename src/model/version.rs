@@ -6,11 +6,11 @@ use crate::engine::SimDuration;
 /// Behaviour of one model version (what a deployment replaces).
 #[derive(Clone, Debug)]
 pub struct ModelVersion {
-    /// Label shown in reports (`v1`, `v2`).
+    /// Label of the version (`v1`, `v2`), recorded in the manifest.
     pub label: String,
     /// Time a request holds a worker slot (`ModelLatency`).
     pub service_time: DurationDist,
-    /// Probability that a served request ends 5XX.
+    /// Probability that a served request (one not rejected 4XX) ends 5XX.
     pub error_rate: f64,
     /// Probability that a request is rejected 4XX at once, without using a slot.
     pub client_error_rate: f64,

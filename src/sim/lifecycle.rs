@@ -20,7 +20,12 @@ impl World {
         self.billing_changed(v);
         self.set_state(id, InstanceState::InService);
         let serial = self.instances.get(id).expect("just launched").serial;
-        self.record(v, ActivityKind::InstanceInService, "initial", format!("i-{serial} in service (warm start)"));
+        self.record(
+            v,
+            ActivityKind::InstanceInService,
+            "initial",
+            format!("i-{serial} in service (warm start)"),
+        );
     }
 
     /// Requests a new instance in fleet `fid`; it goes through the boot phases.
@@ -31,8 +36,16 @@ impl World {
         self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
         self.billing_changed(v);
         let serial = self.instances.get(id).expect("just launched").serial;
-        self.record(v, ActivityKind::InstanceLaunch, cause, format!("i-{serial} requested ({})", self.variants[v.0 as usize].instance.name));
-        let d = self.config.endpoint.variants[v.0 as usize].launch.pending.sample(&mut self.streams[v.0 as usize].launch);
+        self.record(
+            v,
+            ActivityKind::InstanceLaunch,
+            cause,
+            format!("i-{serial} requested ({})", self.variants[v.0 as usize].instance.name),
+        );
+        let d = self.config.endpoint.variants[v.0 as usize]
+            .launch
+            .pending
+            .sample(&mut self.streams[v.0 as usize].launch);
         self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
         id
     }
@@ -54,13 +67,23 @@ impl World {
             InstanceState::Provisioning => {
                 let d = launch.load.sample(rng);
                 self.set_state(id, InstanceState::Loading);
-                self.record(v, ActivityKind::InstanceLoading, "launch", format!("i-{serial} provisioned; loading model"));
+                self.record(
+                    v,
+                    ActivityKind::InstanceLoading,
+                    "launch",
+                    format!("i-{serial} provisioned; loading model"),
+                );
                 self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
             }
             InstanceState::Loading => {
                 self.set_state(id, InstanceState::InService);
                 let since = self.now - self.instances.get(id).expect("live").launched_at;
-                self.record(v, ActivityKind::InstanceInService, "launch", format!("i-{serial} in service after {since}"));
+                self.record(
+                    v,
+                    ActivityKind::InstanceInService,
+                    "launch",
+                    format!("i-{serial} in service after {since}"),
+                );
                 self.pull_backlog(id);
             }
             InstanceState::InService | InstanceState::Draining | InstanceState::Terminated => {}
@@ -97,11 +120,16 @@ impl World {
         let variant = &self.variants[v.0 as usize];
         let slots = variant.in_service * variant.concurrency;
         let total: u32 = self.variants.iter().map(|x| x.in_service).sum();
-        self.metrics.capacity(v.0 as usize, self.now, variant.in_service, slots, total);
+        self.metrics
+            .capacity(v.0 as usize, self.now, variant.in_service, slots, total);
     }
 
     fn billing_changed(&mut self, v: VariantId) {
-        let live: u32 = self.variants[v.0 as usize].fleets.iter().map(|f| self.fleets[f.0 as usize].live()).sum();
+        let live: u32 = self.variants[v.0 as usize]
+            .fleets
+            .iter()
+            .map(|f| self.fleets[f.0 as usize].live())
+            .sum();
         self.metrics.billed(v.0 as usize, self.now, live);
     }
 
@@ -113,11 +141,23 @@ impl World {
             self.set_state(id, InstanceState::Draining);
         }
         let fleet = &mut self.fleets[fid.0 as usize];
-        fleet.moved(Some(if state == InstanceState::InService { InstanceState::Draining } else { state }), InstanceState::Terminated);
+        fleet.moved(
+            Some(if state == InstanceState::InService {
+                InstanceState::Draining
+            } else {
+                state
+            }),
+            InstanceState::Terminated,
+        );
         let v = fleet.variant;
         self.instances.terminate(id);
         self.billing_changed(v);
-        self.record(v, ActivityKind::InstanceTerminated, why, format!("i-{serial} terminated"));
+        self.record(
+            v,
+            ActivityKind::InstanceTerminated,
+            why,
+            format!("i-{serial} terminated"),
+        );
     }
 
     /// Stops routing to an instance; it terminates once its in-flight requests finish.
@@ -126,7 +166,12 @@ impl World {
         let (serial, fid, outstanding) = (inst.serial, inst.fleet, inst.outstanding);
         let v = self.fleets[fid.0 as usize].variant;
         self.set_state(id, InstanceState::Draining);
-        self.record(v, ActivityKind::InstanceDraining, cause, format!("i-{serial} draining ({outstanding} in flight)"));
+        self.record(
+            v,
+            ActivityKind::InstanceDraining,
+            cause,
+            format!("i-{serial} draining ({outstanding} in flight)"),
+        );
         if outstanding == 0 {
             self.terminate(id, "drained");
         }
@@ -137,7 +182,12 @@ impl World {
         let old = self.variants[v.0 as usize].desired;
         self.variants[v.0 as usize].desired = desired;
         if old != desired {
-            self.record(v, ActivityKind::CapacityChange, cause, format!("{reason}; desired {old} -> {desired}"));
+            self.record(
+                v,
+                ActivityKind::CapacityChange,
+                cause,
+                format!("{reason}; desired {old} -> {desired}"),
+            );
         }
         self.converge(v, cause);
     }
@@ -145,7 +195,10 @@ impl World {
     /// Launches or removes instances of the variant's current fleet until the count of
     /// non-draining instances equals the desired count.
     pub(super) fn converge(&mut self, v: VariantId, cause: &str) {
-        let fid = *self.variants[v.0 as usize].fleets.last().expect("a variant has a fleet");
+        let fid = *self.variants[v.0 as usize]
+            .fleets
+            .last()
+            .expect("a variant has a fleet");
         let desired = self.variants[v.0 as usize].desired;
         let mut members: Vec<(InstanceState, u32, u64, InstanceId)> = self
             .instances

@@ -28,11 +28,15 @@ impl World {
         let fleet = &self.fleets[fid.0 as usize];
         let streams = &mut self.streams[v];
         let service = fleet.version.service_time.sample(&mut streams.service);
-        let outcome = if fleet.version.error_rate > 0.0 || fleet.version.client_error_rate > 0.0 {
+        // One uniform decides the outcome: 4XX with `client_error_rate`; otherwise the request is
+        // served and ends 5XX with `error_rate`.
+        let v4 = fleet.version.client_error_rate;
+        let v5 = fleet.version.error_rate;
+        let outcome = if v4 > 0.0 || v5 > 0.0 {
             let u: f64 = streams.outcome.random();
-            if u < fleet.version.client_error_rate {
+            if u < v4 {
                 Outcome::ClientError
-            } else if u < fleet.version.client_error_rate + fleet.version.error_rate {
+            } else if u < v4 + (1.0 - v4) * v5 {
                 Outcome::ServerError
             } else {
                 Outcome::Ok
@@ -45,15 +49,19 @@ impl World {
             self.metrics.client_error(v, overhead);
             return;
         }
-        let req = Request { arrival: now, service, outcome };
+        let req = Request {
+            arrival: now,
+            service,
+            outcome,
+        };
         let routing = self.config.endpoint.routing;
         let fleet = &mut self.fleets[fid.0 as usize];
         if let Some(inst) = fleet.route(routing, &self.instances, &mut self.routing_rng) {
             self.start_service(inst, req, false);
         } else if self.backlog_total < self.config.endpoint.backlog_capacity {
             fleet.backlog.push(req);
-            let len = fleet.backlog.len() as u64;
             self.backlog_total += 1;
+            let len = self.variant_backlog(v);
             self.metrics.backlog(v, len);
             self.arm_backlog_timer(fid);
         } else {
@@ -90,9 +98,18 @@ impl World {
             let f = &self.fleets[f.0 as usize];
             f.in_service() > 0 && f.traffic_weight > 0.0
         };
-        let total: f64 = variant.fleets.iter().filter(|f| eligible(f)).map(|f| self.fleets[f.0 as usize].traffic_weight).sum();
+        let total: f64 = variant
+            .fleets
+            .iter()
+            .filter(|f| eligible(f))
+            .map(|f| self.fleets[f.0 as usize].traffic_weight)
+            .sum();
         if total <= 0.0 {
-            return variant.fleets.iter().copied().find(|f| self.fleets[f.0 as usize].in_service() > 0);
+            return variant
+                .fleets
+                .iter()
+                .copied()
+                .find(|f| self.fleets[f.0 as usize].in_service() > 0);
         }
         let mut x = self.routing_rng.random::<f64>() * total;
         let mut last = None;
@@ -127,7 +144,12 @@ impl World {
         self.metrics.service_start(v, now, now - req.arrival, queued);
         self.queue.schedule(
             now + service,
-            Event::ServiceDone { instance: id, arrival: req.arrival, start: now, outcome: req.outcome },
+            Event::ServiceDone {
+                instance: id,
+                arrival: req.arrival,
+                start: now,
+                outcome: req.outcome,
+            },
         );
     }
 
@@ -142,7 +164,14 @@ impl World {
         fleet.busy -= 1;
         let v = fleet.variant.0 as usize;
         let overhead = (start - arrival) + fleet.version.overhead;
-        self.metrics.service_end(v, now, now - start, overhead, outcome == Outcome::Ok, state == InstanceState::InService);
+        self.metrics.service_end(
+            v,
+            now,
+            now - start,
+            overhead,
+            outcome == Outcome::Ok,
+            state == InstanceState::InService,
+        );
         match state {
             InstanceState::InService => {
                 fleet.free_slots += 1;
@@ -156,6 +185,9 @@ impl World {
     /// Fills free slots of the in-service instance `id` from its fleet's backlog.
     pub(super) fn pull_backlog(&mut self, id: InstanceId) {
         let timeout = self.config.endpoint.invocation_timeout;
+        if self.backlog_total == 0 {
+            return;
+        }
         loop {
             let Some(inst) = self.instances.get(id) else { return };
             if inst.state != InstanceState::InService || !inst.has_free_slot() {
@@ -170,13 +202,13 @@ impl World {
                 self.backlog_total -= expired;
                 self.metrics.timed_out(v, expired);
             }
-            let Some(req) = fleet.backlog.pop() else {
-                self.metrics.backlog(v, 0);
-                return;
-            };
-            self.backlog_total -= 1;
-            let len = fleet.backlog.len() as u64;
+            let popped = fleet.backlog.pop();
+            if popped.is_some() {
+                self.backlog_total -= 1;
+            }
+            let len = self.variant_backlog(v);
             self.metrics.backlog(v, len);
+            let Some(req) = popped else { return };
             self.start_service(id, req, true);
         }
     }
@@ -199,10 +231,10 @@ impl World {
         fleet.backlog.timer_armed = false;
         let v = fleet.variant.0 as usize;
         let n = fleet.backlog.expire(self.now, timeout);
-        let len = fleet.backlog.len() as u64;
         if n > 0 {
             self.backlog_total -= n;
             self.metrics.timed_out(v, n);
+            let len = self.variant_backlog(v);
             self.metrics.backlog(v, len);
         }
         self.arm_backlog_timer(fid);

@@ -49,7 +49,11 @@ impl RunResult {
                 cost_usd: w.metrics.cost_usd(i, now),
             })
             .collect();
-        let in_flight_at_end = w.fleets.iter().map(|f| u64::from(f.busy) + f.backlog.len() as u64).sum();
+        let in_flight_at_end = w
+            .fleets
+            .iter()
+            .map(|f| u64::from(f.busy) + f.backlog.len() as u64)
+            .sum();
         let period = w.metrics.config().period;
         let (points, totals) = w.metrics.into_points();
         RunResult {

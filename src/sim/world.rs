@@ -52,7 +52,10 @@ impl World {
             .endpoint
             .variants
             .iter()
-            .map(|v| VariantFacts { vcpus: v.instance.vcpus.unwrap_or(1), price_per_hour_usd: v.instance.price_per_hour_usd })
+            .map(|v| VariantFacts {
+                vcpus: v.instance.vcpus.unwrap_or(1),
+                price_per_hour_usd: v.instance.price_per_hour_usd,
+            })
             .collect();
         let metrics = Recorder::new(config.metrics.clone(), facts);
         let hr = config.metrics.high_resolution_period.0.max(1);
@@ -120,7 +123,10 @@ impl World {
                 }
             }
         }
-        self.queue.schedule(SimTime::ZERO + self.config.metrics.high_resolution_period, Event::SampleTick);
+        self.queue.schedule(
+            SimTime::ZERO + self.config.metrics.high_resolution_period,
+            Event::SampleTick,
+        );
         for (i, u) in self.config.endpoint.capacity_updates.iter().enumerate() {
             self.queue.schedule(u.at, Event::CapacityUpdate { index: i as u32 });
         }
@@ -138,6 +144,11 @@ impl World {
     /// Runs to the end and returns the results.
     pub fn run(mut self) -> RunResult {
         self.run_until(SimTime::MAX);
+        self.into_result()
+    }
+
+    /// The results so far (call after the run has finished).
+    pub fn into_result(self) -> RunResult {
         RunResult::from_world(self)
     }
 
@@ -176,15 +187,23 @@ impl World {
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
-            Event::ServiceDone { instance, arrival, start, outcome } => {
-                self.on_service_done(instance, arrival, start, outcome)
-            }
+            Event::ServiceDone {
+                instance,
+                arrival,
+                start,
+                outcome,
+            } => self.on_service_done(instance, arrival, start, outcome),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
             Event::SampleTick => self.on_sample_tick(),
             Event::CapacityUpdate { index } => {
                 let u = self.config.endpoint.capacity_updates[index as usize].clone();
-                self.set_desired(VariantId(u.variant as u16), u.desired, "capacity_update", "UpdateEndpointWeightsAndCapacities");
+                self.set_desired(
+                    VariantId(u.variant as u16),
+                    u.desired,
+                    "capacity_update",
+                    "UpdateEndpointWeightsAndCapacities",
+                );
             }
             Event::End => self.on_end(),
         }
@@ -192,23 +211,38 @@ impl World {
 
     /// High-resolution sample; closes a metrics period every `ticks_per_period` ticks.
     fn on_sample_tick(&mut self) {
-        for v in 0..self.variants.len() {
-            let n = self.variants[v].in_service;
-            let value = (n > 0).then(|| {
-                let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
-                    let f = &self.fleets[f.0 as usize];
-                    (b + u64::from(f.busy), w + f.backlog.len() as u64)
-                });
-                (busy + waiting) as f64 / f64::from(n)
-            });
-            self.metrics.sample_concurrency(v, value);
-        }
+        self.sample_high_resolution();
         self.ticks += 1;
         if self.ticks % self.ticks_per_period == 0 {
             self.close_period();
         }
         let next = self.now + self.config.metrics.high_resolution_period;
         self.queue.schedule(next, Event::SampleTick);
+    }
+
+    /// Samples `ConcurrentRequestsPerModel` of every variant: requests holding a slot on an
+    /// in-service instance plus requests waiting, per in-service instance.
+    fn sample_high_resolution(&mut self) {
+        for v in 0..self.variants.len() {
+            let n = self.variants[v].in_service;
+            let value = (n > 0).then(|| {
+                let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
+                    let f = &self.fleets[f.0 as usize];
+                    (b + u64::from(f.busy_in_service()), w + f.backlog.len() as u64)
+                });
+                (busy + waiting) as f64 / f64::from(n)
+            });
+            self.metrics.sample_concurrency(v, value);
+        }
+    }
+
+    /// Requests waiting in all fleets of variant `v`.
+    pub(super) fn variant_backlog(&self, v: usize) -> u64 {
+        self.variants[v]
+            .fleets
+            .iter()
+            .map(|f| self.fleets[f.0 as usize].backlog.len() as u64)
+            .sum()
     }
 
     pub(super) fn close_period(&mut self) {
@@ -230,9 +264,15 @@ impl World {
     }
 
     fn on_end(&mut self) {
+        // `End` was scheduled first, so a sampling instant that coincides with the end has not
+        // fired yet; take its sample so the last period has all of its samples.
+        if self.now.0 % self.config.metrics.high_resolution_period.0.max(1) == 0 {
+            self.sample_high_resolution();
+        }
         if self.now > self.metrics.period_start() {
             self.close_period();
         }
+        self.metrics.finish(self.now);
         self.finished = true;
     }
 
@@ -253,7 +293,11 @@ impl World {
 
     /// Instances of variant `v` by state (summed over its fleets).
     pub fn instance_count(&self, v: usize, state: InstanceState) -> u32 {
-        self.variants[v].fleets.iter().map(|f| self.fleets[f.0 as usize].count(state)).sum()
+        self.variants[v]
+            .fleets
+            .iter()
+            .map(|f| self.fleets[f.0 as usize].count(state))
+            .sum()
     }
 
     /// Length of the run.

@@ -40,7 +40,10 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
             start: StartState::Warm,
             capacity_updates: vec![],
         },
-        workload: Workload::Open { arrivals: ArrivalProcess::Poisson, rate: RateShape::Constant(rps) },
+        workload: Workload::Open {
+            arrivals: ArrivalProcess::Poisson,
+            rate: RateShape::Constant(rps),
+        },
         metrics: MetricsConfig::default(),
     }
 }

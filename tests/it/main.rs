@@ -1,4 +1,9 @@
 //! The integration-test binary: one binary, one module per concern.
 
+mod cli;
 mod common;
+mod determinism;
+mod lifecycle;
+mod metrics;
 mod queueing;
+mod scenarios;

@@ -17,6 +17,11 @@ impl Gauge {
         self.value
     }
 
+    /// When the value last changed.
+    pub fn last_change(&self) -> SimTime {
+        self.last
+    }
+
     /// Changes the value at `now`, first accounting for the time at the old value.
     #[inline]
     pub fn set(&mut self, now: SimTime, value: u64) {

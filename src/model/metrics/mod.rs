@@ -17,7 +17,7 @@ use hdrhistogram::Histogram;
 /// Largest latency a histogram tracks exactly [µs]; larger values are clamped (7 days).
 const HIST_MAX_US: u64 = 7 * 86_400 * 1_000_000;
 
-fn new_hist() -> Histogram<u64> {
+fn new_hist<T: hdrhistogram::Counter>() -> Histogram<T> {
     Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
 }
 
@@ -49,41 +49,66 @@ pub struct VariantFacts {
     pub price_per_hour_usd: Option<f64>,
 }
 
+/// Latency statistics of one period; with `hist: None` only count, sum, min and max are kept
+/// (CloudWatch's own statistics for `OverheadLatency`), which saves a histogram record.
 #[derive(Debug)]
 struct LatencyAcc {
-    hist: Histogram<u64>,
+    hist: Option<Histogram<u32>>,
+    n: u64,
     sum: f64,
     min: u64,
     max: u64,
 }
 
 impl LatencyAcc {
-    fn new() -> Self {
-        LatencyAcc { hist: new_hist(), sum: 0.0, min: u64::MAX, max: 0 }
+    fn new(with_percentiles: bool) -> Self {
+        LatencyAcc {
+            hist: with_percentiles.then(new_hist),
+            n: 0,
+            sum: 0.0,
+            min: u64::MAX,
+            max: 0,
+        }
     }
 
     #[inline]
     fn record(&mut self, us: u64) {
-        self.hist.saturating_record(us.max(1));
+        if let Some(h) = &mut self.hist {
+            h.saturating_record(us.max(1));
+        }
+        self.n += 1;
         self.sum += us as f64;
         self.min = self.min.min(us);
         self.max = self.max.max(us);
     }
 
-    fn close(&mut self, percentiles: &[f64]) -> LatencyStats {
-        let n = self.hist.len();
+    /// Closes the period; the histogram is first added into `total`, if given.
+    fn close(&mut self, percentiles: &[f64], total: Option<&mut Histogram<u64>>) -> LatencyStats {
+        let n = self.n;
+        if let (Some(t), Some(h)) = (total, &self.hist) {
+            for v in h.iter_recorded() {
+                t.saturating_record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
+            }
+        }
         let s = LatencyStats {
             sample_count: n,
             sum: self.sum,
             min: (n > 0).then_some(self.min as f64),
             max: (n > 0).then_some(self.max as f64),
-            percentiles: if n > 0 {
-                percentiles.iter().map(|p| (*p, self.hist.value_at_quantile(p / 100.0) as f64)).collect()
-            } else {
-                Vec::new()
+            percentiles: match &self.hist {
+                Some(h) if n > 0 => percentiles
+                    .iter()
+                    .map(|p| (*p, h.value_at_quantile(p / 100.0) as f64))
+                    .collect(),
+                _ => Vec::new(),
             },
         };
-        self.hist.reset();
+        if let Some(h) = &mut self.hist {
+            if n > 0 {
+                h.reset();
+            }
+        }
+        self.n = 0;
         self.sum = 0.0;
         self.min = u64::MAX;
         self.max = 0;
@@ -145,6 +170,18 @@ pub struct Totals {
     pub in_service: Gauge,
 }
 
+impl Totals {
+    /// Min and max count only values held for a positive time, so instances coming into service
+    /// one by one at the same instant do not register as a dip.
+    fn held_in_service(&mut self, now: SimTime) {
+        if now > self.in_service.last_change() {
+            let v = self.in_service.value() as u32;
+            self.min_in_service = self.min_in_service.min(v);
+            self.max_in_service = self.max_in_service.max(v);
+        }
+    }
+}
+
 /// The metrics recorder of one run.
 #[derive(Debug)]
 pub struct Recorder {
@@ -174,8 +211,8 @@ impl Recorder {
                 backlog: 0,
                 invocations: 0,
                 ipi: 0.0,
-                model_latency: LatencyAcc::new(),
-                overhead: LatencyAcc::new(),
+                model_latency: LatencyAcc::new(true),
+                overhead: LatencyAcc::new(false),
                 errors_4xx: 0,
                 errors_5xx: 0,
                 completed: 0,
@@ -192,7 +229,7 @@ impl Recorder {
             variants: vm,
             period_start: SimTime::ZERO,
             arrivals: 0,
-            latency: LatencyAcc::new(),
+            latency: LatencyAcc::new(true),
             points: Vec::new(),
             totals: Totals {
                 arrived: 0,
@@ -250,7 +287,15 @@ impl Recorder {
     #[inline]
     /// `in_service` says whether the instance still counts in per-instance metrics (a draining
     /// instance's busy slots left the CPU gauge when it started draining).
-    pub fn service_end(&mut self, v: usize, now: SimTime, model: SimDuration, overhead: SimDuration, ok: bool, in_service: bool) {
+    pub fn service_end(
+        &mut self,
+        v: usize,
+        now: SimTime,
+        model: SimDuration,
+        overhead: SimDuration,
+        ok: bool,
+        in_service: bool,
+    ) {
         let m = &mut self.variants[v];
         if in_service {
             m.busy.add(now, -1);
@@ -260,9 +305,9 @@ impl Recorder {
         if ok {
             m.completed += 1;
             let e2e = model.0 + overhead.0;
+            // The run-wide histogram is merged from the period ones at each close.
             self.latency.record(e2e);
             self.totals.completed += 1;
-            self.totals.latency.saturating_record(e2e.max(1));
             self.totals.latency_sum_us += u128::from(e2e);
         } else {
             m.errors_5xx += 1;
@@ -314,9 +359,13 @@ impl Recorder {
         m.in_service.set(now, u64::from(in_service));
         m.slots.set(now, u64::from(slots));
         let t = &mut self.totals;
+        t.held_in_service(now);
         t.in_service.set(now, u64::from(endpoint_in_service));
-        t.min_in_service = t.min_in_service.min(endpoint_in_service);
-        t.max_in_service = t.max_in_service.max(endpoint_in_service);
+    }
+
+    /// Closes the run at `now`: the last in-service count counts towards min and max.
+    pub fn finish(&mut self, now: SimTime) {
+        self.totals.held_in_service(now + SimDuration(1));
     }
 
     /// Variant `v` now has `live` billed instances.
@@ -360,16 +409,15 @@ impl Recorder {
                 let p = VariantPoint {
                     invocations: m.invocations,
                     invocations_per_instance: m.ipi,
-                    model_latency: m.model_latency.close(&pcts),
-                    overhead_latency: m.overhead.close(&pcts),
+                    model_latency: m.model_latency.close(&pcts, None),
+                    overhead_latency: m.overhead.close(&pcts, None),
                     errors_4xx: m.errors_4xx,
                     errors_5xx: m.errors_5xx,
                     completed: m.completed,
                     timed_out: m.timed_out,
                     rejected_backlog_full: m.rejected_full,
                     rejected_no_capacity: m.rejected_no_capacity,
-                    cpu_utilization: (slots > 0)
-                        .then(|| busy as f64 / slots as f64 * 100.0 * f64::from(m.facts.vcpus)),
+                    cpu_utilization: (slots > 0).then(|| busy as f64 / slots as f64 * 100.0 * f64::from(m.facts.vcpus)),
                     concurrent_requests_per_model: (m.conc_n > 0).then(|| m.conc_sum / f64::from(m.conc_n)),
                     instances: *counts,
                     mean_in_service: if len > 0 { in_service as f64 / len as f64 } else { 0.0 },
@@ -397,7 +445,7 @@ impl Recorder {
             start_us: self.period_start.0,
             length_us: len,
             arrivals: self.arrivals,
-            latency: self.latency.close(&pcts),
+            latency: self.latency.close(&pcts, Some(&mut self.totals.latency)),
             variants,
         };
         self.arrivals = 0;

@@ -2,10 +2,8 @@
 //!
 //! These are the rows of `timeseries.csv` and the datapoints alarms evaluate.
 
-use serde::Serialize;
-
 /// Summary statistics of a latency-like metric within one period [µs].
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LatencyStats {
     pub sample_count: u64,
     pub sum: f64,
@@ -24,12 +22,15 @@ impl LatencyStats {
         if self.sample_count == 0 {
             return None;
         }
-        self.percentiles.iter().find(|(q, _)| (q - p).abs() < 1e-9).map(|(_, v)| *v)
+        self.percentiles
+            .iter()
+            .find(|(q, _)| (q - p).abs() < 1e-9)
+            .map(|(_, v)| *v)
     }
 }
 
 /// One period of one variant, CloudWatch style.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantPoint {
     /// `Invocations` (Sum): requests that reached the variant and were handled by it.
     pub invocations: u64,
@@ -64,7 +65,7 @@ pub struct VariantPoint {
 }
 
 /// One period of the whole endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointPoint {
     /// Start of the period [µs since run start].
     pub start_us: u64,

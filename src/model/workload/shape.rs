@@ -43,7 +43,12 @@ impl RateShape {
     pub fn rate(&self, t: SimTime) -> f64 {
         match self {
             RateShape::Constant(r) => *r,
-            RateShape::Ramp { from_rps, to_rps, start, duration } => {
+            RateShape::Ramp {
+                from_rps,
+                to_rps,
+                start,
+                duration,
+            } => {
                 if t <= *start {
                     *from_rps
                 } else if t >= *start + *duration || duration.0 == 0 {
@@ -62,11 +67,21 @@ impl RateShape {
                     steps[i - 1].1
                 }
             }
-            RateShape::Diurnal { mean_rps, amplitude, period, peak_at } => {
+            RateShape::Diurnal {
+                mean_rps,
+                amplitude,
+                period,
+                peak_at,
+            } => {
                 let phase = (t.0 as f64 - peak_at.0 as f64) / period.0 as f64;
                 (mean_rps * (1.0 + amplitude * (std::f64::consts::TAU * phase).cos())).max(0.0)
             }
-            RateShape::Spike { base, start, duration, multiplier } => {
+            RateShape::Spike {
+                base,
+                start,
+                duration,
+                multiplier,
+            } => {
                 let r = base.rate(t);
                 if t >= *start && t < *start + *duration {
                     r * multiplier
@@ -94,7 +109,12 @@ impl RateShape {
                 }
                 m
             }
-            RateShape::Diurnal { mean_rps, amplitude, period, peak_at } => {
+            RateShape::Diurnal {
+                mean_rps,
+                amplitude,
+                period,
+                peak_at,
+            } => {
                 // Monotone between a peak and a trough, so without a peak inside the interval the
                 // maximum is at an end.
                 let p = period.0 as f64;
@@ -106,7 +126,12 @@ impl RateShape {
                     self.rate(t0).max(self.rate(t1))
                 }
             }
-            RateShape::Spike { base, start, duration, multiplier } => {
+            RateShape::Spike {
+                base,
+                start,
+                duration,
+                multiplier,
+            } => {
                 let b = base.bound(t0, t1);
                 let overlaps = t1 >= *start && t0 < *start + *duration;
                 if overlaps {
@@ -135,17 +160,32 @@ mod tests {
 
     #[test]
     fn rates() {
-        let ramp = RateShape::Ramp { from_rps: 100.0, to_rps: 400.0, start: s(10), duration: SimDuration::from_secs(30) };
+        let ramp = RateShape::Ramp {
+            from_rps: 100.0,
+            to_rps: 400.0,
+            start: s(10),
+            duration: SimDuration::from_secs(30),
+        };
         assert_eq!(ramp.rate(s(0)), 100.0);
         assert_eq!(ramp.rate(s(25)), 250.0);
         assert_eq!(ramp.rate(s(99)), 400.0);
         let steps = RateShape::Steps(vec![(s(0), 100.0), (s(60), 400.0)]);
         assert_eq!(steps.rate(s(59)), 100.0);
         assert_eq!(steps.rate(s(60)), 400.0);
-        let d = RateShape::Diurnal { mean_rps: 300.0, amplitude: 0.6, period: SimDuration::from_secs(86_400), peak_at: s(14 * 3600) };
+        let d = RateShape::Diurnal {
+            mean_rps: 300.0,
+            amplitude: 0.6,
+            period: SimDuration::from_secs(86_400),
+            peak_at: s(14 * 3600),
+        };
         assert!((d.rate(s(14 * 3600)) - 480.0).abs() < 1e-9);
         assert!((d.rate(s(2 * 3600)) - 120.0).abs() < 1e-9);
-        let spike = RateShape::Spike { base: Box::new(RateShape::Constant(10.0)), start: s(5), duration: SimDuration::from_secs(5), multiplier: 3.0 };
+        let spike = RateShape::Spike {
+            base: Box::new(RateShape::Constant(10.0)),
+            start: s(5),
+            duration: SimDuration::from_secs(5),
+            multiplier: 3.0,
+        };
         assert_eq!(spike.rate(s(7)), 30.0);
         assert_eq!(spike.rate(s(10)), 10.0);
         let sum = RateShape::Sum(vec![RateShape::Constant(1.0), RateShape::Constant(2.0)]);
@@ -155,10 +195,25 @@ mod tests {
     #[test]
     fn bounds_dominate_rates() {
         let shapes = [
-            RateShape::Diurnal { mean_rps: 300.0, amplitude: 0.6, period: SimDuration::from_secs(3600), peak_at: s(600) },
-            RateShape::Ramp { from_rps: 400.0, to_rps: 10.0, start: s(100), duration: SimDuration::from_secs(1000) },
+            RateShape::Diurnal {
+                mean_rps: 300.0,
+                amplitude: 0.6,
+                period: SimDuration::from_secs(3600),
+                peak_at: s(600),
+            },
+            RateShape::Ramp {
+                from_rps: 400.0,
+                to_rps: 10.0,
+                start: s(100),
+                duration: SimDuration::from_secs(1000),
+            },
             RateShape::Steps(vec![(s(0), 5.0), (s(50), 50.0), (s(70), 1.0)]),
-            RateShape::Spike { base: Box::new(RateShape::Constant(10.0)), start: s(55), duration: SimDuration::from_secs(10), multiplier: 4.0 },
+            RateShape::Spike {
+                base: Box::new(RateShape::Constant(10.0)),
+                start: s(55),
+                duration: SimDuration::from_secs(10),
+                multiplier: 4.0,
+            },
         ];
         for sh in &shapes {
             for a in (0..4000).step_by(7) {

@@ -1,0 +1,88 @@
+//! Throughput benchmark: fleetsim on the reference scenario against a bare binary-heap M/M/c loop.
+//!
+//! `cargo bench --bench throughput` runs every case (500 rps for 1 h and for 24 h of simulated
+//! time by default), each in a child process of its own, because peak RSS (`VmHWM`) is a
+//! per-process high-water mark: measured in one process, the 24 h figure would hide the 1 h one.
+//!
+//! Environment:
+//! - `FLEETSIM_BENCH_RPS`: request rate (default 500).
+//! - `FLEETSIM_BENCH_DURATIONS`: comma-separated simulated durations (default `1h,24h`).
+//! - `FLEETSIM_BENCH_SEED`: run seed (default 1).
+//! - `FLEETSIM_BENCH_CASE`: one duration; run it in this process (set by the parent for its
+//!   children; set it by hand to run a single case).
+
+use fleetsim::bench::run_bench;
+use fleetsim::scenario::duration::parse_duration;
+use std::process::{Command, ExitCode};
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// A duration such as `1h` or `86400s`, in whole simulated seconds.
+fn duration_secs(text: &str) -> Result<u64, String> {
+    let d = parse_duration(text.trim()).map_err(|e| format!("duration {text:?}: {e}"))?;
+    let secs = d.micros() / 1_000_000;
+    if secs == 0 {
+        return Err(format!("duration {text:?}: must be at least 1s"));
+    }
+    Ok(secs)
+}
+
+fn run_case(rps: f64, case: &str, seed: u64) -> Result<(), String> {
+    let secs = duration_secs(case)?;
+    println!("== {rps} rps x {case} ==");
+    let report = run_bench(rps, secs, seed);
+    println!("{report}");
+    println!();
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let rps: f64 = match env_or("FLEETSIM_BENCH_RPS", "500").parse() {
+        Ok(r) if r > 0.0 && f64::is_finite(r) => r,
+        _ => {
+            eprintln!("FLEETSIM_BENCH_RPS must be a rate > 0");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(seed) = env_or("FLEETSIM_BENCH_SEED", "1").parse::<u64>() else {
+        eprintln!("FLEETSIM_BENCH_SEED must be an unsigned integer");
+        return ExitCode::FAILURE;
+    };
+
+    if let Ok(case) = std::env::var("FLEETSIM_BENCH_CASE") {
+        return match run_case(rps, &case, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+
+    // `cargo bench` passes `--bench` (and any filter); this harness has no options, so they are
+    // ignored rather than rejected.
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("cannot find this executable to run the cases: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for case in env_or("FLEETSIM_BENCH_DURATIONS", "1h,24h").split(',') {
+        let status = Command::new(&exe).env("FLEETSIM_BENCH_CASE", case.trim()).status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!("case {case}: {s}");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("case {case}: cannot start: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,116 @@
+//! The reference benchmark scenario: one warm real-time variant under steady Poisson traffic.
+//!
+//! It is the workload `fleetsim bench` and `benches/throughput.rs` time. It stays close to the
+//! quickstart scenario (ml.c5.xlarge, log-normal service, four slots per instance) so the numbers
+//! describe an ordinary run, not a best case; autoscaling and rollouts join it once they exist.
+
+use crate::engine::SimDuration;
+use crate::model::metrics::MetricsConfig;
+use crate::model::workload::{ArrivalProcess, RateShape, Workload};
+use crate::model::{catalog, DurationDist, ModelVersion, Routing};
+use crate::sim::{EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+
+/// Worker slots per instance in the reference scenario.
+pub const REFERENCE_CONCURRENCY: u32 = 4;
+
+/// Slot utilisation the instance count is sized for: busy enough that requests queue now and
+/// then (the backlog path runs), idle enough that the backlog never fills.
+pub const TARGET_UTILISATION: f64 = 0.65;
+
+/// Service time of the reference model: log-normal, 40 ms median, 120 ms p99 (mean ~44.7 ms).
+pub fn reference_service_time() -> DurationDist {
+    DurationDist::lognormal(SimDuration::from_millis(40), SimDuration::from_millis(120))
+}
+
+/// Instances needed to keep the slots at no more than [`TARGET_UTILISATION`] at `rps`
+/// (at least one). Rounding up keeps utilisation within 60-65 % once seven or more instances are
+/// needed; at low rates one instance is already mostly idle.
+pub fn reference_instances(rps: f64) -> u32 {
+    let erlangs = rps * reference_service_time().mean_micros() / 1e6;
+    let n = (erlangs / (TARGET_UTILISATION * f64::from(REFERENCE_CONCURRENCY))).ceil();
+    // `as` saturates, so absurd rates give u32::MAX instead of wrapping.
+    (n as u32).max(1)
+}
+
+/// The reference scenario at `rps` requests per second for `duration_s` simulated seconds.
+///
+/// One warm variant of ml.c5.xlarge with four slots per instance, least-outstanding-requests
+/// routing, log-normal service (40 ms median, 120 ms p99), 0.1 % server errors, 2 ms front-end
+/// overhead, Poisson arrivals at a constant rate (so the request count is about
+/// `rps * duration_s` and the utilisation is the same all run), the default backlog (1000
+/// requests, 60 s timeout) and default metrics.
+pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
+    SimConfig {
+        name: "bench-reference".into(),
+        seed,
+        duration: SimDuration::from_secs(duration_s),
+        endpoint: EndpointConfig {
+            routing: Routing::LeastOutstandingRequests,
+            variants: vec![VariantConfig {
+                name: "blue".into(),
+                instance: catalog::builtin("ml.c5.xlarge").expect("ml.c5.xlarge is a built-in type"),
+                initial_instance_count: reference_instances(rps),
+                initial_weight: 1.0,
+                concurrency: REFERENCE_CONCURRENCY,
+                model: ModelVersion {
+                    label: "v1".into(),
+                    service_time: reference_service_time(),
+                    error_rate: 0.001,
+                    client_error_rate: 0.0,
+                    overhead: SimDuration::from_millis(2),
+                    load_slowdown: 0.0,
+                },
+                // The scenario-file defaults; unused while the endpoint starts warm and nothing
+                // scales, but realistic for when autoscaling joins the reference.
+                launch: LaunchConfig {
+                    pending: DurationDist::Constant(SimDuration::ZERO),
+                    provision: DurationDist::Constant(SimDuration::from_secs(180)),
+                    load: DurationDist::Constant(SimDuration::from_secs(60)),
+                },
+            }],
+            backlog_capacity: 1000,
+            invocation_timeout: SimDuration::from_secs(60),
+            start: StartState::Warm,
+            capacity_updates: vec![],
+        },
+        workload: Workload::Open {
+            arrivals: ArrivalProcess::Poisson,
+            rate: RateShape::Constant(rps),
+        },
+        metrics: MetricsConfig::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::run;
+
+    #[test]
+    fn sizing_lands_near_target_utilisation() {
+        for rps in [500.0, 1000.0, 2000.0, 10_000.0] {
+            let n = reference_instances(rps);
+            let util = rps * reference_service_time().mean_micros() / 1e6 / f64::from(n * REFERENCE_CONCURRENCY);
+            assert!(
+                (0.57..=TARGET_UTILISATION + 1e-9).contains(&util),
+                "{rps} rps: {n} instances, {util}"
+            );
+        }
+        assert_eq!(reference_instances(500.0), 9);
+        assert_eq!(reference_instances(0.1), 1);
+    }
+
+    #[test]
+    fn reference_run_accounts_for_every_arrival() {
+        let r = run(reference_config(500.0, 120, 3));
+        let t = &r.totals;
+        assert_eq!(t.arrived, r.accounted() + r.in_flight_at_end);
+        // 60,000 expected arrivals, sd ~245: 5 sd is 2 % of the mean.
+        assert!((t.arrived as f64 / 60_000.0 - 1.0).abs() < 0.021, "{}", t.arrived);
+        // At ~62 % utilisation nothing should time out or be turned away.
+        assert_eq!(t.timed_out + t.rejected_backlog_full + t.rejected_no_capacity, 0);
+        // 0.1 % server errors: ~60 expected; 0 or a flood would mean the outcome draw is off.
+        assert!(t.errors_5xx > 20 && t.errors_5xx < 120, "{}", t.errors_5xx);
+        assert_eq!(r.points.len(), 2);
+    }
+}

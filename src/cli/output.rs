@@ -1,0 +1,48 @@
+//! Writes a run folder atomically: every file goes into a temporary sibling folder, which then
+//! replaces the target in one rename. A failed or interrupted run leaves no partial folder.
+
+use crate::report::OutputFile;
+use anyhow::Context;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `files` into `dir`, replacing any previous contents.
+pub fn write_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .context("output folder has no name")?
+        .to_string_lossy()
+        .to_string();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    let result = (|| -> anyhow::Result<()> {
+        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        for f in files {
+            let path = tmp.join(f.name);
+            let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(&f.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.sync_all().ok();
+        }
+        if dir.exists() {
+            fs::rename(dir, &old).with_context(|| format!("cannot replace {}", dir.display()))?;
+        }
+        fs::rename(&tmp, dir).with_context(|| format!("cannot move results into {}", dir.display()))?;
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+        if old.exists() && !dir.exists() {
+            let _ = fs::rename(&old, dir);
+        }
+    }
+    result
+}

@@ -1,0 +1,81 @@
+//! The readable summary printed after a run.
+
+use super::format::num;
+use super::summary::Summary;
+use std::fmt::Write;
+
+fn o(x: Option<f64>, d: usize) -> String {
+    x.map(|v| num(v, d)).unwrap_or_else(|| "-".into())
+}
+
+/// A few lines a person can read at a glance.
+pub fn terminal_summary(s: &Summary) -> String {
+    let r = &s.requests;
+    let pct = |n: u64| {
+        if r.arrived > 0 {
+            format!("{:.3} %", 100.0 * n as f64 / r.arrived as f64)
+        } else {
+            "-".into()
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scenario {}  seed {}  simulated {}",
+        s.scenario,
+        s.seed,
+        crate::engine::SimDuration::from_secs_f64(s.duration_s)
+    );
+    let _ = writeln!(
+        out,
+        "requests  arrived {}  completed {}  in flight at end {}",
+        r.arrived, r.completed, r.in_flight_at_end
+    );
+    let _ = writeln!(
+        out,
+        "failures  5XX {} ({})  4XX {} ({})  timed out {} ({})  rejected {} ({})",
+        r.errors_5xx,
+        pct(r.errors_5xx),
+        r.errors_4xx,
+        pct(r.errors_4xx),
+        r.timed_out,
+        pct(r.timed_out),
+        r.rejected,
+        pct(r.rejected)
+    );
+    let l = &s.latency_ms;
+    let _ = writeln!(
+        out,
+        "latency   mean {} ms  p50 {} ms  p90 {} ms  p99 {} ms  p99.9 {} ms  max {} ms",
+        o(l.mean, 2),
+        o(l.p50, 2),
+        o(l.p90, 2),
+        o(l.p99, 2),
+        o(l.p999, 2),
+        o(l.max, 2)
+    );
+    let _ = writeln!(
+        out,
+        "wait      mean {} ms  P(wait) {}",
+        o(s.wait_ms.mean, 3),
+        o(s.wait_ms.p_wait, 4)
+    );
+    let c = &s.capacity;
+    let _ = writeln!(
+        out,
+        "capacity  in service min {} / mean {} / max {}  instance-hours {}  scaling activities {}",
+        c.min_in_service,
+        num(c.mean_in_service, 2),
+        c.max_in_service,
+        num(c.instance_hours, 2),
+        s.scaling_activities
+    );
+    let _ = writeln!(
+        out,
+        "cost      {}",
+        s.cost_usd
+            .map(|c| format!("{} USD", num(c, 2)))
+            .unwrap_or_else(|| "unknown (no instance price)".into())
+    );
+    out
+}

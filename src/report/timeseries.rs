@@ -1,0 +1,148 @@
+//! `timeseries.csv`: one row per metrics period.
+//!
+//! Unprefixed columns describe the whole endpoint; columns prefixed `<variant>.` describe one
+//! variant (CloudWatch's `VariantName` dimension). Latencies are in milliseconds; empty cells
+//! mean "no datapoint" (for example no request completed in the period).
+
+use super::format::{ms, num, opt};
+use crate::engine::SimTime;
+use crate::model::metrics::{LatencyStats, VariantPoint};
+use crate::sim::RunResult;
+
+fn pct_name(p: f64) -> String {
+    format!("p{}", num(p, 3).replace('.', "_"))
+}
+
+fn latency_cells(s: &LatencyStats, pcts: &[f64]) -> Vec<String> {
+    let mut out = vec![opt(s.average().map(ms), 3)];
+    for p in pcts {
+        out.push(opt(s.percentile(*p).map(ms), 3));
+    }
+    out.push(opt(s.max.map(ms), 3));
+    out
+}
+
+/// Renders the time series.
+pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
+    let pcts: Vec<f64> = r
+        .points
+        .first()
+        .map(|p| p.latency.percentiles.iter().map(|x| x.0).collect())
+        .unwrap_or_default();
+    let pcts = if pcts.is_empty() {
+        r.points
+            .iter()
+            .find(|p| !p.latency.percentiles.is_empty())
+            .map(|p| p.latency.percentiles.iter().map(|x| x.0).collect())
+            .unwrap_or_default()
+    } else {
+        pcts
+    };
+    let mut header: Vec<String> = [
+        "time_s",
+        "clock",
+        "arrivals",
+        "load_rps",
+        "invocations",
+        "completed",
+        "errors_4xx",
+        "errors_5xx",
+        "timed_out",
+        "rejected",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.push("latency_mean_ms".into());
+    header.extend(pcts.iter().map(|p| format!("latency_{}_ms", pct_name(*p))));
+    header.push("latency_max_ms".into());
+    header.extend(
+        [
+            "instances_pending",
+            "instances_provisioning",
+            "instances_loading",
+            "instances_in_service",
+            "instances_draining",
+            "in_service_mean",
+            "desired",
+            "backlog",
+            "backlog_max",
+            "cost_usd",
+            "cost_cum_usd",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for v in &r.variants {
+        let n = &v.name;
+        for c in ["invocations", "invocations_per_instance", "model_latency_avg_ms"] {
+            header.push(format!("{n}.{c}"));
+        }
+        header.extend(pcts.iter().map(|p| format!("{n}.model_latency_{}_ms", pct_name(*p))));
+        for c in [
+            "model_latency_max_ms",
+            "overhead_latency_avg_ms",
+            "errors_4xx",
+            "errors_5xx",
+            "cpu_utilization",
+            "concurrent_requests_per_model",
+            "in_service",
+            "desired",
+            "backlog",
+        ] {
+            header.push(format!("{n}.{c}"));
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).expect("in-memory write");
+    let mut cum = 0.0;
+    let priced = r.variants.iter().all(|v| v.price_per_hour_usd.is_some());
+    for p in &r.points {
+        let sum = |f: fn(&VariantPoint) -> u64| p.variants.iter().map(f).sum::<u64>();
+        let secs = p.length_us as f64 / 1e6;
+        let mut row = vec![
+            num(p.start_us as f64 / 1e6, 6),
+            SimTime(p.start_us).to_string(),
+            p.arrivals.to_string(),
+            num(if secs > 0.0 { p.arrivals as f64 / secs } else { 0.0 }, 3),
+            sum(|v| v.invocations).to_string(),
+            sum(|v| v.completed).to_string(),
+            sum(|v| v.errors_4xx).to_string(),
+            sum(|v| v.errors_5xx).to_string(),
+            sum(|v| v.timed_out).to_string(),
+            sum(|v| v.rejected_backlog_full + v.rejected_no_capacity).to_string(),
+        ];
+        row.extend(latency_cells(&p.latency, &pcts));
+        for i in 0..5 {
+            row.push(p.variants.iter().map(|v| v.instances[i]).sum::<u32>().to_string());
+        }
+        row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));
+        row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
+        row.push(sum(|v| v.backlog_end).to_string());
+        row.push(sum(|v| v.backlog_max).to_string());
+        if priced {
+            let c: f64 = p.variants.iter().filter_map(|v| v.cost_usd).sum();
+            cum += c;
+            row.push(num(c, 6));
+            row.push(num(cum, 6));
+        } else {
+            row.push(String::new());
+            row.push(String::new());
+        }
+        for v in &p.variants {
+            row.push(v.invocations.to_string());
+            row.push(num(v.invocations_per_instance, 4));
+            row.extend(latency_cells(&v.model_latency, &pcts));
+            row.push(opt(v.overhead_latency.average().map(ms), 3));
+            row.push(v.errors_4xx.to_string());
+            row.push(v.errors_5xx.to_string());
+            row.push(opt(v.cpu_utilization, 3));
+            row.push(opt(v.concurrent_requests_per_model, 4));
+            row.push(v.instances[3].to_string());
+            row.push(v.desired.to_string());
+            row.push(v.backlog_end.to_string());
+        }
+        w.write_record(&row).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory flush")
+}

@@ -1,0 +1,356 @@
+//! The scenario file, mirrored field by field as serde types (`deny_unknown_fields`).
+//!
+//! These types only describe what a file may say; `validate` turns them into a `SimConfig` and
+//! is where ranges are checked. Field names follow the AWS names in snake_case where one exists.
+//! `scenarios/README.md` is the reference for every field.
+
+use super::duration::Duration;
+use serde::{Deserialize, Serialize};
+
+fn one() -> u64 {
+    1
+}
+fn one_f() -> f64 {
+    1.0
+}
+fn one_u32() -> u32 {
+    1
+}
+
+/// Names of the structs a file may write before `(`; RON allows them, and `--set` values use
+/// this list to tell `Step(at: ..)` (a struct) from `Ramp(from_rps: ..)` (an enum variant).
+pub const STRUCT_NAMES: &[&str] = &[
+    "Scenario",
+    "InstanceType",
+    "Backlog",
+    "Variant",
+    "Model",
+    "Launch",
+    "CapacityUpdate",
+    "Step",
+    "Metrics",
+];
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Names the output directory: letters, digits, `-`, `_`, `.`.
+    pub name: String,
+    #[serde(default = "one")]
+    pub seed: u64,
+    pub duration: Duration,
+    /// Extra or overriding instance types (prices, vCPUs) on top of the built-in catalog.
+    #[serde(default)]
+    pub instance_types: Vec<InstanceType>,
+    pub endpoint: Endpoint,
+    pub workload: Workload,
+    #[serde(default)]
+    pub metrics: Metrics,
+}
+
+/// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceType {
+    pub name: String,
+    #[serde(default)]
+    pub vcpus: Option<u32>,
+    #[serde(default)]
+    pub memory_gib: Option<f64>,
+    #[serde(default)]
+    pub gpus: Option<u32>,
+    #[serde(default)]
+    pub gpu_memory_gib: Option<f64>,
+    /// On-demand price of one instance-hour [USD].
+    #[serde(default)]
+    pub price_per_hour: Option<f64>,
+}
+
+/// The endpoint. Only `RealTime` exists so far; asynchronous and serverless endpoints will join.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Endpoint {
+    RealTime {
+        #[serde(default)]
+        routing: Routing,
+        variants: Vec<Variant>,
+        #[serde(default)]
+        backlog: Backlog,
+        #[serde(default)]
+        start: Start,
+        /// `UpdateEndpointWeightsAndCapacities` calls at fixed times.
+        #[serde(default)]
+        capacity_updates: Vec<CapacityUpdate>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Routing {
+    Random,
+    #[default]
+    LeastOutstandingRequests,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Start {
+    /// Initial instances are in service at time zero.
+    #[default]
+    Warm,
+    /// Initial instances are requested at time zero and boot.
+    Cold,
+}
+
+/// The queue of requests waiting for a worker slot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backlog {
+    /// Most waiting requests over the whole endpoint.
+    #[serde(default = "default_backlog_capacity")]
+    pub capacity: u64,
+    /// Invocation timeout: a request that has waited this long fails.
+    #[serde(default = "default_timeout")]
+    pub timeout: Duration,
+}
+
+pub fn default_backlog_capacity() -> u64 {
+    1000
+}
+fn default_timeout() -> Duration {
+    Duration::secs(60)
+}
+
+impl Default for Backlog {
+    fn default() -> Self {
+        Backlog {
+            capacity: default_backlog_capacity(),
+            timeout: default_timeout(),
+        }
+    }
+}
+
+/// A production variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// `VariantName`.
+    pub name: String,
+    /// `InstanceType`, e.g. `"ml.c5.large"`.
+    pub instance_type: String,
+    /// `InitialInstanceCount`.
+    pub initial_instance_count: u32,
+    /// `InitialVariantWeight`.
+    #[serde(default = "one_f")]
+    pub initial_weight: f64,
+    /// Worker slots per instance (requests one instance serves at once).
+    #[serde(default = "one_u32")]
+    pub concurrency: u32,
+    pub model: Model,
+    #[serde(default)]
+    pub launch: Launch,
+}
+
+/// Model behaviour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    #[serde(default = "default_label")]
+    pub label: String,
+    /// Time a request holds a worker slot (`ModelLatency`).
+    pub service_time: Dist,
+    /// Probability that a served request (one not rejected 4XX) ends 5XX.
+    #[serde(default)]
+    pub error_rate: f64,
+    /// Probability that a request is rejected 4XX at once.
+    #[serde(default)]
+    pub client_error_rate: f64,
+    /// Fixed front-end overhead added to every answer.
+    #[serde(default)]
+    pub overhead: Duration,
+    /// Service time grows by `1 + load_slowdown * busy / concurrency`.
+    #[serde(default)]
+    pub load_slowdown: f64,
+}
+
+fn default_label() -> String {
+    "v1".into()
+}
+
+/// Durations of an instance's boot phases.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Launch {
+    #[serde(default = "default_pending")]
+    pub pending: Dist,
+    #[serde(default = "default_provision")]
+    pub provision: Dist,
+    #[serde(default = "default_load")]
+    pub load: Dist,
+}
+
+fn default_pending() -> Dist {
+    Dist::Constant(Duration::secs(0))
+}
+fn default_provision() -> Dist {
+    Dist::Constant(Duration::secs(180))
+}
+fn default_load() -> Dist {
+    Dist::Constant(Duration::secs(60))
+}
+
+impl Default for Launch {
+    fn default() -> Self {
+        Launch {
+            pending: default_pending(),
+            provision: default_provision(),
+            load: default_load(),
+        }
+    }
+}
+
+/// A distribution of durations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Dist {
+    Constant(Duration),
+    Uniform {
+        min: Duration,
+        max: Duration,
+    },
+    Exponential {
+        mean: Duration,
+    },
+    LogNormal {
+        median: Duration,
+        p99: Duration,
+    },
+    Gamma {
+        mean: Duration,
+        cv: f64,
+    },
+    /// Recorded samples, chosen uniformly.
+    Samples(Vec<Duration>),
+    /// Recorded samples from a file: one number per line (first column of a CSV), in `unit`.
+    Empirical {
+        file: String,
+        #[serde(default = "default_unit")]
+        unit: String,
+    },
+}
+
+fn default_unit() -> String {
+    "ms".into()
+}
+
+/// Sets a variant's desired instance count at a given time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityUpdate {
+    pub at: Duration,
+    pub variant: String,
+    pub desired_instance_count: u32,
+}
+
+/// Where requests come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Workload {
+    /// Open-loop arrivals at a rate shape.
+    Open {
+        #[serde(default)]
+        arrivals: Arrivals,
+        rate: Rate,
+    },
+    /// Replay of a recorded trace (CSV).
+    Trace {
+        file: String,
+        format: TraceFormat,
+        /// Multiplies per-period counts (what-if growth); counts only.
+        #[serde(default = "one_f")]
+        scale: f64,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Arrivals {
+    #[default]
+    Poisson,
+    Deterministic,
+}
+
+/// Trace file layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum TraceFormat {
+    /// `timestamp,count` rows, one per period (a CloudWatch `Invocations` Sum export).
+    Counts { period: Duration },
+    /// One `timestamp` per request.
+    Timestamps,
+}
+
+/// A rate shape in requests per second.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Rate {
+    Constant(f64),
+    Ramp {
+        from_rps: f64,
+        to_rps: f64,
+        start: Duration,
+        duration: Duration,
+    },
+    Steps(Vec<Step>),
+    Diurnal {
+        mean_rps: f64,
+        amplitude: f64,
+        period: Duration,
+        peak_at: Duration,
+    },
+    Spike {
+        base: Box<Rate>,
+        start: Duration,
+        duration: Duration,
+        multiplier: f64,
+    },
+    Sum(Vec<Rate>),
+}
+
+/// One step of a piecewise-constant rate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub at: Duration,
+    pub rps: f64,
+}
+
+/// Metrics settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    #[serde(default = "default_period")]
+    pub period: Duration,
+    #[serde(default = "default_hr_period")]
+    pub high_resolution_period: Duration,
+    #[serde(default = "default_percentiles")]
+    pub percentiles: Vec<f64>,
+}
+
+fn default_period() -> Duration {
+    Duration::secs(60)
+}
+fn default_hr_period() -> Duration {
+    Duration::secs(10)
+}
+fn default_percentiles() -> Vec<f64> {
+    vec![50.0, 90.0, 99.0]
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            period: default_period(),
+            high_resolution_period: default_hr_period(),
+            percentiles: default_percentiles(),
+        }
+    }
+}

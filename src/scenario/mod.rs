@@ -1,0 +1,99 @@
+//! Scenario files: the only code that knows RON and serde.
+//!
+//! Parse (RON into the file types, `deny_unknown_fields`), apply `--set` overrides, then
+//! validate into a `SimConfig`. Errors name the file and line/column, or the field path, the
+//! value and what is allowed.
+
+pub mod duration;
+pub mod error;
+pub mod file;
+mod inputs;
+pub mod overrides;
+mod validate;
+
+pub use error::{FieldError, ScenarioError};
+pub use file::Scenario;
+pub use overrides::{parse_override, Override};
+pub use validate::validate;
+
+use crate::sim::SimConfig;
+use std::path::Path;
+
+/// A scenario read, overridden and validated.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The file as the user named it.
+    pub file: String,
+    /// The file's text as read.
+    pub text: String,
+    /// The `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
+    /// The scenario after overrides (and after `--seed`).
+    pub scenario: Scenario,
+    pub config: SimConfig,
+    pub warnings: Vec<String>,
+}
+
+fn options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parses scenario text; `file` is used in messages only.
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let spanned = |e: ron::error::SpannedError, path: Option<String>| ScenarioError::Parse {
+        file: file.to_string(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        path,
+        message: e.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(|e| spanned(e, None))?;
+    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
+        Ok(s) => s,
+        Err(e) => {
+            let path = e.path().to_string();
+            let code = e.into_inner();
+            let path = (path != ".").then_some(path);
+            return Err(spanned(de.span_error(code), path));
+        }
+    };
+    de.end().map_err(|e| spanned(de.span_error(e), None))?;
+    Ok(scenario)
+}
+
+/// Parses, overrides and validates scenario text. `base` is the folder that relative data
+/// files (traces, samples) are read from.
+pub fn load_str(
+    text: &str,
+    file: &str,
+    base: &Path,
+    sets: &[String],
+    seed: Option<u64>,
+) -> Result<Loaded, ScenarioError> {
+    let parsed = parse(text, file)?;
+    let overrides = sets.iter().map(|s| parse_override(s)).collect::<Result<Vec<_>, _>>()?;
+    let mut scenario = overrides::apply(&parsed, &overrides)?;
+    if let Some(s) = seed {
+        scenario.seed = s;
+    }
+    let (config, warnings) = validate(&scenario, file, base)?;
+    Ok(Loaded {
+        file: file.to_string(),
+        text: text.to_string(),
+        overrides: sets.to_vec(),
+        scenario,
+        config,
+        warnings,
+    })
+}
+
+/// Reads a scenario file and loads it (see [`load_str`]).
+pub fn load(path: &Path, sets: &[String], seed: Option<u64>) -> Result<Loaded, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    load_str(&text, &file, base, sets, seed)
+}

@@ -1,0 +1,575 @@
+//! Validation: scenario file types to a `SimConfig`, or every invalid field with its path, value
+//! and allowed range. Nothing is simulated until the whole scenario is valid.
+
+use super::error::{FieldError, ScenarioError};
+use super::file::{self, Dist, Endpoint, Rate, Scenario, Workload as FileWorkload};
+use super::inputs;
+use crate::engine::{SimDuration, SimTime};
+use crate::model::catalog::{self, InstanceSpec, Provenance};
+use crate::model::metrics::MetricsConfig;
+use crate::model::workload::{ArrivalProcess, CountTrace, RateShape, TimestampTrace, Workload};
+use crate::model::{DurationDist, ModelVersion, Routing};
+use crate::sim::{CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Longest simulated duration accepted (one year).
+const MAX_DURATION: SimDuration = SimDuration(366 * 86_400 * 1_000_000);
+/// Most worker slots per instance.
+const MAX_CONCURRENCY: u32 = 10_000;
+/// Most instances per variant at start.
+const MAX_INSTANCES: u32 = 100_000;
+
+/// Collects field errors; later passes still run so a user sees every problem at once.
+struct Check<'a> {
+    errors: Vec<FieldError>,
+    base: &'a Path,
+    input: Option<ScenarioError>,
+}
+
+impl Check<'_> {
+    fn fail(&mut self, path: &str, value: impl std::fmt::Display, allowed: &str) {
+        self.errors.push(FieldError {
+            path: path.to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        });
+    }
+
+    fn finite_range(&mut self, path: &str, v: f64, lo: f64, hi: f64, allowed: &str) -> f64 {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.fail(path, v, allowed);
+        }
+        v
+    }
+
+    fn positive_duration(&mut self, path: &str, d: SimDuration) -> SimDuration {
+        if d.0 == 0 {
+            self.fail(path, "\"0s\"", "a duration > 0");
+        }
+        d
+    }
+
+    fn dist(&mut self, path: &str, d: &Dist, positive: bool) -> DurationDist {
+        match d {
+            Dist::Constant(c) => {
+                if positive && c.0 .0 == 0 {
+                    self.fail(&format!("{path}.Constant"), "\"0s\"", "a duration > 0");
+                }
+                DurationDist::Constant(c.0)
+            }
+            Dist::Uniform { min, max } => {
+                if min.0 > max.0 {
+                    self.fail(
+                        &format!("{path}.max"),
+                        format!("\"{}\" (min \"{}\")", max.0, min.0),
+                        "a duration >= min",
+                    );
+                }
+                DurationDist::Uniform { min: min.0, max: max.0 }
+            }
+            Dist::Exponential { mean } => {
+                self.positive_duration(&format!("{path}.mean"), mean.0);
+                DurationDist::Exponential { mean: mean.0 }
+            }
+            Dist::LogNormal { median, p99 } => {
+                self.positive_duration(&format!("{path}.median"), median.0);
+                if p99.0 < median.0 {
+                    self.fail(
+                        &format!("{path}.p99"),
+                        format!("\"{}\" (median \"{}\")", p99.0, median.0),
+                        "a duration >= median (the 99th percentile cannot be below the median)",
+                    );
+                }
+                DurationDist::lognormal(median.0, p99.0.max(median.0))
+            }
+            Dist::Gamma { mean, cv } => {
+                self.positive_duration(&format!("{path}.mean"), mean.0);
+                let cv = self.finite_range(&format!("{path}.cv"), *cv, 1e-6, 100.0, "a number from 0.000001 to 100");
+                DurationDist::gamma(mean.0.max(SimDuration(1)), cv.clamp(1e-6, 100.0))
+                    .unwrap_or(DurationDist::Constant(mean.0))
+            }
+            Dist::Samples(s) => {
+                if s.is_empty() {
+                    self.fail(&format!("{path}.Samples"), "[]", "a non-empty list of durations");
+                    return DurationDist::Constant(SimDuration::ZERO);
+                }
+                DurationDist::Empirical(s.iter().map(|d| d.0 .0).collect::<Vec<_>>().into())
+            }
+            Dist::Empirical { file, unit } => {
+                if !["us", "ms", "s"].contains(&unit.as_str()) {
+                    self.fail(
+                        &format!("{path}.unit"),
+                        format!("\"{unit}\""),
+                        "\"us\", \"ms\" or \"s\"",
+                    );
+                    return DurationDist::Constant(SimDuration::ZERO);
+                }
+                match inputs::samples(self.base, file, unit) {
+                    Ok(v) => DurationDist::Empirical(Arc::from(v)),
+                    Err(e) => {
+                        self.input.get_or_insert(e);
+                        DurationDist::Constant(SimDuration::ZERO)
+                    }
+                }
+            }
+        }
+    }
+
+    fn rate(&mut self, path: &str, r: &Rate) -> RateShape {
+        const RPS: &str = "a rate from 0 to 1e9 requests per second";
+        match r {
+            Rate::Constant(x) => RateShape::Constant(self.finite_range(&format!("{path}.Constant"), *x, 0.0, 1e9, RPS)),
+            Rate::Ramp {
+                from_rps,
+                to_rps,
+                start,
+                duration,
+            } => RateShape::Ramp {
+                from_rps: self.finite_range(&format!("{path}.from_rps"), *from_rps, 0.0, 1e9, RPS),
+                to_rps: self.finite_range(&format!("{path}.to_rps"), *to_rps, 0.0, 1e9, RPS),
+                start: SimTime(start.0 .0),
+                duration: duration.0,
+            },
+            Rate::Steps(steps) => {
+                if steps.is_empty() {
+                    self.fail(&format!("{path}.Steps"), "[]", "at least one step");
+                }
+                for (i, w) in steps.windows(2).enumerate() {
+                    if w[1].at <= w[0].at {
+                        self.fail(
+                            &format!("{path}.Steps[{}].at", i + 1),
+                            format!("\"{}\"", w[1].at.0),
+                            "steps in increasing time order",
+                        );
+                    }
+                }
+                RateShape::Steps(
+                    steps
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            (
+                                SimTime(s.at.0 .0),
+                                self.finite_range(&format!("{path}.Steps[{i}].rps"), s.rps, 0.0, 1e9, RPS),
+                            )
+                        })
+                        .collect(),
+                )
+            }
+            Rate::Diurnal {
+                mean_rps,
+                amplitude,
+                period,
+                peak_at,
+            } => RateShape::Diurnal {
+                mean_rps: self.finite_range(&format!("{path}.mean_rps"), *mean_rps, 0.0, 1e9, RPS),
+                amplitude: self.finite_range(
+                    &format!("{path}.amplitude"),
+                    *amplitude,
+                    0.0,
+                    1.0,
+                    "a number from 0 to 1",
+                ),
+                period: self.positive_duration(&format!("{path}.period"), period.0),
+                peak_at: SimTime(peak_at.0 .0),
+            },
+            Rate::Spike {
+                base,
+                start,
+                duration,
+                multiplier,
+            } => RateShape::Spike {
+                base: Box::new(self.rate(&format!("{path}.base"), base)),
+                start: SimTime(start.0 .0),
+                duration: duration.0,
+                multiplier: self.finite_range(
+                    &format!("{path}.multiplier"),
+                    *multiplier,
+                    0.0,
+                    1e6,
+                    "a number from 0 to 1e6",
+                ),
+            },
+            Rate::Sum(parts) => {
+                if parts.is_empty() {
+                    self.fail(&format!("{path}.Sum"), "[]", "at least one shape");
+                }
+                RateShape::Sum(
+                    parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| self.rate(&format!("{path}.Sum[{i}]"), p))
+                        .collect(),
+                )
+            }
+        }
+    }
+}
+
+/// Resolves an instance type from the scenario's `instance_types` and the built-in catalog.
+fn instance_type(s: &Scenario, name: &str) -> Option<InstanceSpec> {
+    let custom = s.instance_types.iter().find(|t| t.name == name);
+    let mut spec = catalog::builtin(name).or_else(|| {
+        custom.map(|_| InstanceSpec {
+            name: name.to_string(),
+            vcpus: None,
+            memory_gib: None,
+            gpus: None,
+            gpu_memory_gib: None,
+            price_per_hour_usd: None,
+            local_nvme: false,
+            burstable: name.starts_with("ml.t"),
+            arch: catalog::Arch::X86,
+            hardware_provenance: Provenance::Scenario,
+            price_provenance: Provenance::Scenario,
+        })
+    })?;
+    if let Some(c) = custom {
+        if c.vcpus.is_some() {
+            spec.vcpus = c.vcpus;
+            spec.hardware_provenance = Provenance::Scenario;
+        }
+        spec.memory_gib = c.memory_gib.or(spec.memory_gib);
+        spec.gpus = c.gpus.or(spec.gpus);
+        spec.gpu_memory_gib = c.gpu_memory_gib.or(spec.gpu_memory_gib);
+        if c.price_per_hour.is_some() {
+            spec.price_per_hour_usd = c.price_per_hour;
+            spec.price_provenance = Provenance::Scenario;
+        }
+    }
+    Some(spec)
+}
+
+/// Letters, digits, `-`, `_`, `.`, starting with a letter or digit (so never `.` or `..`,
+/// which would escape the output folder).
+fn valid_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Validates a scenario into a run configuration plus warnings (e.g. unknown prices).
+pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec<String>), ScenarioError> {
+    let mut c = Check {
+        errors: Vec::new(),
+        base,
+        input: None,
+    };
+    let mut warnings = Vec::new();
+    if !valid_name(&s.name) {
+        c.fail(
+            "name",
+            format!("\"{}\"", s.name),
+            "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit (it names the output folder)",
+        );
+    }
+    if s.duration.0 .0 == 0 || s.duration.0 > MAX_DURATION {
+        c.fail(
+            "duration",
+            format!("\"{}\"", s.duration.0),
+            "a duration > 0 and at most 366d",
+        );
+    }
+    for (i, t) in s.instance_types.iter().enumerate() {
+        let p = format!("instance_types[{i}]");
+        if !t.name.starts_with("ml.") {
+            c.fail(
+                &format!("{p}.name"),
+                format!("\"{}\"", t.name),
+                "an instance type name starting with `ml.`",
+            );
+        }
+        if let Some(v) = t.vcpus {
+            if v == 0 {
+                c.fail(&format!("{p}.vcpus"), v, "an integer >= 1");
+            }
+        }
+        if s.instance_types[..i].iter().any(|o| o.name == t.name) {
+            c.fail(
+                &format!("{p}.name"),
+                format!("\"{}\"", t.name),
+                "a name not declared earlier in instance_types",
+            );
+        }
+        for (field, v) in [("memory_gib", t.memory_gib), ("gpu_memory_gib", t.gpu_memory_gib)] {
+            if let Some(x) = v {
+                c.finite_range(&format!("{p}.{field}"), x, 0.0, 1e6, "a size from 0 to 1e6 GiB");
+            }
+        }
+        if let Some(x) = t.price_per_hour {
+            c.finite_range(
+                &format!("{p}.price_per_hour"),
+                x,
+                0.0,
+                1e6,
+                "a price from 0 to 1e6 USD per hour",
+            );
+        }
+    }
+
+    let Endpoint::RealTime {
+        routing,
+        variants,
+        backlog,
+        start,
+        capacity_updates,
+    } = &s.endpoint;
+    if variants.is_empty() {
+        c.fail("endpoint.variants", "[]", "at least one variant");
+    }
+    let mut vcs = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        let p = format!("endpoint.variants[{i}]");
+        if !valid_name(&v.name) {
+            c.fail(
+                &format!("{p}.name"),
+                format!("\"{}\"", v.name),
+                "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit",
+            );
+        }
+        if variants[..i].iter().any(|o| o.name == v.name) {
+            c.fail(
+                &format!("{p}.name"),
+                format!("\"{}\"", v.name),
+                "a name not used by another variant",
+            );
+        }
+        let instance = match instance_type(s, &v.instance_type) {
+            Some(spec) => {
+                if spec.price_per_hour_usd.is_none() {
+                    warnings.push(format!(
+                        "{p}: no price is known for {}; cost is reported as null (set instance_types: [InstanceType(name: \"{}\", price_per_hour: ...)])",
+                        spec.name, spec.name
+                    ));
+                }
+                if spec.vcpus.is_none() {
+                    warnings.push(format!(
+                        "{p}: vCPUs of {} unknown; CPUUtilization assumes 1 vCPU",
+                        spec.name
+                    ));
+                }
+                spec
+            }
+            None => {
+                let known: Vec<&str> = catalog::builtin_names().collect();
+                c.fail(
+                    &format!("{p}.instance_type"),
+                    format!("\"{}\"", v.instance_type),
+                    &format!(
+                        "a built-in type ({}) or one declared in instance_types",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            }
+        };
+        if v.initial_instance_count == 0 || v.initial_instance_count > MAX_INSTANCES {
+            c.fail(
+                &format!("{p}.initial_instance_count"),
+                v.initial_instance_count,
+                "an integer from 1 to 100000 (real-time variants keep at least one instance)",
+            );
+        }
+        c.finite_range(
+            &format!("{p}.initial_weight"),
+            v.initial_weight,
+            0.0,
+            1e9,
+            "a weight from 0 to 1e9",
+        );
+        if v.concurrency == 0 || v.concurrency > MAX_CONCURRENCY {
+            c.fail(&format!("{p}.concurrency"), v.concurrency, "an integer from 1 to 10000");
+        }
+        let m = &v.model;
+        let mp = format!("{p}.model");
+        let error_rate = c.finite_range(
+            &format!("{mp}.error_rate"),
+            m.error_rate,
+            0.0,
+            1.0,
+            "a probability from 0 to 1",
+        );
+        let client = c.finite_range(
+            &format!("{mp}.client_error_rate"),
+            m.client_error_rate,
+            0.0,
+            1.0,
+            "a probability from 0 to 1",
+        );
+        let load_slowdown = c.finite_range(
+            &format!("{mp}.load_slowdown"),
+            m.load_slowdown,
+            0.0,
+            1000.0,
+            "a number from 0 to 1000",
+        );
+        let service_time = c.dist(&format!("{mp}.service_time"), &m.service_time, true);
+        let launch = LaunchConfig {
+            pending: c.dist(&format!("{p}.launch.pending"), &v.launch.pending, false),
+            provision: c.dist(&format!("{p}.launch.provision"), &v.launch.provision, false),
+            load: c.dist(&format!("{p}.launch.load"), &v.launch.load, false),
+        };
+        vcs.push(VariantConfig {
+            name: v.name.clone(),
+            instance,
+            initial_instance_count: v.initial_instance_count,
+            initial_weight: v.initial_weight,
+            concurrency: v.concurrency.max(1),
+            model: ModelVersion {
+                label: m.label.clone(),
+                service_time,
+                error_rate,
+                client_error_rate: client,
+                overhead: m.overhead.0,
+                load_slowdown,
+            },
+            launch,
+        });
+    }
+    if !variants.is_empty() && variants.iter().all(|v| v.initial_weight <= 0.0) {
+        c.fail(
+            "endpoint.variants[*].initial_weight",
+            0,
+            "at least one variant with a weight > 0",
+        );
+    }
+    c.positive_duration("endpoint.backlog.timeout", backlog.timeout.0);
+    let mut updates = Vec::new();
+    for (i, u) in capacity_updates.iter().enumerate() {
+        let p = format!("endpoint.capacity_updates[{i}]");
+        match variants.iter().position(|v| v.name == u.variant) {
+            Some(idx) => updates.push(CapacityUpdate {
+                at: SimTime(u.at.0 .0),
+                variant: idx,
+                desired: u.desired_instance_count,
+            }),
+            None => {
+                let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+                c.fail(
+                    &format!("{p}.variant"),
+                    format!("\"{}\"", u.variant),
+                    &format!("one of the variant names: {}", names.join(", ")),
+                );
+            }
+        }
+        if u.desired_instance_count == 0 || u.desired_instance_count > MAX_INSTANCES {
+            c.fail(
+                &format!("{p}.desired_instance_count"),
+                u.desired_instance_count,
+                "an integer from 1 to 100000",
+            );
+        }
+        if u.at.0 >= s.duration.0 {
+            c.fail(
+                &format!("{p}.at"),
+                format!("\"{}\"", u.at.0),
+                &format!("a time before the end of the run ({})", s.duration.0),
+            );
+        }
+    }
+    updates.sort_by_key(|u| u.at);
+
+    let workload = match &s.workload {
+        FileWorkload::Open { arrivals, rate } => Workload::Open {
+            arrivals: match arrivals {
+                file::Arrivals::Poisson => ArrivalProcess::Poisson,
+                file::Arrivals::Deterministic => ArrivalProcess::Deterministic,
+            },
+            rate: c.rate("workload.rate", rate),
+        },
+        FileWorkload::Trace { file, format, scale } => {
+            let scale = c.finite_range("workload.scale", *scale, 0.0, 1e6, "a number from 0 to 1e6");
+            match format {
+                file::TraceFormat::Counts { period } => {
+                    let period = c.positive_duration("workload.format.period", period.0);
+                    match inputs::count_trace(base, file, period.max(SimDuration(1)), scale) {
+                        Ok(rows) => Workload::TraceCounts(CountTrace {
+                            period,
+                            rows: rows.into(),
+                        }),
+                        Err(e) => {
+                            c.input.get_or_insert(e);
+                            Workload::TraceCounts(CountTrace {
+                                period,
+                                rows: Arc::from(Vec::new()),
+                            })
+                        }
+                    }
+                }
+                file::TraceFormat::Timestamps => {
+                    if scale != 1.0 {
+                        c.fail("workload.scale", scale, "1 (a timestamp trace cannot be scaled)");
+                    }
+                    match inputs::timestamp_trace(base, file) {
+                        Ok(times) => Workload::TraceTimestamps(TimestampTrace { times: times.into() }),
+                        Err(e) => {
+                            c.input.get_or_insert(e);
+                            Workload::TraceTimestamps(TimestampTrace {
+                                times: Arc::from(Vec::new()),
+                            })
+                        }
+                    }
+                }
+            }
+        }
+    };
+
+    let m = &s.metrics;
+    let period = c.positive_duration("metrics.period", m.period.0);
+    let hr = c.positive_duration("metrics.high_resolution_period", m.high_resolution_period.0);
+    if hr.0 > 0 && period.0 % hr.0 != 0 {
+        c.fail(
+            "metrics.high_resolution_period",
+            format!("\"{hr}\""),
+            &format!("a duration that divides metrics.period ({period})"),
+        );
+    }
+    for (i, p) in m.percentiles.iter().enumerate() {
+        if !(p.is_finite() && *p > 0.0 && *p < 100.0) {
+            c.fail(
+                &format!("metrics.percentiles[{i}]"),
+                p,
+                "a percentile strictly between 0 and 100",
+            );
+        }
+    }
+
+    if let Some(e) = c.input {
+        return Err(e);
+    }
+    if !c.errors.is_empty() {
+        return Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            errors: c.errors,
+        });
+    }
+    let config = SimConfig {
+        name: s.name.clone(),
+        seed: s.seed,
+        duration: s.duration.0,
+        endpoint: EndpointConfig {
+            routing: match routing {
+                file::Routing::Random => Routing::Random,
+                file::Routing::LeastOutstandingRequests => Routing::LeastOutstandingRequests,
+            },
+            variants: vcs,
+            backlog_capacity: backlog.capacity,
+            invocation_timeout: backlog.timeout.0,
+            start: match start {
+                file::Start::Warm => StartState::Warm,
+                file::Start::Cold => StartState::Cold,
+            },
+            capacity_updates: updates,
+        },
+        workload,
+        metrics: MetricsConfig {
+            period,
+            high_resolution_period: hr,
+            percentiles: m.percentiles.clone(),
+        },
+    };
+    Ok((config, warnings))
+}

@@ -1,0 +1,59 @@
+//! Every bundled scenario validates, runs with balanced accounting, and keeps its summary:
+//! a snapshot under the scenario's fixed seed catches any unintended change of behaviour.
+
+use fleetsim::report;
+use fleetsim::scenario;
+use std::path::{Path, PathBuf};
+
+pub fn bundled() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn there_is_a_scenario_per_workload_shape() {
+    let names: Vec<String> = bundled()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for want in [
+        "quickstart",
+        "diurnal",
+        "ramp",
+        "steps",
+        "spike",
+        "flash-sale",
+        "trace-counts",
+        "trace-timestamps",
+    ] {
+        assert!(names.iter().any(|n| n == want), "missing scenarios/{want}.ron");
+    }
+}
+
+#[test]
+fn bundled_scenarios_validate_run_and_match_snapshots() {
+    for path in bundled() {
+        let loaded = scenario::load(&path, &[], None).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = loaded.config.name.clone();
+        assert_eq!(
+            Some(name.as_str()),
+            path.file_stem().and_then(|s| s.to_str()),
+            "scenario name matches its file"
+        );
+        let r = fleetsim::sim::run(loaded.config);
+        assert!(r.totals.arrived > 0, "{name}: no traffic");
+        assert_eq!(
+            r.totals.arrived,
+            r.accounted() + r.in_flight_at_end,
+            "{name}: accounting"
+        );
+        let s = report::summary(&r);
+        insta::assert_json_snapshot!(format!("summary-{name}"), s);
+    }
+}
