@@ -209,9 +209,10 @@ impl World {
         }
     }
 
-    /// High-resolution sample; closes a metrics period every `ticks_per_period` ticks.
+    /// Sampling tick: closes the tick's base points; every `ticks_per_period`-th tick also
+    /// closes a metrics period.
     fn on_sample_tick(&mut self) {
-        self.sample_high_resolution();
+        self.close_tick();
         self.ticks += 1;
         if self.ticks % self.ticks_per_period == 0 {
             self.close_period();
@@ -220,20 +221,23 @@ impl World {
         self.queue.schedule(next, Event::SampleTick);
     }
 
-    /// Samples `ConcurrentRequestsPerModel` of every variant: requests holding a slot on an
-    /// in-service instance plus requests waiting, per in-service instance.
-    fn sample_high_resolution(&mut self) {
-        for v in 0..self.variants.len() {
-            let n = self.variants[v].in_service;
-            let value = (n > 0).then(|| {
-                let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
-                    let f = &self.fleets[f.0 as usize];
-                    (b + u64::from(f.busy_in_service()), w + f.backlog.len() as u64)
+    /// Closes the current tick, sampling `ConcurrentRequestsPerModel` of every variant: requests
+    /// holding a slot on an in-service instance plus requests waiting, per in-service instance.
+    fn close_tick(&mut self) {
+        let samples: Vec<(Option<f64>, u32)> = (0..self.variants.len())
+            .map(|v| {
+                let n = self.variants[v].in_service;
+                let value = (n > 0).then(|| {
+                    let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
+                        let f = &self.fleets[f.0 as usize];
+                        (b + u64::from(f.busy_in_service()), w + f.backlog.len() as u64)
+                    });
+                    (busy + waiting) as f64 / f64::from(n)
                 });
-                (busy + waiting) as f64 / f64::from(n)
-            });
-            self.metrics.sample_concurrency(v, value);
-        }
+                (value, n)
+            })
+            .collect();
+        self.metrics.close_tick(self.now, &samples);
     }
 
     /// Requests waiting in all fleets of variant `v`.
@@ -264,10 +268,10 @@ impl World {
     }
 
     fn on_end(&mut self) {
-        // `End` was scheduled first, so a sampling instant that coincides with the end has not
-        // fired yet; take its sample so the last period has all of its samples.
-        if self.now.0 % self.config.metrics.high_resolution_period.0.max(1) == 0 {
-            self.sample_high_resolution();
+        // `End` was scheduled first, so a tick that coincides with the end has not fired yet:
+        // close it (or the partial tick) here so the last period is complete.
+        if self.now > self.metrics.tick_start() {
+            self.close_tick();
         }
         if self.now > self.metrics.period_start() {
             self.close_period();

@@ -9,10 +9,11 @@ mod gauge;
 mod point;
 
 pub use gauge::Gauge;
-pub use point::{EndpointPoint, LatencyStats, VariantPoint};
+pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, VariantPoint};
 
 use crate::engine::{SimDuration, SimTime};
 use hdrhistogram::Histogram;
+use std::collections::VecDeque;
 
 /// Largest latency a histogram tracks exactly [µs]; larger values are clamped (7 days).
 const HIST_MAX_US: u64 = 7 * 86_400 * 1_000_000;
@@ -49,25 +50,20 @@ pub struct VariantFacts {
     pub price_per_hour_usd: Option<f64>,
 }
 
-/// Latency statistics of one period; with `hist: None` only count, sum, min and max are kept
-/// (CloudWatch's own statistics for `OverheadLatency`), which saves a histogram record.
+/// Latency statistics: count, sum, min and max per sampling tick (aggregatable), and
+/// optionally an HDR histogram per metrics period for percentiles. Without a histogram only
+/// CloudWatch's own statistics remain (enough for `OverheadLatency`), which saves a record.
 #[derive(Debug)]
 struct LatencyAcc {
     hist: Option<Histogram<u32>>,
-    n: u64,
-    sum: f64,
-    min: u64,
-    max: u64,
+    tick: Agg,
 }
 
 impl LatencyAcc {
     fn new(with_percentiles: bool) -> Self {
         LatencyAcc {
             hist: with_percentiles.then(new_hist),
-            n: 0,
-            sum: 0.0,
-            min: u64::MAX,
-            max: 0,
+            tick: Agg::default(),
         }
     }
 
@@ -76,15 +72,18 @@ impl LatencyAcc {
         if let Some(h) = &mut self.hist {
             h.saturating_record(us.max(1));
         }
-        self.n += 1;
-        self.sum += us as f64;
-        self.min = self.min.min(us);
-        self.max = self.max.max(us);
+        self.tick.add(us as f64);
     }
 
-    /// Closes the period; the histogram is first added into `total`, if given.
-    fn close(&mut self, percentiles: &[f64], total: Option<&mut Histogram<u64>>) -> LatencyStats {
-        let n = self.n;
+    /// Ends a sampling tick: returns its statistics and starts a new one.
+    fn close_tick(&mut self) -> Agg {
+        std::mem::take(&mut self.tick)
+    }
+
+    /// Ends a metrics period whose ticks folded into `agg`; the histogram is first added into
+    /// `total`, if given.
+    fn close_period(&mut self, agg: &Agg, percentiles: &[f64], total: Option<&mut Histogram<u64>>) -> LatencyStats {
+        let n = agg.n;
         if let (Some(t), Some(h)) = (total, &self.hist) {
             for v in h.iter_recorded() {
                 t.saturating_record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
@@ -92,11 +91,11 @@ impl LatencyAcc {
         }
         let s = LatencyStats {
             sample_count: n,
-            sum: self.sum,
-            min: (n > 0).then_some(self.min as f64),
-            max: (n > 0).then_some(self.max as f64),
+            sum: agg.sum,
+            min: agg.min(),
+            max: agg.max(),
             percentiles: match &self.hist {
-                Some(h) if n > 0 => percentiles
+                Some(h) if h.len() > 0 => percentiles
                     .iter()
                     .map(|p| (*p, h.value_at_quantile(p / 100.0) as f64))
                     .collect(),
@@ -104,14 +103,10 @@ impl LatencyAcc {
             },
         };
         if let Some(h) = &mut self.hist {
-            if n > 0 {
+            if h.len() > 0 {
                 h.reset();
             }
         }
-        self.n = 0;
-        self.sum = 0.0;
-        self.min = u64::MAX;
-        self.max = 0;
         s
     }
 }
@@ -123,13 +118,14 @@ struct VariantMetrics {
     slots: Gauge,
     in_service: Gauge,
     billed: Gauge,
-    /// Integrals at the start of the current period.
+    /// Integrals at the start of the current tick.
     busy0: u128,
     slots0: u128,
     in_service0: u128,
+    /// Billed integral at the start of the current period.
     billed0: u128,
     backlog: u64,
-    // Period accumulators.
+    // Tick accumulators (hot path).
     invocations: u64,
     ipi: f64,
     model_latency: LatencyAcc,
@@ -140,9 +136,55 @@ struct VariantMetrics {
     timed_out: u64,
     rejected_full: u64,
     rejected_no_capacity: u64,
+    backlog_max: u64,
+    /// The closed ticks of the current period, folded.
+    fold: Fold,
+    /// The most recent closed ticks, oldest first (alarms read these).
+    history: VecDeque<BasePoint>,
+}
+
+/// Closed ticks of one period, folded together.
+#[derive(Debug, Default)]
+struct Fold {
+    invocations: u64,
+    ipi: f64,
+    model_latency: Agg,
+    overhead: Agg,
+    errors_4xx: u64,
+    errors_5xx: u64,
+    completed: u64,
+    timed_out: u64,
+    rejected_full: u64,
+    rejected_no_capacity: u64,
+    busy: u128,
+    slots: u128,
+    in_service: u128,
     conc_sum: f64,
     conc_n: u32,
     backlog_max: u64,
+}
+
+impl Fold {
+    fn add(&mut self, b: &BasePoint) {
+        self.invocations += b.invocations;
+        self.ipi += b.invocations_per_instance;
+        self.model_latency.merge(&b.model_latency);
+        self.overhead.merge(&b.overhead_latency);
+        self.errors_4xx += b.errors_4xx;
+        self.errors_5xx += b.errors_5xx;
+        self.completed += b.completed;
+        self.timed_out += b.timed_out;
+        self.rejected_full += b.rejected_backlog_full;
+        self.rejected_no_capacity += b.rejected_no_capacity;
+        self.busy += b.busy_area;
+        self.slots += b.slot_area;
+        self.in_service += b.in_service_area;
+        if let Some(c) = b.concurrency {
+            self.conc_sum += c;
+            self.conc_n += 1;
+        }
+        self.backlog_max = self.backlog_max.max(b.backlog_max);
+    }
 }
 
 /// Run totals behind `summary.json`.
@@ -187,9 +229,14 @@ impl Totals {
 pub struct Recorder {
     config: MetricsConfig,
     variants: Vec<VariantMetrics>,
+    tick_start: SimTime,
+    /// How many closed ticks each variant keeps for alarms.
+    history_len: usize,
     period_start: SimTime,
     arrivals: u64,
+    /// End-to-end latency of completed requests (endpoint-wide).
     latency: LatencyAcc,
+    latency_fold: Agg,
     points: Vec<EndpointPoint>,
     pub totals: Totals,
 }
@@ -219,17 +266,20 @@ impl Recorder {
                 timed_out: 0,
                 rejected_full: 0,
                 rejected_no_capacity: 0,
-                conc_sum: 0.0,
-                conc_n: 0,
                 backlog_max: 0,
+                fold: Fold::default(),
+                history: VecDeque::new(),
             })
             .collect();
         Recorder {
             config,
             variants: vm,
+            tick_start: SimTime::ZERO,
+            history_len: 0,
             period_start: SimTime::ZERO,
             arrivals: 0,
             latency: LatencyAcc::new(true),
+            latency_fold: Agg::default(),
             points: Vec::new(),
             totals: Totals {
                 arrived: 0,
@@ -373,13 +423,14 @@ impl Recorder {
         self.variants[v].billed.set(now, u64::from(live));
     }
 
-    /// A high-resolution sample of `ConcurrentRequestsPerModel` for variant `v`.
-    pub fn sample_concurrency(&mut self, v: usize, value: Option<f64>) {
-        if let Some(x) = value {
-            let m = &mut self.variants[v];
-            m.conc_sum += x;
-            m.conc_n += 1;
-        }
+    /// Keeps the last `n` closed ticks of every variant for alarms to read.
+    pub fn keep_history(&mut self, n: usize) {
+        self.history_len = self.history_len.max(n);
+    }
+
+    /// The most recent closed ticks of variant `v`, oldest first.
+    pub fn history(&self, v: usize) -> &VecDeque<BasePoint> {
+        &self.variants[v].history
     }
 
     /// Start of the current (open) period.
@@ -387,8 +438,61 @@ impl Recorder {
         self.period_start
     }
 
-    /// Closes the period ending at `now`. `state` gives, per variant, the instance counts by
-    /// state (Pending..Draining) and the desired count at that moment.
+    /// Start of the current (open) tick.
+    pub fn tick_start(&self) -> SimTime {
+        self.tick_start
+    }
+
+    /// Closes the sampling tick ending at `now`. `samples` gives, per variant, the
+    /// high-resolution `ConcurrentRequestsPerModel` sample and the in-service count at `now`.
+    pub fn close_tick(&mut self, now: SimTime, samples: &[(Option<f64>, u32)]) {
+        let length = now - self.tick_start;
+        let e2e = self.latency.close_tick();
+        self.latency_fold.merge(&e2e);
+        for (m, (concurrency, in_service)) in self.variants.iter_mut().zip(samples) {
+            let busy = m.busy.area_at(now);
+            let slots = m.slots.area_at(now);
+            let ins = m.in_service.area_at(now);
+            let b = BasePoint {
+                end: now,
+                length,
+                invocations: std::mem::take(&mut m.invocations),
+                invocations_per_instance: std::mem::take(&mut m.ipi),
+                model_latency: m.model_latency.close_tick(),
+                overhead_latency: m.overhead.close_tick(),
+                errors_4xx: std::mem::take(&mut m.errors_4xx),
+                errors_5xx: std::mem::take(&mut m.errors_5xx),
+                completed: std::mem::take(&mut m.completed),
+                timed_out: std::mem::take(&mut m.timed_out),
+                rejected_backlog_full: std::mem::take(&mut m.rejected_full),
+                rejected_no_capacity: std::mem::take(&mut m.rejected_no_capacity),
+                busy_area: busy - m.busy0,
+                slot_area: slots - m.slots0,
+                in_service_area: ins - m.in_service0,
+                vcpus: m.facts.vcpus,
+                concurrency: *concurrency,
+                backlog: m.backlog,
+                backlog_max: m.backlog_max,
+                in_service: *in_service,
+            };
+            m.busy0 = busy;
+            m.slots0 = slots;
+            m.in_service0 = ins;
+            m.backlog_max = m.backlog;
+            m.fold.add(&b);
+            if self.history_len > 0 {
+                if m.history.len() == self.history_len {
+                    m.history.pop_front();
+                }
+                m.history.push_back(b);
+            }
+        }
+        self.tick_start = now;
+    }
+
+    /// Closes the period ending at `now` (call right after `close_tick(now, ..)`). `state`
+    /// gives, per variant, the instance counts by state (Pending..Draining) and the desired
+    /// count at that moment.
     pub fn close_period(&mut self, now: SimTime, state: &[([u32; 5], u32)]) -> &EndpointPoint {
         let len = now.0 - self.period_start.0;
         let pcts = self.config.percentiles.clone();
@@ -397,55 +501,42 @@ impl Recorder {
             .iter_mut()
             .zip(state)
             .map(|(m, (counts, desired))| {
-                let busy = m.busy.area_at(now) - m.busy0;
-                let slots = m.slots.area_at(now) - m.slots0;
-                let in_service = m.in_service.area_at(now) - m.in_service0;
+                let f = std::mem::take(&mut m.fold);
                 let billed = m.billed.area_at(now) - m.billed0;
-                m.busy0 += busy;
-                m.slots0 += slots;
-                m.in_service0 += in_service;
                 m.billed0 += billed;
                 let instance_hours = billed as f64 / 3.6e9;
-                let p = VariantPoint {
-                    invocations: m.invocations,
-                    invocations_per_instance: m.ipi,
-                    model_latency: m.model_latency.close(&pcts, None),
-                    overhead_latency: m.overhead.close(&pcts, None),
-                    errors_4xx: m.errors_4xx,
-                    errors_5xx: m.errors_5xx,
-                    completed: m.completed,
-                    timed_out: m.timed_out,
-                    rejected_backlog_full: m.rejected_full,
-                    rejected_no_capacity: m.rejected_no_capacity,
-                    cpu_utilization: (slots > 0).then(|| busy as f64 / slots as f64 * 100.0 * f64::from(m.facts.vcpus)),
-                    concurrent_requests_per_model: (m.conc_n > 0).then(|| m.conc_sum / f64::from(m.conc_n)),
+                VariantPoint {
+                    invocations: f.invocations,
+                    invocations_per_instance: f.ipi,
+                    model_latency: m.model_latency.close_period(&f.model_latency, &pcts, None),
+                    overhead_latency: m.overhead.close_period(&f.overhead, &pcts, None),
+                    errors_4xx: f.errors_4xx,
+                    errors_5xx: f.errors_5xx,
+                    completed: f.completed,
+                    timed_out: f.timed_out,
+                    rejected_backlog_full: f.rejected_full,
+                    rejected_no_capacity: f.rejected_no_capacity,
+                    cpu_utilization: (f.slots > 0)
+                        .then(|| f.busy as f64 / f.slots as f64 * 100.0 * f64::from(m.facts.vcpus)),
+                    concurrent_requests_per_model: (f.conc_n > 0).then(|| f.conc_sum / f64::from(f.conc_n)),
                     instances: *counts,
-                    mean_in_service: if len > 0 { in_service as f64 / len as f64 } else { 0.0 },
+                    mean_in_service: if len > 0 { f.in_service as f64 / len as f64 } else { 0.0 },
                     desired: *desired,
                     backlog_end: m.backlog,
-                    backlog_max: m.backlog_max,
+                    backlog_max: f.backlog_max,
                     instance_hours,
                     cost_usd: m.facts.price_per_hour_usd.map(|p| p * instance_hours),
-                };
-                m.invocations = 0;
-                m.ipi = 0.0;
-                m.errors_4xx = 0;
-                m.errors_5xx = 0;
-                m.completed = 0;
-                m.timed_out = 0;
-                m.rejected_full = 0;
-                m.rejected_no_capacity = 0;
-                m.conc_sum = 0.0;
-                m.conc_n = 0;
-                m.backlog_max = m.backlog;
-                p
+                }
             })
             .collect();
+        let ep_agg = std::mem::take(&mut self.latency_fold);
         let point = EndpointPoint {
             start_us: self.period_start.0,
             length_us: len,
             arrivals: self.arrivals,
-            latency: self.latency.close(&pcts, Some(&mut self.totals.latency)),
+            latency: self
+                .latency
+                .close_period(&ep_agg, &pcts, Some(&mut self.totals.latency)),
             variants,
         };
         self.arrivals = 0;

@@ -1,6 +1,91 @@
 //! Closed datapoints: what one metrics period looked like, per variant and for the endpoint.
 //!
-//! These are the rows of `timeseries.csv` and the datapoints alarms evaluate.
+//! Periods are the rows of `timeseries.csv`; base points (one per sampling tick) are what
+//! alarm datapoints are aggregated from.
+
+use crate::engine::{SimDuration, SimTime};
+
+/// Count, sum, minimum and maximum of samples: the CloudWatch statistics that aggregate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Agg {
+    pub n: u64,
+    pub sum: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Agg {
+    fn default() -> Self {
+        Agg {
+            n: 0,
+            sum: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Agg {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+    }
+
+    pub fn merge(&mut self, o: &Agg) {
+        self.n += o.n;
+        self.sum += o.sum;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    pub fn min(&self) -> Option<f64> {
+        (self.n > 0).then_some(self.min)
+    }
+
+    pub fn max(&self) -> Option<f64> {
+        (self.n > 0).then_some(self.max)
+    }
+
+    pub fn average(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+}
+
+/// One high-resolution tick (10 s by default) of one variant: the raw material of every
+/// CloudWatch datapoint an alarm evaluates, aggregated over as many ticks as its period spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BasePoint {
+    /// End of the tick.
+    pub end: SimTime,
+    pub length: SimDuration,
+    pub invocations: u64,
+    pub invocations_per_instance: f64,
+    pub model_latency: Agg,
+    pub overhead_latency: Agg,
+    pub errors_4xx: u64,
+    pub errors_5xx: u64,
+    pub completed: u64,
+    pub timed_out: u64,
+    pub rejected_backlog_full: u64,
+    pub rejected_no_capacity: u64,
+    /// Busy worker slots of in-service instances, integrated [slots x µs].
+    pub busy_area: u128,
+    /// Worker slots of in-service instances, integrated [slots x µs].
+    pub slot_area: u128,
+    /// In-service instances, integrated [instances x µs].
+    pub in_service_area: u128,
+    pub vcpus: u32,
+    /// `ConcurrentRequestsPerModel` sampled at `end`.
+    pub concurrency: Option<f64>,
+    /// Requests waiting at `end`, and the most during the tick.
+    pub backlog: u64,
+    pub backlog_max: u64,
+    /// In-service instances at `end`.
+    pub in_service: u32,
+}
 
 /// Summary statistics of a latency-like metric within one period [µs].
 #[derive(Clone, Debug, Default, PartialEq)]
