@@ -10,8 +10,10 @@
 //! - `FLEETSIM_BENCH_SEED`: run seed (default 1).
 //! - `FLEETSIM_BENCH_CASE`: one duration; run it in this process (set by the parent for its
 //!   children; set it by hand to run a single case).
+//! - `FLEETSIM_BENCH_ONLY`: with `FLEETSIM_BENCH_CASE`, time only `fleetsim` or only `bare`, so
+//!   `perf stat` / `perf record` around the process see one of them alone.
 
-use fleetsim::bench::run_bench;
+use fleetsim::bench::{peak_rss_kib, run_bench, time_baseline, time_reference, Measurement};
 use fleetsim::scenario::duration::parse_duration;
 use std::process::{Command, ExitCode};
 
@@ -29,8 +31,37 @@ fn duration_secs(text: &str) -> Result<u64, String> {
     Ok(secs)
 }
 
+/// One line for a part timed alone.
+fn print_part(name: &str, m: &Measurement) {
+    let cpu = m
+        .requests_per_cpu_s
+        .map_or_else(|| "-".to_string(), |r| format!("{:.2} M", r / 1e6));
+    println!(
+        "{name}: {} requests, {} events, {:.3} s wall, {:.2} M requests/s, {cpu} requests/cpu-s, peak RSS {}",
+        m.requests,
+        m.events,
+        m.wall_s,
+        m.requests_per_s / 1e6,
+        peak_rss_kib().map_or_else(|| "unknown".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    );
+}
+
 fn run_case(rps: f64, case: &str, seed: u64) -> Result<(), String> {
     let secs = duration_secs(case)?;
+    match std::env::var("FLEETSIM_BENCH_ONLY").as_deref() {
+        Err(_) => {}
+        Ok("fleetsim") => {
+            print_part("fleetsim", &time_reference(rps, secs, seed).0);
+            return Ok(());
+        }
+        Ok("bare") => {
+            // The reference's expected request count: close to what fleetsim would simulate.
+            let n = (rps * secs as f64).round() as u64;
+            print_part("bare heap", &time_baseline(rps, n, seed).0);
+            return Ok(());
+        }
+        Ok(other) => return Err(format!("FLEETSIM_BENCH_ONLY={other:?}: expected fleetsim or bare")),
+    }
     println!("== {rps} rps x {case} ==");
     let report = run_bench(rps, secs, seed);
     println!("{report}");

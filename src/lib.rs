@@ -4,6 +4,7 @@
 //! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- `cli`.
 //! See ARCHITECTURE.md for the code map and invariants.
 
+pub mod autoscaling;
 pub mod bench;
 pub mod cli;
 pub mod engine;

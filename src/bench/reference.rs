@@ -78,6 +78,10 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
             rate: RateShape::Constant(rps),
         },
         metrics: MetricsConfig::default(),
+        start_time: crate::sim::default_start_time(),
+        publication_delay: crate::engine::SimDuration::ZERO,
+        alarms: Vec::new(),
+        targets: Vec::new(),
     }
 }
 

@@ -18,6 +18,12 @@ pub enum ActivityKind {
     InstanceDraining,
     /// An instance was terminated (billing stops).
     InstanceTerminated,
+    /// A CloudWatch alarm changed state.
+    AlarmStateChange,
+    /// A scheduled action ran (bounds moved).
+    ScheduledAction,
+    /// A scaling activity failed (e.g. the account instance quota).
+    ScalingFailed,
 }
 
 impl ActivityKind {
@@ -29,6 +35,9 @@ impl ActivityKind {
             ActivityKind::InstanceInService => "InstanceInService",
             ActivityKind::InstanceDraining => "InstanceDraining",
             ActivityKind::InstanceTerminated => "InstanceTerminated",
+            ActivityKind::AlarmStateChange => "AlarmStateChange",
+            ActivityKind::ScheduledAction => "ScheduledAction",
+            ActivityKind::ScalingFailed => "ScalingFailed",
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct InstanceSpec {
     pub hardware_provenance: Provenance,
     /// Provenance of the price.
     pub price_provenance: Provenance,
+    /// Account quota of this type for endpoint usage (`None` = unlimited).
+    pub endpoint_quota: Option<u32>,
 }
 
 impl InstanceSpec {
@@ -127,6 +129,7 @@ pub fn builtin(name: &str) -> Option<InstanceSpec> {
             } else {
                 Provenance::Scenario
             },
+            endpoint_quota: None,
         }
     })
 }

@@ -5,6 +5,7 @@
 //! `scenarios/README.md` is the reference for every field.
 
 use super::duration::Duration;
+pub use super::scaling::{Alarm, ScalableTarget};
 use serde::{Deserialize, Serialize};
 
 fn one() -> u64 {
@@ -29,6 +30,12 @@ pub const STRUCT_NAMES: &[&str] = &[
     "CapacityUpdate",
     "Step",
     "Metrics",
+    "Alarm",
+    "ScalableTarget",
+    "SuspendedState",
+    "ManagedAlarms",
+    "StepAdjustment",
+    "ScheduledAction",
 ];
 
 /// A whole scenario.
@@ -47,6 +54,16 @@ pub struct Scenario {
     pub workload: Workload,
     #[serde(default)]
     pub metrics: Metrics,
+    /// Wall-clock instant of simulated time zero (RFC 3339); default Monday
+    /// 2024-01-01T00:00:00Z so that weekday schedules mean something.
+    #[serde(default)]
+    pub start_time: Option<String>,
+    /// CloudWatch alarms (step policies refer to them by name).
+    #[serde(default)]
+    pub alarms: Vec<Alarm>,
+    /// Scalable targets: Application Auto Scaling of variants.
+    #[serde(default)]
+    pub autoscaling: Vec<ScalableTarget>,
 }
 
 /// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.
@@ -65,6 +82,9 @@ pub struct InstanceType {
     /// On-demand price of one instance-hour [USD].
     #[serde(default)]
     pub price_per_hour: Option<f64>,
+    /// Account quota "<type> for endpoint usage" [instances]; a scale-out beyond it fails.
+    #[serde(default)]
+    pub endpoint_quota: Option<u32>,
 }
 
 /// The endpoint. Only `RealTime` exists so far; asynchronous and serverless endpoints will join.
@@ -333,6 +353,9 @@ pub struct Metrics {
     pub high_resolution_period: Duration,
     #[serde(default = "default_percentiles")]
     pub percentiles: Vec<f64>,
+    /// Lag between the end of a period and its datapoint reaching alarms.
+    #[serde(default)]
+    pub publication_delay: Duration,
 }
 
 fn default_period() -> Duration {
@@ -351,6 +374,7 @@ impl Default for Metrics {
             period: default_period(),
             high_resolution_period: default_hr_period(),
             percentiles: default_percentiles(),
+            publication_delay: Duration::default(),
         }
     }
 }

@@ -9,7 +9,9 @@ pub mod error;
 pub mod file;
 mod inputs;
 pub mod overrides;
+pub mod scaling;
 mod validate;
+mod validate_scaling;
 
 pub use error::{FieldError, ScenarioError};
 pub use file::Scenario;

@@ -21,14 +21,14 @@ const MAX_CONCURRENCY: u32 = 10_000;
 const MAX_INSTANCES: u32 = 100_000;
 
 /// Collects field errors; later passes still run so a user sees every problem at once.
-struct Check<'a> {
+pub(super) struct Check<'a> {
     errors: Vec<FieldError>,
     base: &'a Path,
     input: Option<ScenarioError>,
 }
 
 impl Check<'_> {
-    fn fail(&mut self, path: &str, value: impl std::fmt::Display, allowed: &str) {
+    pub(super) fn fail(&mut self, path: &str, value: impl std::fmt::Display, allowed: &str) {
         self.errors.push(FieldError {
             path: path.to_string(),
             value: value.to_string(),
@@ -223,6 +223,7 @@ fn instance_type(s: &Scenario, name: &str) -> Option<InstanceSpec> {
             arch: catalog::Arch::X86,
             hardware_provenance: Provenance::Scenario,
             price_provenance: Provenance::Scenario,
+            endpoint_quota: None,
         })
     })?;
     if let Some(c) = custom {
@@ -237,6 +238,7 @@ fn instance_type(s: &Scenario, name: &str) -> Option<InstanceSpec> {
             spec.price_per_hour_usd = c.price_per_hour;
             spec.price_provenance = Provenance::Scenario;
         }
+        spec.endpoint_quota = c.endpoint_quota;
     }
     Some(spec)
 }
@@ -537,6 +539,31 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         }
     }
 
+    let mut percentiles = m.percentiles.clone();
+    let (alarms, targets) = super::validate_scaling::validate_scaling(
+        &mut c,
+        &s.alarms,
+        &s.autoscaling,
+        &vcs,
+        hr.max(SimDuration(1)),
+        period,
+        &mut percentiles,
+    );
+    let delay = m.publication_delay.0;
+    if hr.0 > 0 && delay.0 % hr.0 != 0 {
+        c.fail("metrics.publication_delay", format!("\"{delay}\""), &format!("a multiple of metrics.high_resolution_period ({hr})"));
+    }
+    let start_time = match &s.start_time {
+        None => crate::sim::default_start_time(),
+        Some(text) => match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(t) => t.with_timezone(&chrono::Utc),
+            Err(_) => {
+                c.fail("start_time", format!("\"{text}\""), "an RFC 3339 instant such as \"2024-01-01T00:00:00Z\"");
+                crate::sim::default_start_time()
+            }
+        },
+    };
+
     if let Some(e) = c.input {
         return Err(e);
     }
@@ -565,11 +592,11 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             capacity_updates: updates,
         },
         workload,
-        metrics: MetricsConfig {
-            period,
-            high_resolution_period: hr,
-            percentiles: m.percentiles.clone(),
-        },
+        metrics: MetricsConfig { period, high_resolution_period: hr, percentiles },
+        start_time,
+        publication_delay: delay,
+        alarms,
+        targets,
     };
     Ok((config, warnings))
 }

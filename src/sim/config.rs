@@ -1,7 +1,9 @@
 //! `SimConfig`: plain, validated data that fully describes a run. A Rust user can build one in
 //! code and call [`crate::sim::run`] without any file.
 
+use super::scaling_config::{AlarmConfig, TargetConfig};
 use crate::engine::{SimDuration, SimTime};
+use chrono::{DateTime, Utc};
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::Workload;
 use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing};
@@ -16,6 +18,21 @@ pub struct SimConfig {
     pub endpoint: EndpointConfig,
     pub workload: Workload,
     pub metrics: MetricsConfig,
+    /// The wall-clock instant of simulated time zero (schedules are evaluated against it).
+    pub start_time: DateTime<Utc>,
+    /// Delay between the end of a metric period and its datapoint reaching alarms; a multiple
+    /// of the sampling tick.
+    pub publication_delay: SimDuration,
+    /// CloudWatch alarms defined by the scenario (step policies and deployments refer to them).
+    pub alarms: Vec<AlarmConfig>,
+    /// Scalable targets (at most one per variant).
+    pub targets: Vec<TargetConfig>,
+}
+
+/// Monday 2024-01-01 00:00 UTC: the default wall-clock start, so weekday schedules mean
+/// something.
+pub fn default_start_time() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_704_067_200, 0).expect("valid timestamp")
 }
 
 /// Whether the initial instances are already serving at time zero.

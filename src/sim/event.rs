@@ -26,6 +26,8 @@ pub enum Event {
     SampleTick,
     /// A scheduled capacity update (index into `EndpointConfig::capacity_updates`).
     CapacityUpdate { index: u32 },
+    /// A scheduled action of a scalable target fires.
+    ScheduledAction { target: u16, action: u16 },
     /// End of the run.
     End,
 }

@@ -114,6 +114,9 @@ impl World {
         if to == InstanceState::InService || from == InstanceState::InService {
             self.capacity_changed(v);
         }
+        if to == InstanceState::InService {
+            self.check_activity_end(v.0 as usize);
+        }
     }
 
     fn capacity_changed(&mut self, v: VariantId) {
@@ -152,6 +155,7 @@ impl World {
         let v = fleet.variant;
         self.instances.terminate(id);
         self.billing_changed(v);
+        self.check_activity_end(v.0 as usize);
         self.record(
             v,
             ActivityKind::InstanceTerminated,
@@ -182,12 +186,10 @@ impl World {
         let old = self.variants[v.0 as usize].desired;
         self.variants[v.0 as usize].desired = desired;
         if old != desired {
-            self.record(
-                v,
-                ActivityKind::CapacityChange,
-                cause,
-                format!("{reason}; desired {old} -> {desired}"),
-            );
+            // Policies already spell out the change; other callers get it appended.
+            let change = format!("desired {old} -> {desired}");
+            let text = if reason.contains(&change) { reason.to_string() } else { format!("{reason}; {change}") };
+            self.record(v, ActivityKind::CapacityChange, cause, text);
         }
         self.converge(v, cause);
     }

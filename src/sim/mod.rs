@@ -1,14 +1,18 @@
 //! The simulation: the World that owns model state and (later) controllers, the closed `Event`
 //! enum and its dispatch, and `SimConfig`, the validated description of a run.
 
+mod autoscaler;
 mod config;
 mod event;
 mod lifecycle;
+pub mod observe;
 mod requests;
 mod result;
+mod scaling_config;
 mod world;
 
-pub use config::{CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+pub use config::{default_start_time, CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use event::Event;
 pub use result::{RunResult, VariantResult};
 pub use world::World;

@@ -5,6 +5,7 @@
 
 use super::config::{SimConfig, StartState};
 use super::event::Event;
+use super::autoscaler::Autoscaler;
 use super::result::RunResult;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{Recorder, VariantFacts};
@@ -36,6 +37,7 @@ pub struct World {
     /// Waiting requests over all fleets (the backlog capacity is endpoint-wide).
     pub(super) backlog_total: u64,
     pub(super) metrics: Recorder,
+    pub(super) scaling: Autoscaler,
     pub(super) activities: Vec<Activity>,
     pub(super) ticks: u64,
     pub(super) ticks_per_period: u64,
@@ -57,7 +59,10 @@ impl World {
                 price_per_hour_usd: v.instance.price_per_hour_usd,
             })
             .collect();
-        let metrics = Recorder::new(config.metrics.clone(), facts);
+        let mut metrics = Recorder::new(config.metrics.clone(), facts);
+        let initial: Vec<u32> = config.endpoint.variants.iter().map(|v| v.initial_instance_count).collect();
+        let scaling = Autoscaler::new(&config.alarms, &config.targets, &initial);
+        metrics.keep_history(scaling.history_ticks(config.metrics.high_resolution_period, config.publication_delay));
         let hr = config.metrics.high_resolution_period.0.max(1);
         let ticks_per_period = (config.metrics.period.0 / hr).max(1);
         let mut w = World {
@@ -82,6 +87,7 @@ impl World {
             fleets: Vec::new(),
             backlog_total: 0,
             metrics,
+            scaling,
             activities: Vec::new(),
             ticks: 0,
             ticks_per_period,
@@ -100,7 +106,12 @@ impl World {
                 concurrency: vc.concurrency,
                 weight: vc.initial_weight,
                 fleets: vec![fid],
-                desired: vc.initial_instance_count,
+                desired: w
+                    .scaling
+                    .targets
+                    .iter()
+                    .find(|t| t.cfg.variant == i)
+                    .map_or(vc.initial_instance_count, |t| t.target.desired),
                 in_service: 0,
                 current_version: vc.model.clone(),
             });
@@ -131,6 +142,7 @@ impl World {
             self.queue.schedule(u.at, Event::CapacityUpdate { index: i as u32 });
         }
         self.queue.schedule(SimTime(self.config.duration.0), Event::End);
+        self.schedule_actions();
         self.schedule_next_arrival();
     }
 
@@ -205,6 +217,7 @@ impl World {
                     "UpdateEndpointWeightsAndCapacities",
                 );
             }
+            Event::ScheduledAction { target, action } => self.on_scheduled_action(target as usize, action as usize),
             Event::End => self.on_end(),
         }
     }
@@ -216,6 +229,9 @@ impl World {
         self.ticks += 1;
         if self.ticks % self.ticks_per_period == 0 {
             self.close_period();
+        }
+        if !self.scaling.alarms.is_empty() {
+            self.evaluate_autoscaling();
         }
         let next = self.now + self.config.metrics.high_resolution_period;
         self.queue.schedule(next, Event::SampleTick);

@@ -45,5 +45,9 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
             rate: RateShape::Constant(rps),
         },
         metrics: MetricsConfig::default(),
+        start_time: fleetsim::sim::default_start_time(),
+        publication_delay: SimDuration::ZERO,
+        alarms: vec![],
+        targets: vec![],
     }
 }

@@ -6,9 +6,11 @@
 //! (busy slots, in-service instances, billed instances) are exact integer integrals.
 
 mod gauge;
+mod name;
 mod point;
 
 pub use gauge::Gauge;
+pub use name::MetricName;
 pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, VariantPoint};
 
 use crate::engine::{SimDuration, SimTime};
@@ -95,7 +97,7 @@ impl LatencyAcc {
             min: agg.min(),
             max: agg.max(),
             percentiles: match &self.hist {
-                Some(h) if h.len() > 0 => percentiles
+                Some(h) if !h.is_empty() => percentiles
                     .iter()
                     .map(|p| (*p, h.value_at_quantile(p / 100.0) as f64))
                     .collect(),
@@ -103,7 +105,7 @@ impl LatencyAcc {
             },
         };
         if let Some(h) = &mut self.hist {
-            if h.len() > 0 {
+            if !h.is_empty() {
                 h.reset();
             }
         }
@@ -421,6 +423,11 @@ impl Recorder {
     /// Variant `v` now has `live` billed instances.
     pub fn billed(&mut self, v: usize, now: SimTime, live: u32) {
         self.variants[v].billed.set(now, u64::from(live));
+    }
+
+    /// Number of variants recorded.
+    pub fn variant_count(&self) -> usize {
+        self.variants.len()
     }
 
     /// Keeps the last `n` closed ticks of every variant for alarms to read.

@@ -1,0 +1,11 @@
+//! Autoscaling controllers: CloudWatch alarms, target tracking, step and scheduled scaling,
+//! cooldowns and arbitration between policies (spec/autoscaling.md).
+//!
+//! Everything here is data plus pure decisions over observations: no event queue, no model
+//! types. The simulation (`sim`) feeds datapoints in and applies the decisions.
+
+pub mod alarm;
+pub mod cooldown;
+pub mod schedule;
+pub mod step;
+pub mod target_tracking;

@@ -1,0 +1,85 @@
+//! Names of the CloudWatch metrics the model emits, as alarms and policies refer to them.
+
+use std::fmt;
+
+/// A metric of `AWS/SageMaker` or `/aws/sagemaker/Endpoints` that the simulation emits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetricName {
+    /// Requests that reached the variant (each emits 1).
+    Invocations,
+    /// Each request adds `1/N`, `N` in service at its arrival; meaningful as `Sum`.
+    InvocationsPerInstance,
+    /// Requests answered 4XX; each request emits 1 or 0, so `Average` is the error fraction.
+    Invocation4XXErrors,
+    /// Requests answered 5XX; each request emits 1 or 0.
+    Invocation5XXErrors,
+    /// Time in the container [µs].
+    ModelLatency,
+    /// Time outside the container, backlog wait included [µs].
+    OverheadLatency,
+    /// Busy slots over slots x 100 x vCPUs, per in-service instance [%].
+    CPUUtilization,
+    /// In-flight plus waiting requests per in-service instance, sampled every tick.
+    ConcurrentRequestsPerModel,
+    /// Requests waiting, sampled every tick.
+    ApproximateBacklogSize,
+    /// Requests waiting per in-service instance (`backlog / max(N, 1)`), sampled every tick.
+    ApproximateBacklogSizePerInstance,
+    /// 1 when requests wait and no instance is in service, else 0, sampled every tick.
+    HasBacklogWithoutCapacity,
+    /// Requests that arrived while no instance was in service.
+    NoCapacityInvocationFailures,
+}
+
+impl MetricName {
+    pub const ALL: [MetricName; 12] = [
+        MetricName::Invocations,
+        MetricName::InvocationsPerInstance,
+        MetricName::Invocation4XXErrors,
+        MetricName::Invocation5XXErrors,
+        MetricName::ModelLatency,
+        MetricName::OverheadLatency,
+        MetricName::CPUUtilization,
+        MetricName::ConcurrentRequestsPerModel,
+        MetricName::ApproximateBacklogSize,
+        MetricName::ApproximateBacklogSizePerInstance,
+        MetricName::HasBacklogWithoutCapacity,
+        MetricName::NoCapacityInvocationFailures,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricName::Invocations => "Invocations",
+            MetricName::InvocationsPerInstance => "InvocationsPerInstance",
+            MetricName::Invocation4XXErrors => "Invocation4XXErrors",
+            MetricName::Invocation5XXErrors => "Invocation5XXErrors",
+            MetricName::ModelLatency => "ModelLatency",
+            MetricName::OverheadLatency => "OverheadLatency",
+            MetricName::CPUUtilization => "CPUUtilization",
+            MetricName::ConcurrentRequestsPerModel => "ConcurrentRequestsPerModel",
+            MetricName::ApproximateBacklogSize => "ApproximateBacklogSize",
+            MetricName::ApproximateBacklogSizePerInstance => "ApproximateBacklogSizePerInstance",
+            MetricName::HasBacklogWithoutCapacity => "HasBacklogWithoutCapacity",
+            MetricName::NoCapacityInvocationFailures => "NoCapacityInvocationFailures",
+        }
+    }
+
+    /// Metrics with a datapoint (possibly zero) whenever the variant exists: SageMaker emits
+    /// explicit zeros for idle variants rather than missing data [seed].
+    pub fn zero_when_idle(self) -> bool {
+        matches!(
+            self,
+            MetricName::Invocations
+                | MetricName::InvocationsPerInstance
+                | MetricName::Invocation4XXErrors
+                | MetricName::Invocation5XXErrors
+                | MetricName::NoCapacityInvocationFailures
+        )
+    }
+}
+
+impl fmt::Display for MetricName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,231 @@
+//! Validation of alarms and scalable targets into their simulation configuration.
+
+use super::scaling::{self as f, Policy, TrackedMetric};
+use super::validate::Check;
+use crate::autoscaling::alarm::{AlarmRule, Comparison, Statistic, TreatMissingData};
+use crate::autoscaling::cooldown::CooldownStart;
+use crate::autoscaling::schedule::Schedule;
+use crate::autoscaling::step::{AdjustmentType, StepAdjustment, StepPolicyConfig};
+use crate::autoscaling::target_tracking::TargetTrackingConfig;
+use crate::engine::SimDuration;
+use crate::model::metrics::MetricName;
+use crate::sim::observe::Dimension;
+use crate::sim::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig, VariantConfig};
+
+pub(super) fn metric_name(m: f::Metric) -> MetricName {
+    match m {
+        f::Metric::Invocations => MetricName::Invocations,
+        f::Metric::InvocationsPerInstance => MetricName::InvocationsPerInstance,
+        f::Metric::Invocation4XXErrors => MetricName::Invocation4XXErrors,
+        f::Metric::Invocation5XXErrors => MetricName::Invocation5XXErrors,
+        f::Metric::ModelLatency => MetricName::ModelLatency,
+        f::Metric::OverheadLatency => MetricName::OverheadLatency,
+        f::Metric::CPUUtilization => MetricName::CPUUtilization,
+        f::Metric::ConcurrentRequestsPerModel => MetricName::ConcurrentRequestsPerModel,
+        f::Metric::ApproximateBacklogSize => MetricName::ApproximateBacklogSize,
+        f::Metric::ApproximateBacklogSizePerInstance => MetricName::ApproximateBacklogSizePerInstance,
+        f::Metric::HasBacklogWithoutCapacity => MetricName::HasBacklogWithoutCapacity,
+        f::Metric::NoCapacityInvocationFailures => MetricName::NoCapacityInvocationFailures,
+    }
+}
+
+/// Checks a period: positive and a multiple of the sampling tick.
+fn period(c: &mut Check, path: &str, d: SimDuration, tick: SimDuration) -> SimDuration {
+    if d.0 == 0 || tick.0 == 0 || d.0 % tick.0 != 0 {
+        c.fail(path, format!("\"{d}\""), &format!("a duration > 0 that is a multiple of metrics.high_resolution_period ({tick})"));
+        return tick.max(SimDuration(1));
+    }
+    d
+}
+
+/// Checks a statistic for a metric; percentiles need a histogram period.
+fn statistic(c: &mut Check, path: &str, text: &str, metric: MetricName, p: SimDuration, metrics_period: SimDuration, percentiles: &mut Vec<f64>) -> Statistic {
+    match Statistic::parse(text) {
+        Ok(Statistic::Percentile(q)) => {
+            if metric != MetricName::ModelLatency || p != metrics_period {
+                c.fail(
+                    path,
+                    format!("\"{text}\""),
+                    &format!("a percentile only for ModelLatency with a period equal to metrics.period ({metrics_period}); otherwise Sum, Average, Minimum, Maximum or SampleCount"),
+                );
+            } else if !percentiles.iter().any(|x| (x - q).abs() < 1e-9) {
+                percentiles.push(q);
+            }
+            Statistic::Percentile(q)
+        }
+        Ok(s) => s,
+        Err(e) => {
+            c.fail(path, format!("\"{text}\""), &e);
+            Statistic::Average
+        }
+    }
+}
+
+fn variant_index(c: &mut Check, path: &str, name: &Option<String>, variants: &[VariantConfig], required: bool) -> Option<usize> {
+    match name {
+        Some(n) => match variants.iter().position(|v| &v.name == n) {
+            Some(i) => Some(i),
+            None => {
+                let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+                c.fail(path, format!("\"{n}\""), &format!("one of the variant names: {}", names.join(", ")));
+                None
+            }
+        },
+        None if required && variants.len() != 1 => {
+            c.fail(path, "None", "the variant's name (the endpoint has several variants)");
+            None
+        }
+        None if required => Some(0),
+        None => None,
+    }
+}
+
+/// Validates alarms and scalable targets. `percentiles` gains any percentile an alarm needs.
+pub(super) fn validate_scaling(
+    c: &mut Check,
+    alarms: &[f::Alarm],
+    targets: &[f::ScalableTarget],
+    variants: &[VariantConfig],
+    tick: SimDuration,
+    metrics_period: SimDuration,
+    percentiles: &mut Vec<f64>,
+) -> (Vec<AlarmConfig>, Vec<TargetConfig>) {
+    let mut out_alarms = Vec::new();
+    for (i, a) in alarms.iter().enumerate() {
+        let p = format!("alarms[{i}]");
+        if alarms[..i].iter().any(|o| o.name == a.name) {
+            c.fail(&format!("{p}.name"), format!("\"{}\"", a.name), "a name not used by another alarm");
+        }
+        let metric = metric_name(a.metric);
+        let dimension = match variant_index(c, &format!("{p}.variant"), &a.variant, variants, false) {
+            Some(v) => Dimension::Variant(v),
+            None => Dimension::Endpoint,
+        };
+        let per = period(c, &format!("{p}.period"), a.period.0, tick);
+        let stat = statistic(c, &format!("{p}.statistic"), &a.statistic, metric, per, metrics_period, percentiles);
+        let rule = AlarmRule {
+            evaluation_periods: a.evaluation_periods,
+            datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
+            comparison: match a.comparison_operator {
+                f::ComparisonOperator::GreaterThanThreshold => Comparison::GreaterThanThreshold,
+                f::ComparisonOperator::GreaterThanOrEqualToThreshold => Comparison::GreaterThanOrEqualToThreshold,
+                f::ComparisonOperator::LessThanThreshold => Comparison::LessThanThreshold,
+                f::ComparisonOperator::LessThanOrEqualToThreshold => Comparison::LessThanOrEqualToThreshold,
+            },
+            threshold: a.threshold,
+            treat_missing: match a.treat_missing_data {
+                f::TreatMissingData::missing => TreatMissingData::Missing,
+                f::TreatMissingData::notBreaching => TreatMissingData::NotBreaching,
+                f::TreatMissingData::breaching => TreatMissingData::Breaching,
+                f::TreatMissingData::ignore => TreatMissingData::Ignore,
+            },
+        };
+        if let Err(e) = rule.validate() {
+            c.fail(&p, format!("evaluation_periods {}, datapoints_to_alarm {}", rule.evaluation_periods, rule.datapoints_to_alarm), &e);
+        }
+        out_alarms.push(AlarmConfig { name: a.name.clone(), metric, dimension, statistic: stat, period: per, rule });
+    }
+
+    let mut out = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let p = format!("autoscaling[{i}]");
+        let Some(v) = variant_index(c, &format!("{p}.variant"), &t.variant, variants, true) else { continue };
+        if out.iter().any(|o: &TargetConfig| o.variant == v) {
+            c.fail(&format!("{p}.variant"), format!("\"{}\"", variants[v].name), "a variant with no other scalable target");
+        }
+        if variants[v].instance.burstable {
+            c.fail(&format!("{p}.variant"), format!("\"{}\" ({})", variants[v].name, variants[v].instance.name), "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)");
+        }
+        if t.min_capacity < 1 {
+            c.fail(&format!("{p}.min_capacity"), t.min_capacity, "an integer >= 1 for a real-time variant");
+        }
+        if t.max_capacity < 1 || t.max_capacity < t.min_capacity || t.max_capacity > 100_000 {
+            c.fail(&format!("{p}.max_capacity"), format!("{} (min_capacity {})", t.max_capacity, t.min_capacity), "an integer >= min_capacity and >= 1, at most 100000");
+        }
+        let mut policies = Vec::new();
+        for (j, pol) in t.policies.iter().enumerate() {
+            let pp = format!("{p}.policies[{j}]");
+            match pol {
+                Policy::TargetTracking { name, metric, target_value, scale_in_cooldown, scale_out_cooldown, disable_scale_in, alarms: shapes } => {
+                    let (m, stat_text, high_default) = match metric {
+                        TrackedMetric::SageMakerVariantInvocationsPerInstance => (MetricName::InvocationsPerInstance, "Sum".to_string(), SimDuration::from_secs(60)),
+                        TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution => (MetricName::ConcurrentRequestsPerModel, "Average".to_string(), tick),
+                        TrackedMetric::ApproximateBacklogSizePerInstance => (MetricName::ApproximateBacklogSizePerInstance, "Average".to_string(), SimDuration::from_secs(60)),
+                        TrackedMetric::Customized { metric, statistic } => (metric_name(*metric), statistic.clone(), SimDuration::from_secs(60)),
+                    };
+                    let high_period = period(c, &format!("{pp}.alarms.high_period"), shapes.high_period.map_or(high_default, |d| d.0), tick);
+                    let low_period = period(c, &format!("{pp}.alarms.low_period"), shapes.low_period.0, tick);
+                    let stat = statistic(c, &format!("{pp}.metric.statistic"), &stat_text, m, high_period, metrics_period, percentiles);
+                    let mut cfg = TargetTrackingConfig::new(*target_value);
+                    cfg.scale_in_cooldown_s = scale_in_cooldown.0 .0 / 1_000_000;
+                    cfg.scale_out_cooldown_s = scale_out_cooldown.0 .0 / 1_000_000;
+                    cfg.disable_scale_in = *disable_scale_in;
+                    cfg.high_datapoints = shapes.high_datapoints;
+                    cfg.low_datapoints = shapes.low_datapoints;
+                    cfg.low_threshold_ratio = shapes.low_threshold_ratio;
+                    if let Err(e) = cfg.validate() {
+                        c.fail(&pp, format!("target_value {target_value}"), &e);
+                    }
+                    policies.push(PolicyConfig::TargetTracking { name: name.clone(), metric: m, statistic: stat, config: cfg, high_period, low_period });
+                }
+                Policy::StepScaling { name, alarm, adjustment_type, step_adjustments, min_adjustment_magnitude, cooldown, metric_aggregation_type } => {
+                    let Some(ai) = alarms.iter().position(|a| &a.name == alarm) else {
+                        let names: Vec<&str> = alarms.iter().map(|a| a.name.as_str()).collect();
+                        c.fail(&format!("{pp}.alarm"), format!("\"{alarm}\""), &format!("the name of an alarm in alarms ({})", names.join(", ")));
+                        continue;
+                    };
+                    let mut cfg = StepPolicyConfig::new(
+                        match adjustment_type {
+                            f::AdjustmentType::ChangeInCapacity => AdjustmentType::ChangeInCapacity,
+                            f::AdjustmentType::PercentChangeInCapacity => AdjustmentType::PercentChangeInCapacity,
+                            f::AdjustmentType::ExactCapacity => AdjustmentType::ExactCapacity,
+                        },
+                        step_adjustments.iter().map(|s| StepAdjustment { lower: s.lower, upper: s.upper, adjustment: s.adjustment }).collect(),
+                    );
+                    cfg.min_adjustment_magnitude = *min_adjustment_magnitude;
+                    cfg.cooldown_s = cooldown.0 .0 / 1_000_000;
+                    cfg.aggregation = match metric_aggregation_type {
+                        f::MetricAggregationType::Average => crate::autoscaling::alarm::Aggregation::Average,
+                        f::MetricAggregationType::Minimum => crate::autoscaling::alarm::Aggregation::Minimum,
+                        f::MetricAggregationType::Maximum => crate::autoscaling::alarm::Aggregation::Maximum,
+                    };
+                    if let Err(e) = cfg.validate() {
+                        c.fail(&format!("{pp}.step_adjustments"), format!("{} steps", step_adjustments.len()), &e);
+                    }
+                    policies.push(PolicyConfig::Step { name: name.clone(), alarm: ai, config: cfg });
+                }
+            }
+        }
+        let mut scheduled = Vec::new();
+        for (j, a) in t.scheduled.iter().enumerate() {
+            let pp = format!("{p}.scheduled[{j}]");
+            match Schedule::new(&a.schedule, &a.timezone, a.start_time.as_deref(), a.end_time.as_deref()) {
+                Ok(schedule) => scheduled.push(ScheduledConfig { name: a.name.clone(), schedule, min: a.min_capacity, max: a.max_capacity }),
+                Err(e) => c.fail(&format!("{pp}.schedule"), format!("\"{}\"", a.schedule), &e),
+            }
+            if a.min_capacity.is_none() && a.max_capacity.is_none() {
+                c.fail(&pp, "no min_capacity and no max_capacity", "at least one of min_capacity and max_capacity");
+            }
+            if let (Some(lo), Some(hi)) = (a.min_capacity, a.max_capacity) {
+                if lo > hi {
+                    c.fail(&format!("{pp}.min_capacity"), format!("{lo} (max_capacity {hi})"), "at most max_capacity");
+                }
+            }
+        }
+        out.push(TargetConfig {
+            variant: v,
+            min: t.min_capacity,
+            max: t.max_capacity,
+            dynamic_in_suspended: t.suspended_state.dynamic_scaling_in_suspended,
+            dynamic_out_suspended: t.suspended_state.dynamic_scaling_out_suspended,
+            scheduled_suspended: t.suspended_state.scheduled_scaling_suspended,
+            policies,
+            scheduled,
+            cooldown_start: match t.cooldown_start {
+                f::CooldownStart::ActivityEnd => CooldownStart::ActivityEnd,
+                f::CooldownStart::ActivityStart => CooldownStart::ActivityStart,
+            },
+        });
+    }
+    (out_alarms, out)
+}

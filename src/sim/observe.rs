@@ -1,0 +1,261 @@
+//! Observation: CloudWatch datapoints computed from the model's base points, the way an alarm
+//! or a scaling policy sees them.
+//!
+//! A datapoint of period `P` ending at `t` aggregates the sampling ticks that end in
+//! `(t - P, t]`. Percentile statistics need the period histogram, so they are available only
+//! when `P` equals the metrics period (the datapoint is then a closed metrics period).
+
+use crate::autoscaling::alarm::Statistic;
+use crate::engine::{SimDuration, SimTime};
+use crate::model::metrics::{Agg, BasePoint, EndpointPoint, MetricName, Recorder};
+
+/// Which requests and instances a metric covers (CloudWatch dimensions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dimension {
+    /// `EndpointName` only: every variant.
+    Endpoint,
+    /// `EndpointName` + `VariantName`.
+    Variant(usize),
+}
+
+/// One tick of a dimension: a variant's base point, or the variants' points combined.
+struct Tick {
+    invocations: u64,
+    ipi: f64,
+    model_latency: Agg,
+    overhead_latency: Agg,
+    errors_4xx: u64,
+    errors_5xx: u64,
+    no_capacity: u64,
+    /// Sum over variants of busy/slots x 100 x vCPUs weighted by in-service instance time.
+    cpu_weighted: f64,
+    /// In-service instance time [instances x µs].
+    instance_time: f64,
+    /// `ConcurrentRequestsPerModel` x in-service instances (to weight across variants).
+    concurrency_weighted: f64,
+    concurrency_present: bool,
+    backlog: u64,
+    in_service: u32,
+}
+
+impl Tick {
+    fn from_points(points: &[&BasePoint]) -> Tick {
+        let mut t = Tick {
+            invocations: 0,
+            ipi: 0.0,
+            model_latency: Agg::default(),
+            overhead_latency: Agg::default(),
+            errors_4xx: 0,
+            errors_5xx: 0,
+            no_capacity: 0,
+            cpu_weighted: 0.0,
+            instance_time: 0.0,
+            concurrency_weighted: 0.0,
+            concurrency_present: false,
+            backlog: 0,
+            in_service: 0,
+        };
+        for b in points {
+            t.invocations += b.invocations;
+            t.ipi += b.invocations_per_instance;
+            t.model_latency.merge(&b.model_latency);
+            t.overhead_latency.merge(&b.overhead_latency);
+            t.errors_4xx += b.errors_4xx;
+            t.errors_5xx += b.errors_5xx;
+            t.no_capacity += b.rejected_no_capacity;
+            if b.slot_area > 0 {
+                let util = b.busy_area as f64 / b.slot_area as f64 * 100.0 * f64::from(b.vcpus);
+                t.cpu_weighted += util * b.in_service_area as f64;
+                t.instance_time += b.in_service_area as f64;
+            }
+            if let Some(c) = b.concurrency {
+                t.concurrency_weighted += c * f64::from(b.in_service);
+                t.concurrency_present = true;
+            }
+            t.backlog += b.backlog;
+            t.in_service += b.in_service;
+        }
+        t
+    }
+
+    fn cpu(&self) -> Option<f64> {
+        (self.instance_time > 0.0).then(|| self.cpu_weighted / self.instance_time)
+    }
+
+    fn concurrency(&self) -> Option<f64> {
+        (self.concurrency_present && self.in_service > 0).then(|| self.concurrency_weighted / f64::from(self.in_service))
+    }
+
+    /// The tick's sample of a sampled metric.
+    fn sample(&self, name: MetricName) -> Option<f64> {
+        match name {
+            MetricName::ConcurrentRequestsPerModel => self.concurrency(),
+            MetricName::ApproximateBacklogSize => Some(self.backlog as f64),
+            MetricName::ApproximateBacklogSizePerInstance => Some(self.backlog as f64 / f64::from(self.in_service.max(1))),
+            MetricName::HasBacklogWithoutCapacity => Some(if self.backlog > 0 && self.in_service == 0 { 1.0 } else { 0.0 }),
+            _ => None,
+        }
+    }
+}
+
+/// Statistics of a metric where every request emits 1 (`hits`) or 0 (`samples - hits`).
+fn zero_one(stat: &Statistic, samples: u64, hits: u64) -> Option<f64> {
+    let n = samples as f64;
+    let h = hits as f64;
+    Some(match stat {
+        Statistic::Sum => h,
+        Statistic::SampleCount => n,
+        Statistic::Average => {
+            if samples == 0 {
+                0.0
+            } else {
+                h / n
+            }
+        }
+        Statistic::Minimum => {
+            if samples > 0 && hits == samples {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Statistic::Maximum => {
+            if hits > 0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Statistic::Percentile(p) => {
+            // The p-th percentile of a 0/1 sample is 1 once more than (100 - p) % are ones.
+            if samples > 0 && h / n > 1.0 - p / 100.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+    })
+}
+
+fn agg_stat(stat: &Statistic, a: &Agg) -> Option<f64> {
+    match stat {
+        Statistic::Sum => (a.n > 0).then_some(a.sum),
+        Statistic::SampleCount => (a.n > 0).then_some(a.n as f64),
+        Statistic::Average => a.average(),
+        Statistic::Minimum => a.min(),
+        Statistic::Maximum => a.max(),
+        Statistic::Percentile(_) => None,
+    }
+}
+
+/// The datapoint of `name` with statistic `stat` over the period of length `period` ending at
+/// `end`, or `None` when CloudWatch would have no data for it.
+pub fn datapoint(
+    rec: &Recorder,
+    dim: Dimension,
+    name: MetricName,
+    stat: &Statistic,
+    end: SimTime,
+    period: SimDuration,
+) -> Option<f64> {
+    let start = SimTime(end.0.saturating_sub(period.0));
+    let variants: Vec<usize> = match dim {
+        Dimension::Endpoint => (0..rec.variant_count()).collect(),
+        Dimension::Variant(v) => vec![v],
+    };
+    // Ticks of the first variant fix the tick ends; every variant closes ticks together.
+    let ends: Vec<SimTime> =
+        rec.history(variants[0]).iter().filter(|b| b.end > start && b.end <= end).map(|b| b.end).collect();
+    if ends.is_empty() {
+        return None;
+    }
+    let ticks: Vec<Tick> = ends
+        .iter()
+        .map(|e| {
+            let pts: Vec<&BasePoint> =
+                variants.iter().filter_map(|v| rec.history(*v).iter().find(|b| b.end == *e)).collect();
+            Tick::from_points(&pts)
+        })
+        .collect();
+    let sum_u = |f: fn(&Tick) -> u64| ticks.iter().map(f).sum::<u64>();
+    match name {
+        MetricName::Invocations => {
+            let n = sum_u(|t| t.invocations);
+            zero_one(stat, n, n)
+        }
+        MetricName::Invocation4XXErrors => zero_one(stat, sum_u(|t| t.invocations), sum_u(|t| t.errors_4xx)),
+        MetricName::Invocation5XXErrors => zero_one(stat, sum_u(|t| t.invocations), sum_u(|t| t.errors_5xx)),
+        MetricName::NoCapacityInvocationFailures => {
+            let n = sum_u(|t| t.no_capacity);
+            zero_one(stat, n, n)
+        }
+        MetricName::InvocationsPerInstance => {
+            let n = sum_u(|t| t.invocations);
+            let s: f64 = ticks.iter().map(|t| t.ipi).sum();
+            match stat {
+                Statistic::Sum => Some(s),
+                Statistic::SampleCount => Some(n as f64),
+                Statistic::Average => Some(if n == 0 { 0.0 } else { s / n as f64 }),
+                _ => None,
+            }
+        }
+        MetricName::ModelLatency | MetricName::OverheadLatency => {
+            if let Statistic::Percentile(p) = stat {
+                return percentile(rec, dim, name, *p, end, period);
+            }
+            let mut a = Agg::default();
+            for t in &ticks {
+                a.merge(if name == MetricName::ModelLatency { &t.model_latency } else { &t.overhead_latency });
+            }
+            agg_stat(stat, &a)
+        }
+        MetricName::CPUUtilization => {
+            let weighted: f64 = ticks.iter().map(|t| t.cpu_weighted).sum();
+            let time: f64 = ticks.iter().map(|t| t.instance_time).sum();
+            if time <= 0.0 {
+                return None;
+            }
+            let avg = weighted / time;
+            // One datapoint per instance per minute: instance-minutes of the period.
+            let samples = time / 60e6;
+            match stat {
+                Statistic::Average => Some(avg),
+                Statistic::SampleCount => Some(samples),
+                Statistic::Sum => Some(avg * samples),
+                Statistic::Minimum => ticks.iter().filter_map(Tick::cpu).reduce(f64::min),
+                Statistic::Maximum => ticks.iter().filter_map(Tick::cpu).reduce(f64::max),
+                Statistic::Percentile(_) => None,
+            }
+        }
+        MetricName::ConcurrentRequestsPerModel
+        | MetricName::ApproximateBacklogSize
+        | MetricName::ApproximateBacklogSizePerInstance
+        | MetricName::HasBacklogWithoutCapacity => {
+            let mut a = Agg::default();
+            for t in &ticks {
+                if let Some(x) = t.sample(name) {
+                    a.add(x);
+                }
+            }
+            agg_stat(stat, &a)
+        }
+    }
+}
+
+/// A latency percentile, from the closed metrics period that ends at `end` (only when the
+/// datapoint's period is the metrics period).
+fn percentile(rec: &Recorder, dim: Dimension, name: MetricName, p: f64, end: SimTime, period: SimDuration) -> Option<f64> {
+    let point: &EndpointPoint =
+        rec.points().iter().rev().find(|pt| pt.start_us + pt.length_us == end.0 && pt.length_us == period.0)?;
+    let v = match dim {
+        Dimension::Variant(v) => v,
+        Dimension::Endpoint if point.variants.len() == 1 => 0,
+        Dimension::Endpoint => return None,
+    };
+    let stats = if name == MetricName::ModelLatency {
+        &point.variants[v].model_latency
+    } else {
+        &point.variants[v].overhead_latency
+    };
+    stats.percentile(p)
+}

@@ -1,0 +1,166 @@
+//! Golden timelines of autoscaling decisions: deterministic arrivals and launch times, exact
+//! times of alarm transitions and capacity changes (spec/autoscaling.md sections 6-10, 19).
+
+use fleetsim::model::{Activity, ActivityKind};
+use fleetsim::scenario;
+use fleetsim::sim::run;
+use std::path::Path;
+
+/// A one-variant endpoint with `n` instances (4 slots, 10 ms service, 60 s launch) under
+/// deterministic arrivals at `rate`, with `extra` appended inside `Scenario(...)`.
+fn scenario(duration: &str, n: u32, rate: &str, extra: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "golden",
+    duration: "{duration}",
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.xlarge",
+            initial_instance_count: {n},
+            concurrency: 4,
+            model: Model(service_time: Constant("10ms")),
+            launch: Launch(provision: Constant("60s"), load: Constant("0s")),
+        )],
+    ),
+    workload: Open(arrivals: Deterministic, rate: {rate}),
+    {extra}
+)"#
+    )
+}
+
+fn activities(text: &str) -> Vec<Activity> {
+    let loaded = scenario::load_str(text, "golden.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(loaded.config);
+    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end);
+    r.activities
+}
+
+/// `(time in s, reason)` of capacity changes.
+fn changes(acts: &[Activity]) -> Vec<(u64, String)> {
+    acts.iter().filter(|a| a.kind == ActivityKind::CapacityChange).map(|a| (a.time.0 / 1_000_000, a.reason.clone())).collect()
+}
+
+const TT70: &str = r#"autoscaling: [ScalableTarget(
+        min_capacity: 1, max_capacity: 1000,
+        policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)],
+    )],"#;
+
+const STEP_100_400_100: &str = "Steps([Step(at: \"0s\", rps: 100.0), Step(at: \"10m\", rps: 400.0), Step(at: \"30m\", rps: 100.0)])";
+
+#[test]
+fn target_tracking_scales_out_after_three_datapoints_and_in_after_fifteen() {
+    // 86 instances at 100 rps: 6000 / 86 = 69.8 per instance per minute, just under 70 and
+    // above the low threshold 63. At 10:00 the rate steps to 400 rps (279.1 per instance): the
+    // datapoints ending 11:00, 12:00, 13:00 breach, so the high alarm fires at 13:00 and
+    // desired goes to ceil(86 x 279.07 / 70) = 343. At 30:00 the rate drops back: 15 datapoints
+    // below 63 end at 45:00, and desired returns to ceil(343 x 17.49 / 70) = 86.
+    let acts = activities(&scenario("1h", 86, STEP_100_400_100, TT70));
+    let c = changes(&acts);
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert_eq!(c[0].0, 780);
+    assert!(c[0].1.contains("3 of 3 datapoints > 70") && c[0].1.contains("desired 86 -> 343"), "{}", c[0].1);
+    assert_eq!(c[1].0, 2700);
+    assert!(c[1].1.contains("15 of 15 datapoints < 63") && c[1].1.contains("desired 343 -> 86"), "{}", c[1].1);
+    // The new instances come into service one launch time (60 s) after the decision.
+    let first_in = acts.iter().find(|a| a.kind == ActivityKind::InstanceInService && a.cause == "launch").unwrap();
+    assert_eq!(first_in.time.0, 840_000_000);
+}
+
+#[test]
+fn publication_delay_postpones_the_decision() {
+    let extra = format!("{TT70}\n    metrics: Metrics(publication_delay: \"60s\"),");
+    let c = changes(&activities(&scenario("1h", 86, STEP_100_400_100, &extra)));
+    assert_eq!(c[0].0, 840);
+    assert_eq!(c[1].0, 2760);
+}
+
+#[test]
+fn disable_scale_in_keeps_capacity() {
+    let tt = TT70.replace("target_value: 70.0)", "target_value: 70.0, disable_scale_in: true)");
+    let c = changes(&activities(&scenario("1h", 86, STEP_100_400_100, &tt)));
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].0, 780);
+}
+
+#[test]
+fn scheduled_minimum_scales_out_at_eight_on_monday() {
+    // Time zero is Monday 2024-01-01 00:00 UTC by default.
+    let extra = r#"autoscaling: [ScalableTarget(
+        min_capacity: 2, max_capacity: 20,
+        scheduled: [ScheduledAction(name: "weekday-floor", schedule: "cron(0 8 ? * MON-FRI *)", min_capacity: Some(6))],
+    )],"#;
+    let acts = activities(&scenario("9h", 2, "Constant(5.0)", extra));
+    let c = changes(&acts);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].0, 8 * 3600);
+    assert!(c[0].1.contains("MinCapacity 2 -> 6") && c[0].1.contains("desired 2 -> 6"), "{}", c[0].1);
+}
+
+#[test]
+fn scheduled_action_in_a_time_zone_fires_at_local_time() {
+    // 08:00 in Berlin (UTC+1 in January) is 07:00 UTC.
+    let extra = r#"autoscaling: [ScalableTarget(
+        min_capacity: 2, max_capacity: 20,
+        scheduled: [ScheduledAction(name: "floor", schedule: "cron(0 8 * * ? *)", timezone: "Europe/Berlin", min_capacity: Some(4))],
+    )],"#;
+    let c = changes(&activities(&scenario("9h", 2, "Constant(5.0)", extra)));
+    assert_eq!(c.iter().map(|x| x.0).collect::<Vec<_>>(), vec![7 * 3600]);
+}
+
+#[test]
+fn scale_out_during_scale_in_cooldown_is_immediate() {
+    // 20 instances at 100 rps (300 per instance-minute at 20 -> far below target 700 x 0.9):
+    // the low alarm fires at 15:00 and desired drops to ceil(20 x 300 / 700) = 9, starting a
+    // 600 s scale-in cooldown once the drain completes. At 16:00 traffic triples; three
+    // breaching minutes later (19:00), well inside the cooldown, the scale-out happens at once:
+    // 18 000 requests a minute over 9 instances is 2000 each, so ceil(9 x 2000 / 700) = 26.
+    let tt = r#"autoscaling: [ScalableTarget(
+        min_capacity: 1, max_capacity: 100,
+        policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 700.0,
+                                  scale_in_cooldown: "600s", scale_out_cooldown: "60s")],
+    )],"#;
+    let rate = "Steps([Step(at: \"0s\", rps: 100.0), Step(at: \"16m\", rps: 300.0)])";
+    let c = changes(&activities(&scenario("30m", 20, rate, tt)));
+    assert_eq!(c[0].0, 900, "{c:?}");
+    assert!(c[0].1.contains("desired 20 -> 9"), "{}", c[0].1);
+    assert_eq!(c[1].0, 19 * 60, "{c:?}");
+    assert!(c[1].1.contains("desired 9 -> 26"), "{}", c[1].1);
+}
+
+#[test]
+fn step_policy_on_a_cpu_alarm_scales_by_the_matching_step() {
+    // 2 instances x 4 slots, 10 ms: 400 rps keeps 4 of 8 slots busy = 50 % x 4 vCPUs = 200 %.
+    // The alarm (> 100 for 2 of 2 one-minute datapoints) fires at 02:00 with breach 100 ->
+    // the [80, inf) step adds 4.
+    let extra = r#"alarms: [Alarm(name: "cpu-high", metric: CPUUtilization, variant: Some("blue"), statistic: "Average",
+                    period: "60s", evaluation_periods: 2, comparison_operator: GreaterThanThreshold, threshold: 100.0)],
+    autoscaling: [ScalableTarget(
+        min_capacity: 1, max_capacity: 12,
+        policies: [StepScaling(name: "cpu-steps", alarm: "cpu-high", adjustment_type: ChangeInCapacity,
+            step_adjustments: [
+                StepAdjustment(lower: Some(0.0), upper: Some(5.0), adjustment: 1),
+                StepAdjustment(lower: Some(5.0), upper: Some(80.0), adjustment: 3),
+                StepAdjustment(lower: Some(80.0), adjustment: 4),
+            ])],
+    )],"#;
+    let acts = activities(&scenario("10m", 2, "Constant(400.0)", extra));
+    let c = changes(&acts);
+    assert_eq!(c[0].0, 120, "{c:?}");
+    assert!(c[0].1.contains("desired 2 -> 6"), "{}", c[0].1);
+    assert!(acts.iter().any(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == "cpu-high" && a.time.0 == 120_000_000));
+}
+
+#[test]
+fn instance_quota_fails_the_scale_out() {
+    let extra = r#"instance_types: [InstanceType(name: "ml.c5.xlarge", endpoint_quota: Some(100))],
+    autoscaling: [ScalableTarget(
+        min_capacity: 1, max_capacity: 1000,
+        policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)],
+    )],"#;
+    let acts = activities(&scenario("20m", 86, STEP_100_400_100, extra));
+    assert!(changes(&acts).is_empty());
+    let failed: Vec<&Activity> = acts.iter().filter(|a| a.kind == ActivityKind::ScalingFailed).collect();
+    assert_eq!(failed[0].time.0, 780_000_000);
+    assert!(failed[0].reason.contains("ResourceLimitExceeded") && failed[0].reason.contains("current utilization of 86"), "{}", failed[0].reason);
+}
