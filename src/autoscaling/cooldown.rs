@@ -40,13 +40,13 @@ pub struct ScalableTarget {
     pub dynamic_in_suspended: bool,
     /// `DynamicScalingOutSuspended`: no policy may increase capacity.
     pub dynamic_out_suspended: bool,
-    /// `ScheduledScalingSuspended` [AWS, not in seeds]: scheduled actions do not run.
+    /// `ScheduledScalingSuspended` \[AWS, not in seeds\]: scheduled actions do not run.
     pub scheduled_suspended: bool,
 }
 
 impl ScalableTarget {
     /// A registered target with nothing suspended. `desired` is stored as given, even outside
-    /// the bounds (an out-of-band count is accepted, section 2.3 [assumption]); use
+    /// the bounds (an out-of-band count is accepted, section 2.3 \[assumption\]); use
     /// [`ScalableTarget::set_bounds`] for the clamping that registration performs.
     pub fn new(min: u32, max: u32, desired: u32) -> Self {
         ScalableTarget {
@@ -59,7 +59,7 @@ impl ScalableTarget {
         }
     }
 
-    /// `n` moved into `[min, max]` (section 2.3 [AWS, not in seeds]; C7: 16 in 2..10 -> 10).
+    /// `n` moved into `[min, max]` (section 2.3 \[AWS, not in seeds\]; C7: 16 in 2..10 -> 10).
     ///
     /// Never panics: should the bounds ever be inverted, `max` wins, so capacity is not raised
     /// past a limit the user set.
@@ -76,7 +76,7 @@ impl ScalableTarget {
         }
     }
 
-    /// Whether scheduled actions may run (section 10.2 [AWS, not in seeds]). Re-registration is
+    /// Whether scheduled actions may run (section 10.2 \[AWS, not in seeds\]). Re-registration is
     /// not a scheduled action and is never suspended.
     pub fn scheduled_allowed(&self) -> bool {
         !self.scheduled_suspended
@@ -86,7 +86,7 @@ impl ScalableTarget {
     /// an error naming both when the minimum would exceed the maximum.
     ///
     /// AWS asks for both sizes in a scheduled action exactly when one alone would invert the
-    /// bounds; here such an action is refused rather than guessed at ([assumption]).
+    /// bounds; here such an action is refused rather than guessed at (\[assumption\]).
     pub fn resolve_bounds(&self, min: Option<u32>, max: Option<u32>) -> Result<(u32, u32), String> {
         let (new_min, new_max) = (min.unwrap_or(self.min), max.unwrap_or(self.max));
         if new_min > new_max {
@@ -99,7 +99,7 @@ impl ScalableTarget {
 
     /// Moves the bounds (scheduled action or re-registration) and, when the current desired count
     /// falls outside them, clamps it and returns the new count: the caller then starts a scaling
-    /// activity to it, with no cooldown involved (section 10.2 [assumption]). Returns `None` when
+    /// activity to it, with no cooldown involved (section 10.2 \[assumption\]). Returns `None` when
     /// only the limits move (G2: min raised to 10 while at 10), and also when the bounds would be
     /// inverted, in which case nothing changes (see [`ScalableTarget::resolve_bounds`]).
     ///
@@ -117,7 +117,7 @@ impl ScalableTarget {
     }
 }
 
-/// When a cooldown clock starts (section 8.3 [assumption]).
+/// When a cooldown clock starts (section 8.3 \[assumption\]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CooldownStart {
     /// When the scaling activity completes and the endpoint is back `InService` (default).
@@ -127,7 +127,7 @@ pub enum CooldownStart {
     ActivityStart,
 }
 
-/// Cooldown state of one scalable target (sections 8.2 [AWS, not in seeds] and 8.3 [assumption]).
+/// Cooldown state of one scalable target (sections 8.2 \[AWS, not in seeds\] and 8.3 \[assumption\]).
 ///
 /// A cooldown is running while `now < until`: at exactly `until` it is over (E4: a scale-in at
 /// t = 0 with a 600 s cooldown allows the next one from t = 600 s).
@@ -135,7 +135,7 @@ pub enum CooldownStart {
 pub struct Cooldowns {
     /// Which activity edge starts a cooldown clock.
     pub start: CooldownStart,
-    /// End of the running scale-out cooldown [us since run start].
+    /// End of the running scale-out cooldown \[us since run start\].
     out_until_us: Option<u64>,
     /// Desired count set by the last scale-out; later scale-outs must beat it while the
     /// scale-out cooldown runs.
@@ -143,7 +143,7 @@ pub struct Cooldowns {
     /// Desired count before the first scale-out of the current chain of overlapping scale-out
     /// cooldowns: the capacity a step policy computes from (D6).
     out_origin: u32,
-    /// End of the running scale-in cooldown [us since run start].
+    /// End of the running scale-in cooldown \[us since run start\].
     in_until_us: Option<u64>,
 }
 
@@ -213,7 +213,7 @@ impl Cooldowns {
     ///
     /// Refused when it does not remove capacity or while a scale-in cooldown runs (E4). A
     /// running scale-out cooldown does not block it (section 8.2), but is cancelled on admission
-    /// ([assumption]): the capacity that cooldown protected is being removed, so "the last
+    /// (\[assumption\]): the capacity that cooldown protected is being removed, so "the last
     /// scale-out already counts" no longer holds, and a later scale-out only has to beat the
     /// new, lower count.
     pub fn admit_in(&mut self, now_us: u64, proposed: u32, current: u32) -> Option<u32> {
@@ -262,7 +262,7 @@ impl Cooldowns {
     }
 }
 
-/// Picks the one proposal to act on this tick (section 9 [assumption], reference step 4).
+/// Picks the one proposal to act on this tick (section 9 \[assumption\], reference step 4).
 ///
 /// - Any proposal above `current` -> the largest of those (largest capacity wins; D7).
 /// - Otherwise, proposals below `current` win only if `all_scale_in_tt_agree`, which the caller

@@ -11,7 +11,7 @@
 //!   when `value` is 1 and `minutes`, `hours`, `days` otherwise. The AAS API reference lists the
 //!   six unit words without saying when each applies; the EventBridge rate reference, whose
 //!   syntax AAS shares, rejects `rate(1 hours)` and `rate(5 hour)`. We follow EventBridge so a
-//!   scenario that runs here is also accepted by AWS [assumption].
+//!   scenario that runs here is also accepted by AWS \[assumption\].
 //! - `cron(Minutes Hours Day-of-month Month Day-of-week Year)`, the EventBridge field table:
 //!
 //!   | field        | values             | accepted here                         |
@@ -28,13 +28,13 @@
 //!   (EventBridge: `1/10` in Minutes is 1, 11, 21, ...). `L` alone in Day-of-week is the last
 //!   day of the week, SAT; `nL` is the last weekday n of the month, `n#k` its k-th (k 1-5).
 //!   `LW` (last weekday of the month) is Quartz syntax that EventBridge does not list
-//!   [assumption]. Names are case-insensitive.
+//!   \[assumption\]. Names are case-insensitive.
 //!
 //!   Rejected with an error: wrap-around ranges (`FRI-MON`, `22-2`), `L`, `W` or `#` inside a
 //!   list (EventBridge: `3#1,6#3` is invalid; we extend the rule to `L` and `W` as Quartz
-//!   does) [assumption], `L-n` offsets, `/` in Day-of-week, and an expression that matches no
+//!   does) \[assumption\], `L-n` offsets, `/` in Day-of-week, and an expression that matches no
 //!   date between 1970 and 2199 (`cron(0 0 30 2 ? *)`), which AWS may accept but which would
-//!   only ever be a scenario mistake here [assumption].
+//!   only ever be a scenario mistake here \[assumption\].
 //!
 //! # Evaluation
 //!
@@ -43,7 +43,7 @@
 //! (`sec min hour dom month dow year`, POSIX weekdays 0 = SUN, plain number lists and ranges)
 //! so the AWS numbering never depends on a crate option. See [`CronExpr::croner_pattern`].
 //!
-//! Daylight-saving rules, which AWS does not document for AAS [assumption], follow croner
+//! Daylight-saving rules, which AWS does not document for AAS \[assumption\], follow croner
 //! (the Open Cron Pattern Specification): a wall-clock time that a spring-forward gap skips
 //! fires at the first instant after the gap when the expression names one minute and one
 //! hour, and is skipped otherwise; a time that a fall-back repeats fires once, at the earlier
@@ -68,7 +68,7 @@ const WALL_CLOCK_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 const ALLOWED_FORMS: &str =
     "allowed: at(yyyy-mm-ddThh:mm:ss), rate(<value> <unit>) or cron(<Minutes> <Hours> <Day-of-month> <Month> <Day-of-week> <Year>)";
 
-/// Longest spring-forward gap searched past [s]: real gaps are at most a day (Samoa, 2011).
+/// Longest spring-forward gap searched past \[s\]: real gaps are at most a day (Samoa, 2011).
 const MAX_GAP_S: i64 = 86_400;
 
 /// A parsed `Schedule` expression (spec §10.2).
@@ -76,7 +76,7 @@ const MAX_GAP_S: i64 = 86_400;
 pub enum ScheduleExpr {
     /// One fire at a wall-clock time of the schedule's time zone.
     At(NaiveDateTime),
-    /// A fire every `every_s` seconds [s], counted from the start time or the origin.
+    /// A fire every `every_s` seconds \[s\], counted from the start time or the origin.
     Rate { every_s: u64 },
     /// AWS six-field cron, evaluated on the wall clock of the schedule's time zone.
     Cron(CronExpr),
@@ -106,7 +106,9 @@ impl CronExpr {
 
     /// The first match strictly after `after`, on the wall clock of `timezone`.
     fn next_after(&self, after: DateTime<Utc>, timezone: Tz) -> Option<DateTime<Utc>> {
-        // croner errors only when no match exists before its own year limit: no more fires.
+        // croner errors when nothing matches up to 2199 (the translated year list), or in a
+        // day-long gap such as Pacific/Apia's 2011-12-30, beyond its 2-hour gap search: either
+        // way no fire can be named, so the schedule ends.
         let next = self
             .cron
             .find_next_occurrence(&after.with_timezone(&timezone), false)
@@ -430,7 +432,7 @@ pub struct Schedule {
     pub timezone: Tz,
     /// No fire before this instant; recurring schedules also fire at it (see `next_after`).
     pub start: Option<DateTime<Utc>>,
-    /// No fire after this instant (a fire exactly at it still happens) [assumption].
+    /// No fire after this instant (a fire exactly at it still happens) \[assumption\].
     pub end: Option<DateTime<Utc>>,
 }
 
@@ -493,7 +495,7 @@ impl Schedule {
     /// - `rate()` fires at `anchor + k * every` for k >= 0, where `anchor` is `start` if given,
     ///   else `origin` (the simulation passes its start time: the action exists from then on).
     ///   Asked for the first fire strictly after the origin, it answers `origin + every`: an
-    ///   action created at t0 first runs one period later [assumption].
+    ///   action created at t0 first runs one period later \[assumption\].
     /// - `cron()` fires at its matches on the time zone's wall clock.
     /// - [AWS, not in seeds] "If you specify a start time, Application Auto Scaling performs the
     ///   action at this time, and then performs the action based on the specified recurrence":
@@ -590,6 +592,10 @@ mod tests {
         at(2025-03-30T02:30:00)  | Europe/Berlin | - | - | 2025-01-01T00:00:00 | 2025-03-30T01:00 end
         # 02:30 happens twice on 2025-10-26: one fire, at the earlier (CEST) instant.
         cron(30 2 * * ? *)       | Europe/Berlin | - | - | 2025-10-25T12:00:00 | 2025-10-26T00:30 2025-10-27T01:30
+        # Every 30 minutes keeps a 30-minute UTC rhythm through both changes: nothing doubled
+        # at the spring-forward, both 02:00 and 02:30 twice at the fall-back.
+        cron(0/30 * * * ? *)     | Europe/Berlin | - | - | 2025-03-30T00:15:00 | 2025-03-30T00:30 2025-03-30T01:00 2025-03-30T01:30
+        cron(0/30 * * * ? *)     | Europe/Berlin | - | - | 2025-10-26T00:15:00 | 2025-10-26T00:30 2025-10-26T01:00 2025-10-26T01:30 2025-10-26T02:00
         # Steps: `a/n` runs to the field's maximum, `a-b/n` within the range.
         cron(0/20 9-17/4 * * ? *) | UTC | - | - | 2025-01-01T10:00:00 | 2025-01-01T13:00 2025-01-01T13:20 2025-01-01T13:40 2025-01-01T17:00
         # Month names (any case) and a year range that runs out.

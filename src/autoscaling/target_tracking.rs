@@ -5,9 +5,10 @@
 //! file depends on nothing but the numbers. No clamping happens here; the caller clamps into the
 //! scalable target's bounds after arbitration (sections 2.3, 9 and 19).
 
+use super::alarm::fmt_num;
 use std::fmt;
 
-/// Absolute tolerance subtracted before rounding a proportional capacity up [capacity units].
+/// Absolute tolerance subtracted before rounding a proportional capacity up \[capacity units\].
 ///
 /// Why: the exact quotient is often a whole number that `f64` lands just above, and a plain
 /// `ceil` then adds a whole unit. Spec C9: `10 x 0.56 / 0.7` evaluates to `8.000000000000002`,
@@ -32,7 +33,7 @@ fn ceil_guarded(exact: f64) -> u32 {
 }
 
 /// The capacity that brings `metric` back to `target`: `ceil(basis x metric / target - eps)`
-/// (section 6.3, [assumption]).
+/// (section 6.3, \[assumption\]).
 ///
 /// `basis` is the number of units whose load produced the datapoint (the in-service count), not
 /// the desired count. Rounding up in both directions is deliberate: it never adds too little and
@@ -49,7 +50,7 @@ pub fn proportional_capacity(basis: u32, metric: f64, target: f64) -> u32 {
 }
 
 /// The capacity to start from zero in-service units: `max(1, ceil(backlog / target - eps))`
-/// (section 6.3 last bullet, [assumption]; example F5: backlog 6, target 5 -> 2).
+/// (section 6.3 last bullet, \[assumption\]; example F5: backlog 6, target 5 -> 2).
 ///
 /// Proportional scaling is undefined at zero units (there is no per-unit load to scale), so the
 /// whole backlog is shared out at `target` queued requests per instance. At least one unit is
@@ -64,18 +65,18 @@ pub fn from_zero_capacity(backlog: f64, target: f64) -> u32 {
 pub struct TargetTrackingConfig {
     /// `TargetValue`, in the metric's own units (e.g. invocations per instance per minute).
     pub target_value: f64,
-    /// `ScaleInCooldown` [s]; 300 when not given [seed].
+    /// `ScaleInCooldown` \[s\]; 300 when not given \[seed\].
     pub scale_in_cooldown_s: u64,
-    /// `ScaleOutCooldown` [s]; 300 when not given [seed].
+    /// `ScaleOutCooldown` \[s\]; 300 when not given \[seed\].
     pub scale_out_cooldown_s: u64,
     /// `DisableScaleIn`: this policy may add capacity but never removes it (section 2.4).
     pub disable_scale_in: bool,
-    /// Consecutive datapoints above target that put the high alarm in `ALARM`; 3 [AWS, not in seeds].
+    /// Consecutive datapoints above target that put the high alarm in `ALARM`; 3 \[AWS, not in seeds\].
     pub high_datapoints: u32,
     /// Consecutive datapoints below the low threshold that put the low alarm in `ALARM`;
-    /// 15 [AWS, not in seeds].
+    /// 15 \[AWS, not in seeds\].
     pub low_datapoints: u32,
-    /// Low threshold as a fraction of the target; 0.9 [AWS, not in seeds].
+    /// Low threshold as a fraction of the target; 0.9 \[AWS, not in seeds\].
     pub low_threshold_ratio: f64,
 }
 
@@ -196,10 +197,20 @@ pub fn decide(
     let target = cfg.target_value;
     let (proposed, arithmetic) = if basis == 0 {
         let p = from_zero_capacity(metric, target);
-        (p, format!("from zero: max(1, ceil({metric} / {target})) = {p}"))
+        (
+            p,
+            format!(
+                "from zero: max(1, ceil({} / {})) = {p}",
+                fmt_num(metric),
+                fmt_num(target)
+            ),
+        )
     } else {
         let p = proportional_capacity(basis, metric, target);
-        (p, format!("ceil({basis} x {metric} / {target}) = {p}"))
+        (
+            p,
+            format!("ceil({basis} x {} / {}) = {p}", fmt_num(metric), fmt_num(target)),
+        )
     };
     let direction = if high_alarm && proposed > current_desired {
         Direction::Out

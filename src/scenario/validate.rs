@@ -551,14 +551,22 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     );
     let delay = m.publication_delay.0;
     if hr.0 > 0 && delay.0 % hr.0 != 0 {
-        c.fail("metrics.publication_delay", format!("\"{delay}\""), &format!("a multiple of metrics.high_resolution_period ({hr})"));
+        c.fail(
+            "metrics.publication_delay",
+            format!("\"{delay}\""),
+            &format!("a multiple of metrics.high_resolution_period ({hr})"),
+        );
     }
     let start_time = match &s.start_time {
         None => crate::sim::default_start_time(),
         Some(text) => match chrono::DateTime::parse_from_rfc3339(text) {
             Ok(t) => t.with_timezone(&chrono::Utc),
             Err(_) => {
-                c.fail("start_time", format!("\"{text}\""), "an RFC 3339 instant such as \"2024-01-01T00:00:00Z\"");
+                c.fail(
+                    "start_time",
+                    format!("\"{text}\""),
+                    "an RFC 3339 instant such as \"2024-01-01T00:00:00Z\"",
+                );
                 crate::sim::default_start_time()
             }
         },
@@ -592,7 +600,11 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             capacity_updates: updates,
         },
         workload,
-        metrics: MetricsConfig { period, high_resolution_period: hr, percentiles },
+        metrics: MetricsConfig {
+            period,
+            high_resolution_period: hr,
+            percentiles,
+        },
         start_time,
         publication_delay: delay,
         alarms,

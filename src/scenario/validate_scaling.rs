@@ -32,14 +32,26 @@ pub(super) fn metric_name(m: f::Metric) -> MetricName {
 /// Checks a period: positive and a multiple of the sampling tick.
 fn period(c: &mut Check, path: &str, d: SimDuration, tick: SimDuration) -> SimDuration {
     if d.0 == 0 || tick.0 == 0 || d.0 % tick.0 != 0 {
-        c.fail(path, format!("\"{d}\""), &format!("a duration > 0 that is a multiple of metrics.high_resolution_period ({tick})"));
+        c.fail(
+            path,
+            format!("\"{d}\""),
+            &format!("a duration > 0 that is a multiple of metrics.high_resolution_period ({tick})"),
+        );
         return tick.max(SimDuration(1));
     }
     d
 }
 
 /// Checks a statistic for a metric; percentiles need a histogram period.
-fn statistic(c: &mut Check, path: &str, text: &str, metric: MetricName, p: SimDuration, metrics_period: SimDuration, percentiles: &mut Vec<f64>) -> Statistic {
+fn statistic(
+    c: &mut Check,
+    path: &str,
+    text: &str,
+    metric: MetricName,
+    p: SimDuration,
+    metrics_period: SimDuration,
+    percentiles: &mut Vec<f64>,
+) -> Statistic {
     match Statistic::parse(text) {
         Ok(Statistic::Percentile(q)) => {
             if metric != MetricName::ModelLatency || p != metrics_period {
@@ -61,13 +73,23 @@ fn statistic(c: &mut Check, path: &str, text: &str, metric: MetricName, p: SimDu
     }
 }
 
-fn variant_index(c: &mut Check, path: &str, name: &Option<String>, variants: &[VariantConfig], required: bool) -> Option<usize> {
+fn variant_index(
+    c: &mut Check,
+    path: &str,
+    name: &Option<String>,
+    variants: &[VariantConfig],
+    required: bool,
+) -> Option<usize> {
     match name {
         Some(n) => match variants.iter().position(|v| &v.name == n) {
             Some(i) => Some(i),
             None => {
                 let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
-                c.fail(path, format!("\"{n}\""), &format!("one of the variant names: {}", names.join(", ")));
+                c.fail(
+                    path,
+                    format!("\"{n}\""),
+                    &format!("one of the variant names: {}", names.join(", ")),
+                );
                 None
             }
         },
@@ -94,7 +116,11 @@ pub(super) fn validate_scaling(
     for (i, a) in alarms.iter().enumerate() {
         let p = format!("alarms[{i}]");
         if alarms[..i].iter().any(|o| o.name == a.name) {
-            c.fail(&format!("{p}.name"), format!("\"{}\"", a.name), "a name not used by another alarm");
+            c.fail(
+                &format!("{p}.name"),
+                format!("\"{}\"", a.name),
+                "a name not used by another alarm",
+            );
         }
         let metric = metric_name(a.metric);
         let dimension = match variant_index(c, &format!("{p}.variant"), &a.variant, variants, false) {
@@ -102,7 +128,15 @@ pub(super) fn validate_scaling(
             None => Dimension::Endpoint,
         };
         let per = period(c, &format!("{p}.period"), a.period.0, tick);
-        let stat = statistic(c, &format!("{p}.statistic"), &a.statistic, metric, per, metrics_period, percentiles);
+        let stat = statistic(
+            c,
+            &format!("{p}.statistic"),
+            &a.statistic,
+            metric,
+            per,
+            metrics_period,
+            percentiles,
+        );
         let rule = AlarmRule {
             evaluation_periods: a.evaluation_periods,
             datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
@@ -121,41 +155,106 @@ pub(super) fn validate_scaling(
             },
         };
         if let Err(e) = rule.validate() {
-            c.fail(&p, format!("evaluation_periods {}, datapoints_to_alarm {}", rule.evaluation_periods, rule.datapoints_to_alarm), &e);
+            c.fail(
+                &p,
+                format!(
+                    "evaluation_periods {}, datapoints_to_alarm {}",
+                    rule.evaluation_periods, rule.datapoints_to_alarm
+                ),
+                &e,
+            );
         }
-        out_alarms.push(AlarmConfig { name: a.name.clone(), metric, dimension, statistic: stat, period: per, rule });
+        out_alarms.push(AlarmConfig {
+            name: a.name.clone(),
+            metric,
+            dimension,
+            statistic: stat,
+            period: per,
+            rule,
+        });
     }
 
     let mut out = Vec::new();
     for (i, t) in targets.iter().enumerate() {
         let p = format!("autoscaling[{i}]");
-        let Some(v) = variant_index(c, &format!("{p}.variant"), &t.variant, variants, true) else { continue };
+        let Some(v) = variant_index(c, &format!("{p}.variant"), &t.variant, variants, true) else {
+            continue;
+        };
         if out.iter().any(|o: &TargetConfig| o.variant == v) {
-            c.fail(&format!("{p}.variant"), format!("\"{}\"", variants[v].name), "a variant with no other scalable target");
+            c.fail(
+                &format!("{p}.variant"),
+                format!("\"{}\"", variants[v].name),
+                "a variant with no other scalable target",
+            );
         }
         if variants[v].instance.burstable {
-            c.fail(&format!("{p}.variant"), format!("\"{}\" ({})", variants[v].name, variants[v].instance.name), "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)");
+            c.fail(
+                &format!("{p}.variant"),
+                format!("\"{}\" ({})", variants[v].name, variants[v].instance.name),
+                "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)",
+            );
         }
         if t.min_capacity < 1 {
-            c.fail(&format!("{p}.min_capacity"), t.min_capacity, "an integer >= 1 for a real-time variant");
+            c.fail(
+                &format!("{p}.min_capacity"),
+                t.min_capacity,
+                "an integer >= 1 for a real-time variant",
+            );
         }
         if t.max_capacity < 1 || t.max_capacity < t.min_capacity || t.max_capacity > 100_000 {
-            c.fail(&format!("{p}.max_capacity"), format!("{} (min_capacity {})", t.max_capacity, t.min_capacity), "an integer >= min_capacity and >= 1, at most 100000");
+            c.fail(
+                &format!("{p}.max_capacity"),
+                format!("{} (min_capacity {})", t.max_capacity, t.min_capacity),
+                "an integer >= min_capacity and >= 1, at most 100000",
+            );
         }
         let mut policies = Vec::new();
         for (j, pol) in t.policies.iter().enumerate() {
             let pp = format!("{p}.policies[{j}]");
             match pol {
-                Policy::TargetTracking { name, metric, target_value, scale_in_cooldown, scale_out_cooldown, disable_scale_in, alarms: shapes } => {
+                Policy::TargetTracking {
+                    name,
+                    metric,
+                    target_value,
+                    scale_in_cooldown,
+                    scale_out_cooldown,
+                    disable_scale_in,
+                    alarms: shapes,
+                } => {
                     let (m, stat_text, high_default) = match metric {
-                        TrackedMetric::SageMakerVariantInvocationsPerInstance => (MetricName::InvocationsPerInstance, "Sum".to_string(), SimDuration::from_secs(60)),
-                        TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution => (MetricName::ConcurrentRequestsPerModel, "Average".to_string(), tick),
-                        TrackedMetric::ApproximateBacklogSizePerInstance => (MetricName::ApproximateBacklogSizePerInstance, "Average".to_string(), SimDuration::from_secs(60)),
-                        TrackedMetric::Customized { metric, statistic } => (metric_name(*metric), statistic.clone(), SimDuration::from_secs(60)),
+                        TrackedMetric::SageMakerVariantInvocationsPerInstance => (
+                            MetricName::InvocationsPerInstance,
+                            "Sum".to_string(),
+                            SimDuration::from_secs(60),
+                        ),
+                        TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution => {
+                            (MetricName::ConcurrentRequestsPerModel, "Average".to_string(), tick)
+                        }
+                        TrackedMetric::ApproximateBacklogSizePerInstance => (
+                            MetricName::ApproximateBacklogSizePerInstance,
+                            "Average".to_string(),
+                            SimDuration::from_secs(60),
+                        ),
+                        TrackedMetric::Customized { metric, statistic } => {
+                            (metric_name(*metric), statistic.clone(), SimDuration::from_secs(60))
+                        }
                     };
-                    let high_period = period(c, &format!("{pp}.alarms.high_period"), shapes.high_period.map_or(high_default, |d| d.0), tick);
+                    let high_period = period(
+                        c,
+                        &format!("{pp}.alarms.high_period"),
+                        shapes.high_period.map_or(high_default, |d| d.0),
+                        tick,
+                    );
                     let low_period = period(c, &format!("{pp}.alarms.low_period"), shapes.low_period.0, tick);
-                    let stat = statistic(c, &format!("{pp}.metric.statistic"), &stat_text, m, high_period, metrics_period, percentiles);
+                    let stat = statistic(
+                        c,
+                        &format!("{pp}.metric.statistic"),
+                        &stat_text,
+                        m,
+                        high_period,
+                        metrics_period,
+                        percentiles,
+                    );
                     let mut cfg = TargetTrackingConfig::new(*target_value);
                     cfg.scale_in_cooldown_s = scale_in_cooldown.0 .0 / 1_000_000;
                     cfg.scale_out_cooldown_s = scale_out_cooldown.0 .0 / 1_000_000;
@@ -166,12 +265,31 @@ pub(super) fn validate_scaling(
                     if let Err(e) = cfg.validate() {
                         c.fail(&pp, format!("target_value {target_value}"), &e);
                     }
-                    policies.push(PolicyConfig::TargetTracking { name: name.clone(), metric: m, statistic: stat, config: cfg, high_period, low_period });
+                    policies.push(PolicyConfig::TargetTracking {
+                        name: name.clone(),
+                        metric: m,
+                        statistic: stat,
+                        config: cfg,
+                        high_period,
+                        low_period,
+                    });
                 }
-                Policy::StepScaling { name, alarm, adjustment_type, step_adjustments, min_adjustment_magnitude, cooldown, metric_aggregation_type } => {
+                Policy::StepScaling {
+                    name,
+                    alarm,
+                    adjustment_type,
+                    step_adjustments,
+                    min_adjustment_magnitude,
+                    cooldown,
+                    metric_aggregation_type,
+                } => {
                     let Some(ai) = alarms.iter().position(|a| &a.name == alarm) else {
                         let names: Vec<&str> = alarms.iter().map(|a| a.name.as_str()).collect();
-                        c.fail(&format!("{pp}.alarm"), format!("\"{alarm}\""), &format!("the name of an alarm in alarms ({})", names.join(", ")));
+                        c.fail(
+                            &format!("{pp}.alarm"),
+                            format!("\"{alarm}\""),
+                            &format!("the name of an alarm in alarms ({})", names.join(", ")),
+                        );
                         continue;
                     };
                     let mut cfg = StepPolicyConfig::new(
@@ -180,7 +298,14 @@ pub(super) fn validate_scaling(
                             f::AdjustmentType::PercentChangeInCapacity => AdjustmentType::PercentChangeInCapacity,
                             f::AdjustmentType::ExactCapacity => AdjustmentType::ExactCapacity,
                         },
-                        step_adjustments.iter().map(|s| StepAdjustment { lower: s.lower, upper: s.upper, adjustment: s.adjustment }).collect(),
+                        step_adjustments
+                            .iter()
+                            .map(|s| StepAdjustment {
+                                lower: s.lower,
+                                upper: s.upper,
+                                adjustment: s.adjustment,
+                            })
+                            .collect(),
                     );
                     cfg.min_adjustment_magnitude = *min_adjustment_magnitude;
                     cfg.cooldown_s = cooldown.0 .0 / 1_000_000;
@@ -190,9 +315,17 @@ pub(super) fn validate_scaling(
                         f::MetricAggregationType::Maximum => crate::autoscaling::alarm::Aggregation::Maximum,
                     };
                     if let Err(e) = cfg.validate() {
-                        c.fail(&format!("{pp}.step_adjustments"), format!("{} steps", step_adjustments.len()), &e);
+                        c.fail(
+                            &format!("{pp}.step_adjustments"),
+                            format!("{} steps", step_adjustments.len()),
+                            &e,
+                        );
                     }
-                    policies.push(PolicyConfig::Step { name: name.clone(), alarm: ai, config: cfg });
+                    policies.push(PolicyConfig::Step {
+                        name: name.clone(),
+                        alarm: ai,
+                        config: cfg,
+                    });
                 }
             }
         }
@@ -200,15 +333,28 @@ pub(super) fn validate_scaling(
         for (j, a) in t.scheduled.iter().enumerate() {
             let pp = format!("{p}.scheduled[{j}]");
             match Schedule::new(&a.schedule, &a.timezone, a.start_time.as_deref(), a.end_time.as_deref()) {
-                Ok(schedule) => scheduled.push(ScheduledConfig { name: a.name.clone(), schedule, min: a.min_capacity, max: a.max_capacity }),
+                Ok(schedule) => scheduled.push(ScheduledConfig {
+                    name: a.name.clone(),
+                    schedule,
+                    min: a.min_capacity,
+                    max: a.max_capacity,
+                }),
                 Err(e) => c.fail(&format!("{pp}.schedule"), format!("\"{}\"", a.schedule), &e),
             }
             if a.min_capacity.is_none() && a.max_capacity.is_none() {
-                c.fail(&pp, "no min_capacity and no max_capacity", "at least one of min_capacity and max_capacity");
+                c.fail(
+                    &pp,
+                    "no min_capacity and no max_capacity",
+                    "at least one of min_capacity and max_capacity",
+                );
             }
             if let (Some(lo), Some(hi)) = (a.min_capacity, a.max_capacity) {
                 if lo > hi {
-                    c.fail(&format!("{pp}.min_capacity"), format!("{lo} (max_capacity {hi})"), "at most max_capacity");
+                    c.fail(
+                        &format!("{pp}.min_capacity"),
+                        format!("{lo} (max_capacity {hi})"),
+                        "at most max_capacity",
+                    );
                 }
             }
         }

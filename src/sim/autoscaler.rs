@@ -58,7 +58,14 @@ pub(super) struct Autoscaler {
 }
 
 fn alarm_run(cfg: AlarmConfig) -> AlarmRun {
-    AlarmRun { cfg, state: AlarmState::InsufficientData, window: VecDeque::new(), last_end: None, evaluated_now: false, reason: String::new() }
+    AlarmRun {
+        cfg,
+        state: AlarmState::InsufficientData,
+        window: VecDeque::new(),
+        last_end: None,
+        evaluated_now: false,
+        reason: String::new(),
+    }
 }
 
 impl Autoscaler {
@@ -71,7 +78,14 @@ impl Autoscaler {
             let mut managed = Vec::new();
             for p in &t.policies {
                 managed.push(match p {
-                    PolicyConfig::TargetTracking { name, metric, statistic, config, high_period, low_period } => {
+                    PolicyConfig::TargetTracking {
+                        name,
+                        metric,
+                        statistic,
+                        config,
+                        high_period,
+                        low_period,
+                    } => {
                         let dim = Dimension::Variant(t.variant);
                         let high = runs.len();
                         runs.push(alarm_run(AlarmConfig {
@@ -80,7 +94,11 @@ impl Autoscaler {
                             dimension: dim,
                             statistic: *statistic,
                             period: *high_period,
-                            rule: AlarmRule::new(config.high_datapoints, Comparison::GreaterThanThreshold, config.high_threshold()),
+                            rule: AlarmRule::new(
+                                config.high_datapoints,
+                                Comparison::GreaterThanThreshold,
+                                config.high_threshold(),
+                            ),
                         }));
                         let low = runs.len();
                         runs.push(alarm_run(AlarmConfig {
@@ -89,8 +107,12 @@ impl Autoscaler {
                             dimension: dim,
                             statistic: *statistic,
                             period: *low_period,
-                            rule: AlarmRule::new(config.low_datapoints, Comparison::LessThanThreshold, config.low_threshold())
-                                .with_treat_missing(TreatMissingData::Missing),
+                            rule: AlarmRule::new(
+                                config.low_datapoints,
+                                Comparison::LessThanThreshold,
+                                config.low_threshold(),
+                            )
+                            .with_treat_missing(TreatMissingData::Missing),
                         }));
                         Some(ManagedAlarms { high, low })
                     }
@@ -103,14 +125,27 @@ impl Autoscaler {
             target.scheduled_suspended = t.scheduled_suspended;
             // Registration clamps the current count into the new bounds (spec 2.3).
             target.set_bounds(Some(t.min), Some(t.max));
-            target_runs.push(TargetRun { cfg: t.clone(), target, cooldowns: Cooldowns::new(t.cooldown_start), activity: None, managed });
+            target_runs.push(TargetRun {
+                cfg: t.clone(),
+                target,
+                cooldowns: Cooldowns::new(t.cooldown_start),
+                activity: None,
+                managed,
+            });
         }
-        Autoscaler { alarms: runs, targets: target_runs }
+        Autoscaler {
+            alarms: runs,
+            targets: target_runs,
+        }
     }
 
     /// How many sampling ticks of history the alarms need.
     pub fn history_ticks(&self, tick: SimDuration, delay: SimDuration) -> usize {
-        self.alarms.iter().map(|a| ((a.cfg.period.0 + delay.0) / tick.0.max(1)) as usize + 1).max().unwrap_or(0)
+        self.alarms
+            .iter()
+            .map(|a| ((a.cfg.period.0 + delay.0) / tick.0.max(1)) as usize + 1)
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -132,7 +167,13 @@ impl World {
         if let Some(next) = s.next_after_with_origin(after, start) {
             let us = (next - start).num_microseconds().unwrap_or(i64::MAX);
             if us >= 0 && (us as u64) < self.config.duration.0 {
-                self.queue.schedule(SimTime(us as u64), Event::ScheduledAction { target: t as u16, action: a as u16 });
+                self.queue.schedule(
+                    SimTime(us as u64),
+                    Event::ScheduledAction {
+                        target: t as u16,
+                        action: a as u16,
+                    },
+                );
             }
         }
     }
@@ -152,10 +193,20 @@ impl World {
             );
             match changed {
                 Some(n) if n != self.variants[v.0 as usize].desired => self.set_desired(v, n, &action.name, &what),
-                _ => self.record(v, ActivityKind::ScheduledAction, &action.name, format!("{what}; desired stays {}", before.2)),
+                _ => self.record(
+                    v,
+                    ActivityKind::ScheduledAction,
+                    &action.name,
+                    format!("{what}; desired stays {}", before.2),
+                ),
             }
         } else {
-            self.record(v, ActivityKind::ScheduledAction, &action.name, format!("scheduled action {} skipped: ScheduledScalingSuspended", action.name));
+            self.record(
+                v,
+                ActivityKind::ScheduledAction,
+                &action.name,
+                format!("scheduled action {} skipped: ScheduledScalingSuspended", action.name),
+            );
         }
         let now = self.config.start_time + chrono::TimeDelta::microseconds(self.now.0 as i64);
         self.schedule_action(t, a, now);
@@ -194,13 +245,25 @@ impl World {
                     if !on {
                         continue;
                     }
-                    let Some(Some(metric)) = alarm.window.back().copied() else { continue };
+                    let Some(Some(metric)) = alarm.window.back().copied() else {
+                        continue;
+                    };
                     let basis = alarm
                         .last_end
-                        .and_then(|e| self.metrics.history(v).iter().find(|b| b.end == e).map(|b| b.in_service))
+                        .and_then(|e| {
+                            self.metrics
+                                .history(v)
+                                .iter()
+                                .find(|b| b.end == e)
+                                .map(|b| b.in_service)
+                        })
                         .unwrap_or(self.variants[v].in_service);
                     if let Some(prop) = decide(name, config, high_on, low_on, metric, basis, current, &alarm.reason) {
-                        let cd = if prop.direction == Direction::Out { config.scale_out_cooldown_s } else { config.scale_in_cooldown_s };
+                        let cd = if prop.direction == Direction::Out {
+                            config.scale_out_cooldown_s
+                        } else {
+                            config.scale_in_cooldown_s
+                        };
                         proposals.push((prop, cd));
                     }
                 }
@@ -217,9 +280,21 @@ impl World {
                     let origin = run.cooldowns.out_origin(now_us, current);
                     if let Some(o) = config.apply(origin, metric, a.cfg.rule.threshold, upward) {
                         let desired = o.new_capacity.clamp(0, i64::from(u32::MAX)) as u32;
-                        let direction = if desired >= current { Direction::Out } else { Direction::In };
+                        let direction = if desired >= current {
+                            Direction::Out
+                        } else {
+                            Direction::In
+                        };
                         let reason = format!("{}: alarm {} in ALARM ({}); {}", name, a.cfg.name, a.reason, o.reason);
-                        proposals.push((Proposal { policy: name.clone(), desired, direction, reason }, config.cooldown_s));
+                        proposals.push((
+                            Proposal {
+                                policy: name.clone(),
+                                desired,
+                                direction,
+                                reason,
+                            },
+                            config.cooldown_s,
+                        ));
                     }
                 }
             }
@@ -228,8 +303,13 @@ impl World {
             return;
         }
         let plain: Vec<Proposal> = proposals.iter().map(|(p, _)| p.clone()).collect();
-        let Some(win) = arbitrate(&plain, current, all_in_agree) else { return };
-        let cooldown_s = proposals.iter().find(|(p, _)| p.policy == win.policy).map_or(300, |(_, c)| *c);
+        let Some(win) = arbitrate(&plain, current, all_in_agree) else {
+            return;
+        };
+        let cooldown_s = proposals
+            .iter()
+            .find(|(p, _)| p.policy == win.policy)
+            .map_or(300, |(_, c)| *c);
         let run = &mut self.scaling.targets[t];
         if !run.target.allowed(win.direction) {
             return;
@@ -257,7 +337,11 @@ impl World {
         run.target.desired = n;
         run.cooldowns.activity_started(now_us, win.direction, cooldown_s, n);
         run.activity = Some((win.direction, cooldown_s, n));
-        let reason = if n == win.desired { win.reason.clone() } else { format!("{}; clamped to {n}", win.reason) };
+        let reason = if n == win.desired {
+            win.reason.clone()
+        } else {
+            format!("{}; clamped to {n}", win.reason)
+        };
         self.set_desired(VariantId(v as u16), n, &win.policy, &reason);
         self.check_activity_end(v);
     }
@@ -280,9 +364,14 @@ impl World {
 
     /// Whether the variant is `Updating`: instances are booting or draining.
     pub(super) fn updating(&self, v: usize) -> bool {
-        [InstanceState::Pending, InstanceState::Provisioning, InstanceState::Loading, InstanceState::Draining]
-            .iter()
-            .any(|s| self.instance_count(v, *s) > 0)
+        [
+            InstanceState::Pending,
+            InstanceState::Provisioning,
+            InstanceState::Loading,
+            InstanceState::Draining,
+        ]
+        .iter()
+        .any(|s| self.instance_count(v, *s) > 0)
     }
 
     /// Ends the scaling activity of variant `v` once its fleet has converged, starting the
@@ -309,7 +398,14 @@ fn run_eval(w: &mut World, i: usize, now: SimTime, delay: SimDuration) {
         return;
     }
     let end = SimTime(now.0 - delay.0);
-    let value = datapoint(&w.metrics, a.cfg.dimension, a.cfg.metric, &a.cfg.statistic, end, a.cfg.period);
+    let value = datapoint(
+        &w.metrics,
+        a.cfg.dimension,
+        a.cfg.metric,
+        &a.cfg.statistic,
+        end,
+        a.cfg.period,
+    );
     let run = &mut w.scaling.alarms[i];
     run.window.push_back(value);
     while run.window.len() > run.cfg.rule.evaluation_periods as usize {

@@ -3,10 +3,10 @@
 
 use super::scaling_config::{AlarmConfig, TargetConfig};
 use crate::engine::{SimDuration, SimTime};
-use chrono::{DateTime, Utc};
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::Workload;
 use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing};
+use chrono::{DateTime, Utc};
 
 /// Everything a run needs.
 #[derive(Clone, Debug)]

@@ -188,7 +188,11 @@ impl World {
         if old != desired {
             // Policies already spell out the change; other callers get it appended.
             let change = format!("desired {old} -> {desired}");
-            let text = if reason.contains(&change) { reason.to_string() } else { format!("{reason}; {change}") };
+            let text = if reason.contains(&change) {
+                reason.to_string()
+            } else {
+                format!("{reason}; {change}")
+            };
             self.record(v, ActivityKind::CapacityChange, cause, text);
         }
         self.converge(v, cause);

@@ -11,10 +11,12 @@ mod result;
 mod scaling_config;
 mod world;
 
-pub use config::{default_start_time, CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
-pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
+pub use config::{
+    default_start_time, CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig,
+};
 pub use event::Event;
 pub use result::{RunResult, VariantResult};
+pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use world::World;
 
 /// Runs a configuration to the end.

@@ -83,7 +83,8 @@ impl Tick {
     }
 
     fn concurrency(&self) -> Option<f64> {
-        (self.concurrency_present && self.in_service > 0).then(|| self.concurrency_weighted / f64::from(self.in_service))
+        (self.concurrency_present && self.in_service > 0)
+            .then(|| self.concurrency_weighted / f64::from(self.in_service))
     }
 
     /// The tick's sample of a sampled metric.
@@ -91,8 +92,14 @@ impl Tick {
         match name {
             MetricName::ConcurrentRequestsPerModel => self.concurrency(),
             MetricName::ApproximateBacklogSize => Some(self.backlog as f64),
-            MetricName::ApproximateBacklogSizePerInstance => Some(self.backlog as f64 / f64::from(self.in_service.max(1))),
-            MetricName::HasBacklogWithoutCapacity => Some(if self.backlog > 0 && self.in_service == 0 { 1.0 } else { 0.0 }),
+            MetricName::ApproximateBacklogSizePerInstance => {
+                Some(self.backlog as f64 / f64::from(self.in_service.max(1)))
+            }
+            MetricName::HasBacklogWithoutCapacity => Some(if self.backlog > 0 && self.in_service == 0 {
+                1.0
+            } else {
+                0.0
+            }),
             _ => None,
         }
     }
@@ -164,16 +171,22 @@ pub fn datapoint(
         Dimension::Variant(v) => vec![v],
     };
     // Ticks of the first variant fix the tick ends; every variant closes ticks together.
-    let ends: Vec<SimTime> =
-        rec.history(variants[0]).iter().filter(|b| b.end > start && b.end <= end).map(|b| b.end).collect();
+    let ends: Vec<SimTime> = rec
+        .history(variants[0])
+        .iter()
+        .filter(|b| b.end > start && b.end <= end)
+        .map(|b| b.end)
+        .collect();
     if ends.is_empty() {
         return None;
     }
     let ticks: Vec<Tick> = ends
         .iter()
         .map(|e| {
-            let pts: Vec<&BasePoint> =
-                variants.iter().filter_map(|v| rec.history(*v).iter().find(|b| b.end == *e)).collect();
+            let pts: Vec<&BasePoint> = variants
+                .iter()
+                .filter_map(|v| rec.history(*v).iter().find(|b| b.end == *e))
+                .collect();
             Tick::from_points(&pts)
         })
         .collect();
@@ -205,7 +218,11 @@ pub fn datapoint(
             }
             let mut a = Agg::default();
             for t in &ticks {
-                a.merge(if name == MetricName::ModelLatency { &t.model_latency } else { &t.overhead_latency });
+                a.merge(if name == MetricName::ModelLatency {
+                    &t.model_latency
+                } else {
+                    &t.overhead_latency
+                });
             }
             agg_stat(stat, &a)
         }
@@ -244,9 +261,19 @@ pub fn datapoint(
 
 /// A latency percentile, from the closed metrics period that ends at `end` (only when the
 /// datapoint's period is the metrics period).
-fn percentile(rec: &Recorder, dim: Dimension, name: MetricName, p: f64, end: SimTime, period: SimDuration) -> Option<f64> {
-    let point: &EndpointPoint =
-        rec.points().iter().rev().find(|pt| pt.start_us + pt.length_us == end.0 && pt.length_us == period.0)?;
+fn percentile(
+    rec: &Recorder,
+    dim: Dimension,
+    name: MetricName,
+    p: f64,
+    end: SimTime,
+    period: SimDuration,
+) -> Option<f64> {
+    let point: &EndpointPoint = rec
+        .points()
+        .iter()
+        .rev()
+        .find(|pt| pt.start_us + pt.length_us == end.0 && pt.length_us == period.0)?;
     let v = match dim {
         Dimension::Variant(v) => v,
         Dimension::Endpoint if point.variants.len() == 1 => 0,

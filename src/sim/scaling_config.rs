@@ -35,7 +35,11 @@ pub enum PolicyConfig {
         low_period: SimDuration,
     },
     /// Step scaling run by the alarm `alarm` (index into `SimConfig::alarms`).
-    Step { name: String, alarm: usize, config: StepPolicyConfig },
+    Step {
+        name: String,
+        alarm: usize,
+        config: StepPolicyConfig,
+    },
 }
 
 impl PolicyConfig {

@@ -3,9 +3,9 @@
 //! Request handling lives in `requests.rs` and instance lifecycle in `lifecycle.rs`; both are
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
+use super::autoscaler::Autoscaler;
 use super::config::{SimConfig, StartState};
 use super::event::Event;
-use super::autoscaler::Autoscaler;
 use super::result::RunResult;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{Recorder, VariantFacts};
@@ -60,7 +60,12 @@ impl World {
             })
             .collect();
         let mut metrics = Recorder::new(config.metrics.clone(), facts);
-        let initial: Vec<u32> = config.endpoint.variants.iter().map(|v| v.initial_instance_count).collect();
+        let initial: Vec<u32> = config
+            .endpoint
+            .variants
+            .iter()
+            .map(|v| v.initial_instance_count)
+            .collect();
         let scaling = Autoscaler::new(&config.alarms, &config.targets, &initial);
         metrics.keep_history(scaling.history_ticks(config.metrics.high_resolution_period, config.publication_delay));
         let hr = config.metrics.high_resolution_period.0.max(1);

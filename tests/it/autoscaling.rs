@@ -38,7 +38,10 @@ fn activities(text: &str) -> Vec<Activity> {
 
 /// `(time in s, reason)` of capacity changes.
 fn changes(acts: &[Activity]) -> Vec<(u64, String)> {
-    acts.iter().filter(|a| a.kind == ActivityKind::CapacityChange).map(|a| (a.time.0 / 1_000_000, a.reason.clone())).collect()
+    acts.iter()
+        .filter(|a| a.kind == ActivityKind::CapacityChange)
+        .map(|a| (a.time.0 / 1_000_000, a.reason.clone()))
+        .collect()
 }
 
 const TT70: &str = r#"autoscaling: [ScalableTarget(
@@ -46,7 +49,8 @@ const TT70: &str = r#"autoscaling: [ScalableTarget(
         policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)],
     )],"#;
 
-const STEP_100_400_100: &str = "Steps([Step(at: \"0s\", rps: 100.0), Step(at: \"10m\", rps: 400.0), Step(at: \"30m\", rps: 100.0)])";
+const STEP_100_400_100: &str =
+    "Steps([Step(at: \"0s\", rps: 100.0), Step(at: \"10m\", rps: 400.0), Step(at: \"30m\", rps: 100.0)])";
 
 #[test]
 fn target_tracking_scales_out_after_three_datapoints_and_in_after_fifteen() {
@@ -59,11 +63,22 @@ fn target_tracking_scales_out_after_three_datapoints_and_in_after_fifteen() {
     let c = changes(&acts);
     assert_eq!(c.len(), 2, "{c:?}");
     assert_eq!(c[0].0, 780);
-    assert!(c[0].1.contains("3 of 3 datapoints > 70") && c[0].1.contains("desired 86 -> 343"), "{}", c[0].1);
+    assert!(
+        c[0].1.contains("3 of 3 datapoints > 70") && c[0].1.contains("desired 86 -> 343"),
+        "{}",
+        c[0].1
+    );
     assert_eq!(c[1].0, 2700);
-    assert!(c[1].1.contains("15 of 15 datapoints < 63") && c[1].1.contains("desired 343 -> 86"), "{}", c[1].1);
+    assert!(
+        c[1].1.contains("15 of 15 datapoints < 63") && c[1].1.contains("desired 343 -> 86"),
+        "{}",
+        c[1].1
+    );
     // The new instances come into service one launch time (60 s) after the decision.
-    let first_in = acts.iter().find(|a| a.kind == ActivityKind::InstanceInService && a.cause == "launch").unwrap();
+    let first_in = acts
+        .iter()
+        .find(|a| a.kind == ActivityKind::InstanceInService && a.cause == "launch")
+        .unwrap();
     assert_eq!(first_in.time.0, 840_000_000);
 }
 
@@ -94,7 +109,11 @@ fn scheduled_minimum_scales_out_at_eight_on_monday() {
     let c = changes(&acts);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 8 * 3600);
-    assert!(c[0].1.contains("MinCapacity 2 -> 6") && c[0].1.contains("desired 2 -> 6"), "{}", c[0].1);
+    assert!(
+        c[0].1.contains("MinCapacity 2 -> 6") && c[0].1.contains("desired 2 -> 6"),
+        "{}",
+        c[0].1
+    );
 }
 
 #[test]
@@ -148,7 +167,9 @@ fn step_policy_on_a_cpu_alarm_scales_by_the_matching_step() {
     let c = changes(&acts);
     assert_eq!(c[0].0, 120, "{c:?}");
     assert!(c[0].1.contains("desired 2 -> 6"), "{}", c[0].1);
-    assert!(acts.iter().any(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == "cpu-high" && a.time.0 == 120_000_000));
+    assert!(acts
+        .iter()
+        .any(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == "cpu-high" && a.time.0 == 120_000_000));
 }
 
 #[test]
@@ -162,5 +183,9 @@ fn instance_quota_fails_the_scale_out() {
     assert!(changes(&acts).is_empty());
     let failed: Vec<&Activity> = acts.iter().filter(|a| a.kind == ActivityKind::ScalingFailed).collect();
     assert_eq!(failed[0].time.0, 780_000_000);
-    assert!(failed[0].reason.contains("ResourceLimitExceeded") && failed[0].reason.contains("current utilization of 86"), "{}", failed[0].reason);
+    assert!(
+        failed[0].reason.contains("ResourceLimitExceeded") && failed[0].reason.contains("current utilization of 86"),
+        "{}",
+        failed[0].reason
+    );
 }
