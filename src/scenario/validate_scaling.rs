@@ -42,6 +42,14 @@ fn period(c: &mut Check, path: &str, d: SimDuration, tick: SimDuration) -> SimDu
     d
 }
 
+/// Cooldowns are whole seconds in the AWS API.
+fn whole_seconds(c: &mut Check, path: &str, d: SimDuration) -> u64 {
+    if d.0 % 1_000_000 != 0 {
+        c.fail(path, format!("\"{d}\""), "a whole number of seconds");
+    }
+    d.0 / 1_000_000
+}
+
 /// Checks a statistic for a metric; percentiles need a histogram period.
 fn statistic(
     c: &mut Check,
@@ -64,6 +72,16 @@ fn statistic(
                 percentiles.push(q);
             }
             Statistic::Percentile(q)
+        }
+        Ok(s)
+            if metric == MetricName::InvocationsPerInstance && matches!(s, Statistic::Minimum | Statistic::Maximum) =>
+        {
+            c.fail(
+                path,
+                format!("\"{text}\""),
+                "Sum, Average or SampleCount for InvocationsPerInstance (CloudWatch publishes it for Sum)",
+            );
+            s
         }
         Ok(s) => s,
         Err(e) => {
@@ -256,8 +274,9 @@ pub(super) fn validate_scaling(
                         percentiles,
                     );
                     let mut cfg = TargetTrackingConfig::new(*target_value);
-                    cfg.scale_in_cooldown_s = scale_in_cooldown.0 .0 / 1_000_000;
-                    cfg.scale_out_cooldown_s = scale_out_cooldown.0 .0 / 1_000_000;
+                    cfg.scale_in_cooldown_s = whole_seconds(c, &format!("{pp}.scale_in_cooldown"), scale_in_cooldown.0);
+                    cfg.scale_out_cooldown_s =
+                        whole_seconds(c, &format!("{pp}.scale_out_cooldown"), scale_out_cooldown.0);
                     cfg.disable_scale_in = *disable_scale_in;
                     cfg.high_datapoints = shapes.high_datapoints;
                     cfg.low_datapoints = shapes.low_datapoints;
@@ -308,7 +327,7 @@ pub(super) fn validate_scaling(
                             .collect(),
                     );
                     cfg.min_adjustment_magnitude = *min_adjustment_magnitude;
-                    cfg.cooldown_s = cooldown.0 .0 / 1_000_000;
+                    cfg.cooldown_s = whole_seconds(c, &format!("{pp}.cooldown"), cooldown.0);
                     cfg.aggregation = match metric_aggregation_type {
                         f::MetricAggregationType::Average => crate::autoscaling::alarm::Aggregation::Average,
                         f::MetricAggregationType::Minimum => crate::autoscaling::alarm::Aggregation::Minimum,

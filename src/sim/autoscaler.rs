@@ -429,10 +429,9 @@ fn run_eval(w: &mut World, i: usize, now: SimTime, delay: SimDuration) {
             ev.reason,
             value.map(|x| format!(" (latest {})", fmt_num(x))).unwrap_or_default()
         );
-        let v = match dim {
-            Dimension::Variant(v) => v,
-            Dimension::Endpoint => 0,
-        };
-        w.record(VariantId(v as u16), ActivityKind::AlarmStateChange, &name, text);
+        match dim {
+            Dimension::Variant(v) => w.record(VariantId(v as u16), ActivityKind::AlarmStateChange, &name, text),
+            Dimension::Endpoint => w.record_endpoint(ActivityKind::AlarmStateChange, &name, text),
+        }
     }
 }

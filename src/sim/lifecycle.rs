@@ -185,6 +185,16 @@ impl World {
     pub fn set_desired(&mut self, v: VariantId, desired: u32, cause: &str, reason: &str) {
         let old = self.variants[v.0 as usize].desired;
         self.variants[v.0 as usize].desired = desired;
+        // The scalable target tracks the dimension it scales, whoever changed it (a policy, a
+        // scheduled action or an out-of-band update).
+        for t in self
+            .scaling
+            .targets
+            .iter_mut()
+            .filter(|t| t.cfg.variant == v.0 as usize)
+        {
+            t.target.desired = desired;
+        }
         if old != desired {
             // Policies already spell out the change; other callers get it appended.
             let change = format!("desired {old} -> {desired}");

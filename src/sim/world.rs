@@ -311,6 +311,17 @@ impl World {
         });
     }
 
+    /// An activity of the whole endpoint (its variant column reads `*`).
+    pub(super) fn record_endpoint(&mut self, kind: ActivityKind, cause: &str, reason: String) {
+        self.activities.push(Activity {
+            time: self.now,
+            variant: "*".to_string(),
+            kind,
+            cause: cause.to_string(),
+            reason,
+        });
+    }
+
     /// Current time.
     pub fn now(&self) -> SimTime {
         self.now

@@ -189,3 +189,56 @@ fn instance_quota_fails_the_scale_out() {
         failed[0].reason
     );
 }
+
+#[test]
+fn a_raised_minimum_does_not_undo_a_manual_update() {
+    // An out-of-band update to 6 at 01:00; at 08:00 the minimum rises to 4: only the bound
+    // moves, the count stays 6 (spec 2.3, G2).
+    let extra = r#"autoscaling: [ScalableTarget(
+        min_capacity: 2, max_capacity: 20,
+        scheduled: [ScheduledAction(name: "floor", schedule: "cron(0 8 * * ? *)", min_capacity: Some(4))],
+    )],"#;
+    let text = scenario("9h", 2, "Constant(5.0)", extra).replace(
+        "        )],\n    ),",
+        "        )],\n        capacity_updates: [CapacityUpdate(at: \"1h\", variant: \"blue\", desired_instance_count: 6)],\n    ),",
+    );
+    let acts = activities(&text);
+    let c = changes(&acts);
+    assert_eq!(c.iter().map(|x| x.0).collect::<Vec<_>>(), vec![3600], "{c:?}");
+    let s = acts.iter().find(|a| a.kind == ActivityKind::ScheduledAction).unwrap();
+    assert!(s.reason.contains("desired stays 6"), "{}", s.reason);
+}
+
+#[test]
+fn invalid_policies_name_the_field() {
+    let bad = r#"alarms: [Alarm(name: "a", metric: InvocationsPerInstance, statistic: "Maximum",
+                    evaluation_periods: 3, datapoints_to_alarm: Some(4), comparison_operator: GreaterThanThreshold, threshold: 1.0)],
+    autoscaling: [ScalableTarget(
+        min_capacity: 5, max_capacity: 3,
+        policies: [
+            TargetTracking(name: "t", metric: SageMakerVariantInvocationsPerInstance, target_value: -1.0, scale_in_cooldown: "1.5s"),
+            StepScaling(name: "s", alarm: "nope", adjustment_type: ChangeInCapacity, step_adjustments: []),
+        ],
+        scheduled: [ScheduledAction(name: "x", schedule: "cron(0 8 * * *)", min_capacity: Some(1))],
+    )],"#;
+    let err = scenario::load_str(
+        &scenario("1h", 2, "Constant(5.0)", bad),
+        "bad.ron",
+        Path::new("."),
+        &[],
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    for needle in [
+        "alarms[0].statistic",
+        "alarms[0]: got evaluation_periods 3, datapoints_to_alarm 4",
+        "autoscaling[0].max_capacity: got 3 (min_capacity 5)",
+        "autoscaling[0].policies[0]: got target_value -1",
+        "autoscaling[0].policies[0].scale_in_cooldown",
+        "autoscaling[0].policies[1].alarm: got \"nope\"",
+        "autoscaling[0].scheduled[0].schedule",
+    ] {
+        assert!(err.contains(needle), "lacks `{needle}`:\n{err}");
+    }
+}
