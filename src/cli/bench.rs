@@ -8,8 +8,8 @@ pub fn bench(rps: f64, duration: &str, seed: u64) -> anyhow::Result<()> {
         return Err(anyhow!("--rps {rps}: must be a rate > 0 requests per second"));
     }
     let d = parse_duration(duration).map_err(|e| anyhow!("--duration {duration}: {e}"))?;
-    if d.0 == 0 {
-        return Err(anyhow!("--duration {duration}: must be > 0"));
+    if d.0 < 1_000_000 {
+        return Err(anyhow!("--duration {duration}: must be at least 1s"));
     }
     let report = crate::bench::run_bench(rps, d.0 / 1_000_000, seed);
     println!("{report}");
