@@ -33,6 +33,8 @@ pub struct Fleet {
     pub version: ModelVersion,
     /// In-service instances, the only ones that take new work.
     pub routable: Vec<InstanceId>,
+    /// `(outstanding, concurrency)` of `routable[i]`, kept dense so routing scans one small array.
+    pub load: Vec<(u32, u32)>,
     /// Free worker slots over `routable`.
     pub free_slots: u32,
     /// All worker slots over `routable`.
@@ -54,6 +56,7 @@ impl Fleet {
             variant,
             version,
             routable: Vec::new(),
+            load: Vec::new(),
             free_slots: 0,
             routable_slots: 0,
             busy: 0,
@@ -99,6 +102,7 @@ impl Fleet {
         self.free_slots += inst.concurrency - inst.outstanding.min(inst.concurrency);
         self.routable_slots += inst.concurrency;
         self.routable.push(id);
+        self.load.push((inst.outstanding, inst.concurrency));
     }
 
     /// Removes an instance from the routing list (it starts draining).
@@ -112,6 +116,7 @@ impl Fleet {
         };
         self.free_slots -= free;
         self.routable.swap_remove(pos);
+        self.load.swap_remove(pos);
         if let Some(&moved) = self.routable.get(pos) {
             instances.get_mut(moved).expect("routable instance is live").route_pos = pos as u32;
         }
@@ -132,22 +137,23 @@ impl Fleet {
                     self.cursor = 0;
                 }
                 let mut i = self.cursor;
-                let mut best: Option<(u32, InstanceId)> = None;
+                let mut best: Option<(u32, usize)> = None;
                 for _ in 0..n {
-                    let id = self.routable[i];
+                    let (o, c) = self.load[i];
+                    let pos = i;
                     i += 1;
                     if i == n {
                         i = 0;
                     }
-                    let inst = instances.get(id).expect("routable instance is live");
-                    if inst.outstanding < inst.concurrency && best.is_none_or(|(o, _)| inst.outstanding < o) {
-                        best = Some((inst.outstanding, id));
-                        if inst.outstanding == 0 {
+                    if o < c && best.is_none_or(|(b, _)| o < b) {
+                        best = Some((o, pos));
+                        if o == 0 {
                             break;
                         }
                     }
                 }
-                best.map(|(_, id)| id)
+                let _ = instances;
+                best.map(|(_, pos)| self.routable[pos])
             }
             Routing::Random => {
                 let mut free_instances = 0usize;

@@ -1,8 +1,7 @@
 //! The one closed set of events. The `match` in `World::dispatch` is the simulation's table of
 //! contents: a new kind of event is a compile error until it is handled.
 
-use crate::engine::SimTime;
-use crate::model::{FleetId, InstanceId, Outcome};
+use crate::model::{FleetId, InstanceId};
 
 /// Everything that can happen at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,12 +10,7 @@ pub enum Event {
     /// `(time, seq)` exactly like every other event.)
     Arrival,
     /// A request releases its worker slot on `instance`.
-    ServiceDone {
-        instance: InstanceId,
-        arrival: SimTime,
-        start: SimTime,
-        outcome: Outcome,
-    },
+    ServiceDone { instance: InstanceId, req: u32 },
     /// The current boot phase (pending, provisioning, loading) of `instance` ends.
     PhaseDone { instance: InstanceId },
     /// The front request of a fleet's backlog reaches the invocation timeout.

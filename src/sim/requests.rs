@@ -5,7 +5,7 @@
 
 use super::event::Event;
 use super::world::World;
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::SimDuration;
 use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
 use rand::RngExt;
 
@@ -131,6 +131,7 @@ impl World {
         let busy_before = inst.outstanding;
         inst.outstanding += 1;
         let fleet = &mut self.fleets[inst.fleet.0 as usize];
+        fleet.load[inst.route_pos as usize].0 += 1;
         fleet.free_slots -= 1;
         fleet.busy += 1;
         let v = fleet.variant.0 as usize;
@@ -142,19 +143,25 @@ impl World {
             req.service
         };
         self.metrics.service_start(v, now, now - req.arrival, queued);
-        self.queue.schedule(
-            now + service,
-            Event::ServiceDone {
-                instance: id,
-                arrival: req.arrival,
-                start: now,
-                outcome: req.outcome,
-            },
-        );
+        let rec = (req.arrival, now, req.outcome);
+        let idx = match self.in_flight_free.pop() {
+            Some(i) => {
+                self.in_flight[i as usize] = rec;
+                i
+            }
+            None => {
+                self.in_flight.push(rec);
+                (self.in_flight.len() - 1) as u32
+            }
+        };
+        self.queue
+            .schedule(now + service, Event::ServiceDone { instance: id, req: idx });
     }
 
-    pub(super) fn on_service_done(&mut self, id: InstanceId, arrival: SimTime, start: SimTime, outcome: Outcome) {
+    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
         let now = self.now;
+        let (arrival, start, outcome) = self.in_flight[req as usize];
+        self.in_flight_free.push(req);
         let Some(inst) = self.instances.get_mut(id) else { return };
         inst.outstanding -= 1;
         let state = inst.state;
@@ -174,6 +181,8 @@ impl World {
         );
         match state {
             InstanceState::InService => {
+                let pos = self.instances.get(id).expect("live").route_pos as usize;
+                fleet.load[pos].0 -= 1;
                 fleet.free_slots += 1;
                 self.pull_backlog(id);
             }

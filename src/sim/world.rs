@@ -42,6 +42,9 @@ pub struct World {
     pub(super) ticks: u64,
     pub(super) ticks_per_period: u64,
     pub(super) events: u64,
+    /// `(arrival, start, outcome)` of requests holding a slot, addressed by `ServiceDone::req`.
+    pub(super) in_flight: Vec<(SimTime, SimTime, crate::model::Outcome)>,
+    pub(super) in_flight_free: Vec<u32>,
     pub(super) finished: bool,
 }
 
@@ -97,6 +100,8 @@ impl World {
             ticks: 0,
             ticks_per_period,
             events: 0,
+            in_flight: Vec::new(),
+            in_flight_free: Vec::new(),
             finished: false,
             config,
         };
@@ -204,12 +209,7 @@ impl World {
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
-            Event::ServiceDone {
-                instance,
-                arrival,
-                start,
-                outcome,
-            } => self.on_service_done(instance, arrival, start, outcome),
+            Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
             Event::SampleTick => self.on_sample_tick(),
