@@ -11,7 +11,7 @@ use super::event::Event;
 use super::observe::{datapoint, Dimension};
 use super::scaling_config::{AlarmConfig, PolicyConfig, TargetConfig};
 use super::world::World;
-use crate::autoscaling::alarm::{fmt_num, AlarmRule, AlarmState, Comparison, TreatMissingData};
+use crate::autoscaling::alarm::{fmt_num, AlarmRule, AlarmState, Comparison};
 use crate::autoscaling::cooldown::{arbitrate, Cooldowns, ScalableTarget};
 use crate::autoscaling::target_tracking::{decide, Direction, Proposal};
 use crate::engine::{SimDuration, SimTime};
@@ -86,34 +86,34 @@ impl Autoscaler {
                         high_period,
                         low_period,
                     } => {
-                        let dim = Dimension::Variant(t.variant);
-                        let high = runs.len();
-                        runs.push(alarm_run(AlarmConfig {
-                            name: format!("{name}-AlarmHigh"),
-                            metric: *metric,
-                            dimension: dim,
-                            statistic: *statistic,
-                            period: *high_period,
-                            rule: AlarmRule::new(
-                                config.high_datapoints,
-                                Comparison::GreaterThanThreshold,
-                                config.high_threshold(),
-                            ),
-                        }));
-                        let low = runs.len();
-                        runs.push(alarm_run(AlarmConfig {
-                            name: format!("{name}-AlarmLow"),
-                            metric: *metric,
-                            dimension: dim,
-                            statistic: *statistic,
-                            period: *low_period,
-                            rule: AlarmRule::new(
-                                config.low_datapoints,
-                                Comparison::LessThanThreshold,
-                                config.low_threshold(),
-                            )
-                            .with_treat_missing(TreatMissingData::Missing),
-                        }));
+                        // The two alarms AAS creates: above target (scale out) and below
+                        // `low_threshold_ratio x target` (scale in).
+                        let mut managed =
+                            |suffix: &str, period: SimDuration, n: u32, cmp: Comparison, threshold: f64| {
+                                runs.push(alarm_run(AlarmConfig {
+                                    name: format!("{name}-{suffix}"),
+                                    metric: *metric,
+                                    dimension: Dimension::Variant(t.variant),
+                                    statistic: *statistic,
+                                    period,
+                                    rule: AlarmRule::new(n, cmp, threshold),
+                                }));
+                                runs.len() - 1
+                            };
+                        let high = managed(
+                            "AlarmHigh",
+                            *high_period,
+                            config.high_datapoints,
+                            Comparison::GreaterThanThreshold,
+                            config.high_threshold(),
+                        );
+                        let low = managed(
+                            "AlarmLow",
+                            *low_period,
+                            config.low_datapoints,
+                            Comparison::LessThanThreshold,
+                            config.low_threshold(),
+                        );
                         Some(ManagedAlarms { high, low })
                     }
                     PolicyConfig::Step { .. } => None,
@@ -334,7 +334,6 @@ impl World {
             return;
         }
         let run = &mut self.scaling.targets[t];
-        run.target.desired = n;
         run.cooldowns.activity_started(now_us, win.direction, cooldown_s, n);
         run.activity = Some((win.direction, cooldown_s, n));
         let reason = if n == win.desired {
