@@ -8,7 +8,7 @@ use crate::engine::SimDuration;
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::{ArrivalProcess, RateShape, Workload};
 use crate::model::{catalog, DurationDist, ModelVersion, Routing};
-use crate::sim::{EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+use crate::sim::{EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
 
 /// Worker slots per instance in the reference scenario.
 pub const REFERENCE_CONCURRENCY: u32 = 4;
@@ -45,6 +45,8 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         seed,
         duration: SimDuration::from_secs(duration_s),
         endpoint: EndpointConfig {
+            kind: EndpointKind::RealTime,
+            processing_timeout: None,
             routing: Routing::LeastOutstandingRequests,
             variants: vec![VariantConfig {
                 name: "blue".into(),

@@ -3,16 +3,20 @@
 //! Definitions: `latency_ms` is end to end (backlog wait + model latency + fixed overhead) over
 //! completed (2XX) requests; `wait_ms.mean` is the mean backlog wait over requests that got a
 //! worker slot (zero waits included) and `wait_ms.p_wait` the fraction of them that waited.
+//! On an asynchronous endpoint "latency" is the time from `InvokeEndpointAsync` to the end of
+//! processing (queue time included).
 
 use super::format::round;
 use crate::model::ActivityKind;
-use crate::sim::RunResult;
+use crate::sim::{EndpointKind, RunResult};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub scenario: String,
     pub seed: u64,
+    /// `RealTime` or `Async`.
+    pub endpoint: &'static str,
     pub duration_s: f64,
     pub requests: Requests,
     pub latency_ms: Latency,
@@ -33,7 +37,10 @@ pub struct Requests {
     pub completed: u64,
     pub errors_4xx: u64,
     pub errors_5xx: u64,
+    /// Real-time: waited in the backlog past the invocation timeout.
     pub timed_out: u64,
+    /// Asynchronous: still queued when the request time-to-live ran out (`ExpiredRequests`).
+    pub expired: u64,
     /// Backlog full plus no instance in service.
     pub rejected: u64,
     pub rejected_backlog_full: u64,
@@ -81,16 +88,23 @@ pub fn summary(r: &RunResult) -> Summary {
     let n = h.len();
     let q = |p: f64| (n > 0).then(|| round(h.value_at_quantile(p) as f64 / 1000.0, 3));
     let duration_us = r.duration.0 as f64;
+    let is_async = r.kind == EndpointKind::Async;
     Summary {
         scenario: r.name.clone(),
         seed: r.seed,
+        endpoint: match r.kind {
+            EndpointKind::RealTime => "RealTime",
+            EndpointKind::Async => "Async",
+        },
         duration_s: r.duration.as_secs_f64(),
         requests: Requests {
             arrived: t.arrived,
             completed: t.completed,
             errors_4xx: t.errors_4xx,
             errors_5xx: t.errors_5xx,
-            timed_out: t.timed_out,
+            // The simulator counts both as requests that left the queue unserved.
+            timed_out: if is_async { 0 } else { t.timed_out },
+            expired: if is_async { t.timed_out } else { 0 },
             rejected: t.rejected_backlog_full + t.rejected_no_capacity,
             rejected_backlog_full: t.rejected_backlog_full,
             rejected_no_capacity: t.rejected_no_capacity,

@@ -31,15 +31,21 @@ pub fn terminal_summary(s: &Summary) -> String {
         "requests  arrived {}  completed {}  in flight at end {}",
         r.arrived, r.completed, r.in_flight_at_end
     );
+    // An asynchronous endpoint never rejects; its unserved requests are TTL expiries.
+    let (left, unserved) = if s.endpoint == "Async" {
+        ("expired", r.expired)
+    } else {
+        ("timed out", r.timed_out)
+    };
     let _ = writeln!(
         out,
-        "failures  5XX {} ({})  4XX {} ({})  timed out {} ({})  rejected {} ({})",
+        "failures  5XX {} ({})  4XX {} ({})  {left} {} ({})  rejected {} ({})",
         r.errors_5xx,
         pct(r.errors_5xx),
         r.errors_4xx,
         pct(r.errors_4xx),
-        r.timed_out,
-        pct(r.timed_out),
+        unserved,
+        pct(unserved),
         r.rejected,
         pct(r.rejected)
     );

@@ -87,7 +87,7 @@ pub struct InstanceType {
     pub endpoint_quota: Option<u32>,
 }
 
-/// The endpoint. Only `RealTime` exists so far; asynchronous and serverless endpoints will join.
+/// The endpoint: real-time or asynchronous.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Endpoint {
@@ -103,6 +103,40 @@ pub enum Endpoint {
         #[serde(default)]
         capacity_updates: Vec<CapacityUpdate>,
     },
+    /// An asynchronous endpoint (`AsyncInferenceConfig`): requests wait in a durable queue,
+    /// also while no instance is in service, and variants may scale to zero.
+    Async {
+        #[serde(default)]
+        routing: Routing,
+        variants: Vec<Variant>,
+        /// `ClientConfig.MaxConcurrentInvocationsPerInstance`: requests one instance processes
+        /// at once; when omitted, each variant's `concurrency`.
+        #[serde(default)]
+        max_concurrent_invocations_per_instance: Option<u32>,
+        /// `RequestTTLSeconds`: a request still queued after this long expires
+        /// (`ExpiredRequests`).
+        #[serde(default = "default_request_ttl")]
+        request_ttl: Duration,
+        /// `InvocationTimeoutSeconds`: a request still processing after this long fails.
+        #[serde(default = "default_async_invocation_timeout")]
+        invocation_timeout: Duration,
+        #[serde(default)]
+        start: Start,
+        /// `UpdateEndpointWeightsAndCapacities` calls at fixed times.
+        #[serde(default)]
+        capacity_updates: Vec<CapacityUpdate>,
+    },
+}
+
+/// Six hours: the queue message time-to-live of asynchronous inference [seed].
+pub fn default_request_ttl() -> Duration {
+    Duration::secs(6 * 3600)
+}
+
+/// Fifteen minutes: the default `InvocationTimeoutSeconds` of `InvokeEndpointAsync` [AWS];
+/// the seeds give only the 60-minute limit.
+pub fn default_async_invocation_timeout() -> Duration {
+    Duration::secs(15 * 60)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

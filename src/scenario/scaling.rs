@@ -64,6 +64,8 @@ pub enum Metric {
     ApproximateBacklogSizePerInstance,
     HasBacklogWithoutCapacity,
     NoCapacityInvocationFailures,
+    ApproximateAgeOfOldestRequest,
+    ExpiredRequests,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

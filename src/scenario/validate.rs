@@ -9,7 +9,7 @@ use crate::model::catalog::{self, InstanceSpec, Provenance};
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::{ArrivalProcess, CountTrace, RateShape, TimestampTrace, Workload};
 use crate::model::{DurationDist, ModelVersion, Routing};
-use crate::sim::{CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+use crate::sim::{CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -312,13 +312,68 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         }
     }
 
-    let Endpoint::RealTime {
-        routing,
-        variants,
-        backlog,
-        start,
-        capacity_updates,
-    } = &s.endpoint;
+    // The two endpoint kinds share variants, routing, start and capacity updates; they differ
+    // in how requests wait.
+    let (kind, routing, variants, start, capacity_updates) = match &s.endpoint {
+        Endpoint::RealTime {
+            routing,
+            variants,
+            start,
+            capacity_updates,
+            ..
+        } => (EndpointKind::RealTime, routing, variants, start, capacity_updates),
+        Endpoint::Async {
+            routing,
+            variants,
+            start,
+            capacity_updates,
+            ..
+        } => (EndpointKind::Async, routing, variants, start, capacity_updates),
+    };
+    let is_async = kind == EndpointKind::Async;
+    // Worker slots per instance: MaxConcurrentInvocationsPerInstance overrides every variant's
+    // `concurrency` on an asynchronous endpoint.
+    let mut slots_override = None;
+    let (backlog_capacity, wait_timeout, processing_timeout) = match &s.endpoint {
+        Endpoint::RealTime { backlog, .. } => {
+            c.positive_duration("endpoint.backlog.timeout", backlog.timeout.0);
+            (backlog.capacity, backlog.timeout.0, None)
+        }
+        Endpoint::Async {
+            max_concurrent_invocations_per_instance,
+            request_ttl,
+            invocation_timeout,
+            ..
+        } => {
+            if let Some(n) = max_concurrent_invocations_per_instance {
+                if *n == 0 || *n > 1000 {
+                    c.fail(
+                        "endpoint.max_concurrent_invocations_per_instance",
+                        n,
+                        "an integer from 1 to 1000",
+                    );
+                }
+                slots_override = Some(*n);
+            }
+            let ttl = request_ttl.0;
+            if ttl < SimDuration::from_secs(60) || ttl > SimDuration::from_secs(6 * 3600) {
+                c.fail(
+                    "endpoint.request_ttl",
+                    format!("\"{ttl}\""),
+                    "a duration from 60s to 6h (RequestTTLSeconds)",
+                );
+            }
+            let limit = invocation_timeout.0;
+            if limit < SimDuration::from_secs(1) || limit > SimDuration::from_secs(3600) {
+                c.fail(
+                    "endpoint.invocation_timeout",
+                    format!("\"{limit}\""),
+                    "a duration from 1s to 1h (InvocationTimeoutSeconds)",
+                );
+            }
+            (u64::MAX, ttl, Some(limit))
+        }
+    };
     if variants.is_empty() {
         c.fail("endpoint.variants", "[]", "at least one variant");
     }
@@ -368,11 +423,17 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
                 continue;
             }
         };
-        if v.initial_instance_count == 0 || v.initial_instance_count > MAX_INSTANCES {
+        if is_async && v.initial_instance_count > MAX_INSTANCES {
             c.fail(
                 &format!("{p}.initial_instance_count"),
                 v.initial_instance_count,
-                "an integer from 1 to 100000 (real-time variants keep at least one instance)",
+                "an integer from 0 to 100000",
+            );
+        } else if !is_async && (v.initial_instance_count == 0 || v.initial_instance_count > MAX_INSTANCES) {
+            c.fail(
+                &format!("{p}.initial_instance_count"),
+                v.initial_instance_count,
+                "an integer from 1 to 100000 (real-time variants keep at least one instance; only asynchronous endpoints may start at 0)",
             );
         }
         c.finite_range(
@@ -419,7 +480,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             instance,
             initial_instance_count: v.initial_instance_count,
             initial_weight: v.initial_weight,
-            concurrency: v.concurrency.max(1),
+            concurrency: slots_override.unwrap_or(v.concurrency).max(1),
             model: ModelVersion {
                 label: m.label.clone(),
                 service_time,
@@ -438,7 +499,6 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             "at least one variant with a weight > 0",
         );
     }
-    c.positive_duration("endpoint.backlog.timeout", backlog.timeout.0);
     let mut updates = Vec::new();
     for (i, u) in capacity_updates.iter().enumerate() {
         let p = format!("endpoint.capacity_updates[{i}]");
@@ -457,11 +517,12 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
                 );
             }
         }
-        if u.desired_instance_count == 0 || u.desired_instance_count > MAX_INSTANCES {
+        let lowest = u32::from(!is_async);
+        if u.desired_instance_count < lowest || u.desired_instance_count > MAX_INSTANCES {
             c.fail(
                 &format!("{p}.desired_instance_count"),
                 u.desired_instance_count,
-                "an integer from 1 to 100000",
+                &format!("an integer from {lowest} to 100000"),
             );
         }
         if u.at.0 >= s.duration.0 {
@@ -544,7 +605,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         &mut c,
         &s.alarms,
         &s.autoscaling,
-        &vcs,
+        super::validate_scaling::EndpointFacts { variants: &vcs, kind },
         hr.max(SimDuration(1)),
         period,
         &mut percentiles,
@@ -586,13 +647,15 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         seed: s.seed,
         duration: s.duration.0,
         endpoint: EndpointConfig {
+            kind,
             routing: match routing {
                 file::Routing::Random => Routing::Random,
                 file::Routing::LeastOutstandingRequests => Routing::LeastOutstandingRequests,
             },
             variants: vcs,
-            backlog_capacity: backlog.capacity,
-            invocation_timeout: backlog.timeout.0,
+            backlog_capacity,
+            invocation_timeout: wait_timeout,
+            processing_timeout,
             start: match start {
                 file::Start::Warm => StartState::Warm,
                 file::Start::Cold => StartState::Cold,

@@ -10,7 +10,27 @@ use crate::autoscaling::target_tracking::TargetTrackingConfig;
 use crate::engine::SimDuration;
 use crate::model::metrics::MetricName;
 use crate::sim::observe::Dimension;
-use crate::sim::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig, VariantConfig};
+use crate::sim::{AlarmConfig, EndpointKind, PolicyConfig, ScheduledConfig, TargetConfig, VariantConfig};
+
+/// Rejects a metric the endpoint kind does not publish: asynchronous endpoints publish no
+/// `Invocations`, `InvocationsPerInstance` or `OverheadLatency` (spec 4.2 [seed]) and never
+/// fail a request for lack of capacity.
+fn published(c: &mut Check, path: &str, metric: MetricName, kind: EndpointKind) {
+    let missing = matches!(
+        metric,
+        MetricName::Invocations
+            | MetricName::InvocationsPerInstance
+            | MetricName::OverheadLatency
+            | MetricName::NoCapacityInvocationFailures
+    );
+    if kind == EndpointKind::Async && missing {
+        c.fail(
+            path,
+            metric.name(),
+            "a metric an asynchronous endpoint publishes (not Invocations, InvocationsPerInstance, OverheadLatency or NoCapacityInvocationFailures); scale on ApproximateBacklogSizePerInstance, HasBacklogWithoutCapacity or CPUUtilization",
+        );
+    }
+}
 
 pub(super) fn metric_name(m: f::Metric) -> MetricName {
     match m {
@@ -26,6 +46,8 @@ pub(super) fn metric_name(m: f::Metric) -> MetricName {
         f::Metric::ApproximateBacklogSizePerInstance => MetricName::ApproximateBacklogSizePerInstance,
         f::Metric::HasBacklogWithoutCapacity => MetricName::HasBacklogWithoutCapacity,
         f::Metric::NoCapacityInvocationFailures => MetricName::NoCapacityInvocationFailures,
+        f::Metric::ApproximateAgeOfOldestRequest => MetricName::ApproximateAgeOfOldestRequest,
+        f::Metric::ExpiredRequests => MetricName::ExpiredRequests,
     }
 }
 
@@ -120,16 +142,23 @@ fn variant_index(
     }
 }
 
+/// What the validation of scaling needs to know about the endpoint.
+pub(super) struct EndpointFacts<'a> {
+    pub variants: &'a [VariantConfig],
+    pub kind: EndpointKind,
+}
+
 /// Validates alarms and scalable targets. `percentiles` gains any percentile an alarm needs.
 pub(super) fn validate_scaling(
     c: &mut Check,
     alarms: &[f::Alarm],
     targets: &[f::ScalableTarget],
-    variants: &[VariantConfig],
+    endpoint: EndpointFacts,
     tick: SimDuration,
     metrics_period: SimDuration,
     percentiles: &mut Vec<f64>,
 ) -> (Vec<AlarmConfig>, Vec<TargetConfig>) {
+    let EndpointFacts { variants, kind } = endpoint;
     let mut out_alarms = Vec::new();
     for (i, a) in alarms.iter().enumerate() {
         let p = format!("alarms[{i}]");
@@ -141,6 +170,7 @@ pub(super) fn validate_scaling(
             );
         }
         let metric = metric_name(a.metric);
+        published(c, &format!("{p}.metric"), metric, kind);
         let dimension = match variant_index(c, &format!("{p}.variant"), &a.variant, variants, false) {
             Some(v) => Dimension::Variant(v),
             None => Dimension::Endpoint,
@@ -212,11 +242,13 @@ pub(super) fn validate_scaling(
                 "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)",
             );
         }
-        if t.min_capacity < 1 {
+        // Only asynchronous endpoints may scale to zero (spec 2.2, A2).
+        let lowest = u32::from(kind == EndpointKind::RealTime);
+        if t.min_capacity < lowest {
             c.fail(
                 &format!("{p}.min_capacity"),
                 t.min_capacity,
-                "an integer >= 1 for a real-time variant",
+                "an integer >= 1 for a real-time variant (0 only on an asynchronous endpoint)",
             );
         }
         if t.max_capacity < 1 || t.max_capacity < t.min_capacity || t.max_capacity > 100_000 {
@@ -257,6 +289,7 @@ pub(super) fn validate_scaling(
                             (metric_name(*metric), statistic.clone(), SimDuration::from_secs(60))
                         }
                     };
+                    published(c, &format!("{pp}.metric"), m, kind);
                     let high_period = period(
                         c,
                         &format!("{pp}.alarms.high_period"),
@@ -359,6 +392,16 @@ pub(super) fn validate_scaling(
                     max: a.max_capacity,
                 }),
                 Err(e) => c.fail(&format!("{pp}.schedule"), format!("\"{}\"", a.schedule), &e),
+            }
+            if a.min_capacity.is_some_and(|m| m < lowest) {
+                c.fail(
+                    &format!("{pp}.min_capacity"),
+                    0,
+                    "an integer >= 1 for a real-time variant (0 only on an asynchronous endpoint)",
+                );
+            }
+            if a.max_capacity == Some(0) {
+                c.fail(&format!("{pp}.max_capacity"), 0, "an integer >= 1");
             }
             if a.min_capacity.is_none() && a.max_capacity.is_none() {
                 c.fail(

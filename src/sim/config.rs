@@ -44,15 +44,33 @@ pub enum StartState {
     Cold,
 }
 
-/// A real-time endpoint.
+/// What kind of SageMaker endpoint is simulated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// Real-time: a bounded backlog, an invocation timeout on waiting, rejection when no
+    /// instance is in service.
+    #[default]
+    RealTime,
+    /// Asynchronous: a durable, unbounded queue; requests wait for capacity (also at zero
+    /// instances) until their time-to-live runs out (`ExpiredRequests`).
+    Async,
+}
+
+/// An endpoint: its variants and how requests wait for a slot.
 #[derive(Clone, Debug)]
 pub struct EndpointConfig {
+    pub kind: EndpointKind,
     pub routing: Routing,
     pub variants: Vec<VariantConfig>,
-    /// Most requests that may wait for a slot, over the whole endpoint.
+    /// Most requests that may wait for a slot, over the whole endpoint (`u64::MAX` for the
+    /// durable queue of an asynchronous endpoint).
     pub backlog_capacity: u64,
-    /// A waiting request fails once it has waited this long (real-time invocation timeout).
+    /// A waiting request fails once it has waited this long: the real-time invocation
+    /// timeout, or the request time-to-live of an asynchronous endpoint.
     pub invocation_timeout: SimDuration,
+    /// Asynchronous endpoints: longest processing of one request; a request still in the
+    /// container then ends as a failure and frees its slot. `None` for real-time endpoints.
+    pub processing_timeout: Option<SimDuration>,
     pub start: StartState,
     /// Out-of-band `UpdateEndpointWeightsAndCapacities` calls at fixed times.
     pub capacity_updates: Vec<CapacityUpdate>,

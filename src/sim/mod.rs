@@ -12,7 +12,8 @@ mod scaling_config;
 mod world;
 
 pub use config::{
-    default_start_time, CapacityUpdate, EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig,
+    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState,
+    VariantConfig,
 };
 pub use event::Event;
 pub use result::{RunResult, VariantResult};

@@ -34,7 +34,9 @@ struct Tick {
     /// `ConcurrentRequestsPerModel` x in-service instances (to weight across variants).
     concurrency_weighted: f64,
     concurrency_present: bool,
-    backlog: u64,
+    queued: u64,
+    oldest_wait_us: u64,
+    expired: u64,
     in_service: u32,
 }
 
@@ -52,7 +54,9 @@ impl Tick {
             instance_time: 0.0,
             concurrency_weighted: 0.0,
             concurrency_present: false,
-            backlog: 0,
+            queued: 0,
+            oldest_wait_us: 0,
+            expired: 0,
             in_service: 0,
         };
         for b in points {
@@ -72,7 +76,9 @@ impl Tick {
                 t.concurrency_weighted += c * f64::from(b.in_service);
                 t.concurrency_present = true;
             }
-            t.backlog += b.backlog;
+            t.queued += b.queued;
+            t.oldest_wait_us = t.oldest_wait_us.max(b.oldest_wait_us);
+            t.expired += b.timed_out;
             t.in_service += b.in_service;
         }
         t
@@ -91,15 +97,16 @@ impl Tick {
     fn sample(&self, name: MetricName) -> Option<f64> {
         match name {
             MetricName::ConcurrentRequestsPerModel => self.concurrency(),
-            MetricName::ApproximateBacklogSize => Some(self.backlog as f64),
+            MetricName::ApproximateBacklogSize => Some(self.queued as f64),
             MetricName::ApproximateBacklogSizePerInstance => {
-                Some(self.backlog as f64 / f64::from(self.in_service.max(1)))
+                Some(self.queued as f64 / f64::from(self.in_service.max(1)))
             }
-            MetricName::HasBacklogWithoutCapacity => Some(if self.backlog > 0 && self.in_service == 0 {
+            MetricName::HasBacklogWithoutCapacity => Some(if self.queued > 0 && self.in_service == 0 {
                 1.0
             } else {
                 0.0
             }),
+            MetricName::ApproximateAgeOfOldestRequest => Some(self.oldest_wait_us as f64 / 1e6),
             _ => None,
         }
     }
@@ -202,6 +209,10 @@ pub fn datapoint(
             let n = sum_u(|t| t.no_capacity);
             zero_one(stat, n, n)
         }
+        MetricName::ExpiredRequests => {
+            let n = sum_u(|t| t.expired);
+            zero_one(stat, n, n)
+        }
         MetricName::InvocationsPerInstance => {
             let n = sum_u(|t| t.invocations);
             let s: f64 = ticks.iter().map(|t| t.ipi).sum();
@@ -247,7 +258,8 @@ pub fn datapoint(
         MetricName::ConcurrentRequestsPerModel
         | MetricName::ApproximateBacklogSize
         | MetricName::ApproximateBacklogSizePerInstance
-        | MetricName::HasBacklogWithoutCapacity => {
+        | MetricName::HasBacklogWithoutCapacity
+        | MetricName::ApproximateAgeOfOldestRequest => {
             let mut a = Agg::default();
             for t in &ticks {
                 if let Some(x) = t.sample(name) {

@@ -3,6 +3,7 @@
 //! Accounting invariant: every arrival ends in exactly one of completed, 4XX, 5XX, timed out,
 //! rejected (backlog full or no capacity), or is still in flight when the run ends.
 
+use super::config::EndpointKind;
 use super::event::Event;
 use super::world::World;
 use crate::engine::SimDuration;
@@ -16,13 +17,19 @@ impl World {
         self.schedule_next_arrival();
 
         let v = self.pick_variant();
-        let Some(fid) = self.pick_fleet(v) else {
-            // No instance of the variant is in service: the request fails at once.
-            self.metrics.rejected_no_capacity(v);
-            return;
+        let fid = match self.pick_fleet(v) {
+            Some(f) => f,
+            // An asynchronous endpoint keeps the request in its durable queue until capacity
+            // arrives (spec 11.2).
+            None if self.config.endpoint.kind == EndpointKind::Async => self.queue_fleet(v),
+            None => {
+                // No instance of the variant is in service: the request fails at once.
+                self.metrics.rejected_no_capacity(v);
+                return;
+            }
         };
         let n = self.variants[v].in_service;
-        self.metrics.invocation(v, 1.0 / f64::from(n));
+        self.metrics.invocation(v, 1.0 / f64::from(n.max(1)));
 
         // Everything random about the request is drawn now, from the variant's own streams.
         let fleet = &self.fleets[fid.0 as usize];
@@ -85,6 +92,17 @@ impl World {
         self.variants.len() - 1
     }
 
+    /// The fleet whose queue holds requests of variant `v` while none of its instances is in
+    /// service (asynchronous endpoints): the first fleet that takes traffic.
+    fn queue_fleet(&self, v: usize) -> FleetId {
+        let fleets = &self.variants[v].fleets;
+        fleets
+            .iter()
+            .copied()
+            .find(|f| self.fleets[f.0 as usize].traffic_weight > 0.0)
+            .unwrap_or(fleets[0])
+    }
+
     /// Chooses a fleet of variant `v` that has in-service instances, by traffic weight.
     fn pick_fleet(&mut self, v: usize) -> Option<FleetId> {
         let variant = &self.variants[v];
@@ -142,8 +160,13 @@ impl World {
         } else {
             req.service
         };
+        // An asynchronous request still processing at its invocation timeout fails then.
+        let (service, outcome) = match self.config.endpoint.processing_timeout {
+            Some(limit) if service > limit => (limit, Outcome::ServerError),
+            _ => (service, req.outcome),
+        };
         self.metrics.service_start(v, now, now - req.arrival, queued);
-        let rec = (req.arrival, now, req.outcome);
+        let rec = (req.arrival, now, outcome);
         let idx = match self.in_flight_free.pop() {
             Some(i) => {
                 self.in_flight[i as usize] = rec;

@@ -1,6 +1,7 @@
 //! What a run produces: closed metric periods, totals, activities and per-variant bills.
 //! Reports are built from this alone, never from model internals.
 
+use super::config::EndpointKind;
 use super::world::World;
 use crate::engine::SimDuration;
 use crate::model::metrics::{EndpointPoint, Totals};
@@ -20,6 +21,8 @@ pub struct VariantResult {
 #[derive(Debug)]
 pub struct RunResult {
     pub name: String,
+    /// Real-time or asynchronous endpoint.
+    pub kind: EndpointKind,
     pub seed: u64,
     pub duration: SimDuration,
     /// Length of a metrics period.
@@ -57,6 +60,7 @@ impl RunResult {
         let period = w.metrics.config().period;
         let (points, totals) = w.metrics.into_points();
         RunResult {
+            kind: w.config.endpoint.kind,
             name: w.config.name,
             seed: w.config.seed,
             duration: w.config.duration,

@@ -4,11 +4,13 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::autoscaler::Autoscaler;
-use super::config::{SimConfig, StartState};
+use super::config::{EndpointKind, SimConfig, StartState};
 use super::event::Event;
+use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
+use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
-use crate::model::metrics::{Recorder, VariantFacts};
+use crate::model::metrics::{MetricName, Recorder, TickSample, VariantFacts};
 use crate::model::workload::ArrivalGenerator;
 use crate::model::{Activity, ActivityKind, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
 
@@ -242,23 +244,35 @@ impl World {
         self.queue.schedule(next, Event::SampleTick);
     }
 
-    /// Closes the current tick, sampling `ConcurrentRequestsPerModel` of every variant: requests
-    /// holding a slot on an in-service instance plus requests waiting, per in-service instance.
+    /// Closes the current tick, sampling every variant: `ConcurrentRequestsPerModel` (requests
+    /// holding a slot on an in-service instance plus requests waiting, per in-service
+    /// instance), the queue size and the age of the oldest waiting request.
     fn close_tick(&mut self) {
-        let samples: Vec<(Option<f64>, u32)> = (0..self.variants.len())
+        let now = self.now;
+        let processing_counts = self.config.endpoint.kind == EndpointKind::Async;
+        let samples: Vec<TickSample> = (0..self.variants.len())
             .map(|v| {
                 let n = self.variants[v].in_service;
-                let value = (n > 0).then(|| {
-                    let (busy, waiting) = self.variants[v].fleets.iter().fold((0u64, 0u64), |(b, w), f| {
-                        let f = &self.fleets[f.0 as usize];
-                        (b + u64::from(f.busy_in_service()), w + f.backlog.len() as u64)
-                    });
-                    (busy + waiting) as f64 / f64::from(n)
-                });
-                (value, n)
+                let (mut busy_in_service, mut busy, mut waiting, mut oldest) = (0u64, 0u64, 0u64, 0u64);
+                for f in &self.variants[v].fleets {
+                    let f = &self.fleets[f.0 as usize];
+                    busy_in_service += u64::from(f.busy_in_service());
+                    busy += u64::from(f.busy);
+                    waiting += f.backlog.len() as u64;
+                    if let Some(r) = f.backlog.front() {
+                        oldest = oldest.max((now - r.arrival).0);
+                    }
+                }
+                TickSample {
+                    concurrency: (n > 0).then(|| (busy_in_service + waiting) as f64 / f64::from(n)),
+                    in_service: n,
+                    // An asynchronous endpoint's queue also holds the requests being processed.
+                    queued: waiting + if processing_counts { busy } else { 0 },
+                    oldest_wait_us: oldest,
+                }
             })
             .collect();
-        self.metrics.close_tick(self.now, &samples);
+        self.metrics.close_tick(now, &samples);
     }
 
     /// Requests waiting in all fleets of variant `v`.
@@ -339,5 +353,19 @@ impl World {
     /// Length of the run.
     pub fn duration(&self) -> SimDuration {
         self.config.duration
+    }
+
+    /// The datapoint an alarm would see for the period of length `period` ending at `end`
+    /// (within the history kept for the run's alarms; `None` outside it or when CloudWatch
+    /// would have no data).
+    pub fn datapoint(
+        &self,
+        dim: Dimension,
+        name: MetricName,
+        stat: &Statistic,
+        end: SimTime,
+        period: SimDuration,
+    ) -> Option<f64> {
+        datapoint(&self.metrics, dim, name, stat, end, period)
     }
 }

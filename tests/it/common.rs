@@ -4,7 +4,7 @@ use fleetsim::engine::SimDuration;
 use fleetsim::model::metrics::MetricsConfig;
 use fleetsim::model::workload::{ArrivalProcess, RateShape, Workload};
 use fleetsim::model::{catalog, DurationDist, ModelVersion, Routing};
-use fleetsim::sim::{EndpointConfig, LaunchConfig, SimConfig, StartState, VariantConfig};
+use fleetsim::sim::{EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
 
 /// A warm single-variant endpoint of `instances` x `concurrency` slots, Poisson arrivals at
 /// `rps`, service times from `service`, an unbounded backlog with no practical timeout.
@@ -14,6 +14,8 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         seed,
         duration: SimDuration::from_secs(secs),
         endpoint: EndpointConfig {
+            kind: EndpointKind::RealTime,
+            processing_timeout: None,
             routing: Routing::LeastOutstandingRequests,
             variants: vec![VariantConfig {
                 name: "blue".into(),

@@ -1,5 +1,6 @@
 //! The integration-test binary: one binary, one module per concern.
 
+mod async_endpoint;
 mod autoscaling;
 mod cli;
 mod common;

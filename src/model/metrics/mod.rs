@@ -11,7 +11,7 @@ mod point;
 
 pub use gauge::Gauge;
 pub use name::MetricName;
-pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, VariantPoint};
+pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, TickSample, VariantPoint};
 
 use crate::engine::{SimDuration, SimTime};
 use hdrhistogram::Histogram;
@@ -450,13 +450,13 @@ impl Recorder {
         self.tick_start
     }
 
-    /// Closes the sampling tick ending at `now`. `samples` gives, per variant, the
-    /// high-resolution `ConcurrentRequestsPerModel` sample and the in-service count at `now`.
-    pub fn close_tick(&mut self, now: SimTime, samples: &[(Option<f64>, u32)]) {
+    /// Closes the sampling tick ending at `now`. `samples` gives, per variant, what the world
+    /// looks like at `now` (concurrency, in-service count, queue size, oldest wait).
+    pub fn close_tick(&mut self, now: SimTime, samples: &[TickSample]) {
         let length = now - self.tick_start;
         let e2e = self.latency.close_tick();
         self.latency_fold.merge(&e2e);
-        for (m, (concurrency, in_service)) in self.variants.iter_mut().zip(samples) {
+        for (m, sample) in self.variants.iter_mut().zip(samples) {
             let busy = m.busy.area_at(now);
             let slots = m.slots.area_at(now);
             let ins = m.in_service.area_at(now);
@@ -477,10 +477,12 @@ impl Recorder {
                 slot_area: slots - m.slots0,
                 in_service_area: ins - m.in_service0,
                 vcpus: m.facts.vcpus,
-                concurrency: *concurrency,
+                concurrency: sample.concurrency,
                 backlog: m.backlog,
                 backlog_max: m.backlog_max,
-                in_service: *in_service,
+                in_service: sample.in_service,
+                queued: sample.queued,
+                oldest_wait_us: sample.oldest_wait_us,
             };
             m.busy0 = busy;
             m.slots0 = slots;

@@ -21,18 +21,24 @@ pub enum MetricName {
     CPUUtilization,
     /// In-flight plus waiting requests per in-service instance, sampled every tick.
     ConcurrentRequestsPerModel,
-    /// Requests waiting, sampled every tick.
+    /// Requests queued, sampled every tick: waiting ones, plus those being processed on an
+    /// asynchronous endpoint.
     ApproximateBacklogSize,
-    /// Requests waiting per in-service instance (`backlog / max(N, 1)`), sampled every tick.
+    /// `ApproximateBacklogSize / max(N, 1)`, sampled every tick.
     ApproximateBacklogSizePerInstance,
-    /// 1 when requests wait and no instance is in service, else 0, sampled every tick.
+    /// 1 when the queue is non-empty and no instance is in service, else 0, sampled every tick.
     HasBacklogWithoutCapacity,
     /// Requests that arrived while no instance was in service.
     NoCapacityInvocationFailures,
+    /// How long the oldest waiting request has waited [s], sampled every tick.
+    ApproximateAgeOfOldestRequest,
+    /// Requests that left the queue unserved: time-to-live expiries on an asynchronous
+    /// endpoint, invocation timeouts while waiting on a real-time one.
+    ExpiredRequests,
 }
 
 impl MetricName {
-    pub const ALL: [MetricName; 12] = [
+    pub const ALL: [MetricName; 14] = [
         MetricName::Invocations,
         MetricName::InvocationsPerInstance,
         MetricName::Invocation4XXErrors,
@@ -45,6 +51,8 @@ impl MetricName {
         MetricName::ApproximateBacklogSizePerInstance,
         MetricName::HasBacklogWithoutCapacity,
         MetricName::NoCapacityInvocationFailures,
+        MetricName::ApproximateAgeOfOldestRequest,
+        MetricName::ExpiredRequests,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +69,8 @@ impl MetricName {
             MetricName::ApproximateBacklogSizePerInstance => "ApproximateBacklogSizePerInstance",
             MetricName::HasBacklogWithoutCapacity => "HasBacklogWithoutCapacity",
             MetricName::NoCapacityInvocationFailures => "NoCapacityInvocationFailures",
+            MetricName::ApproximateAgeOfOldestRequest => "ApproximateAgeOfOldestRequest",
+            MetricName::ExpiredRequests => "ExpiredRequests",
         }
     }
 
@@ -74,6 +84,7 @@ impl MetricName {
                 | MetricName::Invocation4XXErrors
                 | MetricName::Invocation5XXErrors
                 | MetricName::NoCapacityInvocationFailures
+                | MetricName::ExpiredRequests
         )
     }
 }

@@ -85,6 +85,24 @@ pub struct BasePoint {
     pub backlog_max: u64,
     /// In-service instances at `end`.
     pub in_service: u32,
+    /// `ApproximateBacklogSize` sampled at `end`: requests waiting, plus (asynchronous
+    /// endpoints) requests being processed.
+    pub queued: u64,
+    /// `ApproximateAgeOfOldestRequest` sampled at `end`: how long the oldest waiting request
+    /// has waited [µs]; 0 when none waits.
+    pub oldest_wait_us: u64,
+}
+
+/// What the world samples at the end of a tick, per variant.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TickSample {
+    /// `ConcurrentRequestsPerModel`; `None` when no instance is in service.
+    pub concurrency: Option<f64>,
+    pub in_service: u32,
+    /// See [`BasePoint::queued`].
+    pub queued: u64,
+    /// See [`BasePoint::oldest_wait_us`].
+    pub oldest_wait_us: u64,
 }
 
 /// Summary statistics of a latency-like metric within one period [µs].
