@@ -494,8 +494,9 @@ impl Schedule {
     /// - `at()` fires once, if its instant lies within `[start, end]`.
     /// - `rate()` fires at `anchor + k * every` for k >= 0, where `anchor` is `start` if given,
     ///   else `origin` (the simulation passes its start time: the action exists from then on).
-    ///   Asked for the first fire strictly after the origin, it answers `origin + every`: an
-    ///   action created at t0 first runs one period later \[assumption\].
+    ///   The simulation asks from just before its start time, so a `rate()` without a start
+    ///   time fires at time zero and then every period \[assumption\]: the action is taken to
+    ///   exist before the run, with its lattice anchored at time zero.
     /// - `cron()` fires at its matches on the time zone's wall clock.
     /// - [AWS, not in seeds] "If you specify a start time, Application Auto Scaling performs the
     ///   action at this time, and then performs the action based on the specified recurrence":

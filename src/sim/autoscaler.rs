@@ -191,8 +191,10 @@ impl World {
                 "scheduled action {}: MinCapacity {} -> {}, MaxCapacity {} -> {}",
                 action.name, before.0, min, before.1, max
             );
+            let current = self.variants[v.0 as usize].desired;
             match changed {
-                Some(n) if n != self.variants[v.0 as usize].desired => self.set_desired(v, n, &action.name, &what),
+                Some(n) if n > current && self.quota_refuses(v, current, n, &action.name, &what) => {}
+                Some(n) if n != current => self.set_desired(v, n, &action.name, &what),
                 _ => self.record(
                     v,
                     ActivityKind::ScheduledAction,
@@ -343,6 +345,31 @@ impl World {
         };
         self.set_desired(VariantId(v as u16), n, &win.policy, &reason);
         self.check_activity_end(v);
+    }
+
+    /// An out-of-band `UpdateEndpointWeightsAndCapacities` call: sets the desired count
+    /// unless the account quota refuses the extra instances.
+    pub(super) fn on_capacity_update(&mut self, index: usize) {
+        let u = self.config.endpoint.capacity_updates[index].clone();
+        let v = VariantId(u.variant as u16);
+        let current = self.variants[u.variant].desired;
+        let what = "UpdateEndpointWeightsAndCapacities";
+        if u.desired > current && self.quota_refuses(v, current, u.desired, "capacity_update", what) {
+            return;
+        }
+        self.set_desired(v, u.desired, "capacity_update", what);
+    }
+
+    /// Records a failed scaling activity and returns true when going from `current` to `to`
+    /// instances would exceed the account quota (spec A5: the desired count stays).
+    fn quota_refuses(&mut self, v: VariantId, current: u32, to: u32, cause: &str, what: &str) -> bool {
+        let Some(msg) = self.quota_exceeded(v.0 as usize, to - current) else {
+            return false;
+        };
+        let reason =
+            format!("{what}; desired {current} -> {to} Failed: ResourceLimitExceeded: {msg}; desired stays {current}");
+        self.record(v, ActivityKind::ScalingFailed, cause, reason);
+        true
     }
 
     /// The account quota message when adding `delta` instances of the variant's type would

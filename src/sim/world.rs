@@ -215,15 +215,7 @@ impl World {
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
             Event::SampleTick => self.on_sample_tick(),
-            Event::CapacityUpdate { index } => {
-                let u = self.config.endpoint.capacity_updates[index as usize].clone();
-                self.set_desired(
-                    VariantId(u.variant as u16),
-                    u.desired,
-                    "capacity_update",
-                    "UpdateEndpointWeightsAndCapacities",
-                );
-            }
+            Event::CapacityUpdate { index } => self.on_capacity_update(index as usize),
             Event::ScheduledAction { target, action } => self.on_scheduled_action(target as usize, action as usize),
             Event::End => self.on_end(),
         }

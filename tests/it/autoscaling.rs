@@ -191,6 +191,68 @@ fn instance_quota_fails_the_scale_out() {
 }
 
 #[test]
+fn a5_quota_fails_a_scale_out_caused_by_a_raised_minimum() {
+    // Spec A5: quota 1000, 997 in use, the minimum raised from 90 to 110 asks for 20 more:
+    // the activity fails with ResourceLimitExceeded and desired stays 90.
+    let text = r#"Scenario(
+    name: "a5",
+    duration: "9h",
+    instance_types: [InstanceType(name: "ml.c5.xlarge", endpoint_quota: Some(1000))],
+    endpoint: RealTime(variants: [
+        Variant(name: "blue", instance_type: "ml.c5.xlarge", initial_instance_count: 90,
+                model: Model(service_time: Constant("10ms"))),
+        Variant(name: "other", instance_type: "ml.c5.xlarge", initial_instance_count: 907,
+                model: Model(service_time: Constant("10ms"))),
+    ]),
+    workload: Open(rate: Constant(0.0)),
+    autoscaling: [ScalableTarget(
+        variant: Some("blue"), min_capacity: 2, max_capacity: 200,
+        scheduled: [ScheduledAction(name: "floor", schedule: "at(2024-01-01T08:00:00)", min_capacity: Some(110))],
+    )],
+)"#;
+    let acts = activities(text);
+    assert!(changes(&acts).is_empty(), "{:?}", changes(&acts));
+    let failed: Vec<&Activity> = acts.iter().filter(|a| a.kind == ActivityKind::ScalingFailed).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        (failed[0].time.0, failed[0].cause.as_str()),
+        (8 * 3_600_000_000, "floor")
+    );
+    let r = &failed[0].reason;
+    assert!(r.contains("MinCapacity 2 -> 110"), "{r}");
+    assert!(r.contains("ResourceLimitExceeded"), "{r}");
+    assert!(
+        r.contains("current utilization of 997 Instances and a request delta of 20 Instances"),
+        "{r}"
+    );
+    assert!(r.contains("desired stays 90"), "{r}");
+}
+
+#[test]
+fn quota_refuses_an_out_of_band_capacity_update() {
+    let text = scenario("2h", 2, "Constant(5.0)", r#"instance_types: [InstanceType(name: "ml.c5.xlarge", endpoint_quota: Some(3))],"#)
+        .replace(
+            "        )],\n    ),",
+            "        )],\n        capacity_updates: [CapacityUpdate(at: \"1h\", variant: \"blue\", desired_instance_count: 5)],\n    ),",
+        );
+    let acts = activities(&text);
+    assert!(changes(&acts).is_empty(), "{:?}", changes(&acts));
+    let failed = acts
+        .iter()
+        .find(|a| a.kind == ActivityKind::ScalingFailed)
+        .expect("a failed update");
+    assert_eq!(
+        (failed.time.0, failed.cause.as_str()),
+        (3_600_000_000, "capacity_update")
+    );
+    assert!(
+        failed.reason.contains("request delta of 3 Instances"),
+        "{}",
+        failed.reason
+    );
+}
+
+#[test]
 fn a_raised_minimum_does_not_undo_a_manual_update() {
     // An out-of-band update to 6 at 01:00; at 08:00 the minimum rises to 4: only the bound
     // moves, the count stays 6 (spec 2.3, G2).
