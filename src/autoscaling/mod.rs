@@ -7,5 +7,6 @@
 pub mod alarm;
 pub mod cooldown;
 pub mod schedule;
+pub mod sizing;
 pub mod step;
 pub mod target_tracking;

@@ -9,3 +9,4 @@ mod lifecycle;
 mod metrics;
 mod queueing;
 mod scenarios;
+mod worked_examples;

@@ -1,0 +1,201 @@
+//! Worked examples of spec/autoscaling.md section 21 that need a scenario: registration
+//! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13)
+//! and the cooldown values of the seeds (E5). Formula-level rows live next to the code they
+//! test (`src/autoscaling/*`); asynchronous examples in `async_endpoint.rs`.
+
+use fleetsim::autoscaling::alarm::Statistic;
+use fleetsim::engine::{SimDuration, SimTime};
+use fleetsim::model::metrics::MetricName;
+use fleetsim::model::ActivityKind;
+use fleetsim::scenario;
+use fleetsim::sim::observe::Dimension;
+use fleetsim::sim::{run, PolicyConfig, SimConfig, World};
+use std::path::Path;
+
+/// One variant of `n` × `ml.c5.xlarge` (4 vCPUs) with `slots` slots, constant `service`,
+/// 60 s launch, deterministic arrivals at `rate`; `extra` goes inside `Scenario(...)`.
+fn scenario(duration: &str, n: u32, slots: u32, service: &str, rate: &str, extra: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "worked",
+    duration: "{duration}",
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.xlarge",
+            initial_instance_count: {n},
+            concurrency: {slots},
+            model: Model(service_time: Constant("{service}")),
+            launch: Launch(provision: Constant("60s"), load: Constant("0s")),
+        )],
+    ),
+    workload: Open(arrivals: Deterministic, rate: {rate}),
+    {extra}
+)"#
+    )
+}
+
+fn load(text: &str) -> Result<SimConfig, String> {
+    scenario::load_str(text, "worked.ron", Path::new("."), &[], None)
+        .map(|l| l.config)
+        .map_err(|e| e.to_string())
+}
+
+/// Desired counts set by capacity changes, with their times [s].
+fn desired_changes(c: SimConfig) -> Vec<(u64, u32)> {
+    let r = run(c);
+    r.activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::CapacityChange)
+        .map(|a| {
+            // "...; desired A -> B", possibly followed by "; clamped to C".
+            let number_after = |key: &str| -> Option<u32> {
+                let tail = a.reason.rsplit(key).next().filter(|t| t.len() < a.reason.len())?;
+                tail.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .ok()
+            };
+            let to = number_after("clamped to ").or_else(|| number_after("-> ")).unwrap();
+            (a.time.0 / 1_000_000, to)
+        })
+        .collect()
+}
+
+const TT_IPI: &str =
+    r#"TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)"#;
+
+#[test]
+fn a1_capacity_moves_within_one_to_eight() {
+    // 2 instances; the load steps to 100 rps (far above 8 instances at 70 per minute) and then
+    // stops: desired climbs to the maximum 8 and falls back to the minimum 1, never beyond.
+    let extra = format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 8, policies: [{TT_IPI}])],");
+    let rate = r#"Steps([Step(at: "0s", rps: 100.0), Step(at: "20m", rps: 0.0)])"#;
+    let c = load(&scenario("1h", 2, 4, "10ms", rate, &extra)).unwrap();
+    let d = desired_changes(c);
+    assert_eq!(d.first().map(|x| x.1), Some(8), "{d:?}");
+    assert_eq!(d.last().map(|x| x.1), Some(1), "{d:?}");
+    assert!(d.iter().all(|(_, n)| (1..=8).contains(n)), "{d:?}");
+}
+
+#[test]
+fn a3_min_above_max_is_invalid_a4_cloudformation_target_is_valid() {
+    let bad = format!("autoscaling: [ScalableTarget(min_capacity: 5, max_capacity: 3, policies: [{TT_IPI}])],");
+    let e = load(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", &bad)).unwrap_err();
+    assert!(
+        e.contains("autoscaling[0].max_capacity") && e.contains("3 (min_capacity 5)") && e.contains(">= min_capacity"),
+        "{e}"
+    );
+    // A4: min 2, max 10, target 70, scale-in cooldown 600 s, scale-out cooldown 30 s.
+    let cfn = r#"autoscaling: [ScalableTarget(min_capacity: 2, max_capacity: 10, policies: [
+        TargetTracking(name: "cfn", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0,
+                       scale_in_cooldown: "600s", scale_out_cooldown: "30s")])],"#;
+    let c = load(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", cfn)).unwrap();
+    let t = &c.targets[0];
+    assert_eq!((t.min, t.max), (2, 10));
+    let PolicyConfig::TargetTracking { config, .. } = &t.policies[0] else {
+        panic!("target tracking expected")
+    };
+    assert_eq!(
+        (
+            config.target_value,
+            config.scale_in_cooldown_s,
+            config.scale_out_cooldown_s
+        ),
+        (70.0, 600, 30)
+    );
+}
+
+#[test]
+fn a8_burstable_variants_cannot_be_registered() {
+    let text = scenario(
+        "1h",
+        1,
+        1,
+        "10ms",
+        "Constant(1.0)",
+        &format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 4, policies: [{TT_IPI}])],"),
+    )
+    .replace("ml.c5.xlarge", "ml.t2.medium");
+    let e = load(&text).unwrap_err();
+    assert!(e.contains("autoscaling[0].variant") && e.contains("burstable"), "{e}");
+}
+
+#[test]
+fn b3_b4_cpu_utilization_range_and_sample_count() {
+    // 5 × 4-vCPU instances, one slot each, always busy (10 s service, 1 rps offered): the
+    // variant's CPUUtilization is 400 % (0-100 per core, summed) and its one-minute SampleCount
+    // is the number of in-service instances, 5.
+    let keep = r#"alarms: [Alarm(name: "keep", metric: CPUUtilization, evaluation_periods: 3, comparison_operator: GreaterThanThreshold, threshold: 1e9)],"#;
+    let mut w = World::new(load(&scenario("5m", 5, 1, "10s", "Constant(1.0)", keep)).unwrap());
+    w.run_until(SimTime::from_secs(120));
+    let dp = |stat: Statistic| {
+        w.datapoint(
+            Dimension::Variant(0),
+            MetricName::CPUUtilization,
+            &stat,
+            SimTime::from_secs(120),
+            SimDuration::from_secs(60),
+        )
+    };
+    assert_eq!(dp(Statistic::Maximum), Some(400.0));
+    assert_eq!(dp(Statistic::Average), Some(400.0));
+    assert_eq!(dp(Statistic::SampleCount), Some(5.0));
+}
+
+#[test]
+fn c13_high_resolution_concurrency_scales_out_at_ten_second_granularity() {
+    // 10 instances × 8 slots, 100 ms service: 60 rps keeps 0.6 requests per instance. At
+    // 05:00 the rate jumps to 1000 rps (100 in flight > 80 slots) and the queue grows at once,
+    // so the 10 s samples ending 05:10, 05:20 and 05:30 breach target 5 and the policy scales
+    // out at 330 s (to the maximum 40), where a one-minute metric would need until 08:00.
+    // Scale-in still needs 15 one-minute datapoints below 4.5: the 40 instances serve from
+    // 06:30, so the first full minute below is [07:00, 08:00) and the earliest scale-in 22:00.
+    let extra = r#"autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 40, policies: [
+        TargetTracking(name: "conc", metric: SageMakerVariantConcurrentRequestsPerModelHighResolution, target_value: 5.0)])],"#;
+    let rate = r#"Steps([Step(at: "0s", rps: 60.0), Step(at: "5m", rps: 1000.0), Step(at: "10m", rps: 60.0)])"#;
+    let d = desired_changes(load(&scenario("40m", 10, 8, "100ms", rate, extra)).unwrap());
+    assert_eq!(d[0], (330, 40), "{d:?}");
+    assert_eq!(d[1], (1320, 2), "{d:?}");
+    assert_eq!(d.len(), 2, "{d:?}");
+}
+
+#[test]
+fn e5_cooldown_values_of_the_seeds_are_accepted() {
+    // (policy text, expected (scale-in, scale-out) or step cooldown [s])
+    let rows = [
+        (
+            r#"StepScaling(name: "ic-from-zero", alarm: "a", adjustment_type: ChangeInCapacity, metric_aggregation_type: Maximum, cooldown: "60s", step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 1)])"#,
+            (60, 60),
+        ),
+        (
+            r#"StepScaling(name: "has-backlog", alarm: "a", adjustment_type: ChangeInCapacity, cooldown: "300s", step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 1)])"#,
+            (300, 300),
+        ),
+        (
+            r#"TargetTracking(name: "pc", metric: SageMakerVariantInvocationsPerInstance, target_value: 0.5, scale_in_cooldown: "1s", scale_out_cooldown: "1s")"#,
+            (1, 1),
+        ),
+        (
+            r#"TargetTracking(name: "ic", metric: SageMakerVariantInvocationsPerInstance, target_value: 1.0)"#,
+            (300, 300),
+        ),
+        (
+            r#"TargetTracking(name: "cfn", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0, scale_in_cooldown: "600s", scale_out_cooldown: "30s")"#,
+            (600, 30),
+        ),
+    ];
+    let alarm = r#"alarms: [Alarm(name: "a", metric: Invocation5XXErrors, statistic: "Sum", evaluation_periods: 1, comparison_operator: GreaterThanThreshold, threshold: 1.0)],"#;
+    for (policy, expected) in rows {
+        let extra =
+            format!("{alarm}\nautoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 10, policies: [{policy}])],");
+        let c =
+            load(&scenario("1h", 1, 1, "10ms", "Constant(1.0)", &extra)).unwrap_or_else(|e| panic!("{policy}: {e}"));
+        let got = match &c.targets[0].policies[0] {
+            PolicyConfig::TargetTracking { config, .. } => (config.scale_in_cooldown_s, config.scale_out_cooldown_s),
+            PolicyConfig::Step { config, .. } => (config.cooldown_s, config.cooldown_s),
+        };
+        assert_eq!(got, expected, "{policy}");
+    }
+}
