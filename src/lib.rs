@@ -7,6 +7,7 @@
 pub mod autoscaling;
 pub mod bench;
 pub mod cli;
+pub mod deployment;
 pub mod engine;
 pub mod model;
 pub mod report;
