@@ -42,7 +42,7 @@ pub struct Fleet {
     /// Outstanding requests over all live instances of the fleet (in service or draining).
     pub busy: u32,
     /// Live instances per lifecycle state (`Terminated` unused).
-    pub counts: [u32; 6],
+    pub counts: [u32; 7],
     pub backlog: Backlog,
     /// Share of the variant's traffic sent to this fleet.
     pub traffic_weight: f64,
@@ -60,7 +60,7 @@ impl Fleet {
             free_slots: 0,
             routable_slots: 0,
             busy: 0,
-            counts: [0; 6],
+            counts: [0; 7],
             backlog: Backlog::default(),
             traffic_weight: 1.0,
             cursor: 0,
@@ -82,7 +82,7 @@ impl Fleet {
 
     /// Instances billed now: every live state.
     pub fn live(&self) -> u32 {
-        self.counts[..5].iter().sum()
+        self.counts[..6].iter().sum()
     }
 
     /// Records a state change in the per-state counts.

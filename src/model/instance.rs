@@ -1,6 +1,8 @@
 //! Instances and their lifecycle, kept in a slab with generation counters.
 //!
-//! Lifecycle: `Pending -> Provisioning -> Loading -> InService -> Draining -> Terminated`.
+//! Lifecycle: `Pending -> Provisioning -> Loading -> InService -> Draining -> Terminated`; during
+//! a deployment an in-service instance may be switched off to `Standby` (alive, no traffic) and
+//! back on.
 //! Billing runs from the launch request to termination. A slab slot is reused after termination;
 //! its generation is bumped so that an event still addressed to the old occupant (a boot phase
 //! ending for an instance already terminated) is recognised as stale on arrival.
@@ -19,6 +21,9 @@ pub enum InstanceState {
     Loading,
     /// Serving traffic; the only state counted in per-instance metrics.
     InService,
+    /// Deactivated by a deployment: alive and billed, finishing what it holds, taking no new
+    /// work, and able to return to service at once (blue/green rollback).
+    Standby,
     /// Finishing in-flight work, taking no new work.
     Draining,
     /// Gone; no longer billed.
@@ -26,11 +31,12 @@ pub enum InstanceState {
 }
 
 impl InstanceState {
-    pub const ALL: [InstanceState; 6] = [
+    pub const ALL: [InstanceState; 7] = [
         InstanceState::Pending,
         InstanceState::Provisioning,
         InstanceState::Loading,
         InstanceState::InService,
+        InstanceState::Standby,
         InstanceState::Draining,
         InstanceState::Terminated,
     ];
@@ -45,6 +51,7 @@ impl InstanceState {
             InstanceState::Provisioning => "Provisioning",
             InstanceState::Loading => "Loading",
             InstanceState::InService => "InService",
+            InstanceState::Standby => "Standby",
             InstanceState::Draining => "Draining",
             InstanceState::Terminated => "Terminated",
         }

@@ -62,6 +62,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             "instances_provisioning",
             "instances_loading",
             "instances_in_service",
+            "instances_standby",
             "instances_draining",
             "in_service_mean",
             "desired",
@@ -113,7 +114,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             sum(|v| v.rejected_backlog_full + v.rejected_no_capacity).to_string(),
         ];
         row.extend(latency_cells(&p.latency, &pcts));
-        for i in 0..5 {
+        for i in 0..6 {
             row.push(p.variants.iter().map(|v| v.instances[i]).sum::<u32>().to_string());
         }
         row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));

@@ -42,8 +42,7 @@ impl World {
             cause,
             format!("i-{serial} requested ({})", self.variants[v.0 as usize].instance.name),
         );
-        let d = self.config.endpoint.variants[v.0 as usize]
-            .launch
+        let d = self.fleet_launch[fid.0 as usize]
             .pending
             .sample(&mut self.streams[v.0 as usize].launch);
         self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
@@ -56,7 +55,7 @@ impl World {
         let fid = inst.fleet;
         let serial = inst.serial;
         let v = self.fleets[fid.0 as usize].variant;
-        let launch = &self.config.endpoint.variants[v.0 as usize].launch;
+        let launch = &self.fleet_launch[fid.0 as usize];
         let rng = &mut self.streams[v.0 as usize].launch;
         match inst.state {
             InstanceState::Pending => {
@@ -86,7 +85,8 @@ impl World {
                 );
                 self.pull_backlog(id);
             }
-            InstanceState::InService | InstanceState::Draining | InstanceState::Terminated => {}
+            InstanceState::InService | InstanceState::Standby | InstanceState::Draining | InstanceState::Terminated => {
+            }
         }
     }
 
@@ -110,6 +110,10 @@ impl World {
             if outstanding > 0 {
                 self.metrics.busy_adjust(v.0 as usize, now, -i64::from(outstanding));
             }
+        }
+        if to == InstanceState::InService && outstanding > 0 {
+            // A reactivated standby instance brings its unfinished work back into the gauge.
+            self.metrics.busy_adjust(v.0 as usize, now, i64::from(outstanding));
         }
         if to == InstanceState::InService || from == InstanceState::InService {
             self.capacity_changed(v);

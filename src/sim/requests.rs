@@ -210,6 +210,7 @@ impl World {
                 self.pull_backlog(id);
             }
             InstanceState::Draining if outstanding == 0 => self.terminate(id, "drained"),
+            // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
         }
     }

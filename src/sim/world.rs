@@ -4,7 +4,7 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::autoscaler::Autoscaler;
-use super::config::{EndpointKind, SimConfig, StartState};
+use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
 use super::event::Event;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
@@ -36,6 +36,8 @@ pub struct World {
     pub(super) instances: Instances,
     pub(super) variants: Vec<Variant>,
     pub(super) fleets: Vec<Fleet>,
+    /// Boot phases of each fleet's instances (a new model version may load differently).
+    pub(super) fleet_launch: Vec<LaunchConfig>,
     /// Waiting requests over all fleets (the backlog capacity is endpoint-wide).
     pub(super) backlog_total: u64,
     pub(super) metrics: Recorder,
@@ -95,6 +97,7 @@ impl World {
             instances: Instances::default(),
             variants: Vec::new(),
             fleets: Vec::new(),
+            fleet_launch: Vec::new(),
             backlog_total: 0,
             metrics,
             scaling,
@@ -111,6 +114,7 @@ impl World {
             let vid = VariantId(i as u16);
             let fid = FleetId(w.fleets.len() as u16);
             w.fleets.push(Fleet::new(fid, vid, vc.model.clone()));
+            w.fleet_launch.push(vc.launch.clone());
             w.variants.push(Variant {
                 id: vid,
                 name: vc.name.clone(),
@@ -277,11 +281,11 @@ impl World {
     }
 
     pub(super) fn close_period(&mut self) {
-        let state: Vec<([u32; 5], u32)> = self
+        let state: Vec<([u32; 6], u32)> = self
             .variants
             .iter()
             .map(|v| {
-                let mut c = [0u32; 5];
+                let mut c = [0u32; 6];
                 for f in &v.fleets {
                     let f = &self.fleets[f.0 as usize];
                     for (i, x) in c.iter_mut().enumerate() {

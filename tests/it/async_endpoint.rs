@@ -285,7 +285,7 @@ fn scale_in_to_zero_after_the_queue_drains() {
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 900);
     assert!(c[0].2.contains("desired 1 -> 0"), "{}", c[0].2);
-    assert_eq!(r.points.last().unwrap().variants[0].instances, [0, 0, 0, 0, 0]);
+    assert_eq!(r.points.last().unwrap().variants[0].instances, [0, 0, 0, 0, 0, 0]);
 }
 
 #[test]

@@ -502,7 +502,7 @@ impl Recorder {
     /// Closes the period ending at `now` (call right after `close_tick(now, ..)`). `state`
     /// gives, per variant, the instance counts by state (Pending..Draining) and the desired
     /// count at that moment.
-    pub fn close_period(&mut self, now: SimTime, state: &[([u32; 5], u32)]) -> &EndpointPoint {
+    pub fn close_period(&mut self, now: SimTime, state: &[([u32; 6], u32)]) -> &EndpointPoint {
         let len = now.0 - self.period_start.0;
         let pcts = self.config.percentiles.clone();
         let variants = self

@@ -154,8 +154,8 @@ pub struct VariantPoint {
     /// `ConcurrentRequestsPerModel` (Average of the high-resolution samples in the period):
     /// in-flight plus waiting requests per in-service instance.
     pub concurrent_requests_per_model: Option<f64>,
-    /// Instance counts at the end of the period, by state (Pending..Draining).
-    pub instances: [u32; 5],
+    /// Instance counts at the end of the period, by state (Pending..Draining, Standby included).
+    pub instances: [u32; 6],
     /// Time-weighted mean of in-service instances over the period.
     pub mean_in_service: f64,
     pub desired: u32,
