@@ -51,8 +51,61 @@ impl Backlog {
         n
     }
 
+    /// Moves every request of `other` into this queue, keeping arrival order (both queues are
+    /// in arrival order, so a merge keeps the one-timer-per-queue invariant). Used when a fleet
+    /// stops taking traffic and hands its waiting requests to the fleet that takes over.
+    pub fn absorb(&mut self, other: &mut Backlog) {
+        if other.queue.is_empty() {
+            return;
+        }
+        let mine = std::mem::take(&mut self.queue);
+        let theirs = std::mem::take(&mut other.queue);
+        let mut merged = VecDeque::with_capacity(mine.len() + theirs.len());
+        let (mut a, mut b) = (mine.into_iter().peekable(), theirs.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.arrival <= y.arrival,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            merged.push_back(if take_a { a.next() } else { b.next() }.expect("peeked"));
+        }
+        self.queue = merged;
+    }
+
     /// When the front request times out, if there is one.
     pub fn next_expiry(&self, timeout: SimDuration) -> Option<SimTime> {
         self.queue.front().map(|r| r.arrival + timeout)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Outcome;
+
+    fn req(at: u64) -> Request {
+        Request {
+            arrival: SimTime(at),
+            service: SimDuration(1),
+            outcome: Outcome::Ok,
+        }
+    }
+
+    #[test]
+    fn absorb_merges_in_arrival_order() {
+        let mut a = Backlog::default();
+        let mut b = Backlog::default();
+        for t in [1, 4, 9] {
+            a.push(req(t));
+        }
+        for t in [2, 4, 10, 11] {
+            b.push(req(t));
+        }
+        a.absorb(&mut b);
+        assert!(b.is_empty());
+        let order: Vec<u64> = std::iter::from_fn(|| a.pop()).map(|r| r.arrival.0).collect();
+        assert_eq!(order, vec![1, 2, 4, 4, 9, 10, 11]);
     }
 }
