@@ -6,6 +6,7 @@
 
 use super::backlog::Backlog;
 use super::instance::{InstanceId, InstanceState, Instances};
+use super::metrics::Series;
 use super::variant::VariantId;
 use super::version::ModelVersion;
 use crate::engine::SimRng;
@@ -46,6 +47,9 @@ pub struct Fleet {
     pub backlog: Backlog,
     /// Share of the variant's traffic sent to this fleet.
     pub traffic_weight: f64,
+    /// The metric series its requests are recorded in (variant, and configuration while the
+    /// variant has deployments).
+    pub series: Series,
     cursor: usize,
 }
 
@@ -63,6 +67,7 @@ impl Fleet {
             counts: [0; 7],
             backlog: Backlog::default(),
             traffic_weight: 1.0,
+            series: Series::variant(usize::from(variant.0)),
             cursor: 0,
         }
     }

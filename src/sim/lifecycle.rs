@@ -100,7 +100,7 @@ impl World {
         let fid = inst.fleet;
         let fleet = &mut self.fleets[fid.0 as usize];
         fleet.moved(Some(from), to);
-        let v = fleet.variant;
+        let (v, series) = (fleet.variant, fleet.series);
         if to == InstanceState::InService {
             fleet.add_routable(&mut self.instances, id);
             self.variants[v.0 as usize].in_service += 1;
@@ -108,12 +108,12 @@ impl World {
             fleet.remove_routable(&mut self.instances, id);
             self.variants[v.0 as usize].in_service -= 1;
             if outstanding > 0 {
-                self.metrics.busy_adjust(v.0 as usize, now, -i64::from(outstanding));
+                self.metrics.busy_adjust(series, now, -i64::from(outstanding));
             }
         }
         if to == InstanceState::InService && outstanding > 0 {
             // A reactivated standby instance brings its unfinished work back into the gauge.
-            self.metrics.busy_adjust(v.0 as usize, now, i64::from(outstanding));
+            self.metrics.busy_adjust(series, now, i64::from(outstanding));
         }
         if to == InstanceState::InService || from == InstanceState::InService {
             self.capacity_changed(v);
@@ -123,12 +123,31 @@ impl World {
         }
     }
 
+    /// Configuration series of the fleets of variant `v`, each once.
+    fn config_series(&self, v: VariantId) -> Vec<usize> {
+        let mut cs: Vec<usize> = Vec::new();
+        for f in &self.variants[v.0 as usize].fleets {
+            if let Some(c) = self.fleets[f.0 as usize].series.config() {
+                if !cs.contains(&c) {
+                    cs.push(c);
+                }
+            }
+        }
+        cs
+    }
+
     fn capacity_changed(&mut self, v: VariantId) {
+        let now = self.now;
         let variant = &self.variants[v.0 as usize];
-        let slots = variant.in_service * variant.concurrency;
-        let total: u32 = self.variants.iter().map(|x| x.in_service).sum();
+        let conc = variant.concurrency;
         self.metrics
-            .capacity(v.0 as usize, self.now, variant.in_service, slots, total);
+            .capacity(v.0 as usize, now, variant.in_service, variant.in_service * conc);
+        for c in self.config_series(v) {
+            let n: u32 = self.config_fleets(c).map(|f| f.in_service()).sum();
+            self.metrics.capacity(c, now, n, n * conc);
+        }
+        let total: u32 = self.variants.iter().map(|x| x.in_service).sum();
+        self.metrics.endpoint_capacity(now, total);
     }
 
     fn billing_changed(&mut self, v: VariantId) {
@@ -138,6 +157,10 @@ impl World {
             .map(|f| self.fleets[f.0 as usize].live())
             .sum();
         self.metrics.billed(v.0 as usize, self.now, live);
+        for c in self.config_series(v) {
+            let live: u32 = self.config_fleets(c).map(|f| f.live()).sum();
+            self.metrics.billed(c, self.now, live);
+        }
     }
 
     /// Terminates an instance (billing stops).

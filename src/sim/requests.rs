@@ -29,7 +29,8 @@ impl World {
             }
         };
         let n = self.variants[v].in_service;
-        self.metrics.invocation(v, 1.0 / f64::from(n.max(1)));
+        let series = self.fleets[fid.0 as usize].series;
+        self.metrics.invocation(series, 1.0 / f64::from(n.max(1)));
 
         // Everything random about the request is drawn now, from the variant's own streams.
         let fleet = &self.fleets[fid.0 as usize];
@@ -53,7 +54,7 @@ impl World {
         };
         if outcome == Outcome::ClientError {
             let overhead = fleet.version.overhead;
-            self.metrics.client_error(v, overhead);
+            self.metrics.client_error(series, overhead);
             return;
         }
         let req = Request {
@@ -68,11 +69,10 @@ impl World {
         } else if self.backlog_total < self.config.endpoint.backlog_capacity {
             fleet.backlog.push(req);
             self.backlog_total += 1;
-            let len = self.variant_backlog(v);
-            self.metrics.backlog(v, len);
+            self.note_backlog(fid);
             self.arm_backlog_timer(fid);
         } else {
-            self.metrics.rejected_backlog_full(v);
+            self.metrics.rejected_backlog_full(series);
         }
     }
 
@@ -152,7 +152,7 @@ impl World {
         fleet.load[inst.route_pos as usize].0 += 1;
         fleet.free_slots -= 1;
         fleet.busy += 1;
-        let v = fleet.variant.0 as usize;
+        let series = fleet.series;
         let slow = fleet.version.load_slowdown;
         let service = if slow > 0.0 {
             let f = 1.0 + slow * f64::from(busy_before) / f64::from(inst.concurrency);
@@ -165,7 +165,7 @@ impl World {
             Some(limit) if service > limit => (limit, Outcome::ServerError),
             _ => (service, req.outcome),
         };
-        self.metrics.service_start(v, now, now - req.arrival, queued);
+        self.metrics.service_start(series, now, now - req.arrival, queued);
         let rec = (req.arrival, now, outcome);
         let idx = match self.in_flight_free.pop() {
             Some(i) => {
@@ -192,10 +192,10 @@ impl World {
         let fid = inst.fleet;
         let fleet = &mut self.fleets[fid.0 as usize];
         fleet.busy -= 1;
-        let v = fleet.variant.0 as usize;
+        let series = fleet.series;
         let overhead = (start - arrival) + fleet.version.overhead;
         self.metrics.service_end(
-            v,
+            series,
             now,
             now - start,
             overhead,
@@ -228,19 +228,18 @@ impl World {
             }
             let fid = inst.fleet;
             let fleet = &mut self.fleets[fid.0 as usize];
-            let v = fleet.variant.0 as usize;
+            let series = fleet.series;
             // A request whose timeout falls exactly now has failed; it is not served.
             let expired = fleet.backlog.expire(self.now, timeout);
             if expired > 0 {
                 self.backlog_total -= expired;
-                self.metrics.timed_out(v, expired);
+                self.metrics.timed_out(series, expired);
             }
             let popped = fleet.backlog.pop();
             if popped.is_some() {
                 self.backlog_total -= 1;
             }
-            let len = self.variant_backlog(v);
-            self.metrics.backlog(v, len);
+            self.note_backlog(fid);
             let Some(req) = popped else { return };
             self.start_service(id, req, true);
         }
@@ -262,13 +261,12 @@ impl World {
         let timeout = self.config.endpoint.invocation_timeout;
         let fleet = &mut self.fleets[fid.0 as usize];
         fleet.backlog.timer_armed = false;
-        let v = fleet.variant.0 as usize;
+        let series = fleet.series;
         let n = fleet.backlog.expire(self.now, timeout);
         if n > 0 {
             self.backlog_total -= n;
-            self.metrics.timed_out(v, n);
-            let len = self.variant_backlog(v);
-            self.metrics.backlog(v, len);
+            self.metrics.timed_out(series, n);
+            self.note_backlog(fid);
         }
         self.arm_backlog_timer(fid);
     }

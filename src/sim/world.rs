@@ -240,34 +240,38 @@ impl World {
         self.queue.schedule(next, Event::SampleTick);
     }
 
-    /// Closes the current tick, sampling every variant: `ConcurrentRequestsPerModel` (requests
-    /// holding a slot on an in-service instance plus requests waiting, per in-service
-    /// instance), the queue size and the age of the oldest waiting request.
+    /// Closes the current tick, sampling every series (variants, then configurations):
+    /// `ConcurrentRequestsPerModel` (requests holding a slot on an in-service instance plus
+    /// requests waiting, per in-service instance), the queue size and the age of the oldest
+    /// waiting request.
     fn close_tick(&mut self) {
         let now = self.now;
         let processing_counts = self.config.endpoint.kind == EndpointKind::Async;
-        let samples: Vec<TickSample> = (0..self.variants.len())
-            .map(|v| {
-                let n = self.variants[v].in_service;
-                let (mut busy_in_service, mut busy, mut waiting, mut oldest) = (0u64, 0u64, 0u64, 0u64);
-                for f in &self.variants[v].fleets {
-                    let f = &self.fleets[f.0 as usize];
-                    busy_in_service += u64::from(f.busy_in_service());
-                    busy += u64::from(f.busy);
-                    waiting += f.backlog.len() as u64;
-                    if let Some(r) = f.backlog.front() {
-                        oldest = oldest.max((now - r.arrival).0);
-                    }
+        let sample = |fleets: &mut dyn Iterator<Item = &Fleet>| {
+            let (mut n, mut busy_in_service, mut busy, mut waiting, mut oldest) = (0u32, 0u64, 0u64, 0u64, 0u64);
+            for f in fleets {
+                n += f.in_service();
+                busy_in_service += u64::from(f.busy_in_service());
+                busy += u64::from(f.busy);
+                waiting += f.backlog.len() as u64;
+                if let Some(r) = f.backlog.front() {
+                    oldest = oldest.max((now - r.arrival).0);
                 }
-                TickSample {
-                    concurrency: (n > 0).then(|| (busy_in_service + waiting) as f64 / f64::from(n)),
-                    in_service: n,
-                    // An asynchronous endpoint's queue also holds the requests being processed.
-                    queued: waiting + if processing_counts { busy } else { 0 },
-                    oldest_wait_us: oldest,
-                }
-            })
+            }
+            TickSample {
+                concurrency: (n > 0).then(|| (busy_in_service + waiting) as f64 / f64::from(n)),
+                in_service: n,
+                // An asynchronous endpoint's queue also holds the requests being processed.
+                queued: waiting + if processing_counts { busy } else { 0 },
+                oldest_wait_us: oldest,
+            }
+        };
+        let mut samples: Vec<TickSample> = (0..self.variants.len())
+            .map(|v| sample(&mut self.variants[v].fleets.iter().map(|f| &self.fleets[f.0 as usize])))
             .collect();
+        for c in self.variants.len()..self.metrics.series_count() {
+            samples.push(sample(&mut self.config_fleets(c)));
+        }
         self.metrics.close_tick(now, &samples);
     }
 
@@ -280,21 +284,47 @@ impl World {
             .sum()
     }
 
+    /// Fleets recorded in configuration series `c`.
+    pub(super) fn config_fleets(&self, c: usize) -> impl Iterator<Item = &Fleet> {
+        self.fleets.iter().filter(move |f| f.series.config() == Some(c))
+    }
+
+    /// Records the backlog length of fleet `fid`'s variant and configuration series.
+    pub(super) fn note_backlog(&mut self, fid: FleetId) {
+        let f = &self.fleets[fid.0 as usize];
+        let (v, series) = (f.variant.0 as usize, f.series);
+        let len = self.variant_backlog(v);
+        self.metrics.backlog(v, len);
+        if let Some(c) = series.config() {
+            let len = self.config_fleets(c).map(|f| f.backlog.len() as u64).sum();
+            self.metrics.backlog(c, len);
+        }
+    }
+
     pub(super) fn close_period(&mut self) {
-        let state: Vec<([u32; 6], u32)> = self
+        let counts = |fleets: &mut dyn Iterator<Item = &Fleet>| {
+            let mut c = [0u32; 6];
+            for f in fleets {
+                for (i, x) in c.iter_mut().enumerate() {
+                    *x += f.counts[i];
+                }
+            }
+            c
+        };
+        let mut state: Vec<([u32; 6], u32)> = self
             .variants
             .iter()
             .map(|v| {
-                let mut c = [0u32; 6];
-                for f in &v.fleets {
-                    let f = &self.fleets[f.0 as usize];
-                    for (i, x) in c.iter_mut().enumerate() {
-                        *x += f.counts[i];
-                    }
-                }
-                (c, v.desired)
+                (
+                    counts(&mut v.fleets.iter().map(|f| &self.fleets[f.0 as usize])),
+                    v.desired,
+                )
             })
             .collect();
+        // A configuration has no desired count of its own.
+        for c in self.variants.len()..self.metrics.series_count() {
+            state.push((counts(&mut self.config_fleets(c)), 0));
+        }
         self.metrics.close_period(self.now, &state);
     }
 

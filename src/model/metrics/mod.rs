@@ -45,6 +45,41 @@ impl Default for MetricsConfig {
     }
 }
 
+/// Where a recording goes: a variant's series and, while the variant has deployments, the
+/// series of the endpoint configuration (model version) whose fleet handled the request, so
+/// alarms can watch the new fleet alone (`EndpointConfigName` dimension, rollouts spec 4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Series {
+    variant: u16,
+    config: u16,
+}
+
+impl Series {
+    const NONE: u16 = u16::MAX;
+
+    /// The variant's series only.
+    pub fn variant(v: usize) -> Self {
+        Series {
+            variant: v as u16,
+            config: Self::NONE,
+        }
+    }
+
+    /// The variant's series and the configuration series `config` (an index from
+    /// [`Recorder::add_config_series`]).
+    pub fn with_config(v: usize, config: usize) -> Self {
+        Series {
+            variant: v as u16,
+            config: config as u16,
+        }
+    }
+
+    /// The configuration series, if any.
+    pub fn config(self) -> Option<usize> {
+        (self.config != Self::NONE).then_some(usize::from(self.config))
+    }
+}
+
 /// Static facts about a variant that metrics need.
 #[derive(Clone, Debug)]
 pub struct VariantFacts {
@@ -145,6 +180,36 @@ struct VariantMetrics {
     history: VecDeque<BasePoint>,
 }
 
+impl VariantMetrics {
+    fn new(facts: VariantFacts) -> Self {
+        VariantMetrics {
+            facts,
+            busy: Gauge::default(),
+            slots: Gauge::default(),
+            in_service: Gauge::default(),
+            billed: Gauge::default(),
+            busy0: 0,
+            slots0: 0,
+            in_service0: 0,
+            billed0: 0,
+            backlog: 0,
+            invocations: 0,
+            ipi: 0.0,
+            model_latency: LatencyAcc::new(true),
+            overhead: LatencyAcc::new(false),
+            errors_4xx: 0,
+            errors_5xx: 0,
+            completed: 0,
+            timed_out: 0,
+            rejected_full: 0,
+            rejected_no_capacity: 0,
+            backlog_max: 0,
+            fold: Fold::default(),
+            history: VecDeque::new(),
+        }
+    }
+}
+
 /// Closed ticks of one period, folded together.
 #[derive(Debug, Default)]
 struct Fold {
@@ -230,7 +295,10 @@ impl Totals {
 #[derive(Debug)]
 pub struct Recorder {
     config: MetricsConfig,
+    /// The variants' series, then the configuration series (see [`Series`]).
     variants: Vec<VariantMetrics>,
+    /// How many of `variants` are variants.
+    n_variants: usize,
     tick_start: SimTime,
     /// How many closed ticks each variant keeps for alarms.
     history_len: usize,
@@ -245,37 +313,12 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(config: MetricsConfig, variants: Vec<VariantFacts>) -> Self {
-        let vm = variants
-            .into_iter()
-            .map(|facts| VariantMetrics {
-                facts,
-                busy: Gauge::default(),
-                slots: Gauge::default(),
-                in_service: Gauge::default(),
-                billed: Gauge::default(),
-                busy0: 0,
-                slots0: 0,
-                in_service0: 0,
-                billed0: 0,
-                backlog: 0,
-                invocations: 0,
-                ipi: 0.0,
-                model_latency: LatencyAcc::new(true),
-                overhead: LatencyAcc::new(false),
-                errors_4xx: 0,
-                errors_5xx: 0,
-                completed: 0,
-                timed_out: 0,
-                rejected_full: 0,
-                rejected_no_capacity: 0,
-                backlog_max: 0,
-                fold: Fold::default(),
-                history: VecDeque::new(),
-            })
-            .collect();
+        let n_variants = variants.len();
+        let vm = variants.into_iter().map(VariantMetrics::new).collect();
         Recorder {
             config,
             variants: vm,
+            n_variants,
             tick_start: SimTime::ZERO,
             history_len: 0,
             period_start: SimTime::ZERO,
@@ -303,6 +346,22 @@ impl Recorder {
         }
     }
 
+    /// Adds the series of one endpoint configuration of a variant; returns its index (after
+    /// the variants). Call before the first tick closes.
+    pub fn add_config_series(&mut self, facts: VariantFacts) -> usize {
+        self.variants.push(VariantMetrics::new(facts));
+        self.variants.len() - 1
+    }
+
+    /// Applies `f` to the variant's series and to its configuration series, if any.
+    #[inline]
+    fn each(&mut self, s: Series, mut f: impl FnMut(&mut VariantMetrics)) {
+        f(&mut self.variants[usize::from(s.variant)]);
+        if let Some(c) = s.config() {
+            f(&mut self.variants[c]);
+        }
+    }
+
     pub fn config(&self) -> &MetricsConfig {
         &self.config
     }
@@ -314,24 +373,25 @@ impl Recorder {
         self.arrivals += 1;
     }
 
-    /// A request reached variant `v`, which had `1 / inv_n` in-service instances.
+    /// A request reached a variant (and fleet), which had `1 / inv_n` in-service instances.
     #[inline]
-    pub fn invocation(&mut self, v: usize, inv_n: f64) {
-        let m = &mut self.variants[v];
-        m.invocations += 1;
-        m.ipi += inv_n;
+    pub fn invocation(&mut self, s: Series, inv_n: f64) {
+        self.each(s, |m| {
+            m.invocations += 1;
+            m.ipi += inv_n;
+        });
     }
 
     /// A request took a worker slot after waiting `wait` (zero if it never queued).
     #[inline]
-    pub fn service_start(&mut self, v: usize, now: SimTime, wait: SimDuration, queued: bool) {
+    pub fn service_start(&mut self, s: Series, now: SimTime, wait: SimDuration, queued: bool) {
         let t = &mut self.totals;
         t.served += 1;
         if queued {
             t.waited += 1;
             t.wait_sum_us += u128::from(wait.0);
         }
-        self.variants[v].busy.add(now, 1);
+        self.each(s, |m| m.busy.add(now, 1));
     }
 
     /// A request released its slot: `model` is its `ModelLatency`, `overhead` its
@@ -341,54 +401,59 @@ impl Recorder {
     /// instance's busy slots left the CPU gauge when it started draining).
     pub fn service_end(
         &mut self,
-        v: usize,
+        s: Series,
         now: SimTime,
         model: SimDuration,
         overhead: SimDuration,
         ok: bool,
         in_service: bool,
     ) {
-        let m = &mut self.variants[v];
-        if in_service {
-            m.busy.add(now, -1);
-        }
-        m.model_latency.record(model.0);
-        m.overhead.record(overhead.0);
+        self.each(s, |m| {
+            if in_service {
+                m.busy.add(now, -1);
+            }
+            m.model_latency.record(model.0);
+            m.overhead.record(overhead.0);
+            if ok {
+                m.completed += 1;
+            } else {
+                m.errors_5xx += 1;
+            }
+        });
         if ok {
-            m.completed += 1;
             let e2e = model.0 + overhead.0;
             // The run-wide histogram is merged from the period ones at each close.
             self.latency.record(e2e);
             self.totals.completed += 1;
             self.totals.latency_sum_us += u128::from(e2e);
         } else {
-            m.errors_5xx += 1;
             self.totals.errors_5xx += 1;
         }
     }
 
     /// A request answered 4XX at once.
     #[inline]
-    pub fn client_error(&mut self, v: usize, overhead: SimDuration) {
-        let m = &mut self.variants[v];
-        m.errors_4xx += 1;
-        m.overhead.record(overhead.0);
+    pub fn client_error(&mut self, s: Series, overhead: SimDuration) {
+        self.each(s, |m| {
+            m.errors_4xx += 1;
+            m.overhead.record(overhead.0);
+        });
         self.totals.errors_4xx += 1;
     }
 
-    /// Busy slots of in-service instances of variant `v` change by `delta` outside a request
-    /// start or end (an instance with work in flight starts draining).
-    pub fn busy_adjust(&mut self, v: usize, now: SimTime, delta: i64) {
-        self.variants[v].busy.add(now, delta);
+    /// Busy slots of in-service instances change by `delta` outside a request start or end
+    /// (an instance with work in flight starts draining or returns to service).
+    pub fn busy_adjust(&mut self, s: Series, now: SimTime, delta: i64) {
+        self.each(s, |m| m.busy.add(now, delta));
     }
 
-    pub fn timed_out(&mut self, v: usize, n: u64) {
-        self.variants[v].timed_out += n;
+    pub fn timed_out(&mut self, s: Series, n: u64) {
+        self.each(s, |m| m.timed_out += n);
         self.totals.timed_out += n;
     }
 
-    pub fn rejected_backlog_full(&mut self, v: usize) {
-        self.variants[v].rejected_full += 1;
+    pub fn rejected_backlog_full(&mut self, s: Series) {
+        self.each(s, |m| m.rejected_full += 1);
         self.totals.rejected_backlog_full += 1;
     }
 
@@ -397,19 +462,23 @@ impl Recorder {
         self.totals.rejected_no_capacity += 1;
     }
 
-    /// The variant's backlog now holds `len` requests.
+    /// Series `idx` (a variant or a configuration) now has `len` requests waiting.
     #[inline]
-    pub fn backlog(&mut self, v: usize, len: u64) {
-        let m = &mut self.variants[v];
+    pub fn backlog(&mut self, idx: usize, len: u64) {
+        let m = &mut self.variants[idx];
         m.backlog = len;
         m.backlog_max = m.backlog_max.max(len);
     }
 
-    /// Variant `v` now has `in_service` instances with `slots` worker slots in service.
-    pub fn capacity(&mut self, v: usize, now: SimTime, in_service: u32, slots: u32, endpoint_in_service: u32) {
-        let m = &mut self.variants[v];
+    /// Series `idx` now has `in_service` instances with `slots` worker slots in service.
+    pub fn capacity(&mut self, idx: usize, now: SimTime, in_service: u32, slots: u32) {
+        let m = &mut self.variants[idx];
         m.in_service.set(now, u64::from(in_service));
         m.slots.set(now, u64::from(slots));
+    }
+
+    /// The endpoint now has `endpoint_in_service` instances in service.
+    pub fn endpoint_capacity(&mut self, now: SimTime, endpoint_in_service: u32) {
         let t = &mut self.totals;
         t.held_in_service(now);
         t.in_service.set(now, u64::from(endpoint_in_service));
@@ -420,13 +489,18 @@ impl Recorder {
         self.totals.held_in_service(now + SimDuration(1));
     }
 
-    /// Variant `v` now has `live` billed instances.
-    pub fn billed(&mut self, v: usize, now: SimTime, live: u32) {
-        self.variants[v].billed.set(now, u64::from(live));
+    /// Series `idx` now has `live` billed instances.
+    pub fn billed(&mut self, idx: usize, now: SimTime, live: u32) {
+        self.variants[idx].billed.set(now, u64::from(live));
     }
 
     /// Number of variants recorded.
     pub fn variant_count(&self) -> usize {
+        self.n_variants
+    }
+
+    /// Number of series: variants, then configurations.
+    pub fn series_count(&self) -> usize {
         self.variants.len()
     }
 
@@ -435,7 +509,7 @@ impl Recorder {
         self.history_len = self.history_len.max(n);
     }
 
-    /// The most recent closed ticks of variant `v`, oldest first.
+    /// The most recent closed ticks of series `v` (a variant or a configuration), oldest first.
     pub fn history(&self, v: usize) -> &VecDeque<BasePoint> {
         &self.variants[v].history
     }
@@ -450,7 +524,7 @@ impl Recorder {
         self.tick_start
     }
 
-    /// Closes the sampling tick ending at `now`. `samples` gives, per variant, what the world
+    /// Closes the sampling tick ending at `now`. `samples` gives, per series, what the world
     /// looks like at `now` (concurrency, in-service count, queue size, oldest wait).
     pub fn close_tick(&mut self, now: SimTime, samples: &[TickSample]) {
         let length = now - self.tick_start;
@@ -500,12 +574,12 @@ impl Recorder {
     }
 
     /// Closes the period ending at `now` (call right after `close_tick(now, ..)`). `state`
-    /// gives, per variant, the instance counts by state (Pending..Draining) and the desired
+    /// gives, per series, the instance counts by state (Pending..Draining) and the desired
     /// count at that moment.
     pub fn close_period(&mut self, now: SimTime, state: &[([u32; 6], u32)]) -> &EndpointPoint {
         let len = now.0 - self.period_start.0;
         let pcts = self.config.percentiles.clone();
-        let variants = self
+        let mut variants: Vec<VariantPoint> = self
             .variants
             .iter_mut()
             .zip(state)
@@ -546,6 +620,7 @@ impl Recorder {
             latency: self
                 .latency
                 .close_period(&ep_agg, &pcts, Some(&mut self.totals.latency)),
+            configs: variants.split_off(self.n_variants),
             variants,
         };
         self.arrivals = 0;

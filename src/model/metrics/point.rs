@@ -178,4 +178,7 @@ pub struct EndpointPoint {
     /// End-to-end latency of requests completed in the period [µs].
     pub latency: LatencyStats,
     pub variants: Vec<VariantPoint>,
+    /// Endpoint-configuration series (per variant and model version), present only for
+    /// variants with deployments, in the order they were added.
+    pub configs: Vec<VariantPoint>,
 }
