@@ -279,25 +279,37 @@ impl World {
                         continue;
                     };
                     let upward = a.cfg.rule.comparison.is_upward();
-                    let origin = run.cooldowns.out_origin(now_us, current);
-                    if let Some(o) = config.apply(origin, metric, a.cfg.rule.threshold, upward) {
-                        let desired = o.new_capacity.clamp(0, i64::from(u32::MAX)) as u32;
-                        let direction = if desired >= current {
-                            Direction::Out
-                        } else {
-                            Direction::In
-                        };
-                        let reason = format!("{}: alarm {} in ALARM ({}); {}", name, a.cfg.name, a.reason, o.reason);
-                        proposals.push((
-                            Proposal {
-                                policy: name.clone(),
-                                desired,
-                                direction,
-                                reason,
-                            },
-                            config.cooldown_s,
-                        ));
-                    }
+                    let threshold = a.cfg.rule.threshold;
+                    // The matched step's direction decides how the adjustment is applied: a
+                    // scale-in step to the current count; a scale-out step, during a scale-out
+                    // cooldown, to the count before that scale-out, so that the capacity it
+                    // added already counts and only a larger request adds more (spec 8.2, D6).
+                    let Some(here) = config.apply(current, metric, threshold, upward) else {
+                        continue;
+                    };
+                    let cur = i64::from(current);
+                    let (o, direction) = if here.new_capacity > cur {
+                        let origin = run.cooldowns.out_origin(now_us, current);
+                        match config.apply(origin, metric, threshold, upward) {
+                            Some(o) if o.new_capacity > cur => (o, Direction::Out),
+                            _ => continue,
+                        }
+                    } else if here.new_capacity < cur {
+                        (here, Direction::In)
+                    } else {
+                        continue;
+                    };
+                    let desired = o.new_capacity.clamp(0, i64::from(u32::MAX)) as u32;
+                    let reason = format!("{}: alarm {} in ALARM ({}); {}", name, a.cfg.name, a.reason, o.reason);
+                    proposals.push((
+                        Proposal {
+                            policy: name.clone(),
+                            desired,
+                            direction,
+                            reason,
+                        },
+                        config.cooldown_s,
+                    ));
                 }
             }
         }

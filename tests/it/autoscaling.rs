@@ -304,3 +304,64 @@ fn invalid_policies_name_the_field() {
         assert!(err.contains(needle), "lacks `{needle}`:\n{err}");
     }
 }
+
+/// Capacity changes as `(time in s, from, to)`, read from "desired A -> B" at the end of each
+/// reason.
+fn moves(acts: &[Activity]) -> Vec<(u64, u32, u32)> {
+    acts.iter()
+        .filter(|a| a.kind == ActivityKind::CapacityChange)
+        .map(|a| {
+            let tail = a.reason.rsplit("desired ").next().unwrap();
+            let mut it = tail.split(" -> ");
+            let from = it.next().unwrap().trim().parse().unwrap();
+            let to: String = it.next().unwrap().chars().take_while(char::is_ascii_digit).collect();
+            (a.time.0 / 1_000_000, from, to.parse().unwrap())
+        })
+        .collect()
+}
+
+const STEP_ENDPOINT: &str = r#"endpoint: RealTime(variants: [Variant(name: "blue", instance_type: "ml.c5.large",
+        initial_instance_count: 3, concurrency: 2, model: Model(service_time: Constant("20ms")),
+        launch: Launch(provision: Constant("90s"), load: Constant("30s")))]),"#;
+
+#[test]
+fn a_scale_out_step_during_its_cooldown_never_removes_capacity() {
+    // Regression: +3 at 11:00 (3 -> 6); at 14:00, inside the scale-out cooldown, the +1 step
+    // counted from the pre-cooldown 3 asks for 4, which the last scale-out already covers: no
+    // action, and certainly not a scale-in to 4.
+    let text = format!(
+        r#"Scenario(name: "out-cooldown", duration: "20m",
+    {STEP_ENDPOINT}
+    workload: Open(arrivals: Deterministic, rate: Spike(base: Constant(100.0), start: "10m", duration: "1h", multiplier: 3.6)),
+    alarms: [Alarm(name: "cpu-high", metric: CPUUtilization, variant: Some("blue"), evaluation_periods: 1,
+        comparison_operator: GreaterThanThreshold, threshold: 100.0)],
+    autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 12, policies: [
+        StepScaling(name: "out", alarm: "cpu-high", adjustment_type: ChangeInCapacity, cooldown: "300s", step_adjustments: [
+            StepAdjustment(lower: Some(0.0), upper: Some(80.0), adjustment: 1), StepAdjustment(lower: Some(80.0), adjustment: 3)])])],
+)"#
+    );
+    let m = moves(&activities(&text));
+    assert_eq!(m[0], (660, 3, 6), "{m:?}");
+    assert!(m.iter().all(|(_, from, to)| to > from), "{m:?}");
+}
+
+#[test]
+fn a_scale_in_step_during_a_scale_out_cooldown_applies_to_the_current_count() {
+    // Regression: after +3 (3 -> 6) the spike ends; the -1 step of the scale-in policy takes
+    // one instance from the current 6, not from the pre-cooldown 3.
+    let text = format!(
+        r#"Scenario(name: "in-during-out-cooldown", duration: "20m",
+    {STEP_ENDPOINT}
+    workload: Open(arrivals: Deterministic, rate: Spike(base: Constant(100.0), start: "10m", duration: "3m", multiplier: 3.6)),
+    alarms: [Alarm(name: "cpu-high", metric: CPUUtilization, variant: Some("blue"), evaluation_periods: 1, comparison_operator: GreaterThanThreshold, threshold: 100.0),
+             Alarm(name: "cpu-low", metric: CPUUtilization, variant: Some("blue"), evaluation_periods: 1, comparison_operator: LessThanThreshold, threshold: 55.0)],
+    autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 12, policies: [
+        StepScaling(name: "out", alarm: "cpu-high", adjustment_type: ChangeInCapacity, cooldown: "600s", step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 3)]),
+        StepScaling(name: "in", alarm: "cpu-low", adjustment_type: ChangeInCapacity, cooldown: "60s", step_adjustments: [StepAdjustment(upper: Some(0.0), adjustment: -1)])])],
+)"#
+    );
+    let m = moves(&activities(&text));
+    assert_eq!(m[0], (660, 3, 6), "{m:?}");
+    assert!(m.len() > 1, "{m:?}");
+    assert!(m[1..].iter().all(|(_, from, to)| to + 1 == *from), "{m:?}");
+}
