@@ -1,6 +1,7 @@
 //! The integration-test binary: one binary, one module per concern.
 
 mod autoscaling;
+mod bundled_autoscaling;
 mod cli;
 mod common;
 mod determinism;
