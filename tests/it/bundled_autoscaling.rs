@@ -39,6 +39,14 @@ fn changes(r: &RunResult) -> Vec<(u64, String, String, String)> {
         .collect()
 }
 
+/// `(A, B)` of "desired A -> B".
+fn from_to(arrow: &str) -> (u32, u32) {
+    let mut it = arrow["desired ".len()..]
+        .split(" -> ")
+        .map(|x| x.parse::<u32>().unwrap());
+    (it.next().unwrap(), it.next().unwrap())
+}
+
 /// `(time in s, new state)` of every transition of alarm `name`.
 fn transitions(r: &RunResult, name: &str) -> Vec<(u64, String)> {
     r.activities
@@ -51,6 +59,31 @@ fn transitions(r: &RunResult, name: &str) -> Vec<(u64, String)> {
             (secs(a), new.to_string())
         })
         .collect()
+}
+
+/// State of alarm `name` just after time `t` (its last transition at or before `t`).
+fn state_at(r: &RunResult, name: &str, t: u64) -> String {
+    transitions(r, name)
+        .into_iter()
+        .take_while(|(at, _)| *at <= t)
+        .last()
+        .map_or("INSUFFICIENT_DATA".to_string(), |(_, s)| s)
+}
+
+/// The `(latest X)` value of the transition of alarm `name` at time `t`.
+fn latest(r: &RunResult, name: &str, t: u64) -> f64 {
+    let a = r
+        .activities
+        .iter()
+        .find(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == name && secs(a) == t)
+        .unwrap_or_else(|| panic!("no transition of {name} at {t} s"));
+    let i = a.reason.rfind("(latest ").unwrap() + "(latest ".len();
+    a.reason[i..a.reason.len() - 1].parse().unwrap()
+}
+
+/// What target tracking proposes: `ceil(n x metric / target)`.
+fn proposal(n: u32, metric: f64, target: f64) -> u32 {
+    (f64::from(n) * metric / target - 1e-9).ceil() as u32
 }
 
 #[test]
@@ -114,5 +147,54 @@ fn step_spike_steps_out_while_the_alarm_stays_in_alarm_and_steps_back_in() {
     let r0 = run_file("step-spike.ron", &["autoscaling[0].policies[0].cooldown=0s"], None);
     let c0 = changes(&r0);
     assert_eq!((c0[1].0, c0[1].2.as_str()), (13 * MIN, "desired 6 -> 9"), "{c0:?}");
+}
+
+#[test]
+fn two_policies_scale_out_to_the_largest_proposal_and_in_only_when_both_agree() {
+    let r = run_file("two-policies.ron", &[], None);
+    let c = changes(&r);
+    let got: Vec<(u64, &str, &str)> = c
+        .iter()
+        .map(|(t, cause, arrow, _)| (*t, cause.as_str(), arrow.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (23 * MIN, "cpu", "desired 4 -> 6"),
+            (43 * MIN, "invocations", "desired 6 -> 19"),
+            (46 * MIN, "invocations", "desired 19 -> 26"),
+            (64 * MIN, "cpu", "desired 26 -> 23"),
+            (80 * MIN, "cpu", "desired 23 -> 7"),
+        ]
+    );
+    for (i, (_, _, _, reason)) in c.iter().enumerate() {
+        let arbitration = if i < 3 {
+            "largest of 2 scale-out proposals"
+        } else {
+            "least aggressive of 2 scale-in proposals"
+        };
+        assert!(reason.ends_with(arbitration), "{reason}");
+    }
+    // The losing policy asked for less: at 00:23 invocations (4200 on 4 instances, target
+    // 3600) wanted 5 against cpu's 6; at 00:43 cpu (200 on 6, target 100) wanted 12 against 19.
+    assert_eq!(proposal(4, latest(&r, "invocations-AlarmHigh", 23 * MIN), 3600.0), 5);
+    assert_eq!(proposal(4, latest(&r, "cpu-AlarmHigh", 23 * MIN), 100.0), 6);
+    assert_eq!(proposal(6, latest(&r, "cpu-AlarmHigh", 43 * MIN), 100.0), 12);
+    assert_eq!(proposal(6, latest(&r, "invocations-AlarmHigh", 43 * MIN), 3600.0), 19);
+
+    // invocations-AlarmLow was in ALARM twice without the cpu policy agreeing: no scale-in.
+    let inv_low = transitions(&r, "invocations-AlarmLow");
+    assert!(inv_low.contains(&(15 * MIN, "ALARM".into())), "{inv_low:?}");
+    assert!(inv_low.contains(&(40 * MIN, "ALARM".into())), "{inv_low:?}");
+    for t in [15 * MIN, 20 * MIN, 40 * MIN] {
+        assert_eq!(state_at(&r, "invocations-AlarmLow", t), "ALARM", "{t}");
+        assert_ne!(state_at(&r, "cpu-AlarmLow", t), "ALARM", "{t}");
+    }
+    // Every scale-in happened with both low alarms in ALARM.
+    for (t, _, _, reason) in c.iter().filter(|x| from_to(&x.2).1 < from_to(&x.2).0) {
+        for alarm in ["invocations-AlarmLow", "cpu-AlarmLow"] {
+            assert_eq!(state_at(&r, alarm, *t), "ALARM", "{alarm} at {t}: {reason}");
+        }
+    }
 }
 
