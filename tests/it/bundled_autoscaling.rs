@@ -7,6 +7,7 @@ use fleetsim::sim::{run, RunResult};
 use std::path::Path;
 
 const MIN: u64 = 60;
+const HOUR: u64 = 3600;
 
 /// Runs `scenarios/<file>` with `--set` overrides and an optional seed.
 fn run_file(file: &str, sets: &[&str], seed: Option<u64>) -> RunResult {
@@ -84,6 +85,11 @@ fn latest(r: &RunResult, name: &str, t: u64) -> f64 {
 /// What target tracking proposes: `ceil(n x metric / target)`.
 fn proposal(n: u32, metric: f64, target: f64) -> u32 {
     (f64::from(n) * metric / target - 1e-9).ceil() as u32
+}
+
+/// `desired` at the end of the metrics period that starts at `t` seconds.
+fn desired_after_period(r: &RunResult, t: u64) -> u32 {
+    r.points.iter().find(|p| p.start_us == t * 1_000_000).unwrap().variants[0].desired
 }
 
 #[test]
@@ -196,5 +202,74 @@ fn two_policies_scale_out_to_the_largest_proposal_and_in_only_when_both_agree() 
             assert_eq!(state_at(&r, alarm, *t), "ALARM", "{alarm} at {t}: {reason}");
         }
     }
+}
+
+#[test]
+fn business_hours_floor_holds_on_weekdays_and_not_at_the_weekend() {
+    let r = run_file("scheduled-business-hours.ron", &[], None);
+    // 08:00 and 19:00 in Berlin are 07:00 and 18:00 UTC in January; time zero is Friday 00:00
+    // UTC, so Monday is 72 h later. Nothing runs on Saturday or Sunday.
+    let scheduled: Vec<(u64, &str, ActivityKind)> = r
+        .activities
+        .iter()
+        .filter(|a| a.cause == "business-hours-floor" || a.cause == "evening")
+        .filter(|a| matches!(a.kind, ActivityKind::CapacityChange | ActivityKind::ScheduledAction))
+        .map(|a| (secs(a), a.cause.as_str(), a.kind))
+        .collect();
+    assert_eq!(
+        scheduled,
+        vec![
+            (7 * HOUR, "business-hours-floor", ActivityKind::CapacityChange),
+            (18 * HOUR, "evening", ActivityKind::ScheduledAction),
+            (79 * HOUR, "business-hours-floor", ActivityKind::CapacityChange),
+            (90 * HOUR, "evening", ActivityKind::ScheduledAction),
+        ]
+    );
+    let c = changes(&r);
+    for day in [0, 72 * HOUR] {
+        // The floor lifts the fleet at once, from what target tracking had found enough.
+        let (_, _, arrow, reason) = c.iter().find(|x| x.0 == day + 7 * HOUR).unwrap();
+        assert!(reason.contains("MinCapacity 1 -> 5"), "{reason}");
+        let (before, after) = from_to(arrow);
+        assert!(before < 5 && after == 5, "{arrow}");
+        // While it holds, desired never drops below 5.
+        for m in (day + 7 * HOUR..day + 18 * HOUR).step_by(MIN as usize) {
+            assert!(desired_after_period(&r, m) >= 5, "desired below the floor at {m} s");
+        }
+        // In the evening the bound goes and target tracking scales in at the same instant.
+        let evening = r
+            .activities
+            .iter()
+            .find(|a| secs(a) == day + 18 * HOUR && a.cause == "evening")
+            .unwrap();
+        assert!(
+            evening.reason.contains("MinCapacity 5 -> 1") && evening.reason.contains("desired stays 5"),
+            "{}",
+            evening.reason
+        );
+        let tt = c
+            .iter()
+            .find(|x| x.0 == day + 18 * HOUR && x.1 == "invocations")
+            .unwrap();
+        assert_eq!(tt.2, "desired 5 -> 4");
+    }
+    // Target tracking still adds capacity above the floor on Friday.
+    let friday_max = (7 * HOUR..18 * HOUR)
+        .step_by(MIN as usize)
+        .map(|m| desired_after_period(&r, m))
+        .max()
+        .unwrap();
+    assert!(friday_max >= 6, "{friday_max}");
+    assert!(c
+        .iter()
+        .any(|x| x.0 > 7 * HOUR && x.0 < 18 * HOUR && x.1 == "invocations" && x.2.ends_with("-> 6")));
+    // Saturday 08:00 in Berlin: target tracking alone has fewer instances than Friday's floor.
+    assert_eq!(desired_after_period(&r, 7 * HOUR), 5);
+    assert!(
+        desired_after_period(&r, 31 * HOUR) < 5,
+        "{}",
+        desired_after_period(&r, 31 * HOUR)
+    );
+    assert_eq!(r.totals.rejected_backlog_full + r.totals.timed_out, 0);
 }
 
