@@ -2,6 +2,7 @@
 
 mod async_endpoint;
 mod autoscaling;
+mod bundled_autoscaling;
 mod cli;
 mod common;
 mod determinism;
