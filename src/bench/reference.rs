@@ -74,6 +74,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
             invocation_timeout: SimDuration::from_secs(60),
             start: StartState::Warm,
             capacity_updates: vec![],
+            config_name: "config-1".into(),
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,
@@ -84,6 +85,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         publication_delay: crate::engine::SimDuration::ZERO,
         alarms: Vec::new(),
         targets: Vec::new(),
+        deployments: Vec::new(),
     }
 }
 

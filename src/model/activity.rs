@@ -24,6 +24,14 @@ pub enum ActivityKind {
     ScheduledAction,
     /// A scaling activity failed (e.g. the account instance quota).
     ScalingFailed,
+    /// An `UpdateEndpoint` call started a deployment.
+    DeploymentStart,
+    /// A deployment stage: provisioning, traffic shift, bake, termination wait, termination.
+    DeploymentStage,
+    /// A deployment started rolling back (alarm, timeout, provisioning failure).
+    DeploymentRollback,
+    /// A deployment ended (succeeded, rolled back, timed out, failed or rejected).
+    DeploymentEnd,
 }
 
 impl ActivityKind {
@@ -38,6 +46,10 @@ impl ActivityKind {
             ActivityKind::AlarmStateChange => "AlarmStateChange",
             ActivityKind::ScheduledAction => "ScheduledAction",
             ActivityKind::ScalingFailed => "ScalingFailed",
+            ActivityKind::DeploymentStart => "DeploymentStart",
+            ActivityKind::DeploymentStage => "DeploymentStage",
+            ActivityKind::DeploymentRollback => "DeploymentRollback",
+            ActivityKind::DeploymentEnd => "DeploymentEnd",
         }
     }
 }

@@ -50,6 +50,11 @@ pub struct Fleet {
     /// The metric series its requests are recorded in (variant, and configuration while the
     /// variant has deployments).
     pub series: Series,
+    /// New instances wait in `Standby` once booted instead of taking traffic (a deployment
+    /// activates them when its plan says so).
+    pub hold: bool,
+    /// Requests routed to this fleet so far.
+    pub routed: u64,
     cursor: usize,
 }
 
@@ -68,6 +73,8 @@ impl Fleet {
             backlog: Backlog::default(),
             traffic_weight: 1.0,
             series: Series::variant(usize::from(variant.0)),
+            hold: false,
+            routed: 0,
             cursor: 0,
         }
     }

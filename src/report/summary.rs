@@ -26,8 +26,11 @@ pub struct Summary {
     pub cost_usd: Option<f64>,
     /// Capacity changes (desired count set by a policy, a schedule or an update).
     pub scaling_activities: usize,
-    /// Filled once deployments exist; null for runs without one.
-    pub deployment: Option<serde_json::Value>,
+    /// The (last) deployment; null for runs without one.
+    pub deployment: Option<DeploymentSummary>,
+    /// Every deployment, when the scenario has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<DeploymentSummary>,
     pub variants: Vec<VariantSummary>,
 }
 
@@ -72,6 +75,37 @@ pub struct Capacity {
     pub instance_hours: f64,
 }
 
+/// One deployment (an `UpdateEndpoint` call).
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// `EndpointConfigName` of the new configuration.
+    pub name: String,
+    pub variant: String,
+    /// `ALL_AT_ONCE`, `CANARY`, `LINEAR` or `ROLLING`.
+    pub strategy: &'static str,
+    /// `Succeeded`, `RolledBack`, `TimedOut`, `UpdateRollbackFailed`, `Rejected` or
+    /// `InProgress` (the run ended first).
+    pub outcome: &'static str,
+    pub started_s: f64,
+    pub finished_s: Option<f64>,
+    /// The alarm, deadline or failure behind a rollback (or why the call was rejected).
+    pub rollback_trigger: Option<String>,
+    /// Instances of the old fleet (`N`) and the new one (`G`) at the call.
+    pub old_instances: u32,
+    pub new_instances: u32,
+    /// Most billed instances of the variant during the deployment.
+    pub peak_instances: u32,
+    /// Instance-hours above the `N` instances of the call, billed while it ran.
+    pub extra_instance_hours: f64,
+    /// The documented billing rule's figure: both fleets for the whole update when it shifts
+    /// in stages or bakes, else one; null for rolling updates.
+    pub billing_rule_instance_hours: Option<f64>,
+    /// Requests routed to the new version while the deployment ran.
+    pub requests_served_by_new_version: u64,
+    /// 4XX, 5XX, timed-out and rejected requests of the endpoint while it ran.
+    pub errors_during_deployment: u64,
+}
+
 #[derive(Debug, Serialize)]
 pub struct VariantSummary {
     pub name: String,
@@ -89,6 +123,26 @@ pub fn summary(r: &RunResult) -> Summary {
     let q = |p: f64| (n > 0).then(|| round(h.value_at_quantile(p) as f64 / 1000.0, 3));
     let duration_us = r.duration.0 as f64;
     let is_async = r.kind == EndpointKind::Async;
+    let deployments: Vec<DeploymentSummary> = r
+        .deployments
+        .iter()
+        .map(|d| DeploymentSummary {
+            name: d.name.clone(),
+            variant: d.variant.clone(),
+            strategy: d.strategy,
+            outcome: d.outcome.name(),
+            started_s: round(d.started.as_secs_f64(), 6),
+            finished_s: d.finished.map(|t| round(t.as_secs_f64(), 6)),
+            rollback_trigger: d.rollback_trigger.clone(),
+            old_instances: d.old_instances,
+            new_instances: d.new_instances,
+            peak_instances: d.peak_instances,
+            extra_instance_hours: round(d.extra_instance_hours, 4),
+            billing_rule_instance_hours: d.billing_rule_instance_hours.map(|h| round(h, 4)),
+            requests_served_by_new_version: d.requests_served_by_new_version,
+            errors_during_deployment: d.errors_during_deployment,
+        })
+        .collect();
     Summary {
         scenario: r.name.clone(),
         seed: r.seed,
@@ -141,7 +195,8 @@ pub fn summary(r: &RunResult) -> Summary {
             .iter()
             .filter(|a| a.kind == ActivityKind::CapacityChange)
             .count(),
-        deployment: None,
+        deployment: deployments.last().cloned(),
+        deployments,
         variants: r
             .variants
             .iter()

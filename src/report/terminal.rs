@@ -83,5 +83,25 @@ pub fn terminal_summary(s: &Summary) -> String {
             .map(|c| format!("{} USD", num(c, 2)))
             .unwrap_or_else(|| "unknown (no instance price)".into())
     );
+    for d in &s.deployments {
+        let _ = writeln!(
+            out,
+            "deploy    {} {} on {}: {} at {} s{}; peak {} instances, {} extra instance-hours, {} requests to the new version",
+            d.strategy,
+            d.name,
+            d.variant,
+            d.outcome,
+            num(d.started_s, 0),
+            d.finished_s
+                .map(|f| format!(" -> {} s", num(f, 0)))
+                .unwrap_or_default(),
+            d.peak_instances,
+            num(d.extra_instance_hours, 2),
+            d.requests_served_by_new_version
+        );
+        if let Some(t) = &d.rollback_trigger {
+            let _ = writeln!(out, "          {t}");
+        }
+    }
     out
 }

@@ -2,7 +2,10 @@
 //!
 //! Unprefixed columns describe the whole endpoint; columns prefixed `<variant>.` describe one
 //! variant (CloudWatch's `VariantName` dimension). Latencies are in milliseconds; empty cells
-//! mean "no datapoint" (for example no request completed in the period).
+//! mean "no datapoint" (for example no request completed in the period). A variant with
+//! deployments also has columns prefixed `<variant>@<configuration>.` per endpoint
+//! configuration: `traffic_share` (its fraction of the variant's invocations in the period),
+//! `in_service` and `instances` (billed) at the end of the period.
 
 use super::format::{ms, num, opt};
 use crate::engine::SimTime;
@@ -94,6 +97,11 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             header.push(format!("{n}.{c}"));
         }
     }
+    for (v, c) in &r.configs {
+        for col in ["invocations", "traffic_share", "in_service", "instances"] {
+            header.push(format!("{v}@{c}.{col}"));
+        }
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).expect("in-memory write");
     let mut cum = 0.0;
@@ -142,6 +150,22 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(v.instances[3].to_string());
             row.push(v.desired.to_string());
             row.push(v.backlog_end.to_string());
+        }
+        for (i, c) in p.configs.iter().enumerate() {
+            let variant = r
+                .variants
+                .iter()
+                .position(|v| v.name == r.configs[i].0)
+                .and_then(|k| p.variants.get(k))
+                .map_or(0, |v| v.invocations);
+            row.push(c.invocations.to_string());
+            row.push(if variant > 0 {
+                num(c.invocations as f64 / variant as f64, 4)
+            } else {
+                String::new()
+            });
+            row.push(c.instances[3].to_string());
+            row.push(c.instances.iter().sum::<u32>().to_string());
         }
         w.write_record(&row).expect("in-memory write");
     }

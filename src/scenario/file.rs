@@ -5,6 +5,7 @@
 //! `scenarios/README.md` is the reference for every field.
 
 use super::duration::Duration;
+pub use super::deployment::Deployment;
 pub use super::scaling::{Alarm, ScalableTarget};
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,9 @@ pub const STRUCT_NAMES: &[&str] = &[
     "ManagedAlarms",
     "StepAdjustment",
     "ScheduledAction",
+    "Deployment",
+    "Guardrails",
+    "Failures",
 ];
 
 /// A whole scenario.
@@ -64,6 +68,9 @@ pub struct Scenario {
     /// Scalable targets: Application Auto Scaling of variants.
     #[serde(default)]
     pub autoscaling: Vec<ScalableTarget>,
+    /// `UpdateEndpoint` calls (deployments of new model versions), in time order.
+    #[serde(default)]
+    pub deployments: Vec<Deployment>,
 }
 
 /// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.
@@ -102,6 +109,9 @@ pub enum Endpoint {
         /// `UpdateEndpointWeightsAndCapacities` calls at fixed times.
         #[serde(default)]
         capacity_updates: Vec<CapacityUpdate>,
+        /// `EndpointConfigName` of the configuration the endpoint starts with.
+        #[serde(default = "default_config_name")]
+        endpoint_config_name: String,
     },
     /// An asynchronous endpoint (`AsyncInferenceConfig`): requests wait in a durable queue,
     /// also while no instance is in service, and variants may scale to zero.
@@ -125,7 +135,14 @@ pub enum Endpoint {
         /// `UpdateEndpointWeightsAndCapacities` calls at fixed times.
         #[serde(default)]
         capacity_updates: Vec<CapacityUpdate>,
+        /// `EndpointConfigName` of the configuration the endpoint starts with.
+        #[serde(default = "default_config_name")]
+        endpoint_config_name: String,
     },
+}
+
+fn default_config_name() -> String {
+    "config-1".into()
 }
 
 /// Six hours: the queue message time-to-live of asynchronous inference [seed].

@@ -4,6 +4,7 @@
 //! validate into a `SimConfig`. Errors name the file and line/column, or the field path, the
 //! value and what is allowed.
 
+pub mod deployment;
 pub mod duration;
 pub mod error;
 pub mod file;
@@ -11,6 +12,7 @@ mod inputs;
 pub mod overrides;
 pub mod scaling;
 mod validate;
+mod validate_deployment;
 mod validate_scaling;
 
 pub use error::{FieldError, ScenarioError};

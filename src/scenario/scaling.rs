@@ -28,6 +28,10 @@ pub struct Alarm {
     /// `VariantName` dimension; `None` = the endpoint (`EndpointName` only).
     #[serde(default)]
     pub variant: Option<String>,
+    /// `EndpointConfigName` dimension (needs `variant`): only the fleet of that endpoint
+    /// configuration, e.g. the new configuration of a deployment.
+    #[serde(default)]
+    pub endpoint_config: Option<String>,
     /// `Statistic` or `ExtendedStatistic`: `Sum`, `Average`, `Minimum`, `Maximum`,
     /// `SampleCount` or `pNN`.
     #[serde(default = "default_statistic")]

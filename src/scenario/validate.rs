@@ -116,6 +116,49 @@ impl Check<'_> {
         }
     }
 
+    /// A model version (a variant's, or the new one of a deployment).
+    pub(super) fn model(&mut self, mp: &str, m: &file::Model) -> ModelVersion {
+        let error_rate = self.finite_range(
+            &format!("{mp}.error_rate"),
+            m.error_rate,
+            0.0,
+            1.0,
+            "a probability from 0 to 1",
+        );
+        let client = self.finite_range(
+            &format!("{mp}.client_error_rate"),
+            m.client_error_rate,
+            0.0,
+            1.0,
+            "a probability from 0 to 1",
+        );
+        let load_slowdown = self.finite_range(
+            &format!("{mp}.load_slowdown"),
+            m.load_slowdown,
+            0.0,
+            1000.0,
+            "a number from 0 to 1000",
+        );
+        let service_time = self.dist(&format!("{mp}.service_time"), &m.service_time, true);
+        ModelVersion {
+            label: m.label.clone(),
+            service_time,
+            error_rate,
+            client_error_rate: client,
+            overhead: m.overhead.0,
+            load_slowdown,
+        }
+    }
+
+    /// Boot phases of new instances.
+    pub(super) fn launch(&mut self, p: &str, l: &file::Launch) -> LaunchConfig {
+        LaunchConfig {
+            pending: self.dist(&format!("{p}.pending"), &l.pending, false),
+            provision: self.dist(&format!("{p}.provision"), &l.provision, false),
+            load: self.dist(&format!("{p}.load"), &l.load, false),
+        }
+    }
+
     fn rate(&mut self, path: &str, r: &Rate) -> RateShape {
         const RPS: &str = "a rate from 0 to 1e9 requests per second";
         match r {
@@ -245,7 +288,7 @@ fn instance_type(s: &Scenario, name: &str) -> Option<InstanceSpec> {
 
 /// Letters, digits, `-`, `_`, `.`, starting with a letter or digit (so never `.` or `..`,
 /// which would escape the output folder).
-fn valid_name(name: &str) -> bool {
+pub(super) fn valid_name(name: &str) -> bool {
     name.len() <= 128
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
@@ -314,22 +357,45 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
 
     // The two endpoint kinds share variants, routing, start and capacity updates; they differ
     // in how requests wait.
-    let (kind, routing, variants, start, capacity_updates) = match &s.endpoint {
+    let (kind, routing, variants, start, capacity_updates, config_name) = match &s.endpoint {
         Endpoint::RealTime {
             routing,
             variants,
             start,
             capacity_updates,
+            endpoint_config_name,
             ..
-        } => (EndpointKind::RealTime, routing, variants, start, capacity_updates),
+        } => (
+            EndpointKind::RealTime,
+            routing,
+            variants,
+            start,
+            capacity_updates,
+            endpoint_config_name,
+        ),
         Endpoint::Async {
             routing,
             variants,
             start,
             capacity_updates,
+            endpoint_config_name,
             ..
-        } => (EndpointKind::Async, routing, variants, start, capacity_updates),
+        } => (
+            EndpointKind::Async,
+            routing,
+            variants,
+            start,
+            capacity_updates,
+            endpoint_config_name,
+        ),
     };
+    if !valid_name(config_name) {
+        c.fail(
+            "endpoint.endpoint_config_name",
+            format!("\"{config_name}\""),
+            "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit",
+        );
+    }
     let is_async = kind == EndpointKind::Async;
     // Worker slots per instance: MaxConcurrentInvocationsPerInstance overrides every variant's
     // `concurrency` on an asynchronous endpoint.
@@ -446,49 +512,15 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         if v.concurrency == 0 || v.concurrency > MAX_CONCURRENCY {
             c.fail(&format!("{p}.concurrency"), v.concurrency, "an integer from 1 to 10000");
         }
-        let m = &v.model;
-        let mp = format!("{p}.model");
-        let error_rate = c.finite_range(
-            &format!("{mp}.error_rate"),
-            m.error_rate,
-            0.0,
-            1.0,
-            "a probability from 0 to 1",
-        );
-        let client = c.finite_range(
-            &format!("{mp}.client_error_rate"),
-            m.client_error_rate,
-            0.0,
-            1.0,
-            "a probability from 0 to 1",
-        );
-        let load_slowdown = c.finite_range(
-            &format!("{mp}.load_slowdown"),
-            m.load_slowdown,
-            0.0,
-            1000.0,
-            "a number from 0 to 1000",
-        );
-        let service_time = c.dist(&format!("{mp}.service_time"), &m.service_time, true);
-        let launch = LaunchConfig {
-            pending: c.dist(&format!("{p}.launch.pending"), &v.launch.pending, false),
-            provision: c.dist(&format!("{p}.launch.provision"), &v.launch.provision, false),
-            load: c.dist(&format!("{p}.launch.load"), &v.launch.load, false),
-        };
+        let model = c.model(&format!("{p}.model"), &v.model);
+        let launch = c.launch(&format!("{p}.launch"), &v.launch);
         vcs.push(VariantConfig {
             name: v.name.clone(),
             instance,
             initial_instance_count: v.initial_instance_count,
             initial_weight: v.initial_weight,
             concurrency: slots_override.unwrap_or(v.concurrency).max(1),
-            model: ModelVersion {
-                label: m.label.clone(),
-                service_time,
-                error_rate,
-                client_error_rate: client,
-                overhead: m.overhead.0,
-                load_slowdown,
-            },
+            model,
             launch,
         });
     }
@@ -601,11 +633,25 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     }
 
     let mut percentiles = m.percentiles.clone();
+    // Configuration series: the initial configuration of each deployed variant, then each
+    // deployment's (the order `sim::config_series` gives the recorder).
+    let deployed = super::validate_deployment::configs(&s.deployments, &vcs);
+    let mut series = Vec::new();
+    for v in 0..vcs.len() {
+        if deployed.iter().any(|(dv, _)| *dv == v) {
+            series.push((v, config_name.clone()));
+            series.extend(deployed.iter().filter(|(dv, _)| *dv == v).cloned());
+        }
+    }
     let (alarms, targets) = super::validate_scaling::validate_scaling(
         &mut c,
         &s.alarms,
         &s.autoscaling,
-        super::validate_scaling::EndpointFacts { variants: &vcs, kind },
+        super::validate_scaling::EndpointFacts {
+            variants: &vcs,
+            kind,
+            configs: &series,
+        },
         hr.max(SimDuration(1)),
         period,
         &mut percentiles,
@@ -632,6 +678,22 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             }
         },
     };
+
+    let alarm_names: Vec<String> = s.alarms.iter().map(|a| a.name.clone()).collect();
+    let deployments = super::validate_deployment::validate_deployments(
+        &mut c,
+        &s.deployments,
+        &super::validate_deployment::Context {
+            variants: &vcs,
+            alarms: &alarms,
+            alarm_names: &alarm_names,
+            kind,
+            duration: s.duration.0,
+            tick: hr,
+            initial_config: config_name,
+        },
+        &mut warnings,
+    );
 
     if let Some(e) = c.input {
         return Err(e);
@@ -661,6 +723,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
                 file::Start::Cold => StartState::Cold,
             },
             capacity_updates: updates,
+            config_name: config_name.clone(),
         },
         workload,
         metrics: MetricsConfig {
@@ -672,6 +735,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         publication_delay: delay,
         alarms,
         targets,
+        deployments,
     };
     Ok((config, warnings))
 }

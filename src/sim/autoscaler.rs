@@ -193,6 +193,12 @@ impl World {
             );
             let current = self.variants[v.0 as usize].desired;
             match changed {
+                Some(n) if n != current && self.deploying() => self.record(
+                    v,
+                    ActivityKind::ScheduledAction,
+                    &action.name,
+                    format!("{what}; scaling to {n} deferred: endpoint is Updating (deployment in progress)"),
+                ),
                 Some(n) if n > current && self.quota_refuses(v, current, n, &action.name, &what) => {}
                 Some(n) if n != current => self.set_desired(v, n, &action.name, &what),
                 _ => self.record(
@@ -366,6 +372,11 @@ impl World {
         let v = VariantId(u.variant as u16);
         let current = self.variants[u.variant].desired;
         let what = "UpdateEndpointWeightsAndCapacities";
+        if self.deploying() {
+            let reason = format!("{what} desired {current} -> {} rejected: endpoint is Updating (deployment in progress)", u.desired);
+            self.record(v, ActivityKind::ScalingFailed, "capacity_update", reason);
+            return;
+        }
         if u.desired > current && self.quota_refuses(v, current, u.desired, "capacity_update", what) {
             return;
         }
@@ -386,7 +397,7 @@ impl World {
 
     /// The account quota message when adding `delta` instances of the variant's type would
     /// exceed it.
-    fn quota_exceeded(&self, v: usize, delta: u32) -> Option<String> {
+    pub(super) fn quota_exceeded(&self, v: usize, delta: u32) -> Option<String> {
         let ty = &self.variants[v].instance;
         let quota = ty.endpoint_quota?;
         let in_use: u32 = self
@@ -402,7 +413,8 @@ impl World {
 
     /// Whether the variant is `Updating`: instances are booting or draining.
     pub(super) fn updating(&self, v: usize) -> bool {
-        [
+        self.deploying()
+            || [
             InstanceState::Pending,
             InstanceState::Provisioning,
             InstanceState::Loading,
@@ -470,6 +482,10 @@ fn run_eval(w: &mut World, i: usize, now: SimTime, delay: SimDuration) {
         match dim {
             Dimension::Variant(v) => w.record(VariantId(v as u16), ActivityKind::AlarmStateChange, &name, text),
             Dimension::Endpoint => w.record_endpoint(ActivityKind::AlarmStateChange, &name, text),
+            Dimension::Config(c) => {
+                let v = w.config_series[c - w.variants.len()].0;
+                w.record(VariantId(v as u16), ActivityKind::AlarmStateChange, &name, text)
+            }
         }
     }
 }

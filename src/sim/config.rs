@@ -1,6 +1,7 @@
 //! `SimConfig`: plain, validated data that fully describes a run. A Rust user can build one in
 //! code and call [`crate::sim::run`] without any file.
 
+use super::deployment_config::DeploymentConfig;
 use super::scaling_config::{AlarmConfig, TargetConfig};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricsConfig;
@@ -27,6 +28,8 @@ pub struct SimConfig {
     pub alarms: Vec<AlarmConfig>,
     /// Scalable targets (at most one per variant).
     pub targets: Vec<TargetConfig>,
+    /// `UpdateEndpoint` calls, in time order.
+    pub deployments: Vec<DeploymentConfig>,
 }
 
 /// Monday 2024-01-01 00:00 UTC: the default wall-clock start, so weekday schedules mean
@@ -74,6 +77,8 @@ pub struct EndpointConfig {
     pub start: StartState,
     /// Out-of-band `UpdateEndpointWeightsAndCapacities` calls at fixed times.
     pub capacity_updates: Vec<CapacityUpdate>,
+    /// `EndpointConfigName` of the configuration the endpoint starts with.
+    pub config_name: String,
 }
 
 /// One production variant.

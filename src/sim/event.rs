@@ -22,6 +22,13 @@ pub enum Event {
     CapacityUpdate { index: u32 },
     /// A scheduled action of a scalable target fires.
     ScheduledAction { target: u16, action: u16 },
+    /// The `UpdateEndpoint` call of a deployment (index into `SimConfig::deployments`).
+    DeploymentCall { index: u16 },
+    /// A deployment stage timer (bake, termination wait, delayed rollback shift); stale
+    /// unless `gen` matches the running deployment's.
+    DeploymentTimer { gen: u32 },
+    /// The `MaximumExecutionTimeoutInSeconds` deadline of the running deployment.
+    DeploymentDeadline { gen: u32 },
     /// End of the run.
     End,
 }

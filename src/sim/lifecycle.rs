@@ -74,6 +74,18 @@ impl World {
                 );
                 self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
             }
+            InstanceState::Loading if self.fleets[fid.0 as usize].hold => {
+                // A deployment's instance: ready, but it takes traffic only when activated.
+                self.set_state(id, InstanceState::Standby);
+                let since = self.now - self.instances.get(id).expect("live").launched_at;
+                self.record(
+                    v,
+                    ActivityKind::InstanceInService,
+                    "launch",
+                    format!("i-{serial} ready after {since}; held without traffic until activated"),
+                );
+                self.deployment_instance_ready(id);
+            }
             InstanceState::Loading => {
                 self.set_state(id, InstanceState::InService);
                 let since = self.now - self.instances.get(id).expect("live").launched_at;
@@ -157,6 +169,7 @@ impl World {
             .map(|f| self.fleets[f.0 as usize].live())
             .sum();
         self.metrics.billed(v.0 as usize, self.now, live);
+        self.deployment_billing(v.0 as usize);
         for c in self.config_series(v) {
             let live: u32 = self.config_fleets(c).map(|f| f.live()).sum();
             self.metrics.billed(c, self.now, live);
@@ -182,6 +195,9 @@ impl World {
         let v = fleet.variant;
         self.instances.terminate(id);
         self.billing_changed(v);
+        if self.fleets[fid.0 as usize].live() == 0 {
+            self.drop_empty_fleets(v.0 as usize);
+        }
         self.check_activity_end(v.0 as usize);
         self.record(
             v,

@@ -16,6 +16,9 @@ pub enum Dimension {
     Endpoint,
     /// `EndpointName` + `VariantName`.
     Variant(usize),
+    /// `EndpointName` + `VariantName` + `EndpointConfigName`: the fleet of one endpoint
+    /// configuration (the metrics recorder's series index, after the variants).
+    Config(usize),
 }
 
 /// One tick of a dimension: a variant's base point, or the variants' points combined.
@@ -175,7 +178,7 @@ pub fn datapoint(
     let start = SimTime(end.0.saturating_sub(period.0));
     let variants: Vec<usize> = match dim {
         Dimension::Endpoint => (0..rec.variant_count()).collect(),
-        Dimension::Variant(v) => vec![v],
+        Dimension::Variant(v) | Dimension::Config(v) => vec![v],
     };
     // Ticks of the first variant fix the tick ends; every variant closes ticks together.
     let ends: Vec<SimTime> = rec
@@ -187,7 +190,7 @@ pub fn datapoint(
     if ends.is_empty() {
         return None;
     }
-    let ticks: Vec<Tick> = ends
+    let mut ticks: Vec<Tick> = ends
         .iter()
         .map(|e| {
             let pts: Vec<&BasePoint> = variants
@@ -197,6 +200,14 @@ pub fn datapoint(
             Tick::from_points(&pts)
         })
         .collect();
+    if matches!(dim, Dimension::Config(_)) {
+        // A configuration's metrics exist only while its fleet serves (spec rollouts 4.3):
+        // before green takes traffic, or after it is gone, CloudWatch has no datapoint.
+        ticks.retain(|t| t.invocations > 0 || t.in_service > 0);
+        if ticks.is_empty() {
+            return None;
+        }
+    }
     let sum_u = |f: fn(&Tick) -> u64| ticks.iter().map(f).sum::<u64>();
     match name {
         MetricName::Invocations => {
@@ -286,15 +297,16 @@ fn percentile(
         .iter()
         .rev()
         .find(|pt| pt.start_us + pt.length_us == end.0 && pt.length_us == period.0)?;
-    let v = match dim {
-        Dimension::Variant(v) => v,
-        Dimension::Endpoint if point.variants.len() == 1 => 0,
+    let series = match dim {
+        Dimension::Variant(v) => &point.variants[v],
+        Dimension::Config(c) => point.configs.get(c.checked_sub(point.variants.len())?)?,
+        Dimension::Endpoint if point.variants.len() == 1 => &point.variants[0],
         Dimension::Endpoint => return None,
     };
     let stats = if name == MetricName::ModelLatency {
-        &point.variants[v].model_latency
+        &series.model_latency
     } else {
-        &point.variants[v].overhead_latency
+        &series.overhead_latency
     };
     stats.percentile(p)
 }

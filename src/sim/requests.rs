@@ -29,6 +29,7 @@ impl World {
             }
         };
         let n = self.variants[v].in_service;
+        self.fleets[fid.0 as usize].routed += 1;
         let series = self.fleets[fid.0 as usize].series;
         self.metrics.invocation(series, 1.0 / f64::from(n.max(1)));
 

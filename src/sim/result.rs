@@ -35,10 +35,21 @@ pub struct RunResult {
     pub in_flight_at_end: u64,
     /// Events processed (arrivals included).
     pub events: u64,
+    /// One entry per configured deployment, in file order.
+    pub deployments: Vec<super::DeploymentResult>,
+    /// `(variant name, configuration name)` of each configuration series (the order of
+    /// `EndpointPoint::configs`).
+    pub configs: Vec<(String, String)>,
 }
 
 impl RunResult {
-    pub(super) fn from_world(w: World) -> Self {
+    pub(super) fn from_world(mut w: World) -> Self {
+        w.deployment_snapshot();
+        let configs = w
+            .config_series
+            .iter()
+            .map(|(v, n)| (w.variants[*v].name.clone(), n.clone()))
+            .collect();
         let now = w.now;
         let variants = w
             .variants
@@ -71,6 +82,8 @@ impl RunResult {
             variants,
             in_flight_at_end,
             events: w.events,
+            deployments: w.deployment_results,
+            configs,
         }
     }
 

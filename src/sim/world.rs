@@ -4,13 +4,15 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::autoscaler::Autoscaler;
+use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun};
+use super::deployment_config::config_series;
 use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
 use super::event::Event;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
-use crate::model::metrics::{MetricName, Recorder, TickSample, VariantFacts};
+use crate::model::metrics::{MetricName, Recorder, Series, TickSample, VariantFacts};
 use crate::model::workload::ArrivalGenerator;
 use crate::model::{Activity, ActivityKind, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
 
@@ -50,6 +52,12 @@ pub struct World {
     pub(super) in_flight: Vec<(SimTime, SimTime, crate::model::Outcome)>,
     pub(super) in_flight_free: Vec<u32>,
     pub(super) finished: bool,
+    /// `(variant, configuration name)` of each configuration series (see `config_series`).
+    pub(super) config_series: Vec<(usize, String)>,
+    /// The deployment in progress (one at a time: the endpoint is `Updating`).
+    pub(super) deploy: Option<DeploymentRun>,
+    /// One result per configured deployment, filled in as they run.
+    pub(super) deployment_results: Vec<DeploymentResult>,
 }
 
 impl World {
@@ -67,6 +75,38 @@ impl World {
             })
             .collect();
         let mut metrics = Recorder::new(config.metrics.clone(), facts);
+        let series_list = config_series(
+            &config.endpoint.config_name,
+            config.endpoint.variants.len(),
+            &config.deployments,
+        );
+        for (v, _) in &series_list {
+            let vc = &config.endpoint.variants[*v];
+            metrics.add_config_series(VariantFacts {
+                vcpus: vc.instance.vcpus.unwrap_or(1),
+                price_per_hour_usd: vc.instance.price_per_hour_usd,
+            });
+        }
+        let deployment_results = config
+            .deployments
+            .iter()
+            .map(|d| DeploymentResult {
+                name: d.name.clone(),
+                variant: config.endpoint.variants[d.variant].name.clone(),
+                strategy: d.policy.strategy(),
+                outcome: DeploymentOutcome::InProgress,
+                started: d.at,
+                finished: None,
+                rollback_trigger: None,
+                old_instances: 0,
+                new_instances: 0,
+                peak_instances: 0,
+                extra_instance_hours: 0.0,
+                billing_rule_instance_hours: None,
+                requests_served_by_new_version: 0,
+                errors_during_deployment: 0,
+            })
+            .collect();
         let initial: Vec<u32> = config
             .endpoint
             .variants
@@ -108,12 +148,20 @@ impl World {
             in_flight: Vec::new(),
             in_flight_free: Vec::new(),
             finished: false,
+            config_series: series_list,
+            deploy: None,
+            deployment_results,
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
             let vid = VariantId(i as u16);
             let fid = FleetId(w.fleets.len() as u16);
-            w.fleets.push(Fleet::new(fid, vid, vc.model.clone()));
+            let mut fleet = Fleet::new(fid, vid, vc.model.clone());
+            // A variant with deployments records its requests per configuration as well.
+            if let Some(pos) = w.config_series.iter().position(|(cv, _)| *cv == i) {
+                fleet.series = Series::with_config(i, w.config.endpoint.variants.len() + pos);
+            }
+            w.fleets.push(fleet);
             w.fleet_launch.push(vc.launch.clone());
             w.variants.push(Variant {
                 id: vid,
@@ -158,6 +206,11 @@ impl World {
             self.queue.schedule(u.at, Event::CapacityUpdate { index: i as u32 });
         }
         self.queue.schedule(SimTime(self.config.duration.0), Event::End);
+        for (i, d) in self.config.deployments.iter().enumerate() {
+            if d.at.0 < self.config.duration.0 {
+                self.queue.schedule(d.at, Event::DeploymentCall { index: i as u16 });
+            }
+        }
         self.schedule_actions();
         self.schedule_next_arrival();
     }
@@ -221,6 +274,9 @@ impl World {
             Event::SampleTick => self.on_sample_tick(),
             Event::CapacityUpdate { index } => self.on_capacity_update(index as usize),
             Event::ScheduledAction { target, action } => self.on_scheduled_action(target as usize, action as usize),
+            Event::DeploymentCall { index } => self.on_deployment_call(index as usize),
+            Event::DeploymentTimer { gen } => self.on_deployment_timer(gen),
+            Event::DeploymentDeadline { gen } => self.on_deployment_deadline(gen),
             Event::End => self.on_end(),
         }
     }
@@ -235,6 +291,7 @@ impl World {
         }
         if !self.scaling.alarms.is_empty() {
             self.evaluate_autoscaling();
+            self.watch_deployment();
         }
         let next = self.now + self.config.metrics.high_resolution_period;
         self.queue.schedule(next, Event::SampleTick);

@@ -41,6 +41,7 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
             invocation_timeout: SimDuration::from_secs(86_400 * 365),
             start: StartState::Warm,
             capacity_updates: vec![],
+            config_name: "config-1".into(),
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,
@@ -51,5 +52,6 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         publication_delay: SimDuration::ZERO,
         alarms: vec![],
         targets: vec![],
+        deployments: vec![],
     }
 }
