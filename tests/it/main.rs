@@ -5,6 +5,7 @@ mod autoscaling;
 mod bundled_autoscaling;
 mod cli;
 mod common;
+mod deployment;
 mod determinism;
 mod lifecycle;
 mod metrics;
