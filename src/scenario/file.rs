@@ -4,8 +4,8 @@
 //! is where ranges are checked. Field names follow the AWS names in snake_case where one exists.
 //! `scenarios/README.md` is the reference for every field.
 
-use super::duration::Duration;
 pub use super::deployment::Deployment;
+use super::duration::Duration;
 pub use super::scaling::{Alarm, ScalableTarget};
 use serde::{Deserialize, Serialize};
 

@@ -42,7 +42,9 @@ fn variant_of(name: &Option<String>, variants: &[VariantConfig]) -> Option<usize
 fn size(s: d::CapacitySize) -> CapacitySize {
     match s {
         d::CapacitySize::InstanceCount(n) => CapacitySize::InstanceCount(n),
-        d::CapacitySize::CapacityPercent(p) | d::CapacitySize::CapacityPercentage(p) => CapacitySize::CapacityPercent(p),
+        d::CapacitySize::CapacityPercent(p) | d::CapacitySize::CapacityPercentage(p) => {
+            CapacitySize::CapacityPercent(p)
+        }
     }
 }
 
@@ -143,7 +145,14 @@ pub(super) fn validate_deployments(
             } => {
                 let pp = format!("{p}.policy.BlueGreen");
                 let wait_s = wait_interval.map_or(0, |w| {
-                    seconds(c, &format!("{pp}.wait_interval"), w.0, 0, 3600, "WaitIntervalInSeconds, rule 7")
+                    seconds(
+                        c,
+                        &format!("{pp}.wait_interval"),
+                        w.0,
+                        0,
+                        3600,
+                        "WaitIntervalInSeconds, rule 7",
+                    )
                 });
                 let termination_wait_s = seconds(
                     c,
@@ -202,7 +211,8 @@ pub(super) fn validate_deployments(
                 )
             }
         };
-        let timeout_s = timeout.map(|(path, t)| seconds(c, &path, t, 600, 28_800, "MaximumExecutionTimeoutInSeconds, rule 7"));
+        let timeout_s =
+            timeout.map(|(path, t)| seconds(c, &path, t, 600, 28_800, "MaximumExecutionTimeoutInSeconds, rule 7"));
         let gr = &x.guardrails;
         let poll = gr.alarm_poll_interval.0;
         if ctx.tick.0 > 0 && poll.0 % ctx.tick.0 != 0 {
@@ -370,7 +380,10 @@ pub(super) fn validate_deployments(
 /// Spec 4.4 / R8: `Average` of a 0/1 error metric never exceeds 1, so such an alarm with a
 /// threshold of 1 or more can never trip.
 fn error_alarm_quirk(a: &AlarmConfig) -> Option<String> {
-    let errors = matches!(a.metric, MetricName::Invocation4XXErrors | MetricName::Invocation5XXErrors);
+    let errors = matches!(
+        a.metric,
+        MetricName::Invocation4XXErrors | MetricName::Invocation5XXErrors
+    );
     let never = !a.rule.can_breach(0.0, 1.0);
     (errors && a.statistic == Statistic::Average && never).then(|| {
         format!(

@@ -160,7 +160,11 @@ pub(super) fn validate_scaling(
     metrics_period: SimDuration,
     percentiles: &mut Vec<f64>,
 ) -> (Vec<AlarmConfig>, Vec<TargetConfig>) {
-    let EndpointFacts { variants, kind, configs } = endpoint;
+    let EndpointFacts {
+        variants,
+        kind,
+        configs,
+    } = endpoint;
     let mut out_alarms = Vec::new();
     for (i, a) in alarms.iter().enumerate() {
         let p = format!("alarms[{i}]");
@@ -173,18 +177,28 @@ pub(super) fn validate_scaling(
         }
         let metric = metric_name(a.metric);
         published(c, &format!("{p}.metric"), metric, kind);
-        let dimension = match (variant_index(c, &format!("{p}.variant"), &a.variant, variants, false), &a.endpoint_config) {
+        let dimension = match (
+            variant_index(c, &format!("{p}.variant"), &a.variant, variants, false),
+            &a.endpoint_config,
+        ) {
             (Some(v), None) => Dimension::Variant(v),
             (None, None) => Dimension::Endpoint,
             (Some(v), Some(name)) => match configs.iter().position(|(cv, cn)| *cv == v && cn == name) {
                 Some(pos) => Dimension::Config(variants.len() + pos),
                 None => {
-                    let known: Vec<&str> = configs.iter().filter(|(cv, _)| *cv == v).map(|(_, n)| n.as_str()).collect();
+                    let known: Vec<&str> = configs
+                        .iter()
+                        .filter(|(cv, _)| *cv == v)
+                        .map(|(_, n)| n.as_str())
+                        .collect();
                     c.fail(
                         &format!("{p}.endpoint_config"),
                         format!("\"{name}\""),
                         &if known.is_empty() {
-                            format!("None: variant {} has no deployment, so no configuration dimension", variants[v].name)
+                            format!(
+                                "None: variant {} has no deployment, so no configuration dimension",
+                                variants[v].name
+                            )
                         } else {
                             format!("a configuration of variant {}: {}", variants[v].name, known.join(", "))
                         },

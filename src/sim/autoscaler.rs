@@ -373,7 +373,10 @@ impl World {
         let current = self.variants[u.variant].desired;
         let what = "UpdateEndpointWeightsAndCapacities";
         if self.deploying() {
-            let reason = format!("{what} desired {current} -> {} rejected: endpoint is Updating (deployment in progress)", u.desired);
+            let reason = format!(
+                "{what} desired {current} -> {} rejected: endpoint is Updating (deployment in progress)",
+                u.desired
+            );
             self.record(v, ActivityKind::ScalingFailed, "capacity_update", reason);
             return;
         }
@@ -415,13 +418,13 @@ impl World {
     pub(super) fn updating(&self, v: usize) -> bool {
         self.deploying()
             || [
-            InstanceState::Pending,
-            InstanceState::Provisioning,
-            InstanceState::Loading,
-            InstanceState::Draining,
-        ]
-        .iter()
-        .any(|s| self.instance_count(v, *s) > 0)
+                InstanceState::Pending,
+                InstanceState::Provisioning,
+                InstanceState::Loading,
+                InstanceState::Draining,
+            ]
+            .iter()
+            .any(|s| self.instance_count(v, *s) > 0)
     }
 
     /// Ends the scaling activity of variant `v` once its fleet has converged, starting the

@@ -197,7 +197,10 @@ impl World {
                 vid,
                 ActivityKind::DeploymentEnd,
                 &cfg.name,
-                format!("UpdateEndpoint to {} rejected: {why}; endpoint stays InService", cfg.name),
+                format!(
+                    "UpdateEndpoint to {} rejected: {why}; endpoint stays InService",
+                    cfg.name
+                ),
             );
             return;
         }
@@ -351,7 +354,9 @@ impl World {
                         d.first_shift = Some(self.now);
                         let i = d.index;
                         let guard = self.config.deployments[i].guard;
-                        if let (Some(t), deployment::ClockStart::FirstShift) = (guard.timeout_s, guard.timeout_clock_start) {
+                        if let (Some(t), deployment::ClockStart::FirstShift) =
+                            (guard.timeout_s, guard.timeout_clock_start)
+                        {
                             let at = self.now + SimDuration::from_secs(t);
                             let d = self.deploy.as_mut().expect("deployment in progress");
                             d.deadline = Some(at);
@@ -375,7 +380,8 @@ impl World {
                             return;
                         }
                     }
-                    let alarms = self.alarm_names(&self.config.deployments[self.deploy.as_ref().expect("deployment").index].alarms);
+                    let alarms = self
+                        .alarm_names(&self.config.deployments[self.deploy.as_ref().expect("deployment").index].alarms);
                     self.record_stage(format!(
                         "baking {secs} s{}; VariantStatus Baking",
                         if alarms.is_empty() {
@@ -392,7 +398,10 @@ impl World {
                     if !self.config.deployments[i].guard.monitor_termination_wait {
                         self.deploy.as_mut().expect("deployment").monitoring = false;
                     }
-                    self.record_stage(format!("termination wait {secs} s before {} is terminated", self.old_word()));
+                    self.record_stage(format!(
+                        "termination wait {secs} s before {} is terminated",
+                        self.old_word()
+                    ));
                     self.wait(secs);
                     return;
                 }
@@ -660,7 +669,9 @@ impl World {
     /// An instance of a held fleet finished booting (it waits in `Standby`).
     pub(super) fn deployment_instance_ready(&mut self, id: InstanceId) {
         let Some(d) = self.deploy.as_mut() else { return };
-        let Some(pos) = d.provisioning.iter().position(|x| *x == id) else { return };
+        let Some(pos) = d.provisioning.iter().position(|x| *x == id) else {
+            return;
+        };
         d.provisioning.swap_remove(pos);
         if !d.provisioning.is_empty() {
             return;
@@ -696,7 +707,9 @@ impl World {
 
     /// Statistics of a deployment still running when the run ends.
     pub(super) fn deployment_snapshot(&mut self) {
-        let Some(v) = self.deploy.as_ref().map(|d| d.variant) else { return };
+        let Some(v) = self.deploy.as_ref().map(|d| d.variant) else {
+            return;
+        };
         self.deployment_billing(v);
         let d = self.deploy.as_ref().expect("checked");
         let served = self.fleets[d.new.0 as usize].routed;
@@ -737,7 +750,11 @@ impl World {
         let took = now - r.started;
         // The fleet that won becomes the variant's current fleet; new instances of the loser
         // would no longer be held back.
-        let winner = if outcome == DeploymentOutcome::Succeeded { d.new } else { d.old };
+        let winner = if outcome == DeploymentOutcome::Succeeded {
+            d.new
+        } else {
+            d.old
+        };
         for f in [d.old, d.new] {
             self.fleets[f.0 as usize].hold = false;
         }
@@ -824,7 +841,8 @@ impl World {
             .map(|t| (t.target.clamp(current), t.target.min, t.target.max));
         if let Some((n, min, max)) = clamp {
             if n != current {
-                let reason = format!("desired {current} outside [MinCapacity {min}, MaxCapacity {max}] after the deployment");
+                let reason =
+                    format!("desired {current} outside [MinCapacity {min}, MaxCapacity {max}] after the deployment");
                 self.set_desired(VariantId(v as u16), n, "deployment", &reason);
             }
         }

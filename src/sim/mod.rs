@@ -18,9 +18,9 @@ pub use config::{
     default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState,
     VariantConfig,
 };
+pub use deployment::{DeploymentOutcome, DeploymentResult};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
-pub use deployment::{DeploymentOutcome, DeploymentResult};
 pub use result::{RunResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use world::World;

@@ -99,7 +99,8 @@ impl World {
         d.waiting = Waiting::Nothing;
         let (old, new) = (d.old, d.new);
         let rb = d.rollback.clone().expect("rolling back");
-        let alive = self.fleets[old.0 as usize].in_service() + self.fleets[old.0 as usize].count(InstanceState::Standby);
+        let alive =
+            self.fleets[old.0 as usize].in_service() + self.fleets[old.0 as usize].count(InstanceState::Standby);
         self.set_active(old, alive);
         self.set_weights(1.0, 0.0);
         for id in self.fleet_members(new, |s| s != InstanceState::Draining) {

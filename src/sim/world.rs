@@ -4,9 +4,9 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::autoscaler::Autoscaler;
+use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
 use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun};
 use super::deployment_config::config_series;
-use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
 use super::event::Event;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;

@@ -117,7 +117,13 @@ fn timeline(r: &RunResult, call_s: u64) -> Vec<(i64, &'static str, String)> {
                     | ActivityKind::DeploymentEnd
             )
         })
-        .map(|a| (a.time.0 as i64 / 1_000_000 - call_s as i64, a.kind.name(), a.reason.clone()))
+        .map(|a| {
+            (
+                a.time.0 as i64 / 1_000_000 - call_s as i64,
+                a.kind.name(),
+                a.reason.clone(),
+            )
+        })
         .collect()
 }
 
@@ -180,7 +186,10 @@ fn r1_all_at_once_with_termination_wait() {
     let r = case.run();
     let t = |n| times(&r, 600, n);
     assert_eq!(t("provisioning 10 green"), vec![0], "{}", dump(&r, 600));
-    assert_eq!(t("all at once: 10 of 10 green instances active, 0 of 10 blue"), vec![300]);
+    assert_eq!(
+        t("all at once: 10 of 10 green instances active, 0 of 10 blue"),
+        vec![300]
+    );
     assert_eq!(t("termination wait 600 s before"), vec![300]);
     assert_eq!(t("terminating 10 blue"), vec![900]);
     assert_eq!(end(&r, 600), (900, "Succeeded".into()));
@@ -191,7 +200,11 @@ fn r1_all_at_once_with_termination_wait() {
     // Green carried all traffic from 300 s: 100 rps x (900 - 300) s.
     assert_eq!(d.requests_served_by_new_version, 60_000);
     // Extra capacity: 10 green instances for 900 s = 2.5 instance-hours.
-    assert!((d.extra_instance_hours - 2.5).abs() < 1e-6, "{}", d.extra_instance_hours);
+    assert!(
+        (d.extra_instance_hours - 2.5).abs() < 1e-6,
+        "{}",
+        d.extra_instance_hours
+    );
 }
 
 #[test]
@@ -202,12 +215,20 @@ fn r2_canary_times_out_at_the_deadline_and_rolls_back() {
     };
     let r = case.run();
     let t = |n| times(&r, 600, n);
-    assert_eq!(t("canary: 3 of 10 green instances active, 7 of 10 blue; 30 % of traffic"), vec![300], "{}", dump(&r, 600));
+    assert_eq!(
+        t("canary: 3 of 10 green instances active, 7 of 10 blue; 30 % of traffic"),
+        vec![300],
+        "{}",
+        dump(&r, 600)
+    );
     assert_eq!(t("full shift: 10 of 10 green instances active"), vec![900]);
     assert_eq!(t("termination wait 600 s before"), vec![1500]);
     assert_eq!(t("MaximumExecutionTimeoutInSeconds 1800 s reached"), vec![1800, 1800]);
     assert_eq!(end(&r, 600), (1800, "TimedOut".into()));
-    assert_eq!(r.deployments[0].rollback_trigger.as_deref(), Some("MaximumExecutionTimeoutInSeconds 1800 s reached at 00:40:00"));
+    assert_eq!(
+        r.deployments[0].rollback_trigger.as_deref(),
+        Some("MaximumExecutionTimeoutInSeconds 1800 s reached at 00:40:00")
+    );
     // Rolled back: blue serves everything again, green is gone.
     assert!(t("endpoint InService on config-1 (10 instances)")[0] == 1800);
 }
@@ -246,7 +267,8 @@ fn r3_canary_size_is_at_most_half_of_green() {
     let canary = |size: &str, g: u32| Case {
         n: 4,
         policy: Box::leak(
-            format!(r#"BlueGreen(traffic_routing: Canary(canary_size: {size}), wait_interval: Some("60s"))"#).into_boxed_str(),
+            format!(r#"BlueGreen(traffic_routing: Canary(canary_size: {size}), wait_interval: Some("60s"))"#)
+                .into_boxed_str(),
         ),
         deployment: Box::leak(format!("initial_instance_count: Some({g}),").into_boxed_str()),
         ..Case::default()
@@ -254,7 +276,10 @@ fn r3_canary_size_is_at_most_half_of_green() {
     // 50 % of 10 is valid (5 instances); 60 % is not.
     canary("CapacityPercent(50.0)", 10).run();
     let e = canary("CapacityPercent(60.0)", 10).error();
-    assert!(e.contains("deployments[0].policy.BlueGreen.traffic_routing.Canary.canary_size"), "{e}");
+    assert!(
+        e.contains("deployments[0].policy.BlueGreen.traffic_routing.Canary.canary_size"),
+        "{e}"
+    );
     assert!(e.contains("at most 50 % of the green fleet (rule 4)"), "{e}");
     // INSTANCE_COUNT 2 of 4 = 50 % valid; 3 of 4 = 75 % rejected.
     canary("InstanceCount(2)", 4).run();
@@ -278,11 +303,26 @@ fn r4_linear_shifts_every_bake_and_finishes_after_the_termination_wait() {
     assert_eq!(
         shifts,
         vec![
-            (300, "linear step 1: 2 of 10 green instances active, 8 of 10 blue".to_string()),
-            (600, "linear step 2: 4 of 10 green instances active, 6 of 10 blue".to_string()),
-            (900, "linear step 3: 6 of 10 green instances active, 4 of 10 blue".to_string()),
-            (1200, "linear step 4: 8 of 10 green instances active, 2 of 10 blue".to_string()),
-            (1500, "linear step 5: 10 of 10 green instances active, 0 of 10 blue".to_string()),
+            (
+                300,
+                "linear step 1: 2 of 10 green instances active, 8 of 10 blue".to_string()
+            ),
+            (
+                600,
+                "linear step 2: 4 of 10 green instances active, 6 of 10 blue".to_string()
+            ),
+            (
+                900,
+                "linear step 3: 6 of 10 green instances active, 4 of 10 blue".to_string()
+            ),
+            (
+                1200,
+                "linear step 4: 8 of 10 green instances active, 2 of 10 blue".to_string()
+            ),
+            (
+                1500,
+                "linear step 5: 10 of 10 green instances active, 0 of 10 blue".to_string()
+            ),
         ],
         "{}",
         dump(&r, 600)
@@ -325,8 +365,12 @@ fn r5_linear_step_sizes_in_instances_and_the_ten_to_fifty_percent_rule() {
             "100 % of traffic to green"
         ]
     );
-    assert!(linear("CapacityPercent(5.0)").error().contains("10 % to 50 % of the green fleet (rule 5)"));
-    assert!(linear("CapacityPercent(55.0)").error().contains("10 % to 50 % of the green fleet (rule 5)"));
+    assert!(linear("CapacityPercent(5.0)")
+        .error()
+        .contains("10 % to 50 % of the green fleet (rule 5)"));
+    assert!(linear("CapacityPercent(55.0)")
+        .error()
+        .contains("10 % to 50 % of the green fleet (rule 5)"));
     let r = linear("CapacityPercent(10.0)").run();
     assert_eq!(times(&r, 600, "linear step 10:").len(), 1);
 }
@@ -356,7 +400,11 @@ fn r6_linear_rollback_returns_all_traffic_to_blue_at_the_trip() {
     let r = case.run();
     // Step 3 (60 %) starts at 900; the period [900, 1000) is the first above 0.5.
     assert_eq!(
-        times(&r, 600, "alarm variant-5xx in ALARM at 00:26:40: rollback, 100 % of traffic back to blue"),
+        times(
+            &r,
+            600,
+            "alarm variant-5xx in ALARM at 00:26:40: rollback, 100 % of traffic back to blue"
+        ),
         vec![1000],
         "{}",
         dump(&r, 600)
@@ -398,10 +446,19 @@ fn r7_new_fleet_latency_alarm_rolls_back_when_the_canary_bake_ends() {
         .activities
         .iter()
         .filter(|a| a.kind == ActivityKind::AlarmStateChange)
-        .map(|a: &Activity| (a.time.0 / 1_000_000, a.reason.split(':').nth(1).unwrap().trim().to_string()))
+        .map(|a: &Activity| {
+            (
+                a.time.0 / 1_000_000,
+                a.reason.split(':').nth(1).unwrap().trim().to_string(),
+            )
+        })
         .collect();
     // [0,300) missing (green not serving), [300,600) = 150 ms: 1 of 2 at 600 -> OK; ALARM at 900.
-    assert_eq!(alarm_rows[0], (300, "INSUFFICIENT_DATA -> OK".to_string()), "{alarm_rows:?}");
+    assert_eq!(
+        alarm_rows[0],
+        (300, "INSUFFICIENT_DATA -> OK".to_string()),
+        "{alarm_rows:?}"
+    );
     assert!(alarm_rows.contains(&(900, "OK -> ALARM".to_string())), "{alarm_rows:?}");
     // The canary bake also ends at 900: alarms are processed first.
     assert_eq!(end(&r, 0), (900, "RolledBack".into()), "{}", dump(&r, 0));
@@ -442,10 +499,7 @@ fn r8_average_of_an_error_metric_above_one_warns() {
         ..Case::default()
     };
     let w = case.warnings();
-    assert!(
-        w.iter().any(|w| w.contains("can never enter ALARM")),
-        "{w:?}"
-    );
+    assert!(w.iter().any(|w| w.contains("can never enter ALARM")), "{w:?}");
 }
 
 #[test]
@@ -492,7 +546,12 @@ fn r9_rolling_timeout_wins_the_tie_with_the_bake_of_batch_four() {
         ..Case::default()
     }
     .run();
-    assert_eq!(times(&r, 600, "MaximumExecutionTimeoutInSeconds 2400 s reached")[0], 2400, "{}", dump(&r, 600));
+    assert_eq!(
+        times(&r, 600, "MaximumExecutionTimeoutInSeconds 2400 s reached")[0],
+        2400,
+        "{}",
+        dump(&r, 600)
+    );
     assert!(times(&r, 600, "terminating").iter().all(|t| *t < 2400));
     // Rollback: the 2 deactivated old instances of batch 4 come back at once; the 6
     // terminated ones are provisioned again (300 s), then the new ones leave.
@@ -512,7 +571,10 @@ fn r9_rolling_validation() {
     assert!(check("CapacityPercent(4.0)", "3600s").contains("5 % to 50 % of the fleet (rule 6)"));
     assert!(check("CapacityPercentage(55.0)", "3600s").contains("5 % to 50 % of the fleet (rule 6)"));
     let e = check("CapacityPercent(20.0)", "28801s");
-    assert!(e.contains("maximum_execution_timeout") && e.contains("from 600 to 28800"), "{e}");
+    assert!(
+        e.contains("maximum_execution_timeout") && e.contains("from 600 to 28800"),
+        "{e}"
+    );
     assert!(check("CapacityPercent(20.0)", "599s").contains("from 600 to 28800"));
 }
 
@@ -537,26 +599,51 @@ fn r10_rolling_rollback_all_at_once() {
     let r = r10("None", "");
     let rows = dump(&r, 600);
     assert_eq!(times(&r, 600, "alarm variant-5xx in ALARM at 00:38:20: rollback all at once; 2 live old instance(s) reactivated, 0 new retired, 4 old to provision again"), vec![1700], "{rows}");
-    assert_eq!(times(&r, 600, "rollback round 1: provisioning 4 old instance(s)"), vec![1700], "{rows}");
+    assert_eq!(
+        times(&r, 600, "rollback round 1: provisioning 4 old instance(s)"),
+        vec![1700],
+        "{rows}"
+    );
     assert_eq!(end(&r, 600), (2000, "RolledBack".into()), "{rows}");
-    assert!(times(&r, 600, "endpoint InService on config-1 (10 instances)") == vec![2000], "{rows}");
+    assert!(
+        times(&r, 600, "endpoint InService on config-1 (10 instances)") == vec![2000],
+        "{rows}"
+    );
 }
 
 #[test]
 fn r10_rolling_rollback_in_batches_of_two() {
     let r = r10("Some(InstanceCount(2))", "");
     let rows = dump(&r, 600);
-    assert_eq!(times(&r, 600, "2 live old instance(s) reactivated, 2 new retired, 4 old to provision again"), vec![1700], "{rows}");
-    assert_eq!(times(&r, 600, "2 old instance(s) active, 2 new retired"), vec![2000, 2300], "{rows}");
+    assert_eq!(
+        times(
+            &r,
+            600,
+            "2 live old instance(s) reactivated, 2 new retired, 4 old to provision again"
+        ),
+        vec![1700],
+        "{rows}"
+    );
+    assert_eq!(
+        times(&r, 600, "2 old instance(s) active, 2 new retired"),
+        vec![2000, 2300],
+        "{rows}"
+    );
     assert_eq!(end(&r, 600), (2300, "RolledBack".into()), "{rows}");
 }
 
 #[test]
 fn r10_failed_rollback_round_leaves_a_mixed_fleet_serving() {
-    let r = r10("Some(InstanceCount(2))", "failures: Failures(rollback_provisioning: Some(1)),");
+    let r = r10(
+        "Some(InstanceCount(2))",
+        "failures: Failures(rollback_provisioning: Some(1)),",
+    );
     let rows = dump(&r, 600);
     assert_eq!(end(&r, 600), (2000, "UpdateRollbackFailed".into()), "{rows}");
-    assert!(times(&r, 600, "endpoint UpdateRollbackFailed (mixed fleet, still serving)") == vec![2000], "{rows}");
+    assert!(
+        times(&r, 600, "endpoint UpdateRollbackFailed (mixed fleet, still serving)") == vec![2000],
+        "{rows}"
+    );
     // 6 old + 4 new keep serving until the end of the run.
     let last = r.points.last().unwrap();
     assert_eq!(last.variants[0].instances[3], 10);
@@ -576,7 +663,11 @@ fn green_provisioning_failure_keeps_blue() {
     let rows = dump(&r, 600);
     assert_eq!(end(&r, 600), (300, "RolledBack".into()), "{rows}");
     assert_eq!(r.deployments[0].requests_served_by_new_version, 0);
-    assert!(r.deployments[0].rollback_trigger.as_deref().unwrap().contains("provisioning round 1 failed (injected)"));
+    assert!(r.deployments[0]
+        .rollback_trigger
+        .as_deref()
+        .unwrap()
+        .contains("provisioning round 1 failed (injected)"));
 }
 
 #[test]
@@ -590,7 +681,10 @@ fn r11_quota_fails_blue_green_but_not_a_rolling_batch() {
     .run();
     assert_eq!(end(&r, 600), (0, "RolledBack".into()), "{}", dump(&r, 600));
     let trigger = r.deployments[0].rollback_trigger.clone().unwrap();
-    assert!(trigger.contains("ResourceLimitExceeded") && trigger.contains("request delta of 10 Instances"), "{trigger}");
+    assert!(
+        trigger.contains("ResourceLimitExceeded") && trigger.contains("request delta of 10 Instances"),
+        "{trigger}"
+    );
     let policy = rolling("CapacityPercent(20.0)", "3600s", "None");
     let r = Case {
         policy: &policy,
@@ -613,9 +707,10 @@ fn r12_autoscaling_is_blocked_while_updating_and_resumes_after() {
             policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 1000.0)])],"#,
         ..Case::default()
     };
-    let text = case
-        .text()
-        .replace("rate: Constant(100)", r#"rate: Steps([Step(at: "0s", rps: 100.0), Step(at: "20m", rps: 400.0)])"#);
+    let text = case.text().replace(
+        "rate: Constant(100)",
+        r#"rate: Steps([Step(at: "0s", rps: 100.0), Step(at: "20m", rps: 400.0)])"#,
+    );
     let loaded = scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap();
     let r = run(loaded.config);
     let changes: Vec<u64> = r
@@ -629,7 +724,11 @@ fn r12_autoscaling_is_blocked_while_updating_and_resumes_after() {
     assert!(changes.iter().all(|t| *t < start || *t >= finish), "{changes:?}");
     // The deployment ends at 2700 s, just after that instant's alarm evaluation (alarms come
     // before stage timers); the next evaluation, one period later, scales out.
-    assert_eq!(changes[0], finish as u64 + 60, "the first evaluation after the deployment acts");
+    assert_eq!(
+        changes[0],
+        finish + 60,
+        "the first evaluation after the deployment acts"
+    );
 }
 
 #[test]
@@ -645,7 +744,8 @@ fn r12_retain_all_variant_properties_takes_the_current_desired_count() {
             "    ),\n    workload",
             "        capacity_updates: [CapacityUpdate(at: \"1m\", variant: \"AllTraffic\", desired_instance_count: 7)],\n    ),\n    workload",
         );
-        let loaded = scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+        let loaded =
+            scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
         run(loaded.config)
     };
     let kept = run_with(true);
@@ -669,7 +769,10 @@ fn r14_defaults_and_ranges() {
         ..Case::default()
     }
     .error();
-    assert!(e.contains("deployments[0].policy.BlueGreen.wait_interval") && e.contains("from 0 to 3600"), "{e}");
+    assert!(
+        e.contains("deployments[0].policy.BlueGreen.wait_interval") && e.contains("from 0 to 3600"),
+        "{e}"
+    );
     let names: Vec<String> = (0..11).map(|i| format!("\"a{i}\"")).collect();
     let alarms: Vec<String> = (0..11)
         .map(|i| {
@@ -746,7 +849,11 @@ fn a_second_call_while_updating_is_rejected() {
     let r = run(loaded.config);
     let d = &r.deployments[1];
     assert_eq!(d.outcome.name(), "Rejected");
-    assert!(d.rollback_trigger.as_deref().unwrap().contains("deployment v2 in progress"));
+    assert!(d
+        .rollback_trigger
+        .as_deref()
+        .unwrap()
+        .contains("deployment v2 in progress"));
 }
 
 #[test]
@@ -764,7 +871,10 @@ fn deployment_validation_names_fields() {
         ..Case::default()
     }
     .error();
-    assert!(e.contains("deployments[0].auto_rollback_alarms[0]") && e.contains("\"missing\""), "{e}");
+    assert!(
+        e.contains("deployments[0].auto_rollback_alarms[0]") && e.contains("\"missing\""),
+        "{e}"
+    );
     let e = Case {
         policy: r#"BlueGreen(traffic_routing: AllAtOnce)"#,
         extra: r#"alarms: [Alarm(name: "x", metric: ModelLatency, variant: Some("AllTraffic"), endpoint_config: Some("v9"),
@@ -772,7 +882,10 @@ fn deployment_validation_names_fields() {
         ..Case::default()
     }
     .error();
-    assert!(e.contains("alarms[0].endpoint_config") && e.contains("config-1, v2"), "{e}");
+    assert!(
+        e.contains("alarms[0].endpoint_config") && e.contains("config-1, v2"),
+        "{e}"
+    );
 }
 
 #[test]
