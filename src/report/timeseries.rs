@@ -97,6 +97,16 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             header.push(format!("{n}.{c}"));
         }
     }
+    // Statuses only for runs with deployments (they never leave InService otherwise).
+    let deployed: Vec<&str> = {
+        let mut names: Vec<&str> = r.configs.iter().map(|(v, _)| v.as_str()).collect();
+        names.dedup();
+        names
+    };
+    if !r.deployments.is_empty() {
+        header.push("endpoint_status".into());
+        header.extend(deployed.iter().map(|v| format!("{v}.variant_status")));
+    }
     for (v, c) in &r.configs {
         for col in ["invocations", "traffic_share", "in_service", "instances"] {
             header.push(format!("{v}@{c}.{col}"));
@@ -150,6 +160,16 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(v.instances[3].to_string());
             row.push(v.desired.to_string());
             row.push(v.backlog_end.to_string());
+        }
+        if !r.deployments.is_empty() {
+            // The status in effect during the last instant of the period.
+            let end = p.start_us + p.length_us;
+            let seen = &r.statuses[..r.statuses.partition_point(|s| s.time.0 < end)];
+            row.push(seen.last().map_or("InService", |s| s.endpoint).to_string());
+            for v in &deployed {
+                let st = seen.iter().rev().find(|s| s.variant == *v);
+                row.push(st.map_or("InService", |s| s.variant_status).to_string());
+            }
         }
         for (i, c) in p.configs.iter().enumerate() {
             let variant = r

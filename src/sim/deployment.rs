@@ -59,6 +59,19 @@ pub(super) enum Waiting {
     Nothing,
 }
 
+/// A change of the endpoint's status (`EndpointStatus`) or of a variant's deployment stage
+/// (`VariantStatus[].Status`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusChange {
+    pub time: SimTime,
+    pub variant: String,
+    /// `Updating`, `InService` or `UpdateRollbackFailed`.
+    pub endpoint: &'static str,
+    /// `Creating`, `ActivatingTraffic`, `Baking`, `Deleting` while updating; `InService`
+    /// otherwise.
+    pub variant_status: &'static str,
+}
+
 /// Statistics of one deployment, for `summary.json`.
 #[derive(Clone, Debug)]
 pub struct DeploymentResult {
@@ -246,6 +259,7 @@ impl World {
             errors_at_start: self.error_count(),
         });
         self.deployment_results[index].peak_instances = live;
+        self.status("Updating", "Updating");
         if let Some(t) = deadline {
             self.queue.schedule(t, Event::DeploymentDeadline { gen: 0 });
         }
@@ -308,7 +322,40 @@ impl World {
         self.config.deployments[d.index].name.clone()
     }
 
+    /// Records the statuses in effect from now on.
+    pub(super) fn status(&mut self, endpoint: &'static str, variant_status: &'static str) {
+        let v = match self.deploy.as_ref() {
+            Some(d) => d.variant,
+            None => return,
+        };
+        let change = StatusChange {
+            time: self.now,
+            variant: self.variants[v].name.clone(),
+            endpoint,
+            variant_status,
+        };
+        // Several stages at one instant: the last one is what `DescribeEndpoint` shows.
+        if self
+            .statuses
+            .last()
+            .is_some_and(|s| s.time == self.now && s.variant == change.variant)
+        {
+            self.statuses.pop();
+        }
+        self.statuses.push(change);
+    }
+
     fn record_stage(&mut self, text: String) {
+        for (needle, st) in [
+            ("VariantStatus Creating", "Creating"),
+            ("VariantStatus ActivatingTraffic", "ActivatingTraffic"),
+            ("VariantStatus Baking", "Baking"),
+            ("VariantStatus Deleting", "Deleting"),
+        ] {
+            if text.ends_with(needle) {
+                self.status("Updating", st);
+            }
+        }
         let d = self.deploy.as_ref().expect("deployment in progress");
         let v = VariantId(d.variant as u16);
         let cause = self.cause();
@@ -398,6 +445,7 @@ impl World {
                     if !self.config.deployments[i].guard.monitor_termination_wait {
                         self.deploy.as_mut().expect("deployment").monitoring = false;
                     }
+                    self.status("Updating", "Baking");
                     self.record_stage(format!(
                         "termination wait {secs} s before {} is terminated",
                         self.old_word()
@@ -592,7 +640,8 @@ impl World {
             return;
         }
         let poll = self.config.deployments[d.index].alarm_poll_interval.0;
-        if poll > 0 && (self.now.0 - self.deployment_results[d.index].started.0) % poll != 0 {
+        // Polls fall on multiples of the interval from time zero (a multiple of the tick).
+        if poll > 0 && self.now.0 % poll != 0 {
             return;
         }
         self.check_alarms(false);
@@ -725,6 +774,11 @@ impl World {
     pub(super) fn finish(&mut self, outcome: DeploymentOutcome, trigger: Option<String>) {
         let v = self.deploy.as_ref().expect("deployment in progress").variant;
         self.deployment_billing(v);
+        if outcome == DeploymentOutcome::UpdateRollbackFailed {
+            self.status("UpdateRollbackFailed", "InService");
+        } else {
+            self.status("InService", "InService");
+        }
         let d = self.deploy.take().expect("deployment in progress");
         let now = self.now;
         let cfg = &self.config.deployments[d.index];

@@ -18,7 +18,7 @@ pub use config::{
     default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState,
     VariantConfig,
 };
-pub use deployment::{DeploymentOutcome, DeploymentResult};
+pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
 pub use result::{RunResult, VariantResult};

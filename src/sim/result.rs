@@ -40,6 +40,8 @@ pub struct RunResult {
     /// `(variant name, configuration name)` of each configuration series (the order of
     /// `EndpointPoint::configs`).
     pub configs: Vec<(String, String)>,
+    /// Endpoint and variant status changes caused by deployments, in time order.
+    pub statuses: Vec<super::StatusChange>,
 }
 
 impl RunResult {
@@ -83,6 +85,7 @@ impl RunResult {
             in_flight_at_end,
             events: w.events,
             deployments: w.deployment_results,
+            statuses: w.statuses,
             configs,
         }
     }

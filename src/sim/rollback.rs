@@ -32,6 +32,9 @@ pub(super) struct RollbackRun {
 
 impl World {
     fn record_rollback(&mut self, kind: ActivityKind, text: String) {
+        if text.ends_with("VariantStatus Creating") {
+            self.status("Updating", "Creating");
+        }
         let d = self.deploy.as_ref().expect("deployment in progress");
         let v = VariantId(d.variant as u16);
         let cause = self.config.deployments[d.index].name.clone();

@@ -5,7 +5,7 @@
 
 use super::autoscaler::Autoscaler;
 use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
-use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun};
+use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun, StatusChange};
 use super::deployment_config::config_series;
 use super::event::Event;
 use super::observe::{datapoint, Dimension};
@@ -58,6 +58,8 @@ pub struct World {
     pub(super) deploy: Option<DeploymentRun>,
     /// One result per configured deployment, filled in as they run.
     pub(super) deployment_results: Vec<DeploymentResult>,
+    /// Endpoint and variant status changes caused by deployments.
+    pub(super) statuses: Vec<StatusChange>,
 }
 
 impl World {
@@ -151,6 +153,7 @@ impl World {
             config_series: series_list,
             deploy: None,
             deployment_results,
+            statuses: Vec::new(),
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {

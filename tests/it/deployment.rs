@@ -901,3 +901,144 @@ fn marketplace_containers_fall_back_to_all_at_once_without_bake() {
     assert_eq!(times(&r, 600, "all at once: 10 of 10 green"), vec![300]);
     assert_eq!(end(&r, 600), (900, "Succeeded".into()), "{}", dump(&r, 600));
 }
+
+#[test]
+fn statuses_follow_the_stages_in_the_time_series() {
+    let r = Case {
+        policy: CANARY_SEED,
+        ..Case::default()
+    }
+    .run();
+    let csv = String::from_utf8(fleetsim::report::timeseries_csv(&r)).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (clock, endpoint, variant, share) = (
+        col("clock"),
+        col("endpoint_status"),
+        col("AllTraffic.variant_status"),
+        col("AllTraffic@v2.traffic_share"),
+    );
+    let at = |t: &str| -> Vec<String> {
+        let row: Vec<String> = csv
+            .lines()
+            .find(|l| l.split(',').nth(clock) == Some(t))
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        vec![row[endpoint].clone(), row[variant].clone(), row[share].clone()]
+    };
+    // Call at 00:10; green provisioning to 00:15; canary bake to 00:25; deadline 00:40.
+    assert_eq!(at("00:05:00"), vec!["InService", "InService", "0"]);
+    assert_eq!(at("00:12:00"), vec!["Updating", "Creating", "0"]);
+    let canary = at("00:20:00");
+    assert_eq!(canary[..2], ["Updating", "Baking"]);
+    let s: f64 = canary[2].parse().unwrap();
+    assert!((s - 0.3).abs() < 0.05, "{s}");
+    assert_eq!(at("00:30:00")[..3], ["Updating", "Baking", "1"]);
+    assert_eq!(at("00:45:00"), vec!["InService", "InService", "0"]);
+}
+
+#[test]
+fn rollback_shift_delay_postpones_the_return_to_blue() {
+    let alarm = green_fails_alarm(100, 1);
+    let r = Case {
+        policy: LINEAR_SEED,
+        green: FAILING_GREEN,
+        extra: &alarm,
+        deployment: r#"auto_rollback_alarms: ["variant-5xx"], guardrails: Guardrails(rollback_shift_delay: "60s"),"#,
+        ..Case::default()
+    }
+    .run();
+    // The trip of R6 at 1000 s; traffic returns to blue 60 s later.
+    assert_eq!(
+        times(&r, 600, "rollback, 100 % of traffic back to blue"),
+        vec![1000],
+        "{}",
+        dump(&r, 600)
+    );
+    assert_eq!(end(&r, 600), (1060, "RolledBack".into()));
+    let expect = 100.0 * (300.0 * 0.2 + 300.0 * 0.4 + 160.0 * 0.6);
+    let got = r.deployments[0].requests_served_by_new_version as f64;
+    assert!((got - expect).abs() < 500.0, "{got} vs {expect}");
+}
+
+#[test]
+fn alarm_poll_interval_delays_the_reaction_to_the_next_poll() {
+    let alarm = green_fails_alarm(100, 1);
+    let r = Case {
+        policy: LINEAR_SEED,
+        green: FAILING_GREEN,
+        extra: &alarm,
+        deployment: r#"auto_rollback_alarms: ["variant-5xx"], guardrails: Guardrails(alarm_poll_interval: "3m"),"#,
+        ..Case::default()
+    }
+    .run();
+    // ALARM at 1600 s absolute; polls fall on multiples of 180 s: the next is 1620.
+    assert_eq!(end(&r, 600), (1020, "RolledBack".into()), "{}", dump(&r, 600));
+}
+
+#[test]
+fn asynchronous_endpoints_deploy_too() {
+    let text = r#"Scenario(
+    name: "async-deploy",
+    duration: "1h",
+    endpoint: Async(
+        variants: [Variant(name: "AllTraffic", instance_type: "ml.c5.xlarge", initial_instance_count: 4, concurrency: 2,
+            model: Model(service_time: Constant("500ms")),
+            launch: Launch(provision: Constant("300s"), load: Constant("0s")))],
+    ),
+    workload: Open(arrivals: Deterministic, rate: Constant(10.0)),
+    deployments: [Deployment(at: "10m", endpoint_config_name: "v2",
+        model: Model(label: "v2", service_time: Constant("400ms")),
+        policy: BlueGreen(traffic_routing: Linear(linear_step_size: InstanceCount(2)), wait_interval: Some("5m")))],
+)"#;
+    let loaded = scenario::load_str(text, "async.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(loaded.config);
+    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end);
+    let d = &r.deployments[0];
+    assert_eq!(d.outcome.name(), "Succeeded");
+    // 600 + 300 provisioning + 2 steps x 300 s of bake.
+    assert_eq!(d.finished.unwrap().0 / 1_000_000, 1500);
+    assert_eq!(r.totals.timed_out, 0);
+    assert_eq!(r.totals.errors_5xx, 0);
+}
+
+#[test]
+fn bundled_deployment_during_a_ramp_freezes_capacity() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deploy-during-ramp.ron");
+    let loaded = scenario::load(&path, &[], None).unwrap();
+    let r = run(loaded.config);
+    let d = &r.deployments[0];
+    let (start, finish) = (d.started.0, d.finished.unwrap().0);
+    let changes: Vec<u64> = r
+        .activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::CapacityChange)
+        .map(|a| a.time.0)
+        .collect();
+    assert!(changes.iter().all(|t| *t < start || *t >= finish), "{changes:?}");
+    assert!(changes.iter().any(|t| *t >= finish), "scaling resumes");
+    // The managed high alarm was in ALARM during the deployment.
+    assert!(r.activities.iter().any(|a| a.kind == ActivityKind::AlarmStateChange
+        && a.reason.contains("OK -> ALARM")
+        && a.time.0 > start
+        && a.time.0 < finish));
+    // The latency cost: p99 of the worst period during the deployment is far above the SLO
+    // the fleet meets before and after it.
+    let p99 = |t: u64| {
+        r.points
+            .iter()
+            .find(|p| p.start_us == t)
+            .and_then(|p| p.latency.percentile(99.0))
+            .unwrap()
+    };
+    assert!(p99(50 * 60_000_000) > 10.0 * p99(5 * 60_000_000));
+    assert!(p99(80 * 60_000_000) < 2.0 * p99(5 * 60_000_000));
+}
