@@ -1042,3 +1042,56 @@ fn bundled_deployment_during_a_ramp_freezes_capacity() {
     assert!(p99(50 * 60_000_000) > 10.0 * p99(5 * 60_000_000));
     assert!(p99(80 * 60_000_000) < 2.0 * p99(5 * 60_000_000));
 }
+
+#[test]
+fn r16_variant_weights_split_traffic() {
+    let split = |a: f64, b: f64| {
+        let text = format!(
+            r#"Scenario(
+    name: "ab",
+    duration: "30m",
+    endpoint: RealTime(variants: [
+        Variant(name: "A", instance_type: "ml.c5.xlarge", initial_instance_count: 2, concurrency: 4, initial_weight: {a},
+            model: Model(service_time: Constant("10ms"))),
+        Variant(name: "B", instance_type: "ml.c5.xlarge", initial_instance_count: 2, concurrency: 4, initial_weight: {b},
+            model: Model(service_time: Constant("10ms"))),
+    ]),
+    workload: Open(arrivals: Deterministic, rate: Constant(100.0)),
+)"#
+        );
+        let r = run(scenario::load_str(&text, "ab.ron", Path::new("."), &[], None)
+            .unwrap()
+            .config);
+        let per = |v: usize| r.points.iter().map(|p| p.variants[v].invocations).sum::<u64>() as f64;
+        per(0) / (per(0) + per(1))
+    };
+    // 180,000 requests: the binomial standard deviation of the share is at most 0.0012; allow
+    // 0.005 (about 4 standard deviations).
+    assert!((split(1.0, 1.0) - 0.5).abs() < 0.005);
+    assert!((split(25.0, 75.0) - 0.25).abs() < 0.005);
+    assert_eq!(split(0.0, 1.0), 0.0);
+}
+
+#[test]
+fn a_failed_rolling_batch_rolls_back_the_batches_already_replaced() {
+    let policy = rolling("CapacityPercent(20.0)", "3600s", "None");
+    let r = Case {
+        policy: &policy,
+        deployment: "failures: Failures(provisioning: Some(2)),",
+        ..Case::default()
+    }
+    .run();
+    let rows = dump(&r, 600);
+    // Batch 1 replaced 2 old instances by 600 s; batch 2 fails when it would be ready (900 s):
+    // its instances go, the 2 missing old instances are provisioned again (300 s).
+    assert_eq!(
+        times(&r, 600, "provisioning failed: provisioning round 2 failed (injected)"),
+        vec![900, 1200],
+        "{rows}"
+    );
+    assert_eq!(end(&r, 600), (1200, "RolledBack".into()), "{rows}");
+    assert!(
+        times(&r, 600, "endpoint InService on config-1 (10 instances)") == vec![1200],
+        "{rows}"
+    );
+}
