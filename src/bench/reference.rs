@@ -86,6 +86,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         alarms: Vec::new(),
         targets: Vec::new(),
         deployments: Vec::new(),
+        shadow: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod capacity;
 pub mod plan;
 pub mod policy;
 pub mod rules;
+pub mod shadow;
 
 pub use capacity::{instances, CapacitySize, Rounding};
 pub use plan::{plan, Stage};

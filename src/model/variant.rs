@@ -27,4 +27,7 @@ pub struct Variant {
     pub in_service: u32,
     /// The model version new instances of the current fleet run.
     pub current_version: ModelVersion,
+    /// The shadow variant of a shadow test: it gets copies of requests, never traffic of its
+    /// own, and its answers are discarded.
+    pub shadow: bool,
 }

@@ -31,6 +31,9 @@ pub struct Summary {
     /// Every deployment, when the scenario has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployments: Vec<DeploymentSummary>,
+    /// The shadow test, when the scenario has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadow_test: Option<ShadowSummary>,
     pub variants: Vec<VariantSummary>,
 }
 
@@ -104,6 +107,30 @@ pub struct DeploymentSummary {
     pub requests_served_by_new_version: u64,
     /// 4XX, 5XX, timed-out and rejected requests of the endpoint while it ran.
     pub errors_during_deployment: u64,
+}
+
+/// A shadow test: what its copies did, beside the production variant on the same requests.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShadowSummary {
+    pub name: String,
+    pub shadow_variant: String,
+    pub source_variant: String,
+    pub sampling_percentage: u32,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Requests copied to the shadow variant (callers never see their answers).
+    pub requests_copied: u64,
+    /// Per variant (production, then shadow) over the run: invocations, 5XX, mean
+    /// `ModelLatency` [ms].
+    pub comparison: Vec<ShadowSide>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ShadowSide {
+    pub variant: String,
+    pub invocations: u64,
+    pub errors_5xx: u64,
+    pub model_latency_mean_ms: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -197,6 +224,35 @@ pub fn summary(r: &RunResult) -> Summary {
             .count(),
         deployment: deployments.last().cloned(),
         deployments,
+        shadow_test: r.shadow.as_ref().map(|sh| {
+            let side = |v: usize| {
+                let (mut n, mut e, mut sum, mut cnt) = (0u64, 0u64, 0.0f64, 0u64);
+                for p in &r.points {
+                    let x = &p.variants[v];
+                    n += x.invocations;
+                    e += x.errors_5xx;
+                    sum += x.model_latency.sum;
+                    cnt += x.model_latency.sample_count;
+                }
+                ShadowSide {
+                    variant: r.variants[v].name.clone(),
+                    invocations: n,
+                    errors_5xx: e,
+                    model_latency_mean_ms: (cnt > 0).then(|| round(sum / cnt as f64 / 1000.0, 3)),
+                }
+            };
+            let source = r.variants.iter().position(|v| v.name == sh.source).unwrap_or(0);
+            ShadowSummary {
+                name: sh.name.clone(),
+                shadow_variant: r.variants[sh.variant].name.clone(),
+                source_variant: sh.source.clone(),
+                sampling_percentage: sh.sampling_percentage,
+                start_s: sh.start.as_secs_f64(),
+                end_s: sh.end.as_secs_f64().min(r.duration.as_secs_f64()),
+                requests_copied: sh.copies,
+                comparison: vec![side(source), side(sh.variant)],
+            }
+        }),
         variants: r
             .variants
             .iter()

@@ -117,7 +117,9 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
     let mut cum = 0.0;
     let priced = r.variants.iter().all(|v| v.price_per_hour_usd.is_some());
     for p in &r.points {
-        let sum = |f: fn(&VariantPoint) -> u64| p.variants.iter().map(f).sum::<u64>();
+        // Shadow copies are not the endpoint's requests: endpoint columns leave them out.
+        let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| s.variant)];
+        let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
         let secs = p.length_us as f64 / 1e6;
         let mut row = vec![
             num(p.start_us as f64 / 1e6, 6),

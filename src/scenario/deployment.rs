@@ -162,3 +162,38 @@ pub struct Failures {
     #[serde(default)]
     pub rollback_provisioning: Option<u32>,
 }
+
+/// A shadow test (`CreateInferenceExperiment` of type `ShadowMode`, spec/rollouts.md 8).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShadowTest {
+    /// The test's name (activity rows).
+    pub name: String,
+    /// The shadow variant (`ShadowProductionVariants`): its own instances, model and launch.
+    pub variant: super::file::Variant,
+    /// `SourceModelVariantName`: the production variant whose requests are copied; may be
+    /// omitted on a one-variant endpoint.
+    #[serde(default)]
+    pub source_variant: Option<String>,
+    /// `SamplingPercentage`: share of the source's requests copied, 1-100.
+    pub sampling_percentage: u32,
+    #[serde(default)]
+    pub sampling: Sampling,
+    /// Scheduled start.
+    #[serde(default)]
+    pub start: Duration,
+    /// Scheduled length; default 7 days, 1 hour to 30 days.
+    #[serde(default)]
+    pub duration: Option<Duration>,
+    /// The test was started early, at this time (before `start`).
+    #[serde(default)]
+    pub started_early_at: Option<Duration>,
+}
+
+/// How requests are sampled for the shadow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sampling {
+    #[default]
+    Deterministic,
+    Bernoulli,
+}

@@ -40,6 +40,7 @@ pub const STRUCT_NAMES: &[&str] = &[
     "Deployment",
     "Guardrails",
     "Failures",
+    "ShadowTest",
 ];
 
 /// A whole scenario.
@@ -71,6 +72,9 @@ pub struct Scenario {
     /// `UpdateEndpoint` calls (deployments of new model versions), in time order.
     #[serde(default)]
     pub deployments: Vec<Deployment>,
+    /// A shadow test: a shadow variant receiving copies of production requests.
+    #[serde(default)]
+    pub shadow_test: Option<super::deployment::ShadowTest>,
 }
 
 /// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.

@@ -444,8 +444,19 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         c.fail("endpoint.variants", "[]", "at least one variant");
     }
     let mut vcs = Vec::new();
+    // A shadow test's variant is validated like the others and becomes the last variant.
+    let n_production = variants.len();
+    let all: Vec<&file::Variant> = variants
+        .iter()
+        .chain(s.shadow_test.as_ref().map(|t| &t.variant))
+        .collect();
+    let variants = &all;
     for (i, v) in variants.iter().enumerate() {
-        let p = format!("endpoint.variants[{i}]");
+        let p = if i < n_production {
+            format!("endpoint.variants[{i}]")
+        } else {
+            "shadow_test.variant".to_string()
+        };
         if !valid_name(&v.name) {
             c.fail(
                 &format!("{p}.name"),
@@ -524,6 +535,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             launch,
         });
     }
+    let variants = &all[..n_production];
     if !variants.is_empty() && variants.iter().all(|v| v.initial_weight <= 0.0) {
         c.fail(
             "endpoint.variants[*].initial_weight",
@@ -635,7 +647,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     let mut percentiles = m.percentiles.clone();
     // Configuration series: the initial configuration of each deployed variant, then each
     // deployment's (the order `sim::config_series` gives the recorder).
-    let deployed = super::validate_deployment::configs(&s.deployments, &vcs);
+    let deployed = super::validate_deployment::configs(&s.deployments, &vcs[..n_production.min(vcs.len())]);
     let mut series = Vec::new();
     for v in 0..vcs.len() {
         if deployed.iter().any(|(dv, _)| *dv == v) {
@@ -679,12 +691,17 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         },
     };
 
+    let shadow = s
+        .shadow_test
+        .as_ref()
+        .filter(|_| vcs.len() == n_production + 1)
+        .and_then(|t| super::validate_deployment::validate_shadow(&mut c, t, &vcs, kind, s.duration.0, &mut warnings));
     let alarm_names: Vec<String> = s.alarms.iter().map(|a| a.name.clone()).collect();
     let deployments = super::validate_deployment::validate_deployments(
         &mut c,
         &s.deployments,
         &super::validate_deployment::Context {
-            variants: &vcs,
+            variants: &vcs[..n_production.min(vcs.len())],
             alarms: &alarms,
             alarm_names: &alarm_names,
             kind,
@@ -736,6 +753,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         alarms,
         targets,
         deployments,
+        shadow,
     };
     Ok((config, warnings))
 }

@@ -30,6 +30,34 @@ pub struct SimConfig {
     pub targets: Vec<TargetConfig>,
     /// `UpdateEndpoint` calls, in time order.
     pub deployments: Vec<DeploymentConfig>,
+    /// A shadow test: its variant is the last of `endpoint.variants`.
+    pub shadow: Option<ShadowConfig>,
+}
+
+/// How production requests are picked for copying to the shadow variant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShadowSampling {
+    /// A copy each time the running sum of the percentage crosses 100 \[assumption\].
+    #[default]
+    Deterministic,
+    /// Each request independently, from the `shadow` random stream.
+    Bernoulli,
+}
+
+/// A shadow test (spec rollouts 8): a copy of `sampling_percentage` % of the requests of the
+/// production variant `source` goes to the shadow variant, whose answers are discarded.
+#[derive(Clone, Debug)]
+pub struct ShadowConfig {
+    pub name: String,
+    /// Index of the shadow variant in `endpoint.variants` (the last one).
+    pub variant: usize,
+    pub source: usize,
+    pub sampling_percentage: u32,
+    pub sampling: ShadowSampling,
+    /// The test runs in `[start, end)`; the shadow's instances are requested at `start` and
+    /// removed at `end`, when the endpoint returns to its pre-test state.
+    pub start: SimTime,
+    pub end: SimTime,
 }
 
 /// Monday 2024-01-01 00:00 UTC: the default wall-clock start, so weekday schedules mean

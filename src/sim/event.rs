@@ -29,6 +29,8 @@ pub enum Event {
     DeploymentTimer { gen: u32 },
     /// The `MaximumExecutionTimeoutInSeconds` deadline of the running deployment.
     DeploymentDeadline { gen: u32 },
+    /// The shadow test starts (`true`) or ends (`false`).
+    Shadow { start: bool },
     /// End of the run.
     End,
 }

@@ -158,7 +158,8 @@ impl World {
             let n: u32 = self.config_fleets(c).map(|f| f.in_service()).sum();
             self.metrics.capacity(c, now, n, n * conc);
         }
-        let total: u32 = self.variants.iter().map(|x| x.in_service).sum();
+        // The endpoint's capacity is its production variants'.
+        let total: u32 = self.variants.iter().filter(|x| !x.shadow).map(|x| x.in_service).sum();
         self.metrics.endpoint_capacity(now, total);
     }
 

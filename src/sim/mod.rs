@@ -12,16 +12,17 @@ mod requests;
 mod result;
 mod rollback;
 mod scaling_config;
+mod shadow;
 mod world;
 
 pub use config::{
-    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState,
-    VariantConfig,
+    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, ShadowConfig, ShadowSampling,
+    SimConfig, StartState, VariantConfig,
 };
 pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
-pub use result::{RunResult, VariantResult};
+pub use result::{RunResult, ShadowResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use world::World;
 

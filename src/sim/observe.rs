@@ -177,7 +177,7 @@ pub fn datapoint(
 ) -> Option<f64> {
     let start = SimTime(end.0.saturating_sub(period.0));
     let variants: Vec<usize> = match dim {
-        Dimension::Endpoint => (0..rec.variant_count()).collect(),
+        Dimension::Endpoint => (0..rec.production_count()).collect(),
         Dimension::Variant(v) | Dimension::Config(v) => vec![v],
     };
     // Ticks of the first variant fix the tick ends; every variant closes ticks together.

@@ -17,6 +17,9 @@ impl World {
         self.schedule_next_arrival();
 
         let v = self.pick_variant();
+        if self.shadow_running {
+            self.shadow_copy(v);
+        }
         let fid = match self.pick_fleet(v) {
             Some(f) => f,
             // An asynchronous endpoint keeps the request in its durable queue until capacity
@@ -64,11 +67,11 @@ impl World {
             outcome,
         };
         let routing = self.config.endpoint.routing;
-        let fleet = &mut self.fleets[fid.0 as usize];
-        if let Some(inst) = fleet.route(routing, &self.instances, &mut self.routing_rng) {
+        let routed = self.fleets[fid.0 as usize].route(routing, &self.instances, &mut self.routing_rng);
+        if let Some(inst) = routed {
             self.start_service(inst, req, false);
-        } else if self.backlog_total < self.config.endpoint.backlog_capacity {
-            fleet.backlog.push(req);
+        } else if self.backlog_total - self.shadow_waiting() < self.config.endpoint.backlog_capacity {
+            self.fleets[fid.0 as usize].backlog.push(req);
             self.backlog_total += 1;
             self.note_backlog(fid);
             self.arm_backlog_timer(fid);
@@ -79,18 +82,20 @@ impl World {
 
     /// Chooses a variant by weight (no random draw when there is only one).
     fn pick_variant(&mut self) -> usize {
-        if self.variants.len() == 1 {
+        // A shadow variant (always the last) takes no traffic of its own.
+        let n = self.variants.len() - usize::from(self.config.shadow.is_some());
+        if n == 1 {
             return 0;
         }
-        let total: f64 = self.variants.iter().map(|v| v.weight).sum();
+        let total: f64 = self.variants[..n].iter().map(|v| v.weight).sum();
         let mut x = self.routing_rng.random::<f64>() * total;
-        for (i, v) in self.variants.iter().enumerate() {
+        for (i, v) in self.variants[..n].iter().enumerate() {
             if x < v.weight {
                 return i;
             }
             x -= v.weight;
         }
-        self.variants.len() - 1
+        n - 1
     }
 
     /// The fleet whose queue holds requests of variant `v` while none of its instances is in

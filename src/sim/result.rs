@@ -42,6 +42,22 @@ pub struct RunResult {
     pub configs: Vec<(String, String)>,
     /// Endpoint and variant status changes caused by deployments, in time order.
     pub statuses: Vec<super::StatusChange>,
+    /// The shadow test, if any; its variant is `variants[shadow.variant]`.
+    pub shadow: Option<ShadowResult>,
+}
+
+/// A shadow test's facts; the shadow variant's own series hold what its copies did.
+#[derive(Clone, Debug)]
+pub struct ShadowResult {
+    pub name: String,
+    /// Index of the shadow variant among `RunResult::variants` (the last).
+    pub variant: usize,
+    pub source: String,
+    pub sampling_percentage: u32,
+    pub start: crate::engine::SimTime,
+    pub end: crate::engine::SimTime,
+    /// Requests copied to the shadow variant.
+    pub copies: u64,
 }
 
 impl RunResult {
@@ -65,11 +81,22 @@ impl RunResult {
                 cost_usd: w.metrics.cost_usd(i, now),
             })
             .collect();
+        let shadow = w.config.shadow.as_ref().map(|s| s.variant);
         let in_flight_at_end = w
             .fleets
             .iter()
+            .filter(|f| Some(usize::from(f.variant.0)) != shadow)
             .map(|f| u64::from(f.busy) + f.backlog.len() as u64)
             .sum();
+        let shadow_test = w.config.shadow.as_ref().map(|s| ShadowResult {
+            name: s.name.clone(),
+            variant: s.variant,
+            source: w.variants[s.source].name.clone(),
+            sampling_percentage: s.sampling_percentage,
+            start: s.start,
+            end: s.end,
+            copies: w.shadow_copies,
+        });
         let period = w.metrics.config().period;
         let (points, totals) = w.metrics.into_points();
         RunResult {
@@ -86,6 +113,7 @@ impl RunResult {
             events: w.events,
             deployments: w.deployment_results,
             statuses: w.statuses,
+            shadow: shadow_test,
             configs,
         }
     }

@@ -60,6 +60,12 @@ pub struct World {
     pub(super) deployment_results: Vec<DeploymentResult>,
     /// Endpoint and variant status changes caused by deployments.
     pub(super) statuses: Vec<StatusChange>,
+    /// Shadow test: running now, the deterministic sampler, the `shadow` stream (Bernoulli
+    /// sampling and `Random` routing of copies), copies made.
+    pub(super) shadow_running: bool,
+    pub(super) shadow_acc: crate::deployment::shadow::Accumulator,
+    pub(super) shadow_rng: SimRng,
+    pub(super) shadow_copies: u64,
 }
 
 impl World {
@@ -154,6 +160,10 @@ impl World {
             deploy: None,
             deployment_results,
             statuses: Vec::new(),
+            shadow_running: false,
+            shadow_acc: Default::default(),
+            shadow_rng: rngs.stream("shadow"),
+            shadow_copies: 0,
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
@@ -181,6 +191,7 @@ impl World {
                     .map_or(vc.initial_instance_count, |t| t.target.desired),
                 in_service: 0,
                 current_version: vc.model.clone(),
+                shadow: w.config.shadow.as_ref().is_some_and(|s| s.variant == i),
             });
         }
         w.start();
@@ -189,6 +200,18 @@ impl World {
 
     /// Schedules the first events and brings up the initial instances.
     fn start(&mut self) {
+        if let Some(sh) = &self.config.shadow {
+            let (v, start, end) = (sh.variant, sh.start, sh.end);
+            self.metrics.set_shadow(v);
+            // The shadow's instances exist only while the test runs.
+            if start > SimTime::ZERO {
+                self.variants[v].desired = 0;
+            }
+            self.queue.schedule(start, Event::Shadow { start: true });
+            if end.0 < self.config.duration.0 {
+                self.queue.schedule(end, Event::Shadow { start: false });
+            }
+        }
         for v in 0..self.variants.len() {
             let fid = self.variants[v].fleets[0];
             let n = self.variants[v].desired;
@@ -280,6 +303,7 @@ impl World {
             Event::DeploymentCall { index } => self.on_deployment_call(index as usize),
             Event::DeploymentTimer { gen } => self.on_deployment_timer(gen),
             Event::DeploymentDeadline { gen } => self.on_deployment_deadline(gen),
+            Event::Shadow { start } => self.on_shadow(start),
             Event::End => self.on_end(),
         }
     }

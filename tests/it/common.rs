@@ -53,5 +53,6 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         alarms: vec![],
         targets: vec![],
         deployments: vec![],
+        shadow: None,
     }
 }

@@ -1095,3 +1095,122 @@ fn a_failed_rolling_batch_rolls_back_the_batches_already_replaced() {
         "{rows}"
     );
 }
+
+const SHADOW: &str = r#"shadow_test: Some(ShadowTest(
+        name: "candidate",
+        variant: Variant(name: "Shadow", instance_type: "ml.c5.xlarge", initial_instance_count: 2, concurrency: 4,
+            model: Model(label: "v2", service_time: Constant("30ms"), error_rate: 0.5),
+            launch: Launch(provision: Constant("300s"), load: Constant("0s"))),
+        sampling_percentage: 50,
+        start: "10m",
+        duration: "1h",
+    )),"#;
+
+fn shadow_scenario(shadow: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "shadow",
+    duration: "2h",
+    endpoint: RealTime(
+        variants: [Variant(name: "AllTraffic", instance_type: "ml.c5.xlarge", initial_instance_count: 4, concurrency: 4,
+            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms"), error_rate: 0.01),
+            launch: Launch(provision: Constant("300s"), load: Constant("0s")))],
+    ),
+    workload: Open(arrivals: Deterministic, rate: Constant(16.666666666666668)),
+    {shadow}
+)"#
+    )
+}
+
+#[test]
+fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
+    let with = run(
+        scenario::load_str(&shadow_scenario(SHADOW), "s.ron", Path::new("."), &[], None)
+            .unwrap()
+            .config,
+    );
+    let without = run(
+        scenario::load_str(&shadow_scenario(""), "s.ron", Path::new("."), &[], None)
+            .unwrap()
+            .config,
+    );
+    // 1000 production requests per minute; 50 % sampling: exactly 500 copies per minute once the
+    // shadow's instances serve (requested at 00:10, in service at 00:15), none after 01:10.
+    let shadow = with.shadow.as_ref().unwrap().variant;
+    for p in &with.points {
+        let minute = p.start_us / 60_000_000;
+        assert_eq!(p.variants[0].invocations, 1000);
+        let want = if (15..70).contains(&minute) { 500 } else { 0 };
+        assert_eq!(p.variants[shadow].invocations, want, "minute {minute}");
+    }
+    assert_eq!(with.shadow.as_ref().unwrap().copies, 55 * 500);
+    // Callers see production answers only: the endpoint's totals and latency are those of the
+    // same run without the shadow (the copies draw from their own random streams).
+    let s_with = fleetsim::report::summary(&with);
+    let s_without = fleetsim::report::summary(&without);
+    assert_eq!(
+        serde_json::to_value(&s_with.requests).unwrap(),
+        serde_json::to_value(&s_without.requests).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&s_with.latency_ms).unwrap(),
+        serde_json::to_value(&s_without.latency_ms).unwrap()
+    );
+    assert_eq!(with.totals.arrived, with.accounted() + with.in_flight_at_end);
+    // The shadow's own errors are visible in its series, not in the endpoint's.
+    let cmp = &s_with.shadow_test.as_ref().unwrap().comparison;
+    assert_eq!(cmp[1].invocations, 27_500);
+    assert!((cmp[1].errors_5xx as f64 / 27_500.0 - 0.5).abs() < 0.02);
+    assert_eq!(cmp[1].model_latency_mean_ms, Some(30.0));
+    // Its instances are billed only while the test runs: 2 instances for one hour.
+    assert!((with.variants[shadow].instance_hours - 2.0).abs() < 1e-9);
+    // The endpoint returns to its pre-test state.
+    assert_eq!(
+        with.points.last().unwrap().variants[shadow]
+            .instances
+            .iter()
+            .sum::<u32>(),
+        0
+    );
+}
+
+#[test]
+fn r15_shadow_schedule_and_validation() {
+    let with = |fields: &str| shadow_scenario(&SHADOW.replace("        duration: \"1h\",\n", fields));
+    let load = |text: &str| scenario::load_str(text, "s.ron", Path::new("."), &[], None);
+    // Default duration 7 days.
+    let cfg = load(&with("")).unwrap().config.shadow.unwrap();
+    assert_eq!(cfg.end.0 / 1_000_000, 600 + 604_800);
+    // Scheduled day 10 for 25 days, started early on day 2: ends on day 32, with a warning.
+    let text = with("        duration: \"25d\",\n        started_early_at: Some(\"2d\"),\n")
+        .replace("start: \"10m\"", "start: \"10d\"")
+        .replace("duration: \"2h\"", "duration: \"40d\"");
+    let loaded = load(&text).unwrap();
+    let cfg = loaded.config.shadow.unwrap();
+    assert_eq!((cfg.start.0 / 86_400_000_000, cfg.end.0 / 86_400_000_000), (2, 32));
+    assert!(loaded.warnings.iter().any(|w| w.contains("more than 30 days")));
+    for (fields, path, allowed) in [
+        (
+            "        duration: \"30m\",\n",
+            "shadow_test.duration",
+            "1 hour to 30 days",
+        ),
+        (
+            "        duration: \"31d\",\n",
+            "shadow_test.duration",
+            "1 hour to 30 days",
+        ),
+    ] {
+        let e = load(&with(fields)).unwrap_err().to_string();
+        assert!(e.contains(path) && e.contains(allowed), "{e}");
+    }
+    let e = load(&with("").replace("sampling_percentage: 50", "sampling_percentage: 101"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("shadow_test.sampling_percentage") && e.contains("1 to 100"),
+        "{e}"
+    );
+    let e = load(&with("").replace("RealTime(", "Async(")).unwrap_err().to_string();
+    assert!(e.contains("spec 8.5"), "{e}");
+}

@@ -309,6 +309,9 @@ pub struct Recorder {
     latency_fold: Agg,
     points: Vec<EndpointPoint>,
     pub totals: Totals,
+    /// The shadow variant of a shadow test: its copies are measured in its own series but are
+    /// not the endpoint's requests, so they stay out of `totals` and the endpoint latency.
+    shadow: Option<u16>,
 }
 
 impl Recorder {
@@ -326,6 +329,7 @@ impl Recorder {
             latency: LatencyAcc::new(true),
             latency_fold: Agg::default(),
             points: Vec::new(),
+            shadow: None,
             totals: Totals {
                 arrived: 0,
                 completed: 0,
@@ -385,11 +389,13 @@ impl Recorder {
     /// A request took a worker slot after waiting `wait` (zero if it never queued).
     #[inline]
     pub fn service_start(&mut self, s: Series, now: SimTime, wait: SimDuration, queued: bool) {
-        let t = &mut self.totals;
-        t.served += 1;
-        if queued {
-            t.waited += 1;
-            t.wait_sum_us += u128::from(wait.0);
+        if self.counts(s) {
+            let t = &mut self.totals;
+            t.served += 1;
+            if queued {
+                t.waited += 1;
+                t.wait_sum_us += u128::from(wait.0);
+            }
         }
         self.each(s, |m| m.busy.add(now, 1));
     }
@@ -420,6 +426,9 @@ impl Recorder {
                 m.errors_5xx += 1;
             }
         });
+        if !self.counts(s) {
+            return;
+        }
         if ok {
             let e2e = model.0 + overhead.0;
             // The run-wide histogram is merged from the period ones at each close.
@@ -438,7 +447,9 @@ impl Recorder {
             m.errors_4xx += 1;
             m.overhead.record(overhead.0);
         });
-        self.totals.errors_4xx += 1;
+        if self.counts(s) {
+            self.totals.errors_4xx += 1;
+        }
     }
 
     /// Busy slots of in-service instances change by `delta` outside a request start or end
@@ -449,17 +460,23 @@ impl Recorder {
 
     pub fn timed_out(&mut self, s: Series, n: u64) {
         self.each(s, |m| m.timed_out += n);
-        self.totals.timed_out += n;
+        if self.counts(s) {
+            self.totals.timed_out += n;
+        }
     }
 
     pub fn rejected_backlog_full(&mut self, s: Series) {
         self.each(s, |m| m.rejected_full += 1);
-        self.totals.rejected_backlog_full += 1;
+        if self.counts(s) {
+            self.totals.rejected_backlog_full += 1;
+        }
     }
 
     pub fn rejected_no_capacity(&mut self, v: usize) {
         self.variants[v].rejected_no_capacity += 1;
-        self.totals.rejected_no_capacity += 1;
+        if self.shadow != Some(v as u16) {
+            self.totals.rejected_no_capacity += 1;
+        }
     }
 
     /// Series `idx` (a variant or a configuration) now has `len` requests waiting.
@@ -497,6 +514,22 @@ impl Recorder {
     /// Number of variants recorded.
     pub fn variant_count(&self) -> usize {
         self.n_variants
+    }
+
+    /// Marks variant `v` as a shadow variant (see the field).
+    pub fn set_shadow(&mut self, v: usize) {
+        self.shadow = Some(v as u16);
+    }
+
+    /// The production variants: every variant but a shadow one (which is the last).
+    pub fn production_count(&self) -> usize {
+        self.n_variants - usize::from(self.shadow.is_some())
+    }
+
+    /// Whether requests of series `s` are the endpoint's own (not shadow copies).
+    #[inline]
+    fn counts(&self, s: Series) -> bool {
+        self.shadow != Some(s.variant)
     }
 
     /// Number of series: variants, then configurations.

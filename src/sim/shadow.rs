@@ -1,0 +1,123 @@
+//! Shadow tests in the simulation (spec/rollouts.md section 8): while the test runs, a sample of
+//! the production variant's requests is copied to the shadow variant. The copies are served and
+//! measured like any request of that variant (its per-variant metrics, alarms and autoscaling),
+//! but callers never see them: they are outside the endpoint's totals, its latency and its
+//! request accounting. At the end the shadow's instances are removed and the endpoint is back
+//! to its pre-test state. Its instances are requested when the test starts; copies begin once
+//! one of them is in service.
+
+use super::config::ShadowSampling;
+use super::world::World;
+use crate::model::{ActivityKind, Outcome, Request, VariantId};
+use rand::RngExt;
+
+impl World {
+    /// The shadow test starts or ends.
+    pub(super) fn on_shadow(&mut self, start: bool) {
+        let Some(cfg) = self.config.shadow.clone() else { return };
+        let v = VariantId(cfg.variant as u16);
+        let n = self.config.endpoint.variants[cfg.variant].initial_instance_count;
+        if start {
+            self.shadow_running = true;
+            self.record(
+                v,
+                ActivityKind::DeploymentStage,
+                &cfg.name,
+                format!(
+                    "shadow test {} Running: {} % of {} copied to {}",
+                    cfg.name, cfg.sampling_percentage, self.variants[cfg.source].name, self.variants[cfg.variant].name
+                ),
+            );
+            if self.variants[cfg.variant].desired == 0 {
+                self.set_desired(v, n, &cfg.name, "shadow test starts");
+            }
+        } else {
+            self.shadow_running = false;
+            let copies = self.shadow_copies;
+            self.record(
+                v,
+                ActivityKind::DeploymentStage,
+                &cfg.name,
+                format!(
+                    "shadow test {} Completed after {copies} copies; shadow variant removed",
+                    cfg.name
+                ),
+            );
+            self.set_desired(v, 0, &cfg.name, "shadow test ends");
+        }
+    }
+
+    /// Copies the request that just arrived for variant `v` to the shadow variant if it is
+    /// sampled.
+    pub(super) fn shadow_copy(&mut self, v: usize) {
+        let Some(cfg) = self.config.shadow.as_ref() else { return };
+        if v != cfg.source {
+            return;
+        }
+        let take = match cfg.sampling {
+            ShadowSampling::Deterministic => self.shadow_acc.take(cfg.sampling_percentage),
+            ShadowSampling::Bernoulli => self.shadow_rng.random::<f64>() * 100.0 < f64::from(cfg.sampling_percentage),
+        };
+        if !take {
+            return;
+        }
+        let sv = cfg.variant;
+        let n = self.variants[sv].in_service;
+        if n == 0 {
+            // The shadow is still starting (its instances boot): nothing is copied yet.
+            return;
+        }
+        self.shadow_copies += 1;
+        let fid = self.variants[sv].fleets[self.variants[sv].fleets.len() - 1];
+        let series = self.fleets[fid.0 as usize].series;
+        self.fleets[fid.0 as usize].routed += 1;
+        self.metrics.invocation(series, 1.0 / f64::from(n));
+        let fleet = &self.fleets[fid.0 as usize];
+        let streams = &mut self.streams[sv];
+        let service = fleet.version.service_time.sample(&mut streams.service);
+        let (v4, v5) = (fleet.version.client_error_rate, fleet.version.error_rate);
+        let outcome = if v4 > 0.0 || v5 > 0.0 {
+            let u: f64 = streams.outcome.random();
+            if u < v4 {
+                Outcome::ClientError
+            } else if u < v4 + (1.0 - v4) * v5 {
+                Outcome::ServerError
+            } else {
+                Outcome::Ok
+            }
+        } else {
+            Outcome::Ok
+        };
+        if outcome == Outcome::ClientError {
+            let overhead = fleet.version.overhead;
+            self.metrics.client_error(series, overhead);
+            return;
+        }
+        let req = Request {
+            arrival: self.now,
+            service,
+            outcome,
+        };
+        let routing = self.config.endpoint.routing;
+        let fleet = &mut self.fleets[fid.0 as usize];
+        if let Some(inst) = fleet.route(routing, &self.instances, &mut self.shadow_rng) {
+            self.start_service(inst, req, false);
+        } else if (fleet.backlog.len() as u64) < self.config.endpoint.backlog_capacity {
+            // The shadow has a queue of its own, as large as the endpoint's.
+            fleet.backlog.push(req);
+            self.backlog_total += 1;
+            self.note_backlog(fid);
+            self.arm_backlog_timer(fid);
+        } else {
+            self.metrics.rejected_backlog_full(series);
+        }
+    }
+
+    /// Requests waiting in the shadow variant's queue (not the endpoint's backlog).
+    pub(super) fn shadow_waiting(&self) -> u64 {
+        match &self.config.shadow {
+            Some(cfg) => self.variant_backlog(cfg.variant),
+            None => 0,
+        }
+    }
+}
