@@ -568,17 +568,23 @@ impl World {
                 self.pull_backlog(id);
             }
         } else if current > target {
-            let mut members: Vec<(u32, u64, InstanceId)> = self
-                .instances
-                .live()
-                .filter(|i| i.fleet == fid && i.state == InstanceState::InService)
-                .map(|i| (i.outstanding, i.serial, i.id))
-                .collect();
-            members.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-            for (_, _, id) in members.into_iter().take((current - target) as usize) {
+            for id in self.least_busy(fid, current - target) {
                 self.set_state(id, InstanceState::Standby);
             }
         }
+    }
+
+    /// Up to `count` in-service instances of fleet `fid` to take out of service: fewest
+    /// requests in flight first, newest first among equals.
+    pub(super) fn least_busy(&self, fid: FleetId, count: u32) -> Vec<InstanceId> {
+        let mut members: Vec<(u32, u64, InstanceId)> = self
+            .instances
+            .live()
+            .filter(|i| i.fleet == fid && i.state == InstanceState::InService)
+            .map(|i| (i.outstanding, i.serial, i.id))
+            .collect();
+        members.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        members.into_iter().take(count as usize).map(|m| m.2).collect()
     }
 
     /// Sets the traffic weights of the two fleets and hands the waiting requests of a fleet

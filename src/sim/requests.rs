@@ -7,6 +7,7 @@ use super::config::EndpointKind;
 use super::event::Event;
 use super::world::World;
 use crate::engine::SimDuration;
+use crate::model::metrics::Series;
 use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
 use rand::RngExt;
 
@@ -37,6 +38,33 @@ impl World {
         self.metrics.invocation(series, 1.0 / f64::from(n.max(1)));
 
         // Everything random about the request is drawn now, from the variant's own streams.
+        let Some((service, outcome)) = self.draw(v, fid, series) else {
+            return;
+        };
+        let req = Request {
+            arrival: now,
+            service,
+            outcome,
+        };
+        let routing = self.config.endpoint.routing;
+        let routed = self.fleets[fid.0 as usize].route(routing, &self.instances, &mut self.routing_rng);
+        if let Some(inst) = routed {
+            self.start_service(inst, req, false);
+        } else if self.backlog_total - self.shadow_waiting() < self.config.endpoint.backlog_capacity {
+            self.fleets[fid.0 as usize].backlog.push(req);
+            self.backlog_total += 1;
+            self.note_backlog(fid);
+            self.arm_backlog_timer(fid);
+        } else {
+            self.metrics.rejected_backlog_full(series);
+        }
+    }
+
+    /// Draws everything random about a request of variant `v` routed to fleet `fid`, from the
+    /// variant's own streams: its service time and outcome. A 4XX is answered at once (and
+    /// recorded); `None` then.
+    #[inline]
+    pub(super) fn draw(&mut self, v: usize, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
         let fleet = &self.fleets[fid.0 as usize];
         let streams = &mut self.streams[v];
         let service = fleet.version.service_time.sample(&mut streams.service);
@@ -59,25 +87,9 @@ impl World {
         if outcome == Outcome::ClientError {
             let overhead = fleet.version.overhead;
             self.metrics.client_error(series, overhead);
-            return;
+            return None;
         }
-        let req = Request {
-            arrival: now,
-            service,
-            outcome,
-        };
-        let routing = self.config.endpoint.routing;
-        let routed = self.fleets[fid.0 as usize].route(routing, &self.instances, &mut self.routing_rng);
-        if let Some(inst) = routed {
-            self.start_service(inst, req, false);
-        } else if self.backlog_total - self.shadow_waiting() < self.config.endpoint.backlog_capacity {
-            self.fleets[fid.0 as usize].backlog.push(req);
-            self.backlog_total += 1;
-            self.note_backlog(fid);
-            self.arm_backlog_timer(fid);
-        } else {
-            self.metrics.rejected_backlog_full(series);
-        }
+        Some((service, outcome))
     }
 
     /// Chooses a variant by weight (no random draw when there is only one).

@@ -125,19 +125,11 @@ impl World {
     /// Drains up to `count` in-service new instances (fewest in flight first).
     fn retire_new(&mut self, count: u32) -> u32 {
         let new = self.deploy.as_ref().expect("deployment in progress").new;
-        let mut members: Vec<(u32, u64, InstanceId)> = self
-            .instances
-            .live()
-            .filter(|i| i.fleet == new && i.state == InstanceState::InService)
-            .map(|i| (i.outstanding, i.serial, i.id))
-            .collect();
-        members.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut done = 0;
-        for (_, _, id) in members.into_iter().take(count as usize) {
-            self.drain(id, "rollback");
-            done += 1;
+        let ids = self.least_busy(new, count);
+        for id in &ids {
+            self.drain(*id, "rollback");
         }
-        done
+        ids.len() as u32
     }
 
     fn start_rolling_rollback(&mut self, trigger: String, batch: Option<u32>) {

@@ -8,7 +8,7 @@
 
 use super::config::ShadowSampling;
 use super::world::World;
-use crate::model::{ActivityKind, Outcome, Request, VariantId};
+use crate::model::{ActivityKind, Request, VariantId};
 use rand::RngExt;
 
 impl World {
@@ -72,27 +72,9 @@ impl World {
         let series = self.fleets[fid.0 as usize].series;
         self.fleets[fid.0 as usize].routed += 1;
         self.metrics.invocation(series, 1.0 / f64::from(n));
-        let fleet = &self.fleets[fid.0 as usize];
-        let streams = &mut self.streams[sv];
-        let service = fleet.version.service_time.sample(&mut streams.service);
-        let (v4, v5) = (fleet.version.client_error_rate, fleet.version.error_rate);
-        let outcome = if v4 > 0.0 || v5 > 0.0 {
-            let u: f64 = streams.outcome.random();
-            if u < v4 {
-                Outcome::ClientError
-            } else if u < v4 + (1.0 - v4) * v5 {
-                Outcome::ServerError
-            } else {
-                Outcome::Ok
-            }
-        } else {
-            Outcome::Ok
-        };
-        if outcome == Outcome::ClientError {
-            let overhead = fleet.version.overhead;
-            self.metrics.client_error(series, overhead);
+        let Some((service, outcome)) = self.draw(sv, fid, series) else {
             return;
-        }
+        };
         let req = Request {
             arrival: self.now,
             service,
