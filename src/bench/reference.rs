@@ -84,6 +84,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         publication_delay: crate::engine::SimDuration::ZERO,
         alarms: Vec::new(),
         targets: Vec::new(),
+        slo: None,
     }
 }
 

@@ -36,6 +36,7 @@ pub const STRUCT_NAMES: &[&str] = &[
     "ManagedAlarms",
     "StepAdjustment",
     "ScheduledAction",
+    "Slo",
 ];
 
 /// A whole scenario.
@@ -64,6 +65,18 @@ pub struct Scenario {
     /// Scalable targets: Application Auto Scaling of variants.
     #[serde(default)]
     pub autoscaling: Vec<ScalableTarget>,
+    /// Latency objective: reported in `summary.json` and drawn on the latency plot.
+    #[serde(default)]
+    pub slo: Option<Slo>,
+}
+
+/// `Slo(percentile: 99.0, latency: "250ms")`: the run's end-to-end `percentile` latency must
+/// not exceed `latency`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    pub percentile: f64,
+    pub latency: Duration,
 }
 
 /// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.

@@ -27,6 +27,18 @@ pub struct SimConfig {
     pub alarms: Vec<AlarmConfig>,
     /// Scalable targets (at most one per variant).
     pub targets: Vec<TargetConfig>,
+    /// Latency objective the run is judged against (reported, drawn on the latency plot).
+    pub slo: Option<Slo>,
+}
+
+/// A latency service-level objective: the run's end-to-end `percentile` latency over
+/// completed requests must not exceed `latency`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slo {
+    /// Percentile in (0, 100), e.g. `99.0`.
+    pub percentile: f64,
+    /// Upper limit of that percentile.
+    pub latency: SimDuration,
 }
 
 /// Monday 2024-01-01 00:00 UTC: the default wall-clock start, so weekday schedules mean

@@ -12,7 +12,7 @@ mod scaling_config;
 mod world;
 
 pub use config::{
-    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, StartState,
+    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, SimConfig, Slo, StartState,
     VariantConfig,
 };
 pub use event::Event;

@@ -1,7 +1,7 @@
 //! What a run produces: closed metric periods, totals, activities and per-variant bills.
 //! Reports are built from this alone, never from model internals.
 
-use super::config::EndpointKind;
+use super::config::{EndpointKind, Slo};
 use super::world::World;
 use crate::engine::SimDuration;
 use crate::model::metrics::{EndpointPoint, Totals};
@@ -35,6 +35,8 @@ pub struct RunResult {
     pub in_flight_at_end: u64,
     /// Events processed (arrivals included).
     pub events: u64,
+    /// The scenario's latency objective, if any.
+    pub slo: Option<Slo>,
 }
 
 impl RunResult {
@@ -60,6 +62,7 @@ impl RunResult {
         let period = w.metrics.config().period;
         let (points, totals) = w.metrics.into_points();
         RunResult {
+            slo: w.config.slo,
             kind: w.config.endpoint.kind,
             name: w.config.name,
             seed: w.config.seed,

@@ -51,5 +51,6 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         publication_delay: SimDuration::ZERO,
         alarms: vec![],
         targets: vec![],
+        slo: None,
     }
 }
