@@ -8,6 +8,7 @@ mod common;
 mod determinism;
 mod lifecycle;
 mod metrics;
+mod plots;
 mod queueing;
 mod scenarios;
 mod worked_examples;
