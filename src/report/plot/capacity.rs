@@ -5,7 +5,7 @@ use super::axis::{self, steps};
 use super::canvas::{self, DrawResult, Figure};
 use super::chart::{self, LEGEND_LEFT};
 use super::legend::{self, entry, Glyph};
-use super::run_data::{desired_change, RunData};
+use super::run_data::{desired_change, Bounds, RunData};
 use super::style::{self, BLUE, DARK, GREEN, GREY, ORANGE, PURPLE, RED};
 use super::PlotError;
 use plotters::coord::Shift;
@@ -22,8 +22,8 @@ pub(super) struct Capacity<'a> {
     changes: Vec<(f64, f64, bool)>,
     failures: Vec<(f64, f64)>,
     scheduled: Vec<f64>,
-    /// `(x, min, max)` steps.
-    bounds: Option<(String, Vec<(f64, f64, f64)>)>,
+    /// The scalable target's bounds, with times already on the x axis.
+    bounds: Option<Bounds>,
 }
 
 impl<'a> Capacity<'a> {
@@ -74,13 +74,13 @@ impl<'a> Capacity<'a> {
             .activities_of("ScheduledAction")
             .map(|a| data.time.x(a.time_s))
             .collect();
-        let bounds = data.bounds.as_ref().map(|b| {
-            let steps = b
+        let bounds = data.bounds.as_ref().map(|b| Bounds {
+            variant: b.variant.clone(),
+            changes: b
                 .changes
                 .iter()
                 .map(|(t, lo, hi)| (data.time.x(*t), *lo, *hi))
-                .collect();
-            (b.variant.clone(), steps)
+                .collect(),
         });
         Ok(Capacity {
             data,
@@ -107,7 +107,7 @@ impl<'a> Capacity<'a> {
         let bound_max = self
             .bounds
             .as_ref()
-            .map(|(_, b)| b.iter().fold(0.0f64, |m, s| m.max(s.2)))
+            .map(|b| b.changes.iter().fold(0.0f64, |m, s| m.max(s.2)))
             .unwrap_or(0.0);
         // A max capacity far above what the run used would flatten the interesting part; it is
         // then left off the scale and named in the legend instead.
@@ -150,7 +150,7 @@ impl Figure for Capacity<'_> {
         for x in &self.scheduled {
             chart::vline(&mut chart, *x, PURPLE.mix(0.6).stroke_width(2), true)?;
         }
-        if let Some((variant, b)) = &self.bounds {
+        if let Some(Bounds { variant, changes: b }) = &self.bounds {
             let xs: Vec<f64> = b.iter().map(|s| s.0).collect();
             let lo: Vec<f64> = b.iter().map(|s| s.1).collect();
             let hi: Vec<f64> = b.iter().map(|s| s.2).collect();
