@@ -87,6 +87,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         targets: Vec::new(),
         deployments: Vec::new(),
         shadow: None,
+        slo: None,
     }
 }
 

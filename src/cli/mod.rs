@@ -3,6 +3,7 @@
 
 mod bench;
 mod output;
+mod plot;
 mod progress;
 mod run;
 
@@ -38,12 +39,31 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Write no plots (the CSV and JSON files only).
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Check a scenario (and its overrides) without running it.
     Validate {
         scenario: PathBuf,
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
+    },
+    /// Re-render the plots of a saved run folder or sweep folder, without simulating.
+    Plot {
+        /// A run folder (with summary.json) or a sweep folder (with sweep.csv).
+        dir: PathBuf,
+        /// Sweep folders: summary metric to plot (dotted path, e.g. latency_ms.p99, cost_usd);
+        /// repeatable. Default: latency_ms.p99.
+        #[arg(long = "metric", value_name = "METRIC")]
+        metrics: Vec<String>,
+        /// Sweep folders: axis on the x axis of the heat map and line plot (default: the first).
+        #[arg(long)]
+        x: Option<String>,
+        /// Sweep folders: axis on the y axis of the heat map, one line per value in the line
+        /// plot (default: the next).
+        #[arg(long)]
+        y: Option<String>,
     },
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
@@ -68,8 +88,14 @@ pub fn run() -> anyhow::Result<()> {
             out,
             set,
             quiet,
-        } => run::run(&scenario, seed, out, &set, quiet),
+            no_plots,
+        } => run::run(&scenario, seed, out, &set, quiet, !no_plots),
         Command::Validate { scenario, set } => run::validate(&scenario, &set),
+        Command::Plot { dir, metrics, x, y } => {
+            let n = plot::plot(&dir, &crate::report::plot::SweepPlotOptions { metrics, x, y })?;
+            println!("wrote     {n} plot files in {}/", dir.display());
+            Ok(())
+        }
         Command::Bench { rps, duration, seed } => bench::bench(rps, &duration, seed),
     }
 }

@@ -25,7 +25,7 @@ pub fn write_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         for f in files {
-            let path = tmp.join(f.name);
+            let path = tmp.join(&f.name);
             let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
             file.write_all(&f.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;

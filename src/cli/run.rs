@@ -4,6 +4,7 @@ use super::output::write_dir;
 use super::progress::run_with_progress;
 use crate::report::{self, ManifestInput};
 use crate::scenario;
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,7 +27,14 @@ pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String], quiet: bool) -> anyhow::Result<()> {
+pub fn run(
+    path: &Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    set: &[String],
+    quiet: bool,
+    plots: bool,
+) -> anyhow::Result<()> {
     let loaded = load(path, set, seed)?;
     let dir = out.unwrap_or_else(|| Path::new("outputs").join(&loaded.config.name));
     let started = Instant::now();
@@ -38,7 +46,12 @@ pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String],
         overrides: loaded.overrides.clone(),
         resolved: serde_json::to_value(&loaded.scenario)?,
     };
-    let files = report::render_run(&result, &manifest);
+    let mut files = report::render_run(&result, &manifest);
+    if plots {
+        // Plots are drawn from the rendered files, exactly as `fleetsim plot` draws them later.
+        let drawn = report::plot::render_run_outputs(&files).context("cannot draw the run's plots")?;
+        files.extend(drawn);
+    }
     write_dir(&dir, &files)?;
     if !quiet {
         print!("{}", report::terminal_summary(&report::summary(&result)));

@@ -5,6 +5,7 @@
 mod activities;
 mod format;
 mod manifest;
+pub mod plot;
 mod summary;
 mod terminal;
 mod timeseries;
@@ -17,7 +18,7 @@ pub use timeseries::timeseries_csv;
 
 /// One output file: its name inside the run folder and its contents.
 pub struct OutputFile {
-    pub name: &'static str,
+    pub name: String,
     pub bytes: Vec<u8>,
 }
 
@@ -26,19 +27,19 @@ pub fn render_run(result: &crate::sim::RunResult, manifest: &ManifestInput) -> V
     let s = summary(result);
     vec![
         OutputFile {
-            name: "manifest.json",
+            name: "manifest.json".into(),
             bytes: manifest_json(manifest, result),
         },
         OutputFile {
-            name: "summary.json",
+            name: "summary.json".into(),
             bytes: serde_json::to_vec_pretty(&s).expect("summary serializes"),
         },
         OutputFile {
-            name: "timeseries.csv",
+            name: "timeseries.csv".into(),
             bytes: timeseries_csv(result),
         },
         OutputFile {
-            name: "activities.csv",
+            name: "activities.csv".into(),
             bytes: activities_csv(result),
         },
     ]

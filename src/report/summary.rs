@@ -26,6 +26,8 @@ pub struct Summary {
     pub cost_usd: Option<f64>,
     /// Capacity changes (desired count set by a policy, a schedule or an update).
     pub scaling_activities: usize,
+    /// The scenario's latency objective and whether the run met it; null without one.
+    pub slo: Option<SloSummary>,
     /// The (last) deployment; null for runs without one.
     pub deployment: Option<DeploymentSummary>,
     /// Every deployment, when the scenario has any.
@@ -133,6 +135,15 @@ pub struct ShadowSide {
     pub model_latency_mean_ms: Option<f64>,
 }
 
+/// `met`: the run's end-to-end latency at `percentile` (over completed requests) is at most
+/// `latency_ms`; false when no request completed.
+#[derive(Debug, Serialize)]
+pub struct SloSummary {
+    pub percentile: f64,
+    pub latency_ms: f64,
+    pub met: bool,
+}
+
 #[derive(Debug, Serialize)]
 pub struct VariantSummary {
     pub name: String,
@@ -222,6 +233,12 @@ pub fn summary(r: &RunResult) -> Summary {
             .iter()
             .filter(|a| a.kind == ActivityKind::CapacityChange)
             .count(),
+        slo: r.slo.map(|slo| SloSummary {
+            percentile: slo.percentile,
+            latency_ms: round(slo.latency.0 as f64 / 1000.0, 3),
+            // Compared in microseconds, the histogram's unit, so no rounding decides it.
+            met: n > 0 && h.value_at_quantile(slo.percentile / 100.0) <= slo.latency.0,
+        }),
         deployment: deployments.last().cloned(),
         deployments,
         shadow_test: r.shadow.as_ref().map(|sh| {

@@ -41,6 +41,7 @@ pub const STRUCT_NAMES: &[&str] = &[
     "Guardrails",
     "Failures",
     "ShadowTest",
+    "Slo",
 ];
 
 /// A whole scenario.
@@ -75,6 +76,18 @@ pub struct Scenario {
     /// A shadow test: a shadow variant receiving copies of production requests.
     #[serde(default)]
     pub shadow_test: Option<super::deployment::ShadowTest>,
+    /// Latency objective: reported in `summary.json` and drawn on the latency plot.
+    #[serde(default)]
+    pub slo: Option<Slo>,
+}
+
+/// `Slo(percentile: 99.0, latency: "250ms")`: the run's end-to-end `percentile` latency must
+/// not exceed `latency`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    pub percentile: f64,
+    pub latency: Duration,
 }
 
 /// An instance type entry: overrides the catalog's figures for `name`, or adds a new type.

@@ -43,6 +43,14 @@ impl Check<'_> {
         v
     }
 
+    /// A finite value strictly between `lo` and `hi`.
+    fn open_range(&mut self, path: &str, v: f64, lo: f64, hi: f64) -> f64 {
+        if !(v.is_finite() && v > lo && v < hi) {
+            self.fail(path, v, &format!("a number strictly between {lo} and {hi}"));
+        }
+        v
+    }
+
     fn positive_duration(&mut self, path: &str, d: SimDuration) -> SimDuration {
         if d.0 == 0 {
             self.fail(path, "\"0s\"", "a duration > 0");
@@ -690,6 +698,10 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             }
         },
     };
+    let slo = s.slo.as_ref().map(|slo| crate::sim::Slo {
+        percentile: c.open_range("slo.percentile", slo.percentile, 0.0, 100.0),
+        latency: c.positive_duration("slo.latency", slo.latency.0),
+    });
 
     let shadow = s
         .shadow_test
@@ -754,6 +766,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         targets,
         deployments,
         shadow,
+        slo,
     };
     Ok((config, warnings))
 }

@@ -32,6 +32,18 @@ pub struct SimConfig {
     pub deployments: Vec<DeploymentConfig>,
     /// A shadow test: its variant is the last of `endpoint.variants`.
     pub shadow: Option<ShadowConfig>,
+    /// Latency objective the run is judged against (reported, drawn on the latency plot).
+    pub slo: Option<Slo>,
+}
+
+/// A latency service-level objective: the run's end-to-end `percentile` latency over
+/// completed requests must not exceed `latency`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slo {
+    /// Percentile in (0, 100), e.g. `99.0`.
+    pub percentile: f64,
+    /// Upper limit of that percentile.
+    pub latency: SimDuration,
 }
 
 /// How production requests are picked for copying to the shadow variant.

@@ -17,7 +17,7 @@ mod world;
 
 pub use config::{
     default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, ShadowConfig, ShadowSampling,
-    SimConfig, StartState, VariantConfig,
+    SimConfig, Slo, StartState, VariantConfig,
 };
 pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};

@@ -1,7 +1,7 @@
 //! What a run produces: closed metric periods, totals, activities and per-variant bills.
 //! Reports are built from this alone, never from model internals.
 
-use super::config::EndpointKind;
+use super::config::{EndpointKind, Slo};
 use super::world::World;
 use crate::engine::SimDuration;
 use crate::model::metrics::{EndpointPoint, Totals};
@@ -44,6 +44,8 @@ pub struct RunResult {
     pub statuses: Vec<super::StatusChange>,
     /// The shadow test, if any; its variant is `variants[shadow.variant]`.
     pub shadow: Option<ShadowResult>,
+    /// The scenario's latency objective, if any.
+    pub slo: Option<Slo>,
 }
 
 /// A shadow test's facts; the shadow variant's own series hold what its copies did.
@@ -100,6 +102,7 @@ impl RunResult {
         let period = w.metrics.config().period;
         let (points, totals) = w.metrics.into_points();
         RunResult {
+            slo: w.config.slo,
             kind: w.config.endpoint.kind,
             name: w.config.name,
             seed: w.config.seed,

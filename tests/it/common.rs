@@ -54,5 +54,6 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         targets: vec![],
         deployments: vec![],
         shadow: None,
+        slo: None,
     }
 }

@@ -9,6 +9,7 @@ mod deployment;
 mod determinism;
 mod lifecycle;
 mod metrics;
+mod plots;
 mod queueing;
 mod scenarios;
 mod worked_examples;

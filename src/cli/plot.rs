@@ -1,0 +1,69 @@
+//! `fleetsim plot DIR`: re-renders the plots of a saved run folder (it has `summary.json`) or
+//! sweep folder (it has `sweep.csv`) from its output files, without simulating again. Only the
+//! plot files are rewritten, each atomically (temporary file, then rename).
+
+use crate::report::plot::{self, RunFiles, SweepPlotOptions};
+use crate::report::OutputFile;
+use anyhow::{bail, Context};
+use std::fs;
+use std::path::Path;
+
+fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join(name);
+    fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))
+}
+
+/// The plot files of the folder `dir`, rendered from its saved outputs.
+pub fn render(dir: &Path, options: &SweepPlotOptions) -> anyhow::Result<Vec<OutputFile>> {
+    if !dir.is_dir() {
+        bail!("{}: not a folder", dir.display());
+    }
+    let context = || format!("cannot plot {}", dir.display());
+    if dir.join("summary.json").exists() {
+        if !options.metrics.is_empty() || options.x.is_some() || options.y.is_some() {
+            bail!(
+                "{}: a run folder; --metric, --x and --y apply to sweep folders only",
+                dir.display()
+            );
+        }
+        let [ts, acts, summary, manifest] = plot::RUN_INPUTS.map(|n| read(dir, n));
+        let (ts, acts, summary, manifest) = (ts?, acts?, summary?, manifest?);
+        let files = RunFiles {
+            timeseries_csv: &ts,
+            activities_csv: &acts,
+            summary_json: &summary,
+            manifest_json: &manifest,
+        };
+        return plot::render_run(files).with_context(context);
+    }
+    if dir.join("sweep.csv").exists() {
+        let csv = read(dir, "sweep.csv")?;
+        let json = read(dir, "sweep.json")?;
+        return plot::render_sweep(&csv, &json, options).with_context(context);
+    }
+    bail!(
+        "{}: neither a run folder (no summary.json) nor a sweep folder (no sweep.csv)",
+        dir.display()
+    )
+}
+
+/// Renders and writes the plots of `dir`; returns how many files were written.
+pub fn plot(dir: &Path, options: &SweepPlotOptions) -> anyhow::Result<usize> {
+    let files = render(dir, options)?;
+    for f in &files {
+        write_atomic(&dir.join(&f.name), &f.bytes)?;
+    }
+    Ok(files.len())
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let name = path.file_name().context("no file name")?.to_string_lossy().to_string();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = fs::write(&tmp, bytes)
+        .and_then(|_| fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write {}", path.display()));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

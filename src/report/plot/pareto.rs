@@ -1,0 +1,151 @@
+//! `pareto.{png,svg}`: every sweep point's mean cost against its mean p99 latency, the Pareto
+//! front (no other point is both cheaper and faster) joined and highlighted, the best point
+//! ringed and named.
+
+use super::axis;
+use super::canvas::{self, DrawResult, Figure};
+use super::chart::{LEGEND_LEFT, MARGIN, X_LABEL_AREA, Y_LABEL_AREA};
+use super::legend::{self, entry, Glyph};
+use super::style::{self, BLUE, GREY, RED};
+use super::sweep_data::SweepData;
+use super::PlotError;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+const COST: &str = "cost_usd";
+const P99: &str = "latency_ms.p99";
+
+struct Dot {
+    cost: f64,
+    p99: f64,
+    pareto: bool,
+    infeasible: bool,
+    best: bool,
+    label: String,
+}
+
+pub(super) struct Pareto<'a> {
+    data: &'a SweepData,
+    dots: Vec<Dot>,
+}
+
+impl<'a> Pareto<'a> {
+    /// `None` when the sweep does not report both cost and p99 latency.
+    pub(super) fn new(data: &'a SweepData) -> Result<Option<Self>, PlotError> {
+        if !(data.table.has(&format!("{COST}.mean")) && data.table.has(&format!("{P99}.mean"))) {
+            return Ok(None);
+        }
+        let cost = data.stat(COST, "mean")?;
+        let p99 = data.stat(P99, "mean")?;
+        let dots = data
+            .points
+            .iter()
+            .enumerate()
+            .filter_map(|(row, p)| {
+                let label = p
+                    .coords
+                    .iter()
+                    .zip(&data.axes)
+                    .map(|(c, a)| format!("{} = {}", a.name, a.labels[*c]))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(Dot {
+                    cost: cost[row]?,
+                    p99: p99[row]?,
+                    pareto: p.pareto,
+                    infeasible: p.feasible == Some(false),
+                    best: data.best_point == Some(p.id),
+                    label,
+                })
+            })
+            .collect();
+        Ok(Some(Pareto { data, dots }))
+    }
+}
+
+fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = if hi > lo {
+        (hi - lo) * 0.08
+    } else {
+        hi.abs().max(1.0) * 0.1
+    };
+    ((lo - pad).max(0.0), hi + pad)
+}
+
+impl Figure for Pareto<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let (area, legend_area) = canvas::with_legend(root);
+        let fold = |f: fn(&Dot) -> f64| {
+            self.dots
+                .iter()
+                .map(f)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)))
+        };
+        let (cx0, cx1) = fold(|d| d.cost);
+        let (py0, py1) = fold(|d| d.p99);
+        let (x0, x1) = padded(cx0, cx1);
+        let (y0, y1) = padded(py0, py1);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(format!("Cost against p99 latency: {}", self.data.name), style::title())
+            .margin(MARGIN)
+            .margin_right(MARGIN + 16)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(Y_LABEL_AREA)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        chart
+            .configure_mesh()
+            .x_desc("cost per run [USD] (mean)")
+            .y_desc("p99 latency [ms] (mean)")
+            .axis_desc_style(style::label())
+            .label_style(style::tick())
+            .x_label_formatter(&|v| axis::number(*v))
+            .y_label_formatter(&|v| axis::number(*v))
+            .bold_line_style(RGBColor(225, 225, 225))
+            .light_line_style(RGBColor(243, 243, 243))
+            .draw()?;
+        let mut front: Vec<(f64, f64)> = self.dots.iter().filter(|d| d.pareto).map(|d| (d.cost, d.p99)).collect();
+        front.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart.draw_series(LineSeries::new(front.clone(), BLUE.stroke_width(2)))?;
+        chart.draw_series(
+            self.dots
+                .iter()
+                .filter(|d| !d.pareto && !d.infeasible)
+                .map(|d| Circle::new((d.cost, d.p99), 5, GREY.mix(0.8).filled())),
+        )?;
+        chart.draw_series(
+            self.dots
+                .iter()
+                .filter(|d| d.infeasible)
+                .map(|d| EmptyElement::at((d.cost, d.p99)) + Cross::new((0, 0), 5, GREY.stroke_width(2))),
+        )?;
+        chart.draw_series(front.iter().map(|p| Circle::new(*p, 6, BLUE.filled())))?;
+        let mut entries = vec![
+            entry(Glyph::Dot(GREY), "sweep point"),
+            entry(Glyph::Dot(BLUE), "Pareto front (cheaper or faster than any other)"),
+        ];
+        if self.dots.iter().any(|d| d.infeasible) {
+            entries.push(entry(Glyph::Cross(GREY), "infeasible (breaks a constraint)"));
+        }
+        if let Some(b) = self.dots.iter().find(|d| d.best) {
+            chart.draw_series(std::iter::once(Circle::new((b.cost, b.p99), 11, RED.stroke_width(3))))?;
+            // Name the best point on the side of the chart where its label has room.
+            let right_half = b.cost > (x0 + x1) / 2.0;
+            let anchor = if right_half { HPos::Right } else { HPos::Left };
+            let dx = if right_half { -16 } else { 16 };
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((b.cost, b.p99))
+                    + Text::new(
+                        format!("best: {}", b.label),
+                        (dx, -14),
+                        style::small().color(&RED).pos(Pos::new(anchor, VPos::Bottom)),
+                    ),
+            ))?;
+            entries.push(entry(Glyph::Ring(RED), "best point (objective)"));
+        }
+        legend::draw(&legend_area, LEGEND_LEFT, &entries)
+    }
+}

@@ -1,0 +1,319 @@
+//! Plots: every file is produced and shows something (decoded PNG size and colours, SVG text
+//! and lines), `--no-plots` writes none, `fleetsim plot` re-renders the same bytes from a saved
+//! run or sweep folder, the deployment contract yields a traffic plot, and bad folders fail
+//! with a clear message.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A short autoscaling run with an SLO, so the capacity plot has bounds and markers and the
+/// latency plot an SLO line.
+const SCENARIO: &str = r#"Scenario(
+    name: "plots",
+    duration: "12m",
+    instance_types: [InstanceType(name: "ml.c5.large", price_per_hour: 0.119)],
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.large",
+            initial_instance_count: 2,
+            concurrency: 2,
+            model: Model(service_time: Gamma(mean: "22ms", cv: 0.5)),
+            launch: Launch(provision: Constant("60s"), load: Constant("30s")),
+        )],
+        backlog: Backlog(capacity: 500, timeout: "10s"),
+    ),
+    workload: Open(rate: Ramp(from_rps: 50.0, to_rps: 300.0, start: "1m", duration: "8m")),
+    autoscaling: [ScalableTarget(
+        min_capacity: 2,
+        max_capacity: 8,
+        policies: [TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 3000.0)],
+    )],
+    slo: Some(Slo(percentile: 99.0, latency: "250ms")),
+)"#;
+
+const RUN_PLOTS: [&str; 4] = ["capacity", "latency", "backlog", "cost"];
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Self {
+        let d = std::env::temp_dir().join(format!("fleetsim-plots-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        Dir(d)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn fleetsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "failed: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Runs `SCENARIO` (with `extra` arguments) into `<dir>/out`.
+fn run(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
+    fs::write(dir.join("s.ron"), text).unwrap();
+    let out = dir.join("out");
+    let (s, o) = (dir.join("s.ron").display().to_string(), out.display().to_string());
+    let mut args = vec!["run", s.as_str(), "--out", o.as_str(), "--quiet"];
+    args.extend_from_slice(extra);
+    ok(&fleetsim(&args));
+    out
+}
+
+/// A PNG of the canvas size with more than a handful of colours (text, lines, fills).
+fn check_png(path: &Path) {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1000, 600), "{}", path.display());
+    let px = info.color_type.samples();
+    let colours: BTreeSet<&[u8]> = buf[..info.buffer_size()].chunks(px).collect();
+    assert!(colours.len() > 20, "{}: only {} colours", path.display(), colours.len());
+}
+
+/// An SVG with text elements and drawn lines.
+fn check_svg(path: &Path) -> String {
+    let s = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(s.starts_with("<svg"), "{}", path.display());
+    assert!(s.matches("<text").count() >= 10, "{}: too little text", path.display());
+    assert!(
+        s.contains("<polyline") || s.contains("<path"),
+        "{}: no lines",
+        path.display()
+    );
+    s
+}
+
+fn plot_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png" || e == "svg"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn remove_plots(dir: &Path) {
+    for (name, _) in plot_bytes(dir) {
+        fs::remove_file(dir.join(name)).unwrap();
+    }
+}
+
+#[test]
+fn run_writes_every_plot_and_plot_rerenders_the_same_bytes() {
+    let d = Dir::new("run");
+    let out = run(&d.0, SCENARIO, &[]);
+    for p in RUN_PLOTS {
+        check_png(&out.join(format!("{p}.png")));
+        check_svg(&out.join(format!("{p}.svg")));
+    }
+    assert!(!out.join("traffic.png").exists(), "no deployment, no traffic plot");
+    let latency = check_svg(&out.join("latency.svg"));
+    assert!(
+        latency.contains("SLO: p99 ≤ 250 ms"),
+        "latency plot lacks the SLO line label"
+    );
+    let capacity = check_svg(&out.join("capacity.svg"));
+    for label in [
+        "desired",
+        "in service",
+        "load [requests/s]",
+        "min / max capacity",
+        "scale out",
+    ] {
+        assert!(capacity.contains(label), "capacity plot lacks `{label}`");
+    }
+
+    // `fleetsim plot` draws from the saved files only, so it reproduces every byte.
+    let first = plot_bytes(&out);
+    assert_eq!(first.len(), 8);
+    remove_plots(&out);
+    ok(&fleetsim(&["plot", out.to_str().unwrap()]));
+    let second = plot_bytes(&out);
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs after re-rendering", a.0);
+    }
+}
+
+#[test]
+fn no_plots_writes_none() {
+    let d = Dir::new("noplots");
+    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    assert!(out.join("summary.json").is_file());
+    assert!(plot_bytes(&out).is_empty());
+}
+
+#[test]
+fn slo_is_reported_and_validated() {
+    let d = Dir::new("slo");
+    let out = run(&d.0, SCENARIO, &["--no-plots", "--set", "slo.latency=1ms"]);
+    let s: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["slo"]["percentile"], 99.0);
+    assert_eq!(s["slo"]["latency_ms"], 1.0);
+    // A 22 ms service time cannot meet a 1 ms p99.
+    assert_eq!(s["slo"]["met"], false);
+    let p99 = s["latency_ms"]["p99"].as_f64().unwrap();
+    assert!(p99 > 1.0);
+
+    fs::write(
+        d.0.join("bad.ron"),
+        SCENARIO.replace("percentile: 99.0", "percentile: 100.0"),
+    )
+    .unwrap();
+    let o = fleetsim(&["validate", d.0.join("bad.ron").to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("slo.percentile") && err.contains("100"), "{err}");
+}
+
+/// The deployment contract: `<variant>@<config>.traffic_share` columns and `Deployment*`
+/// activity rows give a traffic plot with the rollback marked.
+#[test]
+fn deployment_columns_give_a_traffic_plot() {
+    let d = Dir::new("traffic");
+    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = ts.lines();
+    let mut text = format!(
+        "{},blue@v1.traffic_share,blue@v2.traffic_share\n",
+        lines.next().unwrap()
+    );
+    for (i, l) in lines.enumerate() {
+        // A canary of 10 % from minute 3, rolled back at minute 6.
+        let canary = if (3..6).contains(&i) { 0.1 } else { 0.0 };
+        text.push_str(&format!("{l},{},{canary}\n", 1.0 - canary));
+    }
+    fs::write(out.join("timeseries.csv"), text).unwrap();
+    let mut acts = fs::read_to_string(out.join("activities.csv")).unwrap();
+    acts.push_str("180,00:03:00,blue,DeploymentStart,deployment,canary 10 %\n");
+    acts.push_str("360,00:06:00,blue,DeploymentRollback,latency-alarm,alarm in ALARM\n");
+    acts.push_str("420,00:07:00,blue,DeploymentEnd,deployment,rolled back\n");
+    fs::write(out.join("activities.csv"), acts).unwrap();
+    ok(&fleetsim(&["plot", out.to_str().unwrap()]));
+    check_png(&out.join("traffic.png"));
+    let svg = check_svg(&out.join("traffic.svg"));
+    for label in ["blue@v1", "blue@v2", "rollback at 6 min", "deployment start"] {
+        assert!(svg.contains(label), "traffic plot lacks `{label}`");
+    }
+}
+
+fn sweep_dir(d: &Dir) -> PathBuf {
+    let s = d.0.join("sweep");
+    fs::create_dir_all(&s).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/sweep");
+    for f in ["sweep.csv", "sweep.json"] {
+        fs::copy(fixtures.join(f), s.join(f)).unwrap();
+    }
+    s
+}
+
+#[test]
+fn sweep_plots_render_from_the_sweep_files() {
+    let d = Dir::new("sweep");
+    let s = sweep_dir(&d);
+    let dir = s.to_str().unwrap();
+    ok(&fleetsim(&["plot", dir]));
+    for p in ["heatmap-latency_ms.p99", "lines-latency_ms.p99", "pareto"] {
+        check_png(&s.join(format!("{p}.png")));
+        check_svg(&s.join(format!("{p}.svg")));
+    }
+    let heat = check_svg(&s.join("heatmap-latency_ms.p99.svg"));
+    for label in ["target_value", "min_capacity", "3500", "best point"] {
+        assert!(heat.contains(label), "heat map lacks `{label}`");
+    }
+    let first = plot_bytes(&s);
+    remove_plots(&s);
+    ok(&fleetsim(&["plot", dir]));
+    assert!(first == plot_bytes(&s), "sweep plots differ after re-rendering");
+
+    ok(&fleetsim(&[
+        "plot",
+        dir,
+        "--metric",
+        "cost_usd",
+        "--x",
+        "min_capacity",
+        "--y",
+        "target_value",
+    ]));
+    check_png(&s.join("heatmap-cost_usd.png"));
+    check_png(&s.join("lines-cost_usd.png"));
+}
+
+/// Fails cleanly: non-zero exit, no panic, a message containing every needle.
+fn fails(args: &[&str], needles: &[&str]) {
+    let o = fleetsim(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{args:?} should fail");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: message lacks `{n}`:\n{err}");
+    }
+}
+
+#[test]
+fn bad_folders_fail_with_a_clear_message() {
+    let d = Dir::new("bad");
+    let empty = d.0.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    fails(&["plot", empty.to_str().unwrap()], &["neither a run folder"]);
+    fails(&["plot", d.0.join("absent").to_str().unwrap()], &["not a folder"]);
+
+    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    let o = out.to_str().unwrap();
+    let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let header = ts.lines().next().unwrap();
+    let cells = header.split(',').count();
+    let bad_row = std::iter::once("x".to_string())
+        .chain((1..cells).map(|_| "1".to_string()))
+        .collect::<Vec<_>>()
+        .join(",");
+    fs::write(out.join("timeseries.csv"), format!("{header}\n{bad_row}\n")).unwrap();
+    fails(&["plot", o], &["timeseries.csv", "line 2", "time_s", "not a number"]);
+    fs::write(out.join("timeseries.csv"), "time_s\n0\n").unwrap();
+    fails(&["plot", o], &["timeseries.csv", "no column `desired`"]);
+    fs::write(out.join("timeseries.csv"), ts).unwrap();
+    fs::write(out.join("summary.json"), "{ not json").unwrap();
+    fails(&["plot", o], &["summary.json", "malformed JSON"]);
+    fs::remove_file(out.join("activities.csv")).unwrap();
+    fails(&["plot", o], &["activities.csv", "cannot read"]);
+    assert!(plot_bytes(&out).is_empty(), "a failed plot wrote files");
+
+    let s = sweep_dir(&d);
+    let sd = s.to_str().unwrap();
+    fails(
+        &["plot", sd, "--metric", "nope"],
+        &["no metric `nope`", "latency_ms.p99", "cost_usd"],
+    );
+    fails(&["plot", sd, "--x", "nope"], &["no axis `nope`", "target_value"]);
+    let csv = fs::read_to_string(s.join("sweep.csv")).unwrap();
+    fs::write(s.join("sweep.csv"), csv.replacen("\n0,1500,", "\n0,1234,", 1)).unwrap();
+    fails(&["plot", sd], &["sweep.csv", "line 2", "target_value", "1234"]);
+    fs::write(s.join("sweep.json"), "[]").unwrap();
+    fails(&["plot", sd], &["sweep.json", "axes"]);
+}
