@@ -90,9 +90,13 @@ pub struct VariantFacts {
 /// Latency statistics: count, sum, min and max per sampling tick (aggregatable), and
 /// optionally an HDR histogram per metrics period for percentiles. Without a histogram only
 /// CloudWatch's own statistics remain (enough for `OverheadLatency`), which saves a record.
+///
+/// The period histogram counts in `u64`, like the run-wide one, so a period is folded into the
+/// run with `Histogram::add` (one pass over the counts) rather than by re-recording every
+/// recorded value; `u64` counters are also cheaper to record into than `u32` ones.
 #[derive(Debug)]
 struct LatencyAcc {
-    hist: Option<Histogram<u32>>,
+    hist: Option<Histogram<u64>>,
     tick: Agg,
 }
 
@@ -122,9 +126,8 @@ impl LatencyAcc {
     fn close_period(&mut self, agg: &Agg, percentiles: &[f64], total: Option<&mut Histogram<u64>>) -> LatencyStats {
         let n = agg.n;
         if let (Some(t), Some(h)) = (total, &self.hist) {
-            for v in h.iter_recorded() {
-                t.saturating_record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
-            }
+            // Same bounds and precision, so the counts add bucket by bucket.
+            t.add(h).expect("period and run histograms share their bounds");
         }
         let s = LatencyStats {
             sample_count: n,
