@@ -11,7 +11,8 @@ mod reference;
 
 pub use baseline::{bare_heap_mmc, BareStats};
 pub use reference::{
-    reference_config, reference_instances, reference_service_time, REFERENCE_CONCURRENCY, TARGET_UTILISATION,
+    reference_config, reference_instances, reference_service_time, reference_target, reference_target_value,
+    REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD, TARGET_UTILISATION,
 };
 
 use crate::sim::{run, RunResult};
@@ -193,6 +194,11 @@ impl fmt::Display for BenchReport {
             f,
             "reference scenario: {} rps for {} s simulated, {} x ml.c5.xlarge ({} slots), seed {}",
             self.rps, self.duration_s, self.instances, slots, self.seed
+        )?;
+        writeln!(
+            f,
+            "metrics on; autoscaling on (target tracking, InvocationsPerInstance target {:.0}/min); no rollout yet",
+            reference_target_value(self.rps)
         )?;
         writeln!(
             f,

@@ -135,5 +135,25 @@ mod tests {
                 prop_assert_eq!(q.peek_key().map(|(t, s)| (t.0, s)), model.first_key_value().map(|(k, _)| *k));
             }
         }
+
+        /// The same with two pushes per pop on average and wide times, so the heap grows a few
+        /// levels deep (hundreds of entries) and then drains completely.
+        #[test]
+        fn deep_heap_matches_btreemap_model(ops in proptest::collection::vec((0u8..3, 0u64..5_000), 0..1500)) {
+            let mut q = EventQueue::new();
+            let mut model: BTreeMap<(u64, u64), u64> = BTreeMap::new();
+            for (i, (op, t)) in ops.into_iter().enumerate() {
+                if op < 2 {
+                    let seq = q.schedule(SimTime(t), i as u64);
+                    model.insert((t, seq), i as u64);
+                } else {
+                    prop_assert_eq!(q.pop().map(|s| ((s.time.0, s.seq), s.event)), model.pop_first());
+                }
+            }
+            while let Some(want) = model.pop_first() {
+                prop_assert_eq!(q.pop().map(|s| ((s.time.0, s.seq), s.event)), Some(want));
+            }
+            prop_assert!(q.is_empty());
+        }
     }
 }

@@ -167,8 +167,7 @@ impl World {
         let busy_before = inst.outstanding;
         inst.outstanding += 1;
         let fleet = &mut self.fleets[inst.fleet.0 as usize];
-        fleet.load[inst.route_pos as usize].0 += 1;
-        fleet.free_slots -= 1;
+        fleet.take_slot(inst.route_pos as usize);
         fleet.busy += 1;
         let series = fleet.series;
         let slow = fleet.version.load_slowdown;
@@ -223,8 +222,7 @@ impl World {
         match state {
             InstanceState::InService => {
                 let pos = self.instances.get(id).expect("live").route_pos as usize;
-                fleet.load[pos].0 -= 1;
-                fleet.free_slots += 1;
+                fleet.release_slot(pos);
                 self.pull_backlog(id);
             }
             InstanceState::Draining if outstanding == 0 => self.terminate(id, "drained"),

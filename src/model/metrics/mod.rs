@@ -1,28 +1,22 @@
 //! CloudWatch-style metrics: per-period datapoints per variant and for the endpoint, plus run
 //! totals.
 //!
-//! Latency percentiles come from HDR histograms (3 significant digits), never from stored
+//! Latency percentiles come from HDR histograms (3 significant digits, `histogram.rs`), never from stored
 //! samples, so memory stays flat however many requests a run sees. Time-weighted quantities
 //! (busy slots, in-service instances, billed instances) are exact integer integrals.
 
 mod gauge;
+mod histogram;
 mod name;
 mod point;
 
 pub use gauge::Gauge;
+pub use histogram::{LatencyHistogram, HIST_MAX_US};
 pub use name::MetricName;
 pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, TickSample, VariantPoint};
 
 use crate::engine::{SimDuration, SimTime};
-use hdrhistogram::Histogram;
 use std::collections::VecDeque;
-
-/// Largest latency a histogram tracks exactly [µs]; larger values are clamped (7 days).
-const HIST_MAX_US: u64 = 7 * 86_400 * 1_000_000;
-
-fn new_hist<T: hdrhistogram::Counter>() -> Histogram<T> {
-    Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("static histogram bounds are valid")
-}
 
 /// What the recorder is asked to keep.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,14 +86,14 @@ pub struct VariantFacts {
 /// CloudWatch's own statistics remain (enough for `OverheadLatency`), which saves a record.
 #[derive(Debug)]
 struct LatencyAcc {
-    hist: Option<Histogram<u32>>,
+    hist: Option<LatencyHistogram>,
     tick: Agg,
 }
 
 impl LatencyAcc {
     fn new(with_percentiles: bool) -> Self {
         LatencyAcc {
-            hist: with_percentiles.then(new_hist),
+            hist: with_percentiles.then(LatencyHistogram::new),
             tick: Agg::default(),
         }
     }
@@ -107,7 +101,7 @@ impl LatencyAcc {
     #[inline]
     fn record(&mut self, us: u64) {
         if let Some(h) = &mut self.hist {
-            h.saturating_record(us.max(1));
+            h.record(us.max(1));
         }
         self.tick.add(us as f64);
     }
@@ -119,12 +113,10 @@ impl LatencyAcc {
 
     /// Ends a metrics period whose ticks folded into `agg`; the histogram is first added into
     /// `total`, if given.
-    fn close_period(&mut self, agg: &Agg, percentiles: &[f64], total: Option<&mut Histogram<u64>>) -> LatencyStats {
+    fn close_period(&mut self, agg: &Agg, percentiles: &[f64], total: Option<&mut LatencyHistogram>) -> LatencyStats {
         let n = agg.n;
         if let (Some(t), Some(h)) = (total, &self.hist) {
-            for v in h.iter_recorded() {
-                t.saturating_record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
-            }
+            t.add(h);
         }
         let s = LatencyStats {
             sample_count: n,
@@ -271,7 +263,7 @@ pub struct Totals {
     /// Total backlog wait of served requests [µs].
     pub wait_sum_us: u128,
     /// End-to-end latency of completed requests [µs].
-    pub latency: Histogram<u64>,
+    pub latency: LatencyHistogram,
     pub latency_sum_us: u128,
     pub min_in_service: u32,
     pub max_in_service: u32,
@@ -341,7 +333,7 @@ impl Recorder {
                 served: 0,
                 waited: 0,
                 wait_sum_us: 0,
-                latency: new_hist(),
+                latency: LatencyHistogram::new(),
                 latency_sum_us: 0,
                 min_in_service: u32::MAX,
                 max_in_service: 0,
