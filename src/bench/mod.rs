@@ -11,8 +11,8 @@ mod reference;
 
 pub use baseline::{bare_heap_mmc, BareStats};
 pub use reference::{
-    reference_config, reference_instances, reference_service_time, reference_target, reference_target_value,
-    REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD, TARGET_UTILISATION,
+    reference_config, reference_deployment, reference_instances, reference_service_time, reference_target,
+    reference_target_value, REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD, TARGET_UTILISATION,
 };
 
 use crate::sim::{run, RunResult};
@@ -197,8 +197,10 @@ impl fmt::Display for BenchReport {
         )?;
         writeln!(
             f,
-            "metrics on; autoscaling on (target tracking, InvocationsPerInstance target {:.0}/min); no rollout yet",
-            reference_target_value(self.rps)
+            "metrics on; autoscaling on (target tracking, InvocationsPerInstance target {:.0}/min); rollout on (LINEAR 10 %, {} s bakes, from {} s)",
+            reference_target_value(self.rps),
+            reference_deployment(self.rps, self.duration_s).policy_wait_s(),
+            reference_deployment(self.rps, self.duration_s).at.0 / 1_000_000
         )?;
         writeln!(
             f,

@@ -1,22 +1,22 @@
 //! The reference benchmark scenario: one warm real-time variant under steady Poisson traffic,
-//! with metrics and a target tracking policy.
+//! with metrics, a target tracking policy and a rollout in progress most of the run.
 //!
 //! It is the workload `fleetsim bench` and `benches/throughput.rs` time. It stays close to the
 //! quickstart scenario (ml.c5.xlarge, log-normal service, four slots per instance) so the numbers
 //! describe an ordinary run, not a best case. The performance budget asks for metrics,
-//! autoscaling and a rollout: metrics and autoscaling are on; a rollout joins
-//! [`reference_config`] once deployments exist (the variant's `capacity_updates` and the
-//! config's deployment field are the place for it), and the benchmark must then be re-measured.
+//! autoscaling and a rollout, so all three are on: see [`reference_deployment`].
 
 use crate::autoscaling::alarm::Statistic;
 use crate::autoscaling::cooldown::CooldownStart;
 use crate::autoscaling::target_tracking::TargetTrackingConfig;
+use crate::deployment::{BlueGreen, CapacitySize, DeploymentPolicy, Guardrails, TrafficRouting};
 use crate::engine::SimDuration;
 use crate::model::metrics::{MetricName, MetricsConfig};
 use crate::model::workload::{ArrivalProcess, RateShape, Workload};
 use crate::model::{catalog, DurationDist, ModelVersion, Routing};
 use crate::sim::{
-    EndpointConfig, EndpointKind, LaunchConfig, PolicyConfig, SimConfig, StartState, TargetConfig, VariantConfig,
+    DeploymentConfig, DeploymentFailures, EndpointConfig, EndpointKind, LaunchConfig, PolicyConfig, SimConfig,
+    StartState, TargetConfig, VariantConfig,
 };
 
 /// Worker slots per instance in the reference scenario.
@@ -81,14 +81,66 @@ pub fn reference_target(rps: f64) -> TargetConfig {
     }
 }
 
+/// The reference rollout: a LINEAR blue/green deployment (10 % steps) of the same model,
+/// called at 5 % of the run, whose bakes (one per step: ten, or fewer when 10 % of the fleet
+/// rounds up to more than one step's share) span up to 80 % of it (each at most 3600 s, the
+/// API's limit): for most of the run two fleets split the traffic, every request is recorded
+/// for its variant and its configuration, and the deployment's timers run. The active instance
+/// count stays the sized one, so the baseline still simulates the same number of requests.
+pub fn reference_deployment(rps: f64, duration_s: u64) -> DeploymentConfig {
+    let bake = (duration_s * 8 / 100).min(3600);
+    DeploymentConfig {
+        name: "config-2".into(),
+        at: crate::engine::SimTime(SimDuration::from_secs(duration_s).0 / 20),
+        variant: 0,
+        model: reference_model(),
+        launch: reference_launch(),
+        initial_instance_count: reference_instances(rps),
+        retain_all_variant_properties: false,
+        policy: DeploymentPolicy::BlueGreen(BlueGreen {
+            routing: TrafficRouting::Linear {
+                step: CapacitySize::CapacityPercent(10.0),
+            },
+            wait_s: bake,
+            final_bake_s: bake,
+            termination_wait_s: 0,
+        }),
+        guard: Guardrails::default(),
+        alarms: Vec::new(),
+        alarm_poll_interval: SimDuration::ZERO,
+        failures: DeploymentFailures::default(),
+    }
+}
+
+fn reference_model() -> ModelVersion {
+    ModelVersion {
+        label: "v1".into(),
+        service_time: reference_service_time(),
+        error_rate: 0.001,
+        client_error_rate: 0.0,
+        overhead: SimDuration::from_millis(2),
+        load_slowdown: 0.0,
+    }
+}
+
+/// The scenario-file defaults (used by the rollout's green fleet, and if the policy ever
+/// scales out).
+fn reference_launch() -> LaunchConfig {
+    LaunchConfig {
+        pending: DurationDist::Constant(SimDuration::ZERO),
+        provision: DurationDist::Constant(SimDuration::from_secs(180)),
+        load: DurationDist::Constant(SimDuration::from_secs(60)),
+    }
+}
+
 /// The reference scenario at `rps` requests per second for `duration_s` simulated seconds.
 ///
 /// One warm variant of ml.c5.xlarge with four slots per instance, least-outstanding-requests
 /// routing, log-normal service (40 ms median, 120 ms p99), 0.1 % server errors, 2 ms front-end
 /// overhead, Poisson arrivals at a constant rate (so the request count is about
 /// `rps * duration_s` and the utilisation is the same all run), the default backlog (1000
-/// requests, 60 s timeout), default metrics and the target tracking policy of
-/// [`reference_target`].
+/// requests, 60 s timeout), default metrics, the target tracking policy of
+/// [`reference_target`] and the rollout of [`reference_deployment`].
 pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
     SimConfig {
         name: "bench-reference".into(),
@@ -104,20 +156,8 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
                 initial_instance_count: reference_instances(rps),
                 initial_weight: 1.0,
                 concurrency: REFERENCE_CONCURRENCY,
-                model: ModelVersion {
-                    label: "v1".into(),
-                    service_time: reference_service_time(),
-                    error_rate: 0.001,
-                    client_error_rate: 0.0,
-                    overhead: SimDuration::from_millis(2),
-                    load_slowdown: 0.0,
-                },
-                // The scenario-file defaults; used only if the policy ever scales out.
-                launch: LaunchConfig {
-                    pending: DurationDist::Constant(SimDuration::ZERO),
-                    provision: DurationDist::Constant(SimDuration::from_secs(180)),
-                    load: DurationDist::Constant(SimDuration::from_secs(60)),
-                },
+                model: reference_model(),
+                launch: reference_launch(),
             }],
             backlog_capacity: 1000,
             invocation_timeout: SimDuration::from_secs(60),
@@ -134,7 +174,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         publication_delay: crate::engine::SimDuration::ZERO,
         alarms: Vec::new(),
         targets: vec![reference_target(rps)],
-        deployments: Vec::new(),
+        deployments: vec![reference_deployment(rps, duration_s)],
         shadow: None,
         slo: None,
     }
@@ -187,5 +227,19 @@ mod tests {
             r.points.iter().map(|p| p.variants[0].desired).collect::<Vec<_>>()
         );
         assert_eq!((t.min_in_service, t.max_in_service), (9, 9));
+    }
+
+    #[test]
+    fn reference_rollout_runs_through_most_of_the_run() {
+        let r = run(reference_config(500.0, 3600, 5));
+        let d = &r.deployments[0];
+        assert_eq!(d.outcome.name(), "Succeeded");
+        // Called at 180 s; green boots 240 s; 10 % of 9 instances rounds up to one instance per
+        // step, so nine bakes of 288 s: done at 3012 s.
+        assert_eq!(
+            (d.started.0 / 1_000_000, d.finished.map(|f| f.0 / 1_000_000)),
+            (180, Some(3012))
+        );
+        assert!(d.requests_served_by_new_version > 500 * 1000);
     }
 }

@@ -45,6 +45,16 @@ pub struct DeploymentConfig {
     pub failures: DeploymentFailures,
 }
 
+impl DeploymentConfig {
+    /// `WaitIntervalInSeconds` of the policy.
+    pub fn policy_wait_s(&self) -> u64 {
+        match self.policy {
+            DeploymentPolicy::BlueGreen(b) => b.wait_s,
+            DeploymentPolicy::Rolling(r) => r.wait_s,
+        }
+    }
+}
+
 /// The endpoint-configuration series of a run, in the order the metrics recorder adds them:
 /// for each variant that has deployments, its initial configuration, then each deployment's
 /// configuration in file order. Returns `(variant, configuration name)`; series index =
