@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// A sweep: a base scenario, axes of overrides and replications per point.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Sweep")]
 pub struct SweepFile {
     /// Names the default output folder `outputs/<name>/`.
     pub name: String,

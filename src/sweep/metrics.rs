@@ -3,7 +3,8 @@
 //! `error_rate`.
 //!
 //! Lists (per-variant figures) and text are left out, and so is `seed` (it varies by
-//! replication by design). Booleans count as 0 and 1 so their mean is a fraction. A leaf that is
+//! replication by design); `deployment` contributes its leaves when a run has a deployment and
+//! nothing when it is null. Booleans count as 0 and 1 so their mean is a fraction. A leaf that is
 //! null in a run (`cost_usd` with an unknown price, percentiles with no completion) is a
 //! missing value, not zero. Metric names are always in sorted order so that every run, shard
 //! and merge lists the same columns in the same order.
@@ -25,7 +26,7 @@ pub fn from_summary(summary: &Summary) -> Metrics {
     let mut out = Metrics::new();
     if let Value::Object(map) = &tree {
         for (k, v) in map {
-            if k != "seed" {
+            if k != "seed" && !(k == "deployment" && v.is_null()) {
                 leaves(k, v, &mut out);
             }
         }

@@ -10,4 +10,5 @@ mod lifecycle;
 mod metrics;
 mod queueing;
 mod scenarios;
+mod sweep;
 mod worked_examples;
