@@ -1,5 +1,5 @@
 //! Sweep errors: each names the sweep file, the axis, the point or the field at fault, the
-//! value and what is allowed.
+//! value and what is allowed. Scenario errors are boxed to keep the `Result`s small.
 
 use crate::scenario::ScenarioError;
 
@@ -31,7 +31,7 @@ pub enum SweepError {
     Base {
         file: String,
         #[source]
-        source: ScenarioError,
+        source: Box<ScenarioError>,
     },
     /// One point's scenario is invalid.
     #[error("{file}: point {point} ({values}){}: {source}", axis.as_ref().map(|a| format!(", axis `{a}`")).unwrap_or_default())]
@@ -41,7 +41,7 @@ pub enum SweepError {
         values: String,
         axis: Option<String>,
         #[source]
-        source: ScenarioError,
+        source: Box<ScenarioError>,
     },
     #[error("--shard {spec}: {message}")]
     Shard { spec: String, message: String },

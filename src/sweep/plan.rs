@@ -95,15 +95,15 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
     let scenario_file = scenario_path.display().to_string();
     let scenario_text = std::fs::read_to_string(&scenario_path).map_err(|source| SweepError::Base {
         file: file.to_string(),
-        source: ScenarioError::Io {
+        source: Box::new(ScenarioError::Io {
             file: scenario_file.clone(),
             source,
-        },
+        }),
     })?;
     let scenario_dir = scenario_path.parent().unwrap_or(Path::new("."));
     let base_err = |source| SweepError::Base {
         file: file.to_string(),
-        source,
+        source: Box::new(source),
     };
     let base = scenario::parse(&scenario_text, &scenario_file).map_err(base_err)?;
     let sets = design
@@ -123,7 +123,7 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
             point: p.index,
             values: p.describe(&design.axes),
             axis: axis.map(|i| design.axes[i].name.clone()),
-            source,
+            source: Box::new(source),
         };
         let specs = design.overrides(p);
         let mut current = base.clone();
