@@ -10,64 +10,11 @@ use super::error::SweepError;
 use super::expr::Expr;
 use super::file::{AxisFile, Combine, NumberFile, ObjectiveFile, SweepFile, ValueFile};
 use super::objective::{Constraint, Direction, Objective};
+pub use super::value::AxisValue;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Names a sweep's CSV files use for their own columns; an axis may not take them.
 const RESERVED: [&str; 6] = ["point", "runs", "replication", "seed", "feasible", "pareto"];
-
-/// One value of an axis at a point.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AxisValue {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-impl fmt::Display for AxisValue {
-    /// As written in CSV cells and in the `PATH=VALUE` override (text is read like `--set`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AxisValue::Bool(b) => write!(f, "{b}"),
-            AxisValue::Int(i) => write!(f, "{i}"),
-            AxisValue::Float(v) => write!(f, "{v}"),
-            AxisValue::Text(t) => f.write_str(t),
-        }
-    }
-}
-
-impl AxisValue {
-    /// The value as a number for expressions; text that reads as a number counts.
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            AxisValue::Int(i) => Some(*i as f64),
-            AxisValue::Float(v) => Some(*v),
-            AxisValue::Bool(_) => None,
-            AxisValue::Text(t) => t.trim().parse().ok(),
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            AxisValue::Bool(b) => (*b).into(),
-            AxisValue::Int(i) => (*i).into(),
-            AxisValue::Float(v) => serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, Into::into),
-            AxisValue::Text(t) => t.clone().into(),
-        }
-    }
-
-    /// A computed number: integral values become integers (so they fit integer fields such as
-    /// capacities), others are rounded to 10 decimals to hide binary noise (0.1 * 3).
-    fn number(v: f64) -> AxisValue {
-        let tidy: f64 = format!("{v:.10}").parse().unwrap_or(v);
-        if tidy.fract() == 0.0 && tidy.abs() < 9.0e15 {
-            AxisValue::Int(tidy as i64)
-        } else {
-            AxisValue::Float(tidy)
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AxisKind {
@@ -454,13 +401,6 @@ mod tests {
     fn design(text: &str) -> Result<Design, SweepError> {
         let f: SweepFile = ron::from_str(text).expect("parses");
         Design::new(&f, "t.ron")
-    }
-
-    #[test]
-    fn numbers_are_tidied() {
-        assert_eq!(AxisValue::number(0.1 * 3.0), AxisValue::Float(0.3));
-        assert_eq!(AxisValue::number(7.0 * 0.7 * 60.0), AxisValue::Int(294));
-        assert_eq!(AxisValue::number(2.5), AxisValue::Float(2.5));
     }
 
     #[test]

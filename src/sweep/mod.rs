@@ -18,6 +18,7 @@ pub mod run;
 pub mod shard;
 pub mod stats;
 pub mod table;
+pub mod value;
 
 pub use design::{AxisValue, Design, Point};
 pub use error::SweepError;
