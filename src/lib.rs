@@ -1,7 +1,7 @@
 //! fleetsim: a deterministic discrete-event simulator of autoscaled, versioned inference
 //! endpoints (SageMaker-style real-time endpoints under Application Auto Scaling).
 //!
-//! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- `cli`.
+//! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- [`sweep`] <- `cli`.
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;
@@ -13,3 +13,4 @@ pub mod model;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

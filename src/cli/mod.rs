@@ -2,10 +2,12 @@
 //! and the `outputs/` layout.
 
 mod bench;
+mod merge;
 mod output;
 mod plot;
 mod progress;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -65,6 +67,40 @@ enum Command {
         #[arg(long)]
         y: Option<String>,
     },
+    /// Run a sweep file: every point x replication in parallel; writes outputs/<sweep-name>/.
+    Sweep {
+        /// Sweep file (RON).
+        sweep: PathBuf,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder (default: outputs/<sweep-name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write every run's files under runs/p<point>-r<replication>/.
+        #[arg(long)]
+        keep_runs: bool,
+        /// Run only the points whose index modulo COUNT is INDEX (for array jobs).
+        #[arg(long, value_name = "INDEX/COUNT")]
+        shard: Option<String>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Do not draw the sweep plots (heat map, metric against an axis, Pareto front).
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Combine the folders of `sweep --shard` runs into one sweep folder.
+    Merge {
+        /// Output folder.
+        out: PathBuf,
+        /// The shard folders, one per shard.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
         /// Request rate of the reference scenario [requests per second].
@@ -96,6 +132,26 @@ pub fn run() -> anyhow::Result<()> {
             println!("wrote     {n} plot files in {}/", dir.display());
             Ok(())
         }
+        Command::Sweep {
+            sweep,
+            threads,
+            out,
+            keep_runs,
+            shard,
+            quiet,
+            no_plots,
+        } => sweep::sweep(
+            &sweep,
+            sweep::Options {
+                threads,
+                out,
+                keep_runs,
+                shard,
+                quiet,
+                no_plots,
+            },
+        ),
+        Command::Merge { out, shards, quiet } => merge::merge(&out, &shards, quiet),
         Command::Bench { rps, duration, seed } => bench::bench(rps, &duration, seed),
     }
 }

@@ -9,6 +9,13 @@ use std::path::Path;
 
 /// Writes `files` into `dir`, replacing any previous contents.
 pub fn write_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let files: Vec<(String, &[u8])> = files.iter().map(|f| (f.name.to_string(), f.bytes.as_slice())).collect();
+    write_tree(dir, &files)
+}
+
+/// Writes `files` into `dir`, replacing any previous contents. Names are relative paths and
+/// may contain `/` (a sweep's `runs/p0-r0/summary.json`); sub-folders are created as needed.
+pub fn write_tree(dir: &Path, files: &[(String, &[u8])]) -> anyhow::Result<()> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -24,10 +31,13 @@ pub fn write_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let _ = fs::remove_dir_all(&tmp);
     let result = (|| -> anyhow::Result<()> {
         fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        for f in files {
-            let path = tmp.join(&f.name);
+        for (name, bytes) in files {
+            let path = tmp.join(name);
+            if let Some(sub) = path.parent() {
+                fs::create_dir_all(sub).with_context(|| format!("cannot create {}", sub.display()))?;
+            }
             let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-            file.write_all(&f.bytes)
+            file.write_all(bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             file.sync_all().ok();
         }

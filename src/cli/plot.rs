@@ -67,3 +67,20 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     result
 }
+
+/// The plots of a sweep folder about to be written (`files` holds its `sweep.csv` and
+/// `sweep.json`), for `sweep` and `merge`. A sweep whose shape allows no plot (for example no
+/// axis) still succeeds: the reason is printed as a warning and no plot is written.
+pub fn sweep_plots(files: &[(String, Vec<u8>)]) -> Vec<OutputFile> {
+    let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice());
+    let (Some(csv), Some(json)) = (get("sweep.csv"), get("sweep.json")) else {
+        return Vec::new();
+    };
+    match crate::report::plot::render_sweep(csv, json, &SweepPlotOptions::default()) {
+        Ok(plots) => plots,
+        Err(e) => {
+            eprintln!("warning: no sweep plots: {e}");
+            Vec::new()
+        }
+    }
+}

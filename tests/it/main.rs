@@ -12,4 +12,5 @@ mod metrics;
 mod plots;
 mod queueing;
 mod scenarios;
+mod sweep;
 mod worked_examples;

@@ -1,0 +1,96 @@
+//! `fleetsim sweep`: runs a sweep file in parallel and writes `outputs/<sweep-name>/` (or
+//! `--out`), with a progress bar on a terminal and the best point and Pareto front printed.
+
+use super::output::write_tree;
+use crate::sweep::{self, plan, Shard};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+pub struct Options {
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub keep_runs: bool,
+    pub shard: Option<String>,
+    pub quiet: bool,
+    pub no_plots: bool,
+}
+
+pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
+    // Parse --shard and validate every point before anything runs or is written.
+    let shard: Option<Shard> = opts.shard.as_deref().map(str::parse).transpose()?;
+    if opts.threads == Some(0) {
+        anyhow::bail!("--threads 0: allowed: 1 or more");
+    }
+    let plan = plan::load(path)?;
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let dir = opts.out.unwrap_or_else(|| Path::new("outputs").join(&plan.design.name));
+    let selected = sweep::run::selection(&plan, shard);
+    let points_selected = selected.len() / plan.design.replications as usize;
+
+    let bar = if !opts.quiet && std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(selected.len() as u64), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} runs, {msg} points, {per_sec}, {elapsed} elapsed, ~{eta} left",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
+    );
+    let per_point: Vec<AtomicUsize> = (0..plan.points.len()).map(|_| AtomicUsize::new(0)).collect();
+    let points_done = AtomicUsize::new(0);
+    bar.set_message(format!("0/{points_selected}"));
+    let reps = plan.design.replications as usize;
+    let on_done = |point: usize| {
+        if per_point[point].fetch_add(1, Ordering::Relaxed) + 1 == reps {
+            let done = points_done.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(format!("{done}/{points_selected}"));
+        }
+        bar.inc(1);
+    };
+    let started = Instant::now();
+    let outputs = sweep::run::run(&plan, shard, opts.threads, opts.keep_runs, &on_done)?;
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let records: Vec<_> = outputs.iter().map(|o| o.record.clone()).collect();
+    let metrics = sweep::metric_names(&plan, &records);
+    let rendered = sweep::render(&plan.design, &plan.sweep_text, &records, &metrics, shard);
+    let plots = if opts.no_plots {
+        Vec::new()
+    } else {
+        super::plot::sweep_plots(&rendered.files)
+    };
+    let mut files: Vec<(String, &[u8])> = rendered.files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+    files.extend(plots.iter().map(|p| (p.name.to_string(), p.bytes.as_slice())));
+    for o in &outputs {
+        for f in &o.files {
+            files.push((
+                format!("runs/p{}-r{}/{}", o.record.point, o.record.replication, f.name),
+                f.bytes.as_slice(),
+            ));
+        }
+    }
+    write_tree(&dir, &files)?;
+    if !opts.quiet {
+        print!("{}", sweep::table::terminal(&plan.design, &rendered.table));
+        // Wall-clock figures go to the terminal only, never into output files.
+        println!(
+            "wrote     {}/  ({} points x {} replications{} in {:.2} s, {:.1} runs/s)",
+            dir.display(),
+            points_selected,
+            reps,
+            shard.map(|s| format!(", shard {s}")).unwrap_or_default(),
+            wall,
+            records.len() as f64 / wall.max(1e-9)
+        );
+    }
+    Ok(())
+}

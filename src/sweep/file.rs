@@ -1,0 +1,137 @@
+//! The sweep file as written (RON): a serde mirror with `deny_unknown_fields`. Meaning is given
+//! by [`super::plan`], which validates it.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A sweep: a base scenario, axes of overrides and replications per point.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Sweep")]
+pub struct SweepFile {
+    /// Names the default output folder `outputs/<name>/`.
+    pub name: String,
+    /// The scenario every point starts from, relative to the sweep file.
+    pub base_scenario: String,
+    /// Base seed; replication `r` runs with seed `base + r`. Default: the scenario's `seed`.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Runs per point (>= 1).
+    #[serde(default = "one")]
+    pub replications: u32,
+    /// How value and range axes combine into points.
+    #[serde(default)]
+    pub combine: Combine,
+    /// Named numbers that derived axes may read.
+    #[serde(default)]
+    pub constants: BTreeMap<String, f64>,
+    /// Overrides applied to the base scenario before any axis (`PATH=VALUE`, like `--set`).
+    #[serde(default)]
+    pub set: Vec<String>,
+    pub axes: Vec<AxisFile>,
+    /// What to optimise, e.g. `Minimize("cost_usd")`.
+    #[serde(default)]
+    pub objective: Option<ObjectiveFile>,
+    /// Conditions on the mean of a metric over replications, e.g. `"latency_ms.p99 <= 250"`.
+    #[serde(default)]
+    pub constraints: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Full grid (every combination, the first axis varying slowest) or zip (the i-th value of
+/// every axis together).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Combine {
+    #[default]
+    Grid,
+    Zip,
+}
+
+impl Combine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Combine::Grid => "grid",
+            Combine::Zip => "zip",
+        }
+    }
+}
+
+/// One axis. `path` is a scenario field path as in `--set`; an axis without a path is a pure
+/// parameter that only derived axes read.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum AxisFile {
+    Values {
+        name: String,
+        #[serde(default)]
+        path: Option<String>,
+        values: Vec<ValueFile>,
+    },
+    Range {
+        name: String,
+        #[serde(default)]
+        path: Option<String>,
+        from: NumberFile,
+        to: NumberFile,
+        step: NumberFile,
+    },
+    Derived {
+        name: String,
+        #[serde(default)]
+        path: Option<String>,
+        expr: String,
+    },
+}
+
+impl AxisFile {
+    pub fn name(&self) -> &str {
+        match self {
+            AxisFile::Values { name, .. } | AxisFile::Range { name, .. } | AxisFile::Derived { name, .. } => name,
+        }
+    }
+
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            AxisFile::Values { path, .. } | AxisFile::Range { path, .. } | AxisFile::Derived { path, .. } => {
+                path.as_deref()
+            }
+        }
+    }
+}
+
+/// An axis value: a number, a boolean, or text. Text is read like a `--set` value, so `"5m"`,
+/// `"ml.c5.xlarge"` and `"Constant(\"30s\")"` all work.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ValueFile {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// A number in a range: integers stay integers so ranges over counts and seconds give integers.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum NumberFile {
+    Int(i64),
+    Float(f64),
+}
+
+impl NumberFile {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            NumberFile::Int(i) => i as f64,
+            NumberFile::Float(f) => f,
+        }
+    }
+}
+
+/// The objective over one metric's mean.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum ObjectiveFile {
+    Minimize(String),
+    Maximize(String),
+}

@@ -1,0 +1,61 @@
+//! Parameter sweeps: a base scenario, axes of overrides and replications per point, run in
+//! parallel, aggregated into `sweep.csv`, `runs.csv` and `sweep.json`.
+//!
+//! Flow: [`plan::load`] parses the sweep file ([`file`]), expands its [`design`] into points
+//! and validates every point's scenario; [`run::run`] runs points x replications on a rayon
+//! pool; [`render`] aggregates ([`table`]) and renders the files. [`merge`] combines shards.
+//! No file is written here; the CLI writes the returned bytes.
+
+pub mod design;
+pub mod error;
+pub mod expr;
+pub mod file;
+pub mod merge;
+pub mod metrics;
+pub mod objective;
+pub mod plan;
+pub mod run;
+pub mod shard;
+pub mod stats;
+pub mod table;
+pub mod value;
+
+pub use design::{AxisValue, Design, Point};
+pub use error::SweepError;
+pub use plan::Plan;
+pub use run::RunRecord;
+pub use shard::Shard;
+pub use table::Table;
+
+/// Aggregated results and the files of a sweep folder (`sweep.csv`, `runs.csv`,
+/// `sweep.json`), in that order.
+pub struct Rendered {
+    pub table: Table,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Aggregates `records` (sorted by point, then replication) and renders the sweep files.
+pub fn render(
+    design: &Design,
+    sweep_text: &str,
+    records: &[RunRecord],
+    metrics: &[String],
+    shard: Option<Shard>,
+) -> Rendered {
+    let table = table::aggregate(design, records, metrics);
+    let files = vec![
+        ("sweep.csv".to_string(), table::sweep_csv(design, &table)),
+        ("runs.csv".to_string(), table::runs_csv(design, records, metrics)),
+        (
+            "sweep.json".to_string(),
+            table::sweep_json(design, sweep_text, &table, shard),
+        ),
+    ];
+    Rendered { table, files }
+}
+
+/// The metric columns of a sweep: the known metrics plus anything the runs reported.
+pub fn metric_names(plan: &Plan, records: &[RunRecord]) -> Vec<String> {
+    let known: metrics::Metrics = plan.known_metrics.iter().map(|m| (m.clone(), None)).collect();
+    metrics::union(std::iter::once(&known).chain(records.iter().map(|r| &r.metrics)))
+}

@@ -1,0 +1,197 @@
+//! A runnable sweep: the design plus one validated `SimConfig` per point.
+//!
+//! Every point is validated before any run starts, so a bad point is an error naming the point,
+//! its axis values and (where it can be told) the axis, and nothing is written.
+
+use super::design::Design;
+use super::error::SweepError;
+use super::file::SweepFile;
+use super::metrics;
+use crate::scenario::{self, overrides, parse_override, Scenario, ScenarioError};
+use crate::sim::SimConfig;
+use std::path::{Path, PathBuf};
+
+/// One point ready to run.
+#[derive(Clone, Debug)]
+pub struct PointConfig {
+    pub point: usize,
+    /// The `PATH=VALUE` overrides applied to the base scenario, in order.
+    pub overrides: Vec<String>,
+    /// The scenario after overrides (seed not yet set per replication).
+    pub scenario: Scenario,
+    pub config: SimConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub design: Design,
+    /// The sweep file as the user named it, and its text.
+    pub sweep_file: String,
+    pub sweep_text: String,
+    /// The base scenario's path (resolved against the sweep file's folder) and text.
+    pub scenario_file: String,
+    pub scenario_text: String,
+    /// Replication `r` runs with seed `base_seed + r` (wrapping) at every point.
+    pub base_seed: u64,
+    pub points: Vec<PointConfig>,
+    /// Metric names a run reports (from a zero-length run of the first point); objective and
+    /// constraints must use these.
+    pub known_metrics: Vec<String>,
+    /// Warnings from validating the base scenario.
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// The seed of replication `r`: derived from the base seed and `r` only, so every point
+    /// sees the same arrivals at the same replication (common random numbers), and
+    /// `fleetsim run --seed <base + r>` reproduces one run.
+    pub fn seed(&self, replication: u32) -> u64 {
+        self.base_seed.wrapping_add(u64::from(replication))
+    }
+}
+
+fn options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parses sweep text; errors carry line and column.
+pub fn parse(text: &str, file: &str) -> Result<SweepFile, SweepError> {
+    let spanned = |e: ron::error::SpannedError, path: Option<String>| SweepError::Parse {
+        file: file.to_string(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        path,
+        message: e.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(|e| spanned(e, None))?;
+    let parsed: SweepFile = match serde_path_to_error::deserialize(&mut de) {
+        Ok(s) => s,
+        Err(e) => {
+            let path = e.path().to_string();
+            let code = e.into_inner();
+            let path = (path != ".").then_some(path);
+            return Err(spanned(de.span_error(code), path));
+        }
+    };
+    de.end().map_err(|e| spanned(de.span_error(e), None))?;
+    Ok(parsed)
+}
+
+/// Reads a sweep file and builds its plan.
+pub fn load(path: &Path) -> Result<Plan, SweepError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    load_str(&text, &file, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Builds a plan from sweep text; `dir` is the folder `base_scenario` is relative to.
+pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> {
+    let parsed = parse(text, file)?;
+    let design = Design::new(&parsed, file)?;
+    let scenario_path: PathBuf = dir.join(&design.base_scenario);
+    let scenario_file = scenario_path.display().to_string();
+    let scenario_text = std::fs::read_to_string(&scenario_path).map_err(|source| SweepError::Base {
+        file: file.to_string(),
+        source: Box::new(ScenarioError::Io {
+            file: scenario_file.clone(),
+            source,
+        }),
+    })?;
+    let scenario_dir = scenario_path.parent().unwrap_or(Path::new("."));
+    let base_err = |source| SweepError::Base {
+        file: file.to_string(),
+        source: Box::new(source),
+    };
+    let base = scenario::parse(&scenario_text, &scenario_file).map_err(base_err)?;
+    let sets = design
+        .set
+        .iter()
+        .map(|s| parse_override(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(base_err)?;
+    let base = overrides::apply(&base, &sets).map_err(base_err)?;
+    let (_, warnings) = scenario::validate(&base, &scenario_file, scenario_dir).map_err(base_err)?;
+    let base_seed = design.seed.unwrap_or(base.seed);
+
+    let mut points = Vec::with_capacity(design.points.len());
+    for p in &design.points {
+        let point_err = |axis: Option<usize>, source| SweepError::Point {
+            file: file.to_string(),
+            point: p.index,
+            values: p.describe(&design.axes),
+            axis: axis.map(|i| design.axes[i].name.clone()),
+            source: Box::new(source),
+        };
+        let specs = design.overrides(p);
+        let mut current = base.clone();
+        // The sweep's `set` is already in `base`; apply the axes one at a time so an error
+        // names its axis.
+        for (axis, spec) in specs.iter().filter(|(a, _)| a.is_some()) {
+            let o = parse_override(spec).map_err(|e| point_err(*axis, e))?;
+            current = overrides::apply(&current, &[o]).map_err(|e| point_err(*axis, e))?;
+        }
+        current.seed = base_seed;
+        let (config, _) = scenario::validate(&current, &scenario_file, scenario_dir).map_err(|e| {
+            // Name the axis whose path leads to the first invalid field.
+            let axis = match &e {
+                ScenarioError::Invalid { errors, .. } => errors.first().and_then(|fe| {
+                    design.axes.iter().position(|a| {
+                        a.path.as_ref().is_some_and(|path| {
+                            fe.path == *path || fe.path.starts_with(&format!("{path}.")) || path.starts_with(&fe.path)
+                        })
+                    })
+                }),
+                _ => None,
+            };
+            point_err(axis, e)
+        })?;
+        points.push(PointConfig {
+            point: p.index,
+            overrides: specs.into_iter().map(|(_, s)| s).collect(),
+            scenario: current,
+            config,
+        });
+    }
+
+    let known_metrics = probe_metrics(&points[0].config);
+    let check = |field: String, metric: &str| -> Result<(), SweepError> {
+        if known_metrics.iter().any(|m| m == metric) {
+            Ok(())
+        } else {
+            Err(SweepError::Invalid {
+                file: file.to_string(),
+                field,
+                message: format!("unknown metric `{metric}`; known metrics: {}", known_metrics.join(", ")),
+            })
+        }
+    };
+    if let Some(o) = &design.objective {
+        check("objective".into(), &o.metric)?;
+    }
+    for (i, c) in design.constraints.iter().enumerate() {
+        check(format!("constraints[{i}] {:?}", c.text), &c.metric)?;
+    }
+    Ok(Plan {
+        design,
+        sweep_file: file.to_string(),
+        sweep_text: text.to_string(),
+        scenario_file,
+        scenario_text,
+        base_seed,
+        points,
+        known_metrics,
+        warnings,
+    })
+}
+
+/// The metric names of a run, from a run of zero simulated time (the summary's shape does not
+/// depend on how long the run is).
+fn probe_metrics(config: &SimConfig) -> Vec<String> {
+    let mut c = config.clone();
+    c.duration = crate::engine::SimDuration::ZERO;
+    let m = metrics::from_summary(&crate::report::summary(&crate::sim::run(c)));
+    metrics::union([&m])
+}

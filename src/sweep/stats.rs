@@ -1,0 +1,78 @@
+//! Mean, standard deviation and 95 % confidence interval over replications.
+//!
+//! The interval is `mean ± t(0.975, n − 1) · sd / √n` with Student's t quantile from statrs and
+//! the sample standard deviation (divisor n − 1): replications are few and their spread is
+//! estimated, so the normal 1.96 would be too narrow.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Summary statistics of one metric at one point. `sd` and the interval need two values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stat {
+    /// Values that were present (a metric can be missing, e.g. p99 with no completion).
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64)
+        .expect("df >= 1 is a valid Student t")
+        .inverse_cdf(0.975)
+}
+
+/// Statistics of the present values, summed in the order given (so results are reproducible).
+pub fn stat(values: &[Option<f64>]) -> Stat {
+    let xs: Vec<f64> = values.iter().flatten().copied().collect();
+    let n = xs.len();
+    if n == 0 {
+        return Stat {
+            n,
+            mean: None,
+            sd: None,
+            ci95: None,
+        };
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return Stat {
+            n,
+            mean: Some(mean),
+            sd: None,
+            ci95: None,
+        };
+    }
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+    let sd = var.sqrt();
+    let half = t975(n - 1) * sd / (n as f64).sqrt();
+    Stat {
+        n,
+        mean: Some(mean),
+        sd: Some(sd),
+        ci95: Some((mean - half, mean + half)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        // Two-sided 95 % critical values from any t table.
+        for (df, t) in [(1, 12.706), (2, 4.303), (4, 2.776), (9, 2.262), (29, 2.045)] {
+            assert!((t975(df) - t).abs() < 5e-4, "df {df}: {} vs {t}", t975(df));
+        }
+    }
+
+    #[test]
+    fn missing_values_are_skipped() {
+        let s = stat(&[Some(1.0), None, Some(3.0)]);
+        assert_eq!(s.n, 2);
+        assert_eq!(s.mean, Some(2.0));
+        assert_eq!(stat(&[None]).mean, None);
+        assert_eq!(stat(&[Some(5.0)]).sd, None);
+    }
+}

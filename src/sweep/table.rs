@@ -1,0 +1,353 @@
+//! Aggregates run records into per-point statistics, judges feasibility, picks the best point
+//! and the Pareto front, and renders `sweep.csv`, `runs.csv` and `sweep.json`.
+//!
+//! Numbers are written with Rust's shortest round-trip formatting, so reading `runs.csv` back
+//! gives the exact values: `fleetsim merge` re-aggregates shards through this same code and
+//! writes the same bytes as a single machine.
+
+use super::design::Design;
+use super::metrics::Metrics;
+use super::objective::{self, PARETO_COST, PARETO_LATENCY};
+use super::run::RunRecord;
+use super::shard::Shard;
+use super::stats::{stat, Stat};
+use serde::{Deserialize, Serialize};
+
+/// One row of `sweep.csv`.
+#[derive(Clone, Debug)]
+pub struct PointRow {
+    pub point: usize,
+    pub runs: usize,
+    /// One per metric, in metric order.
+    pub stats: Vec<Stat>,
+    /// `None` when the sweep has no constraints.
+    pub feasible: Option<bool>,
+    pub pareto: bool,
+}
+
+/// The aggregated sweep (or shard).
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub metrics: Vec<String>,
+    pub rows: Vec<PointRow>,
+    pub best: Option<usize>,
+    pub pareto: Vec<usize>,
+}
+
+impl Table {
+    pub fn row(&self, point: usize) -> Option<&PointRow> {
+        self.rows.iter().find(|r| r.point == point)
+    }
+
+    pub fn mean(&self, row: &PointRow, metric: &str) -> Option<f64> {
+        let i = self.metrics.iter().position(|m| m == metric)?;
+        row.stats[i].mean
+    }
+}
+
+/// Aggregates `records` (sorted by point, then replication) over the listed metrics.
+pub fn aggregate(design: &Design, records: &[RunRecord], metrics: &[String]) -> Table {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        let point = records[start].point;
+        let end = start + records[start..].iter().take_while(|r| r.point == point).count();
+        let group = &records[start..end];
+        let stats = metrics
+            .iter()
+            .map(|m| {
+                stat(
+                    &group
+                        .iter()
+                        .map(|r| r.metrics.get(m).copied().flatten())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        rows.push(PointRow {
+            point,
+            runs: group.len(),
+            stats,
+            feasible: None,
+            pareto: false,
+        });
+        start = end;
+    }
+    let mut table = Table {
+        metrics: metrics.to_vec(),
+        rows,
+        best: None,
+        pareto: Vec::new(),
+    };
+    if !design.constraints.is_empty() {
+        let feasible: Vec<bool> = table
+            .rows
+            .iter()
+            .map(|row| design.constraints.iter().all(|c| c.holds(table.mean(row, &c.metric))))
+            .collect();
+        for (row, f) in table.rows.iter_mut().zip(feasible) {
+            row.feasible = Some(f);
+        }
+    }
+    if let Some(o) = &design.objective {
+        let candidates: Vec<(usize, f64)> = table
+            .rows
+            .iter()
+            .filter(|r| r.feasible != Some(false))
+            .filter_map(|r| table.mean(r, &o.metric).map(|v| (r.point, v)))
+            .collect();
+        table.best = objective::best(o.direction, candidates);
+    }
+    let front_input: Vec<(usize, f64, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.point, table.mean(r, PARETO_COST)?, table.mean(r, PARETO_LATENCY)?)))
+        .collect();
+    table.pareto = objective::pareto(&front_input);
+    for row in &mut table.rows {
+        row.pareto = table.pareto.contains(&row.point);
+    }
+    table
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// `sweep.csv`: `point`, the axes, `runs`, `M.mean`, `M.sd`, `M.ci95_lo`, `M.ci95_hi` per
+/// metric, `feasible`, `pareto`.
+pub fn sweep_csv(design: &Design, table: &Table) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(design.axes.iter().map(|a| a.name.clone()));
+    header.push("runs".into());
+    for m in &table.metrics {
+        for s in ["mean", "sd", "ci95_lo", "ci95_hi"] {
+            header.push(format!("{m}.{s}"));
+        }
+    }
+    header.extend(["feasible".to_string(), "pareto".to_string()]);
+    w.write_record(&header).expect("in memory");
+    for row in &table.rows {
+        let mut rec: Vec<String> = vec![row.point.to_string()];
+        rec.extend(design.points[row.point].values.iter().map(|v| v.to_string()));
+        rec.push(row.runs.to_string());
+        for s in &row.stats {
+            rec.push(num(s.mean));
+            rec.push(num(s.sd));
+            rec.push(num(s.ci95.map(|c| c.0)));
+            rec.push(num(s.ci95.map(|c| c.1)));
+        }
+        rec.push(row.feasible.map(|f| f.to_string()).unwrap_or_default());
+        rec.push(row.pareto.to_string());
+        w.write_record(&rec).expect("in memory");
+    }
+    finish(w)
+}
+
+/// `runs.csv`: `point`, the axes, `replication`, `seed`, then every metric.
+pub fn runs_csv(design: &Design, records: &[RunRecord], metrics: &[String]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(design.axes.iter().map(|a| a.name.clone()));
+    header.extend(["replication".to_string(), "seed".to_string()]);
+    header.extend(metrics.iter().cloned());
+    w.write_record(&header).expect("in memory");
+    for r in records {
+        let mut rec: Vec<String> = vec![r.point.to_string()];
+        rec.extend(design.points[r.point].values.iter().map(|v| v.to_string()));
+        rec.push(r.replication.to_string());
+        rec.push(r.seed.to_string());
+        rec.extend(metrics.iter().map(|m| num(r.metrics.get(m).copied().flatten())));
+        w.write_record(&rec).expect("in memory");
+    }
+    finish(w)
+}
+
+/// Reads `runs.csv` back: the metric names and the records.
+pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<(Vec<String>, Vec<RunRecord>), String> {
+    let mut rd = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = rd
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let first_metric = 3 + design.axes.len();
+    let expected: Vec<String> = std::iter::once("point".to_string())
+        .chain(design.axes.iter().map(|a| a.name.clone()))
+        .chain(["replication".to_string(), "seed".to_string()])
+        .collect();
+    if header.len() < first_metric || header[..first_metric] != expected[..] {
+        return Err(format!("header does not start with {}", expected.join(",")));
+    }
+    let metrics = header[first_metric..].to_vec();
+    let mut records = Vec::new();
+    for (line, rec) in rd.records().enumerate() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let at = |what: &str| format!("row {}: bad {what}", line + 2);
+        let point: usize = rec[0].parse().map_err(|_| at("point"))?;
+        if point >= design.points.len() {
+            return Err(at("point (beyond the sweep's points)"));
+        }
+        let replication: u32 = rec[first_metric - 2].parse().map_err(|_| at("replication"))?;
+        let seed: u64 = rec[first_metric - 1].parse().map_err(|_| at("seed"))?;
+        let mut m = Metrics::new();
+        for (name, cell) in metrics.iter().zip(rec.iter().skip(first_metric)) {
+            let v = if cell.is_empty() {
+                None
+            } else {
+                Some(cell.parse::<f64>().map_err(|_| at(name))?)
+            };
+            m.insert(name.clone(), v);
+        }
+        records.push(RunRecord {
+            point,
+            replication,
+            seed,
+            metrics: m,
+        });
+    }
+    Ok((metrics, records))
+}
+
+/// `sweep.json`: the sweep's description and results (field order fixed by this struct).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SweepJson {
+    pub name: String,
+    pub base_scenario: String,
+    pub sweep_text: String,
+    pub replications: u32,
+    pub combine: String,
+    pub axes: Vec<AxisJson>,
+    pub metrics: Vec<String>,
+    pub objective: Option<ObjectiveJson>,
+    pub constraints: Vec<String>,
+    pub best_point: Option<usize>,
+    pub pareto_points: Vec<usize>,
+    pub shard: Option<ShardJson>,
+    pub fleetsim_version: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AxisJson {
+    pub name: String,
+    pub path: Option<String>,
+    pub kind: String,
+    pub values: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ObjectiveJson {
+    pub direction: String,
+    pub metric: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShardJson {
+    pub index: usize,
+    pub count: usize,
+}
+
+pub fn sweep_json(design: &Design, sweep_text: &str, table: &Table, shard: Option<Shard>) -> Vec<u8> {
+    let doc = SweepJson {
+        name: design.name.clone(),
+        base_scenario: design.base_scenario.clone(),
+        sweep_text: sweep_text.to_string(),
+        replications: design.replications,
+        combine: design.combine.as_str().to_string(),
+        axes: design
+            .axes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| AxisJson {
+                name: a.name.clone(),
+                path: a.path.clone(),
+                kind: a.kind.as_str().to_string(),
+                values: design.axis_values(i).iter().map(|v| v.to_json()).collect(),
+            })
+            .collect(),
+        metrics: table.metrics.clone(),
+        objective: design.objective.as_ref().map(|o| ObjectiveJson {
+            direction: o.direction.as_str().to_string(),
+            metric: o.metric.clone(),
+        }),
+        constraints: design.constraints.iter().map(|c| c.text.clone()).collect(),
+        best_point: table.best,
+        pareto_points: table.pareto.clone(),
+        shard: shard.map(|s| ShardJson {
+            index: s.index,
+            count: s.count,
+        }),
+        fleetsim_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("sweep.json serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The terminal report: the best feasible point and the Pareto front.
+pub fn terminal(design: &Design, table: &Table) -> String {
+    let mut out = String::new();
+    let describe = |point: usize| design.points[point].describe(&design.axes);
+    let figures = |row: &PointRow| {
+        let mut parts = Vec::new();
+        for m in [PARETO_COST, PARETO_LATENCY, super::metrics::ERROR_RATE] {
+            if let Some(v) = table.mean(row, m) {
+                parts.push(format!("{m} {}", fmt_num(v)));
+            }
+        }
+        parts.join(", ")
+    };
+    let feasible = table.rows.iter().filter(|r| r.feasible == Some(true)).count();
+    if !design.constraints.is_empty() {
+        out.push_str(&format!("feasible  {feasible} of {} points\n", table.rows.len()));
+    }
+    if let Some(o) = &design.objective {
+        match table.best.and_then(|b| table.row(b)) {
+            Some(row) => out.push_str(&format!(
+                "best      point {} ({}): {} {} = {}; {}\n",
+                row.point,
+                describe(row.point),
+                o.direction.as_str(),
+                o.metric,
+                table.mean(row, &o.metric).map(fmt_num).unwrap_or_default(),
+                figures(row)
+            )),
+            None => out.push_str("best      none: no point satisfies every constraint\n"),
+        }
+    }
+    if !table.pareto.is_empty() {
+        out.push_str("pareto    cost_usd vs latency_ms.p99 (means over replications):\n");
+        let mut front: Vec<&PointRow> = table.pareto.iter().filter_map(|&p| table.row(p)).collect();
+        front.sort_by(|a, b| {
+            let key = |r: &PointRow| table.mean(r, PARETO_COST).unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b)).then(a.point.cmp(&b.point))
+        });
+        for row in front {
+            let mark = match row.feasible {
+                Some(false) => " (infeasible)",
+                _ => "",
+            };
+            out.push_str(&format!(
+                "  point {} ({}): {}{mark}\n",
+                row.point,
+                describe(row.point),
+                figures(row)
+            ));
+        }
+    }
+    out
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.abs() >= 100.0 || v == v.trunc() {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.4}")
+    }
+}

@@ -1,0 +1,517 @@
+//! Sweeps: expansion (grid, zip, ranges, derived axes), seeds and common random numbers,
+//! byte-identical output across thread counts, statistics, objective and Pareto front, shards
+//! and merge, and the contract on bad input.
+
+use fleetsim::sweep::design::AxisValue;
+use fleetsim::sweep::metrics::Metrics;
+use fleetsim::sweep::{plan, render, Design, RunRecord};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A small autoscaling scenario: 10 minutes at 30 requests per second.
+const BASE: &str = r#"Scenario(
+    name: "sweep-base",
+    seed: 11,
+    duration: "10m",
+    instance_types: [InstanceType(name: "ml.c5.large", price_per_hour: 0.119)],
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.large",
+            initial_instance_count: 2,
+            concurrency: 2,
+            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms"), error_rate: 0.001),
+            launch: Launch(provision: Constant("60s"), load: Constant("30s")),
+        )],
+    ),
+    workload: Open(rate: Ramp(from_rps: 10.0, to_rps: 60.0, start: "1m", duration: "5m")),
+    autoscaling: [ScalableTarget(
+        min_capacity: 1,
+        max_capacity: 10,
+        policies: [TargetTracking(
+            name: "ipi",
+            metric: SageMakerVariantInvocationsPerInstance,
+            target_value: 600.0,
+            scale_in_cooldown: "300s",
+            scale_out_cooldown: "60s",
+        )],
+    )],
+)"#;
+
+/// A 2 x 2 grid over the safety factor (through a derived TargetValue) and the scale-in
+/// cooldown, 3 replications, with an objective and constraints.
+const SWEEP: &str = r#"Sweep(
+    name: "t",
+    base_scenario: "base.ron",
+    replications: 3,
+    constants: {"max_rps": 20.0},
+    axes: [
+        Values(name: "safety_factor", values: [0.5, 0.9]),
+        Derived(name: "target_value", path: "autoscaling[0].policies[0].target_value", expr: "max_rps * safety_factor * 60"),
+        Range(name: "cooldown", path: "autoscaling[0].policies[0].scale_in_cooldown", from: 120, to: 300, step: 180),
+    ],
+    objective: Minimize("cost_usd"),
+    constraints: ["latency_ms.p99 <= 1000", "error_rate < 5 %"],
+)"#;
+
+struct Case {
+    dir: PathBuf,
+}
+
+impl Case {
+    fn new(tag: &str, sweep: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("fleetsim-sweep-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("base.ron"), BASE).unwrap();
+        std::fs::write(dir.join("sweep.ron"), sweep).unwrap();
+        Case { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn fleetsim(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `fleetsim sweep sweep.ron --out <dir>/<out> --quiet` plus `extra`.
+    fn sweep(&self, out: &str, extra: &[&str]) -> Output {
+        let sweep = self.path("sweep.ron").display().to_string();
+        let out = self.path(out).display().to_string();
+        let mut args = vec!["sweep", sweep.as_str(), "--out", out.as_str(), "--quiet"];
+        args.extend_from_slice(extra);
+        self.fleetsim(&args)
+    }
+
+    fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn plan(&self) -> Result<plan::Plan, fleetsim::sweep::SweepError> {
+        plan::load(&self.path("sweep.ron"))
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn design(text: &str) -> Design {
+    Design::new(&plan::parse(text, "t.ron").unwrap(), "t.ron").unwrap()
+}
+
+fn values(d: &Design) -> Vec<Vec<String>> {
+    d.points
+        .iter()
+        .map(|p| p.values.iter().map(|v| v.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn grid_and_zip_expansion() {
+    let axes = r#"axes: [Values(name: "a", values: [1, 2, 3]), Values(name: "b", values: ["x", "y", "z"])]"#;
+    let grid = design(&format!(r#"Sweep(name: "g", base_scenario: "b.ron", {axes})"#));
+    assert_eq!(grid.points.len(), 9);
+    // First axis slowest, like nested loops in file order.
+    assert_eq!(
+        values(&grid)[..4],
+        [vec!["1", "x"], vec!["1", "y"], vec!["1", "z"], vec!["2", "x"]]
+    );
+    let zip = design(&format!(
+        r#"Sweep(name: "z", base_scenario: "b.ron", combine: Zip, {axes})"#
+    ));
+    assert_eq!(values(&zip), vec![vec!["1", "x"], vec!["2", "y"], vec!["3", "z"]]);
+    assert!(zip.points.iter().enumerate().all(|(i, p)| p.index == i));
+}
+
+#[test]
+fn ranges_with_step() {
+    let d = design(
+        r#"Sweep(name: "r", base_scenario: "b.ron", axes: [
+            Range(name: "f", from: 0.5, to: 0.9, step: 0.1),
+            Range(name: "i", from: 60, to: 300, step: 120),
+            Range(name: "open", from: 0, to: 10, step: 4),
+            Range(name: "down", from: 3, to: 1, step: -1),
+        ])"#,
+    );
+    assert_eq!(
+        d.axes[0].values,
+        [0.5, 0.6, 0.7, 0.8, 0.9].map(AxisValue::Float).to_vec(),
+        "float steps land on tidy values, `to` included"
+    );
+    assert_eq!(d.axes[1].values, [60, 180, 300].map(AxisValue::Int).to_vec());
+    assert_eq!(d.axes[2].values, [0, 4, 8].map(AxisValue::Int).to_vec());
+    assert_eq!(d.axes[3].values, [3, 2, 1].map(AxisValue::Int).to_vec());
+    assert_eq!(d.points.len(), 5 * 3 * 3 * 3);
+}
+
+#[test]
+fn derived_values_reach_the_scenario() {
+    let case = Case::new("derived", SWEEP);
+    let p = case.plan().unwrap();
+    let got: Vec<Vec<String>> = values(&p.design);
+    assert_eq!(
+        got,
+        vec![
+            vec!["0.5", "600", "120"],
+            vec!["0.5", "600", "300"],
+            vec!["0.9", "1080", "120"],
+            vec!["0.9", "1080", "300"],
+        ]
+    );
+    // The derived value is applied through its path; the pure parameter has no path.
+    let resolved = serde_json::to_value(&p.points[2].scenario).unwrap();
+    let policy = &resolved["autoscaling"][0]["policies"][0]["TargetTracking"];
+    assert_eq!(policy["target_value"], serde_json::json!(1080.0), "{policy}");
+    assert_eq!(
+        p.points[2].overrides,
+        vec![
+            "autoscaling[0].policies[0].target_value=1080",
+            "autoscaling[0].policies[0].scale_in_cooldown=120"
+        ]
+    );
+    // A derived axis may read another derived axis above it and a value axis below it.
+    let d = design(
+        r#"Sweep(name: "d", base_scenario: "b.ron", constants: {"k": 2.0}, axes: [
+            Derived(name: "x", expr: "ceil(k * y / 3)"),
+            Derived(name: "z", expr: "x ^ 2 - 1"),
+            Values(name: "y", values: [1, 4]),
+        ])"#,
+    );
+    assert_eq!(values(&d), vec![vec!["1", "0", "1"], vec!["3", "8", "4"]]);
+}
+
+#[test]
+fn seeds_follow_replications_and_give_common_random_numbers() {
+    let case = Case::new("crn", SWEEP);
+    ok(&case.sweep("out", &["--keep-runs", "--threads", "2"]));
+    let runs = String::from_utf8(case.read("out/runs.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4 * 3);
+    for r in &rows {
+        // point, 3 axes, replication, seed: seed = base seed 11 + replication at every point.
+        let rep: u64 = r[4].parse().unwrap();
+        assert_eq!(r[5], (11 + rep).to_string());
+    }
+    // Points 0 and 2 differ only in the policy's TargetValue: same arrivals at the same
+    // replication, period by period; another replication sees other arrivals.
+    let arrivals = |run: &str| -> Vec<String> {
+        let text = String::from_utf8(case.read(&format!("out/runs/{run}/timeseries.csv"))).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == "arrivals").expect("arrivals column");
+        lines.map(|l| l.split(',').nth(col).unwrap().to_string()).collect()
+    };
+    assert_eq!(arrivals("p0-r1"), arrivals("p2-r1"));
+    assert_ne!(arrivals("p0-r1"), arrivals("p0-r2"));
+    // ... while the policy change does change what the endpoint did.
+    assert_ne!(
+        case.read("out/runs/p0-r1/activities.csv"),
+        case.read("out/runs/p2-r1/activities.csv")
+    );
+    for f in ["manifest.json", "summary.json", "timeseries.csv", "activities.csv"] {
+        assert!(case.path(&format!("out/runs/p3-r2/{f}")).exists(), "{f}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    let case = Case::new("threads", SWEEP);
+    ok(&case.sweep("one", &["--threads", "1"]));
+    ok(&case.sweep("two", &["--threads", "2"]));
+    for f in ["sweep.csv", "runs.csv", "sweep.json"] {
+        assert_eq!(case.read(&format!("one/{f}")), case.read(&format!("two/{f}")), "{f}");
+    }
+    // The shape the plots read.
+    let csv = String::from_utf8(case.read("one/sweep.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header[..5],
+        ["point", "safety_factor", "target_value", "cooldown", "runs"]
+    );
+    assert_eq!(header[header.len() - 2..], ["feasible", "pareto"]);
+    for m in [
+        "cost_usd",
+        "latency_ms.p99",
+        "requests.errors_5xx",
+        "capacity.mean_in_service",
+        "error_rate",
+    ] {
+        for s in ["mean", "sd", "ci95_lo", "ci95_hi"] {
+            assert!(header.contains(&format!("{m}.{s}").as_str()), "{m}.{s}");
+        }
+    }
+    assert_eq!(csv.lines().count(), 1 + 4);
+    let json: serde_json::Value = serde_json::from_slice(&case.read("one/sweep.json")).unwrap();
+    assert_eq!(json["axes"][1]["kind"], "derived");
+    assert_eq!(json["axes"][1]["values"], serde_json::json!([600, 1080]));
+    assert_eq!(json["axes"][0]["path"], serde_json::Value::Null);
+    assert_eq!(json["replications"], 3);
+    assert_eq!(json["shard"], serde_json::Value::Null);
+}
+
+fn record(point: usize, replication: u32, figures: &[(&str, f64)]) -> RunRecord {
+    let metrics: Metrics = figures.iter().map(|(k, v)| (k.to_string(), Some(*v))).collect();
+    RunRecord {
+        point,
+        replication,
+        seed: u64::from(replication),
+        metrics,
+    }
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut rd = csv::Reader::from_reader(bytes);
+    let header = rd.headers().unwrap().clone();
+    rd.records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn confidence_interval_uses_student_t() {
+    let d = design(r#"Sweep(name: "c", base_scenario: "b.ron", replications: 4, axes: [])"#);
+    let recs: Vec<RunRecord> = [1.0, 2.0, 4.0, 5.0]
+        .iter()
+        .enumerate()
+        .map(|(r, v)| record(0, r as u32, &[("cost_usd", *v)]))
+        .collect();
+    let out = render(&d, "", &recs, &["cost_usd".to_string()], None);
+    let row = &csv_rows(&out.files[0].1)[0];
+    let get = |k: &str| row[k].parse::<f64>().unwrap();
+    // mean 3, sample sd sqrt(10/3) = 1.825742; t(0.975, 3) = 3.182446 from a t table;
+    // half width 3.182446 * 1.825742 / 2 = 2.905166.
+    assert_eq!(get("cost_usd.mean"), 3.0);
+    assert!((get("cost_usd.sd") - 1.825_742).abs() < 1e-6);
+    assert!((get("cost_usd.ci95_lo") - (3.0 - 2.905_166)).abs() < 1e-5, "{row:?}");
+    assert!((get("cost_usd.ci95_hi") - (3.0 + 2.905_166)).abs() < 1e-5, "{row:?}");
+    assert_eq!(row["runs"], "4");
+    assert_eq!(row["feasible"], "", "no constraints: empty");
+}
+
+#[test]
+fn objective_constraints_and_pareto_front() {
+    let d = design(
+        r#"Sweep(name: "o", base_scenario: "b.ron", replications: 2,
+            axes: [Values(name: "v", values: [0, 1, 2, 3, 4])],
+            objective: Minimize("cost_usd"),
+            constraints: ["latency_ms.p99 <= 250", "error_rate < 0.1 %"])"#,
+    );
+    // (cost, p99, error rate) per point, two replications around each mean.
+    let means = [
+        (1.0, 400.0, 0.0),
+        (2.0, 240.0, 0.0),
+        (3.0, 100.0, 0.0),
+        (4.0, 150.0, 0.0),
+        (1.5, 300.0, 0.01),
+    ];
+    let mut recs = Vec::new();
+    for (p, (c, l, e)) in means.iter().enumerate() {
+        for (r, delta) in [(0u32, -0.5), (1, 0.5)] {
+            recs.push(record(
+                p,
+                r,
+                &[
+                    ("cost_usd", c + delta / 10.0),
+                    ("latency_ms.p99", l + delta),
+                    ("error_rate", *e),
+                ],
+            ));
+        }
+    }
+    let names: Vec<String> = ["cost_usd", "error_rate", "latency_ms.p99"].map(String::from).to_vec();
+    let out = render(&d, "", &recs, &names, None);
+    let rows = csv_rows(&out.files[0].1);
+    let col = |k: &str| rows.iter().map(|r| r[k].clone()).collect::<Vec<_>>();
+    // Point 0 breaks the latency bound, point 4 the error bound.
+    assert_eq!(col("feasible"), ["false", "true", "true", "true", "false"]);
+    // Cheapest feasible: point 1 (point 4 is cheaper but infeasible).
+    assert_eq!(out.table.best, Some(1));
+    // Point 3 is dominated by point 2 (dearer and slower); the others trade cost for latency.
+    assert_eq!(out.table.pareto, vec![0, 1, 2, 4]);
+    assert_eq!(col("pareto"), ["true", "true", "true", "false", "true"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.files[2].1).unwrap();
+    assert_eq!(json["best_point"], 1);
+    assert_eq!(json["pareto_points"], serde_json::json!([0, 1, 2, 4]));
+    assert_eq!(
+        json["objective"],
+        serde_json::json!({"direction": "minimize", "metric": "cost_usd"})
+    );
+}
+
+#[test]
+fn shards_merge_into_the_single_machine_output() {
+    let case = Case::new("shard", SWEEP);
+    ok(&case.sweep("all", &[]));
+    ok(&case.sweep("s0", &["--shard", "0/3", "--threads", "1"]));
+    ok(&case.sweep("s1", &["--shard", "1/3"]));
+    ok(&case.sweep("s2", &["--shard", "2/3"]));
+    // Shard 1 of 3 holds point 1 only (index % 3 == 1), with all its replications.
+    let s1 = String::from_utf8(case.read("s1/sweep.csv")).unwrap();
+    assert_eq!(
+        s1.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["1"]
+    );
+    let json: serde_json::Value = serde_json::from_slice(&case.read("s1/sweep.json")).unwrap();
+    assert_eq!(json["shard"], serde_json::json!({"index": 1, "count": 3}));
+
+    let dir = |n: &str| case.path(n).display().to_string();
+    // Shards in any order.
+    ok(&case.fleetsim(&["merge", &dir("merged"), &dir("s2"), &dir("s0"), &dir("s1"), "--quiet"]));
+    for f in ["sweep.csv", "runs.csv", "sweep.json"] {
+        assert_eq!(case.read(&format!("merged/{f}")), case.read(&format!("all/{f}")), "{f}");
+    }
+    // A missing or repeated shard is refused and nothing is written.
+    let out = case.fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shard 2/3 is missing"));
+    let out = case.fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1"), &dir("s1")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
+    let out = case.fleetsim(&["merge", &dir("bad"), &dir("all")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard"));
+    assert!(!case.path("bad").exists());
+}
+
+/// Runs a bad sweep; it must fail with every `expected` fragment in stderr and write nothing.
+fn rejects(tag: &str, sweep: &str, extra: &[&str], expected: &[&str]) {
+    let case = Case::new(tag, sweep);
+    let out = case.sweep("out", extra);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{tag}: should fail");
+    assert!(!err.contains("panicked"), "{tag}: {err}");
+    for e in expected {
+        assert!(err.contains(e), "{tag}: expected {e:?} in:\n{err}");
+    }
+    assert!(!case.path("out").exists(), "{tag}: wrote output");
+    let leftovers: Vec<_> = std::fs::read_dir(&case.dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{tag}: {leftovers:?}");
+}
+
+#[test]
+fn bad_input_is_refused_clearly_and_writes_nothing() {
+    rejects(
+        "ron",
+        "Sweep(\n    name: \"t\",\n    base_scenario: \"base.ron\"\n    axes: [],\n)",
+        &[],
+        &["sweep.ron:4:5"],
+    );
+    rejects(
+        "field",
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [], replication: 3)"#,
+        &[],
+        &["sweep.ron:1:", "replication"],
+    );
+    rejects(
+        "path",
+        &SWEEP.replace("policies[0].scale_in_cooldown", "policies[0].scale_in_cooldwn"),
+        &[],
+        &["point 0", "axis `cooldown`", "no field `scale_in_cooldwn`"],
+    );
+    rejects(
+        "value",
+        &SWEEP.replace("values: [0.5, 0.9]", "values: [0.5, -1.0]"),
+        &[],
+        &["point 2", "safety_factor=-1", "axis `target_value`", "target_value"],
+    );
+    rejects(
+        "expr",
+        &SWEEP.replace("max_rps * safety_factor * 60", "max_rps * safety * 60"),
+        &[],
+        &[
+            "target_value",
+            "max_rps * safety * 60",
+            "unknown name `safety`",
+            "known names: max_rps",
+        ],
+    );
+    rejects(
+        "syntax",
+        &SWEEP.replace("max_rps * safety_factor * 60", "max_rps * (safety_factor * 60"),
+        &[],
+        &["expected `)`"],
+    );
+    rejects(
+        "metric",
+        &SWEEP.replace("latency_ms.p99 <= 1000", "latency_ms.p98 <= 1000"),
+        &[],
+        &[
+            "unknown metric `latency_ms.p98`",
+            "known metrics:",
+            "latency_ms.p99",
+            "error_rate",
+        ],
+    );
+    rejects(
+        "objective",
+        &SWEEP.replace("Minimize(\"cost_usd\")", "Minimize(\"cost\")"),
+        &[],
+        &["objective", "unknown metric `cost`"],
+    );
+    rejects(
+        "shard",
+        SWEEP,
+        &["--shard", "3/3"],
+        &["--shard 3/3", "INDEX must be below COUNT"],
+    );
+    rejects("shard-form", SWEEP, &["--shard", "2"], &["INDEX/COUNT"]);
+    rejects(
+        "base",
+        &SWEEP.replace("base.ron", "missing.ron"),
+        &[],
+        &["missing.ron", "cannot read"],
+    );
+    rejects(
+        "zero",
+        &SWEEP.replace("replications: 3", "replications: 0"),
+        &[],
+        &["replications", "1 or more"],
+    );
+}
+
+#[test]
+fn bundled_sweeps_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            let p = plan::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                p.design.points.len() > 1 && p.design.replications >= 3,
+                "{}",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 1);
+}
