@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README gallery in docs/gallery/: the capacity and latency plots of the bundled
-# autoscaling-diurnal scenario, and the latency heat map of the example sweep in
-# tests/it/fixtures/sweep/. Run from anywhere: bash docs/gallery.sh
+# autoscaling-diurnal scenario, and the p99 heat map of the bundled sweep
+# scenarios/sweeps/target-and-floor.ron. Run from anywhere: bash docs/gallery.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,8 +14,6 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$tmp/run/capacity.png" docs/gallery/capacity-autoscaling-diurnal.png
 cp "$tmp/run/latency.png" docs/gallery/latency-autoscaling-diurnal.png
 
-mkdir -p "$tmp/sweep"
-cp tests/it/fixtures/sweep/sweep.csv tests/it/fixtures/sweep/sweep.json "$tmp/sweep/"
-"$bin" plot "$tmp/sweep" --metric latency_ms.p99 > /dev/null
+"$bin" sweep scenarios/sweeps/target-and-floor.ron --out "$tmp/sweep" --quiet
 cp "$tmp/sweep/heatmap-latency_ms.p99.png" docs/gallery/heatmap-latency_ms.p99.png
 echo "wrote docs/gallery/"
