@@ -71,24 +71,8 @@ enum Command {
     Sweep {
         /// Sweep file (RON).
         sweep: PathBuf,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output folder (default: outputs/<sweep-name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Also write every run's files under runs/p<point>-r<replication>/.
-        #[arg(long)]
-        keep_runs: bool,
-        /// Run only the points whose index modulo COUNT is INDEX (for array jobs).
-        #[arg(long, value_name = "INDEX/COUNT")]
-        shard: Option<String>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Do not draw the sweep plots (heat map, metric against an axis, Pareto front).
-        #[arg(long)]
-        no_plots: bool,
+        #[command(flatten)]
+        options: sweep::Options,
     },
     /// Combine the folders of `sweep --shard` runs into one sweep folder.
     Merge {
@@ -132,25 +116,7 @@ pub fn run() -> anyhow::Result<()> {
             println!("wrote     {n} plot files in {}/", dir.display());
             Ok(())
         }
-        Command::Sweep {
-            sweep,
-            threads,
-            out,
-            keep_runs,
-            shard,
-            quiet,
-            no_plots,
-        } => sweep::sweep(
-            &sweep,
-            sweep::Options {
-                threads,
-                out,
-                keep_runs,
-                shard,
-                quiet,
-                no_plots,
-            },
-        ),
+        Command::Sweep { sweep, options } => sweep::sweep(&sweep, options),
         Command::Merge { out, shards, quiet } => merge::merge(&out, &shards, quiet),
         Command::Bench { rps, duration, seed } => bench::bench(rps, &duration, seed),
     }

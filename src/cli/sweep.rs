@@ -9,12 +9,26 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+/// Options of `fleetsim sweep`.
+#[derive(clap::Args, Debug)]
 pub struct Options {
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
     pub threads: Option<usize>,
+    /// Output folder (default: outputs/<sweep-name>).
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write every run's files under runs/p<point>-r<replication>/.
+    #[arg(long)]
     pub keep_runs: bool,
+    /// Run only the points whose index modulo COUNT is INDEX (for array jobs).
+    #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
     pub quiet: bool,
+    /// Do not draw the sweep plots (heat map, metric against an axis, Pareto front).
+    #[arg(long)]
     pub no_plots: bool,
 }
 

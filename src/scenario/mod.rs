@@ -42,17 +42,27 @@ fn options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
-/// Parses scenario text; `file` is used in messages only.
-pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    let spanned = |e: ron::error::SpannedError, path: Option<String>| ScenarioError::Parse {
-        file: file.to_string(),
+/// Where and why RON text failed to parse: line, column, the field path reached (if any) and
+/// the parser's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RonFailure {
+    pub line: usize,
+    pub col: usize,
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// Parses RON text (scenarios, sweep files) into `T`, with implicit `Some` and the field path of
+/// the first error.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonFailure> {
+    let spanned = |e: ron::error::SpannedError, path: Option<String>| RonFailure {
         line: e.span.start.line,
         col: e.span.start.col,
         path,
         message: e.code.to_string(),
     };
     let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(|e| spanned(e, None))?;
-    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
+    let parsed: T = match serde_path_to_error::deserialize(&mut de) {
         Ok(s) => s,
         Err(e) => {
             let path = e.path().to_string();
@@ -62,7 +72,18 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         }
     };
     de.end().map_err(|e| spanned(de.span_error(e), None))?;
-    Ok(scenario)
+    Ok(parsed)
+}
+
+/// Parses scenario text; `file` is used in messages only.
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    parse_ron(text).map_err(|f| ScenarioError::Parse {
+        file: file.to_string(),
+        line: f.line,
+        col: f.col,
+        path: f.path,
+        message: f.message,
+    })
 }
 
 /// Parses, overrides and validates scenario text. `base` is the folder that relative data

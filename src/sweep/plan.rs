@@ -50,31 +50,15 @@ impl Plan {
     }
 }
 
-fn options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-}
-
 /// Parses sweep text; errors carry line and column.
 pub fn parse(text: &str, file: &str) -> Result<SweepFile, SweepError> {
-    let spanned = |e: ron::error::SpannedError, path: Option<String>| SweepError::Parse {
+    crate::scenario::parse_ron(text).map_err(|f| SweepError::Parse {
         file: file.to_string(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        path,
-        message: e.code.to_string(),
-    };
-    let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(|e| spanned(e, None))?;
-    let parsed: SweepFile = match serde_path_to_error::deserialize(&mut de) {
-        Ok(s) => s,
-        Err(e) => {
-            let path = e.path().to_string();
-            let code = e.into_inner();
-            let path = (path != ".").then_some(path);
-            return Err(spanned(de.span_error(code), path));
-        }
-    };
-    de.end().map_err(|e| spanned(de.span_error(e), None))?;
-    Ok(parsed)
+        line: f.line,
+        col: f.col,
+        path: f.path,
+        message: f.message,
+    })
 }
 
 /// Reads a sweep file and builds its plan.
