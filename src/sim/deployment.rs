@@ -345,21 +345,20 @@ impl World {
         self.statuses.push(change);
     }
 
-    fn record_stage(&mut self, text: String) {
-        for (needle, st) in [
-            ("VariantStatus Creating", "Creating"),
-            ("VariantStatus ActivatingTraffic", "ActivatingTraffic"),
-            ("VariantStatus Baking", "Baking"),
-            ("VariantStatus Deleting", "Deleting"),
-        ] {
-            if text.ends_with(needle) {
+    /// Records an activity row of the running deployment; with a `variant_status`, the
+    /// variant enters that stage (the row says so and the status series records it).
+    pub(super) fn record_stage(&mut self, kind: ActivityKind, variant_status: Option<&'static str>, text: String) {
+        let text = match variant_status {
+            Some(st) => {
                 self.status("Updating", st);
+                format!("{text}; VariantStatus {st}")
             }
-        }
+            None => text,
+        };
         let d = self.deploy.as_ref().expect("deployment in progress");
         let v = VariantId(d.variant as u16);
         let cause = self.cause();
-        self.record(v, ActivityKind::DeploymentStage, &cause, text);
+        self.record(v, kind, &cause, text);
     }
 
     /// Runs stages until one has to wait (for instances or a timer) or the plan is done.
@@ -373,7 +372,7 @@ impl World {
                 self.finish(DeploymentOutcome::Succeeded, None);
                 return;
             };
-            let (n, g, is_rolling) = (d.n, d.g, d.rollback.is_none() && self.is_rolling());
+            let (n, g, is_rolling) = (d.n, d.g, self.is_rolling());
             match stage {
                 Stage::Provision { count } => {
                     if !self.provision_round(count) {
@@ -387,7 +386,7 @@ impl World {
                     self.shift(new_active, old_active);
                     let pct = f64::from(new_active) / f64::from(if is_rolling { n } else { g }.max(1)) * 100.0;
                     let text = format!(
-                        "{}: {new_active} of {} {} instances active, {old_active} of {n} {}; {} % of traffic to {}; VariantStatus ActivatingTraffic",
+                        "{}: {new_active} of {} {} instances active, {old_active} of {n} {}; {} % of traffic to {}",
                         self.shift_name(new_active),
                         if is_rolling { n } else { g },
                         self.new_word(),
@@ -395,7 +394,7 @@ impl World {
                         crate::autoscaling::alarm::fmt_num((pct * 100.0).round() / 100.0),
                         self.new_word(),
                     );
-                    self.record_stage(text);
+                    self.record_stage(ActivityKind::DeploymentStage, Some("ActivatingTraffic"), text);
                     let d = self.deploy.as_mut().expect("deployment in progress");
                     if d.first_shift.is_none() {
                         d.first_shift = Some(self.now);
@@ -429,14 +428,12 @@ impl World {
                     }
                     let alarms = self
                         .alarm_names(&self.config.deployments[self.deploy.as_ref().expect("deployment").index].alarms);
-                    self.record_stage(format!(
-                        "baking {secs} s{}; VariantStatus Baking",
-                        if alarms.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", alarms {alarms} watched")
-                        }
-                    ));
+                    let text = if alarms.is_empty() {
+                        format!("baking {secs} s")
+                    } else {
+                        format!("baking {secs} s, alarms {alarms} watched")
+                    };
+                    self.record_stage(ActivityKind::DeploymentStage, Some("Baking"), text);
                     self.wait(secs);
                     return;
                 }
@@ -445,29 +442,20 @@ impl World {
                     if !self.config.deployments[i].guard.monitor_termination_wait {
                         self.deploy.as_mut().expect("deployment").monitoring = false;
                     }
-                    self.status("Updating", "Baking");
-                    self.record_stage(format!(
-                        "termination wait {secs} s before {} is terminated",
-                        self.old_word()
-                    ));
+                    let text = format!("termination wait {secs} s before {} is terminated", self.old_word());
+                    self.record_stage(ActivityKind::DeploymentStage, Some("Baking"), text);
                     self.wait(secs);
                     return;
                 }
                 Stage::TerminateOld { count } => {
-                    if is_rolling {
-                        self.deploy.as_mut().expect("deployment").monitoring = false;
-                    } else {
-                        // The window closes as blue starts terminating.
-                        self.deploy.as_mut().expect("deployment").monitoring = false;
-                    }
+                    // Blue/green: the window closes as blue starts terminating; rolling: the
+                    // batch's bake has ended.
+                    self.deploy.as_mut().expect("deployment").monitoring = false;
                     let old = self.deploy.as_ref().expect("deployment").old;
                     let ids = self.fleet_members(old, |s| s == InstanceState::Standby);
                     let ids: Vec<InstanceId> = ids.into_iter().take(count as usize).collect();
-                    self.record_stage(format!(
-                        "terminating {} {} instance(s); VariantStatus Deleting",
-                        ids.len(),
-                        self.old_word()
-                    ));
+                    let text = format!("terminating {} {} instance(s)", ids.len(), self.old_word());
+                    self.record_stage(ActivityKind::DeploymentStage, Some("Deleting"), text);
                     let cause = self.cause();
                     for id in ids {
                         self.drain(id, &cause);
@@ -534,10 +522,8 @@ impl World {
             return false;
         }
         let fails = self.config.deployments[index].failures.provisioning == Some(round);
-        self.record_stage(format!(
-            "provisioning {count} {} instance(s); VariantStatus Creating",
-            self.new_word()
-        ));
+        let text = format!("provisioning {count} {} instance(s)", self.new_word());
+        self.record_stage(ActivityKind::DeploymentStage, Some("Creating"), text);
         let cause = self.cause();
         let ids: Vec<InstanceId> = (0..count).map(|_| self.launch(new, &cause)).collect();
         let d = self.deploy.as_mut().expect("deployment in progress");
@@ -760,7 +746,8 @@ impl World {
         r.peak_instances = r.peak_instances.max(live);
     }
 
-    /// Statistics of a deployment still running when the run ends.
+    /// Brings the running deployment's statistics up to now (at its end, or when the run ends
+    /// first).
     pub(super) fn deployment_snapshot(&mut self) {
         let Some(v) = self.deploy.as_ref().map(|d| d.variant) else {
             return;
@@ -779,7 +766,7 @@ impl World {
     /// Ends the deployment: statistics, statuses, the scalable target takes over.
     pub(super) fn finish(&mut self, outcome: DeploymentOutcome, trigger: Option<String>) {
         let v = self.deploy.as_ref().expect("deployment in progress").variant;
-        self.deployment_billing(v);
+        self.deployment_snapshot();
         if outcome == DeploymentOutcome::UpdateRollbackFailed {
             self.status("UpdateRollbackFailed", "InService");
         } else {
@@ -797,16 +784,11 @@ impl World {
                 Some(fleets * f64::from(d.n) * (now - self.deployment_results[d.index].started).as_secs_f64() / 3600.0)
             }
         };
-        let served = self.fleets[d.new.0 as usize].routed;
-        let errors = self.error_count() - d.errors_at_start;
         let r = &mut self.deployment_results[d.index];
         r.outcome = outcome;
         r.finished = Some(now);
         r.rollback_trigger = trigger.clone();
-        r.extra_instance_hours = d.extra_us as f64 / 3.6e9;
         r.billing_rule_instance_hours = seed_rule;
-        r.requests_served_by_new_version = served;
-        r.errors_during_deployment = errors;
         let took = now - r.started;
         // The fleet that won becomes the variant's current fleet; new instances of the loser
         // would no longer be held back.

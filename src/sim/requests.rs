@@ -46,11 +46,29 @@ impl World {
             service,
             outcome,
         };
+        self.route_or_queue(fid, req, series, false);
+    }
+
+    /// Gives `req` a worker slot in fleet `fid`, or queues it, or rejects it when the queue is
+    /// full. A shadow copy routes with the `shadow` stream and waits in a queue of its own, as
+    /// large as the endpoint's, so copies never change what production requests see.
+    #[inline]
+    pub(super) fn route_or_queue(&mut self, fid: FleetId, req: Request, series: Series, shadow: bool) {
         let routing = self.config.endpoint.routing;
-        let routed = self.fleets[fid.0 as usize].route(routing, &self.instances, &mut self.routing_rng);
-        if let Some(inst) = routed {
-            self.start_service(inst, req, false);
-        } else if self.backlog_total - self.shadow_waiting() < self.config.endpoint.backlog_capacity {
+        let rng = if shadow {
+            &mut self.shadow_rng
+        } else {
+            &mut self.routing_rng
+        };
+        if let Some(inst) = self.fleets[fid.0 as usize].route(routing, &self.instances, rng) {
+            return self.start_service(inst, req, false);
+        }
+        let waiting = if shadow {
+            self.fleets[fid.0 as usize].backlog.len() as u64
+        } else {
+            self.backlog_total - self.shadow_waiting()
+        };
+        if waiting < self.config.endpoint.backlog_capacity {
             self.fleets[fid.0 as usize].backlog.push(req);
             self.backlog_total += 1;
             self.note_backlog(fid);

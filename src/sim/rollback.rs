@@ -13,7 +13,7 @@ use super::event::Event;
 use super::world::World;
 use crate::deployment::{instances, DeploymentPolicy};
 use crate::engine::SimDuration;
-use crate::model::{ActivityKind, InstanceId, InstanceState, VariantId};
+use crate::model::{ActivityKind, InstanceId, InstanceState};
 
 /// A rollback in progress.
 #[derive(Clone, Debug)]
@@ -31,16 +31,6 @@ pub(super) struct RollbackRun {
 }
 
 impl World {
-    fn record_rollback(&mut self, kind: ActivityKind, text: String) {
-        if text.ends_with("VariantStatus Creating") {
-            self.status("Updating", "Creating");
-        }
-        let d = self.deploy.as_ref().expect("deployment in progress");
-        let v = VariantId(d.variant as u16);
-        let cause = self.config.deployments[d.index].name.clone();
-        self.record(v, kind, &cause, text);
-    }
-
     /// Stops the deployment and starts rolling back.
     pub(super) fn start_rollback(&mut self, trigger: String, outcome: DeploymentOutcome) {
         let d = self.deploy.as_mut().expect("deployment in progress");
@@ -68,8 +58,9 @@ impl World {
         }
         match rolling {
             None => {
-                self.record_rollback(
+                self.record_stage(
                     ActivityKind::DeploymentRollback,
+                    None,
                     format!("{trigger}: rollback, 100 % of traffic back to blue"),
                 );
                 if delay > 0 {
@@ -147,8 +138,7 @@ impl World {
             .expect("rolling back")
             .missing = missing;
         self.rebalance();
-        self.record_rollback(
-            ActivityKind::DeploymentRollback,
+        self.record_stage(ActivityKind::DeploymentRollback, None,
             format!(
                 "{trigger}: rollback {}; {standby} live old instance(s) reactivated, {retired} new retired, {missing} old to provision again",
                 match batch {
@@ -178,9 +168,10 @@ impl World {
         }
         let fails = self.config.deployments[index].failures.rollback_provisioning == Some(round);
         self.fleets[old.0 as usize].hold = true;
-        self.record_rollback(
+        self.record_stage(
             ActivityKind::DeploymentStage,
-            format!("rollback round {round}: provisioning {k} old instance(s); VariantStatus Creating"),
+            Some("Creating"),
+            format!("rollback round {round}: provisioning {k} old instance(s)"),
         );
         let ids: Vec<InstanceId> = (0..k).map(|_| self.launch(old, "rollback")).collect();
         let d = self.deploy.as_mut().expect("deployment in progress");
@@ -212,8 +203,9 @@ impl World {
         rb.missing -= k.min(rb.missing);
         let round = rb.round;
         self.rebalance();
-        self.record_rollback(
+        self.record_stage(
             ActivityKind::DeploymentStage,
+            None,
             format!("rollback round {round}: {k} old instance(s) active, {retired} new retired"),
         );
         self.next_rollback_round();
@@ -225,7 +217,11 @@ impl World {
         let rb = d.rollback.clone().expect("rolling back");
         self.fleets[d.old.0 as usize].hold = false;
         self.rebalance();
-        self.record_rollback(ActivityKind::DeploymentRollback, format!("{why}: UpdateRollbackFailed"));
+        self.record_stage(
+            ActivityKind::DeploymentRollback,
+            None,
+            format!("{why}: UpdateRollbackFailed"),
+        );
         self.finish(
             DeploymentOutcome::UpdateRollbackFailed,
             Some(format!("{}; {why}", rb.trigger)),

@@ -80,19 +80,7 @@ impl World {
             service,
             outcome,
         };
-        let routing = self.config.endpoint.routing;
-        let fleet = &mut self.fleets[fid.0 as usize];
-        if let Some(inst) = fleet.route(routing, &self.instances, &mut self.shadow_rng) {
-            self.start_service(inst, req, false);
-        } else if (fleet.backlog.len() as u64) < self.config.endpoint.backlog_capacity {
-            // The shadow has a queue of its own, as large as the endpoint's.
-            fleet.backlog.push(req);
-            self.backlog_total += 1;
-            self.note_backlog(fid);
-            self.arm_backlog_timer(fid);
-        } else {
-            self.metrics.rejected_backlog_full(series);
-        }
+        self.route_or_queue(fid, req, series, true);
     }
 
     /// Requests waiting in the shadow variant's queue (not the endpoint's backlog).

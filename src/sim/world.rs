@@ -4,7 +4,7 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::autoscaler::Autoscaler;
-use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState};
+use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
 use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun, StatusChange};
 use super::deployment_config::config_series;
 use super::event::Event;
@@ -73,27 +73,22 @@ impl World {
     pub fn new(config: SimConfig) -> Self {
         let rngs = RngStreams::new(config.seed);
         let horizon = SimTime(config.duration.0);
-        let facts = config
-            .endpoint
-            .variants
-            .iter()
-            .map(|v| VariantFacts {
-                vcpus: v.instance.vcpus.unwrap_or(1),
-                price_per_hour_usd: v.instance.price_per_hour_usd,
-            })
-            .collect();
-        let mut metrics = Recorder::new(config.metrics.clone(), facts);
+        let facts = |v: &VariantConfig| VariantFacts {
+            vcpus: v.instance.vcpus.unwrap_or(1),
+            price_per_hour_usd: v.instance.price_per_hour_usd,
+        };
+        let mut metrics = Recorder::new(
+            config.metrics.clone(),
+            config.endpoint.variants.iter().map(facts).collect(),
+        );
         let series_list = config_series(
             &config.endpoint.config_name,
             config.endpoint.variants.len(),
             &config.deployments,
         );
+        // A configuration's instances are its variant's type.
         for (v, _) in &series_list {
-            let vc = &config.endpoint.variants[*v];
-            metrics.add_config_series(VariantFacts {
-                vcpus: vc.instance.vcpus.unwrap_or(1),
-                price_per_hour_usd: vc.instance.price_per_hour_usd,
-            });
+            metrics.add_config_series(facts(&config.endpoint.variants[*v]));
         }
         let deployment_results = config
             .deployments
