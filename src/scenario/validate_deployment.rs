@@ -224,7 +224,7 @@ pub(super) fn validate_deployments(
                 &format!("a multiple of metrics.high_resolution_period ({})", ctx.tick),
             );
         }
-        let mut guard = dep::Guardrails {
+        let guard = dep::Guardrails {
             timeout_s,
             timeout_clock_start: match gr.timeout_clock_start {
                 d::ClockStart::UpdateCall => ClockStart::UpdateCall,
@@ -280,31 +280,28 @@ pub(super) fn validate_deployments(
         // Exclusions (spec 1.1): Marketplace containers and Inf1 instances fall back to all at
         // once with no bake, and alarms are ignored.
         let inf1 = vc.instance.name.starts_with("ml.inf1.");
-        if x.marketplace_container || inf1 {
+        // A rolling update of a multi-variant endpoint is still rejected by the rules below.
+        let rolling_multi = matches!(policy, DeploymentPolicy::Rolling(_)) && ctx.variants.len() > 1;
+        if (x.marketplace_container || inf1) && !rolling_multi {
             let why = if inf1 {
                 format!("{} is an Inf1 instance type", vc.instance.name)
             } else {
                 "the container comes from AWS Marketplace".to_string()
             };
-            if matches!(policy, DeploymentPolicy::Rolling(_)) && ctx.variants.len() > 1 {
-                // Rule 10 below still rejects a rolling update of a multi-variant endpoint.
-            } else {
-                warnings.push(format!(
-                    "{p}: {why}: deployment guardrails do not apply; the update runs as ALL_AT_ONCE with no bake and alarms are ignored (spec 1.1)"
-                ));
-                let termination_wait_s = match policy {
-                    DeploymentPolicy::BlueGreen(b) => b.termination_wait_s,
-                    DeploymentPolicy::Rolling(_) => 0,
-                };
-                policy = DeploymentPolicy::BlueGreen(BlueGreen {
-                    routing: TrafficRouting::AllAtOnce,
-                    wait_s: 0,
-                    final_bake_s: 0,
-                    termination_wait_s,
-                });
-                alarms.clear();
-                guard.timeout_s = timeout_s;
-            }
+            warnings.push(format!(
+                "{p}: {why}: deployment guardrails do not apply; the update runs as ALL_AT_ONCE with no bake and alarms are ignored (spec 1.1)"
+            ));
+            let termination_wait_s = match policy {
+                DeploymentPolicy::BlueGreen(b) => b.termination_wait_s,
+                DeploymentPolicy::Rolling(_) => 0,
+            };
+            policy = DeploymentPolicy::BlueGreen(BlueGreen {
+                routing: TrafficRouting::AllAtOnce,
+                wait_s: 0,
+                final_bake_s: 0,
+                termination_wait_s,
+            });
+            alarms.clear();
         }
 
         // Rules 4-8 and the rolling exclusion, against the sizes known before the run (the
