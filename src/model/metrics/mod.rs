@@ -466,7 +466,7 @@ impl Recorder {
 
     pub fn rejected_no_capacity(&mut self, v: usize) {
         self.variants[v].rejected_no_capacity += 1;
-        if self.shadow != Some(v as u16) {
+        if self.counts(Series::variant(v)) {
             self.totals.rejected_no_capacity += 1;
         }
     }
