@@ -10,6 +10,7 @@ pub mod cli;
 pub mod deployment;
 pub mod engine;
 pub mod model;
+pub mod recommend;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -6,6 +6,7 @@
 
 pub mod alarm;
 pub mod cooldown;
+pub mod guidance;
 pub mod schedule;
 pub mod sizing;
 pub mod step;

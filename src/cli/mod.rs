@@ -6,6 +6,7 @@ mod merge;
 mod output;
 mod plot;
 mod progress;
+mod recommend;
 mod run;
 mod sweep;
 
@@ -85,6 +86,12 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Benchmark each variant of a scenario on one instance under a rising load and save the
+    /// result as a recommendation job (<jobs-dir>/<job-name>.json).
+    Benchmark(recommend::BenchmarkArgs),
+    /// GetScalingConfigurationRecommendation: a scaling configuration from a saved job,
+    /// printed as JSON in the AWS response shape.
+    RecommendScaling(recommend::RecommendArgs),
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
         /// Request rate of the reference scenario [requests per second].
@@ -118,6 +125,8 @@ pub fn run() -> anyhow::Result<()> {
         }
         Command::Sweep { sweep, options } => sweep::sweep(&sweep, options),
         Command::Merge { out, shards, quiet } => merge::merge(&out, &shards, quiet),
+        Command::Benchmark(args) => recommend::benchmark(args),
+        Command::RecommendScaling(args) => recommend::recommend_scaling(args),
         Command::Bench { rps, duration, seed } => bench::bench(rps, &duration, seed),
     }
 }

@@ -56,3 +56,25 @@ pub fn write_tree(dir: &Path, files: &[(String, &[u8])]) -> anyhow::Result<()> {
     }
     result
 }
+
+/// Writes one file atomically: a temporary sibling first, then a rename over `path`.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = path.file_name().context("output file has no name")?.to_string_lossy();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> anyhow::Result<()> {
+        let mut file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.sync_all().ok();
+        fs::rename(&tmp, path).with_context(|| format!("cannot move results into {}", path.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

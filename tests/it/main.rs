@@ -11,6 +11,7 @@ mod lifecycle;
 mod metrics;
 mod plots;
 mod queueing;
+mod recommend;
 mod scenarios;
 mod sweep;
 mod worked_examples;

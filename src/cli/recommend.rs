@@ -1,0 +1,228 @@
+//! `fleetsim benchmark` (a recommendation job over a scenario's variants, saved as JSON) and
+//! `fleetsim recommend-scaling` (`GetScalingConfigurationRecommendation` over a saved job).
+
+use super::output::write_file;
+use crate::autoscaling::guidance::NOTEBOOK_BAND_PERCENT;
+use crate::recommend::job::RecommendationJob;
+use crate::recommend::request::{ScalingPolicyObjective, ScalingRecommendationRequest};
+use crate::recommend::response::at_cpu_target;
+use crate::recommend::{recommend, run_benchmark, BenchmarkOptions, JobInput, RecommendOptions, RecommendationError};
+use crate::scenario;
+use anyhow::{anyhow, Context};
+use std::path::{Path, PathBuf};
+
+/// Where jobs are kept unless `--jobs-dir` says otherwise.
+pub const DEFAULT_JOBS_DIR: &str = "outputs/recommendation-jobs";
+
+/// Options of `fleetsim benchmark`.
+#[derive(clap::Args, Debug)]
+pub struct BenchmarkArgs {
+    /// Scenario whose variants are benchmarked (one recommendation per variant).
+    pub scenario: PathBuf,
+    /// Name of the job (JobName): letters, digits and hyphens.
+    #[arg(long)]
+    pub job_name: String,
+    /// Folder of saved jobs.
+    #[arg(long, default_value = DEFAULT_JOBS_DIR)]
+    pub jobs_dir: PathBuf,
+    /// Override a scenario field: PATH=VALUE.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Load added each minute [requests per second] (default: a twentieth of the instance's
+    /// nominal capacity).
+    #[arg(long)]
+    pub step_rps: Option<f64>,
+    /// Longest staircase [minutes].
+    #[arg(long, default_value_t = 60)]
+    pub max_minutes: u32,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `fleetsim recommend-scaling`; the flags mirror the request fields.
+#[derive(clap::Args, Debug)]
+pub struct RecommendArgs {
+    /// A request in the AWS JSON shape; flags given beside it override its fields.
+    #[arg(long)]
+    pub request: Option<PathBuf>,
+    /// InferenceRecommendationsJobName.
+    #[arg(long)]
+    pub job_name: Option<String>,
+    /// RecommendationId (exactly one of this and --endpoint-name).
+    #[arg(long)]
+    pub recommendation_id: Option<String>,
+    /// EndpointName of a benchmarked endpoint (exactly one of this and --recommendation-id).
+    #[arg(long)]
+    pub endpoint_name: Option<String>,
+    /// TargetCpuUtilizationPerCore [percent, default 50].
+    #[arg(long)]
+    pub target_cpu_utilization_per_core: Option<u32>,
+    /// ScalingPolicyObjective.MinInvocationsPerMinute.
+    #[arg(long)]
+    pub min_invocations_per_minute: Option<u64>,
+    /// ScalingPolicyObjective.MaxInvocationsPerMinute.
+    #[arg(long)]
+    pub max_invocations_per_minute: Option<u64>,
+    /// Also recommend a CPUUtilization target tracking policy (target = per-core target x vCPUs).
+    #[arg(long)]
+    pub cpu_policy: bool,
+    /// Folder of saved jobs.
+    #[arg(long, default_value = DEFAULT_JOBS_DIR)]
+    pub jobs_dir: PathBuf,
+}
+
+fn check_job_name(name: &str) -> Result<(), RecommendationError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RecommendationError::Validation(format!(
+            "job name {name:?}: allowed 1 to 64 letters, digits and hyphens, not starting with a hyphen"
+        )))
+    }
+}
+
+fn job_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.json"))
+}
+
+pub fn benchmark(args: BenchmarkArgs) -> anyhow::Result<()> {
+    check_job_name(&args.job_name)?;
+    let loaded = scenario::load(&args.scenario, &args.set, args.seed)?;
+    let opts = BenchmarkOptions {
+        step_rps: args.step_rps,
+        max_minutes: args.max_minutes,
+        ..BenchmarkOptions::default()
+    };
+    let config = &loaded.config;
+    let benchmarks = (0..config.endpoint.variants.len())
+        .map(|v| run_benchmark(config, v, &opts))
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("cannot benchmark {}", loaded.file))?;
+    let input = JobInput {
+        scenario: loaded.file.clone(),
+        seed: config.seed,
+        step_rps: benchmarks[0].step_rps,
+    };
+    let job = RecommendationJob::new(&args.job_name, input, &benchmarks);
+    let mut text = serde_json::to_string_pretty(&job)?;
+    text.push('\n');
+    let path = job_path(&args.jobs_dir, &args.job_name);
+    write_file(&path, text.as_bytes())?;
+    if !args.quiet {
+        print!("{}", job_table(&job));
+        println!("wrote     {}", path.display());
+    }
+    Ok(())
+}
+
+/// The job as a terminal table, with the notebook's band limits per recommendation.
+fn job_table(job: &RecommendationJob) -> String {
+    let (lo, hi) = NOTEBOOK_BAND_PERCENT;
+    let mut s = format!(
+        "{:<22} {:<24} {:<14} {:>10} {:>12} {:>12} {:>10} {:>10}  stop\n",
+        "RecommendationId",
+        "EndpointName",
+        "InstanceType",
+        "MaxInv/min",
+        "Latency ms",
+        "USD/infer",
+        "band 45%",
+        "band 55%"
+    );
+    for r in &job.inference_recommendations {
+        let band = |p: f64| at_cpu_target(&r.benchmark, p).map_or("-".to_string(), |(ipm, _)| format!("{ipm:.0}"));
+        s += &format!(
+            "{:<22} {:<24} {:<14} {:>10} {:>12.3} {:>12} {:>10} {:>10}  {}\n",
+            r.recommendation_id,
+            r.endpoint_configuration.endpoint_name,
+            r.endpoint_configuration.instance_type,
+            r.metrics.maximum_invocations,
+            r.metrics.model_latency as f64 / 1000.0,
+            r.metrics
+                .cost_per_inference
+                .map_or("-".to_string(), |c| format!("{c:.3e}")),
+            band(lo),
+            band(hi),
+            r.stop_reason,
+        );
+    }
+    s
+}
+
+fn read_request(path: &Path) -> anyhow::Result<ScalingRecommendationRequest> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "{}:{}:{}: not a GetScalingConfigurationRecommendation request: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let job = serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "{}:{}:{}: not a saved recommendation job: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    Ok(Some(job))
+}
+
+pub fn recommend_scaling(args: RecommendArgs) -> anyhow::Result<()> {
+    let mut req = match &args.request {
+        Some(p) => read_request(p)?,
+        None => ScalingRecommendationRequest::default(),
+    };
+    if let Some(j) = args.job_name {
+        req.inference_recommendations_job_name = j;
+    }
+    if args.recommendation_id.is_some() {
+        req.recommendation_id = args.recommendation_id;
+    }
+    if args.endpoint_name.is_some() {
+        req.endpoint_name = args.endpoint_name;
+    }
+    if args.target_cpu_utilization_per_core.is_some() {
+        req.target_cpu_utilization_per_core = args.target_cpu_utilization_per_core;
+    }
+    if args.min_invocations_per_minute.is_some() || args.max_invocations_per_minute.is_some() {
+        let o = req
+            .scaling_policy_objective
+            .get_or_insert_with(ScalingPolicyObjective::default);
+        if args.min_invocations_per_minute.is_some() {
+            o.min_invocations_per_minute = args.min_invocations_per_minute;
+        }
+        if args.max_invocations_per_minute.is_some() {
+            o.max_invocations_per_minute = args.max_invocations_per_minute;
+        }
+    }
+    let checked = req.check()?;
+    check_job_name(&checked.job_name)?;
+    let job = read_job(&job_path(&args.jobs_dir, &checked.job_name))?;
+    let answer = recommend(
+        &checked,
+        job.as_ref(),
+        RecommendOptions {
+            cpu_policy: args.cpu_policy,
+        },
+    )?;
+    println!("{}", serde_json::to_string_pretty(&answer)?);
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! The instance benchmark behind a recommendation job: one variant's model on one warm
+//! instance under a rising load, measured minute by minute, stopped at saturation or when 1 %
+//! of a minute's invocations fail (spec autoscaling 16 step 1, load tests 5.4 and 9; I7).
+//!
+//! The load is open-loop: minute `k` (from 1) offers `k x step` requests per second, Poisson.
+//! \[assumption\] The seeds give no ramp schedule for a default job; a staircase of one-minute
+//! steps keeps every minute's bucket at one load level, so each bucket is one point of the
+//! load-versus-utilisation curve the scaling recommendation reads.
+
+use crate::autoscaling::guidance::BENCHMARK_FAILURE_SHARE;
+use crate::engine::{SimDuration, SimTime};
+use crate::model::metrics::MetricsConfig;
+use crate::model::workload::{ArrivalProcess, RateShape, Workload};
+use crate::sim::{EndpointKind, SimConfig, StartState};
+
+/// How the staircase is laid out and when it stops.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchmarkOptions {
+    /// Added load per minute [requests per second]; `None`: a twentieth of the instance's
+    /// nominal capacity (worker slots over mean service time), so saturation comes after
+    /// about twenty minutes. \[assumption\]
+    pub step_rps: Option<f64>,
+    /// Longest staircase [minutes]; the test ends there if nothing stops it first.
+    pub max_minutes: u32,
+    /// Stop when a minute's failed share of invocations reaches this (spec: 1 %).
+    pub failure_share: f64,
+    /// Stop when a minute's utilisation per core reaches this percentage: the instance is
+    /// saturated and more load only queues. \[assumption\]
+    pub saturation_percent: f64,
+}
+
+impl Default for BenchmarkOptions {
+    fn default() -> Self {
+        BenchmarkOptions {
+            step_rps: None,
+            max_minutes: 60,
+            failure_share: BENCHMARK_FAILURE_SHARE,
+            saturation_percent: 98.0,
+        }
+    }
+}
+
+/// Why a benchmark stopped (one stop reason per benchmark, spec load tests 1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// A minute's failed share reached the limit.
+    ErrorRate,
+    /// A minute's utilisation per core reached the saturation level.
+    Saturation,
+    /// The staircase ended first.
+    PatternComplete,
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::ErrorRate => "ErrorRate",
+            StopReason::Saturation => "Saturation",
+            StopReason::PatternComplete => "PatternComplete",
+        }
+    }
+}
+
+/// One minute of the benchmark on its single instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchmarkMinute {
+    /// Offered load in this minute [requests per second].
+    pub offered_rps: f64,
+    /// `Invocations` of the minute: on one instance, also invocations per instance per minute.
+    pub invocations: u64,
+    /// Requests that failed: 4XX, 5XX, timed out or rejected.
+    pub failures: u64,
+    /// `CPUUtilization` divided by the instance's vCPUs [percent per core].
+    pub cpu_utilization_per_core: f64,
+    /// Mean `ModelLatency` of the minute [µs]; 0 when nothing completed.
+    pub model_latency_us: f64,
+}
+
+/// A finished benchmark: its minutes up to and including the one that stopped it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Benchmark {
+    pub variant: String,
+    pub instance_type: String,
+    pub price_per_hour_usd: Option<f64>,
+    pub vcpus: u32,
+    pub step_rps: f64,
+    pub minutes: Vec<BenchmarkMinute>,
+    pub stop: StopReason,
+}
+
+impl Benchmark {
+    /// The minute with the most invocations (the first on ties), as load tests 9 keeps `peak`.
+    pub fn peak(&self) -> &BenchmarkMinute {
+        let mut best = &self.minutes[0];
+        for m in &self.minutes[1..] {
+            if m.invocations > best.invocations {
+                best = m;
+            }
+        }
+        best
+    }
+}
+
+/// Why a scenario cannot be benchmarked.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum BenchmarkError {
+    #[error("only real-time endpoints can be benchmarked; this scenario's endpoint is {0}")]
+    NotRealTime(&'static str),
+    #[error("variant {index} does not exist (the endpoint has {count})")]
+    NoSuchVariant { index: usize, count: usize },
+    #[error("step_rps is {0}; allowed: a finite number > 0")]
+    BadStep(f64),
+    #[error("max_minutes is 0; allowed: 1 or more")]
+    NoMinutes,
+}
+
+/// The run configuration of the benchmark of `config.endpoint.variants[variant]`: that
+/// variant alone, one warm instance, the staircase as its workload, one-minute periods, no
+/// scaling, deployments or capacity updates.
+pub fn benchmark_config(
+    config: &SimConfig,
+    variant: usize,
+    opts: &BenchmarkOptions,
+) -> Result<(SimConfig, f64), BenchmarkError> {
+    match config.endpoint.kind {
+        EndpointKind::RealTime => {}
+        EndpointKind::Async => return Err(BenchmarkError::NotRealTime("asynchronous")),
+    }
+    let count = config.endpoint.variants.len();
+    let Some(v) = config.endpoint.variants.get(variant) else {
+        return Err(BenchmarkError::NoSuchVariant { index: variant, count });
+    };
+    if opts.max_minutes == 0 {
+        return Err(BenchmarkError::NoMinutes);
+    }
+    let step = match opts.step_rps {
+        Some(s) if s.is_finite() && s > 0.0 => s,
+        Some(s) => return Err(BenchmarkError::BadStep(s)),
+        None => {
+            let mean_s = v.model.service_time.mean_micros().max(1.0) / 1e6;
+            f64::from(v.concurrency) / mean_s / 20.0
+        }
+    };
+    let mut one = v.clone();
+    one.initial_instance_count = 1;
+    one.initial_weight = 1.0;
+    let mut endpoint = config.endpoint.clone();
+    endpoint.variants = vec![one];
+    endpoint.start = StartState::Warm;
+    endpoint.capacity_updates.clear();
+    let steps = (0..opts.max_minutes)
+        .map(|k| (SimTime::from_secs(60 * u64::from(k)), step * f64::from(k + 1)))
+        .collect();
+    let cfg = SimConfig {
+        name: format!("{}-benchmark-{}", config.name, v.name),
+        seed: config.seed,
+        duration: SimDuration::from_secs(60 * u64::from(opts.max_minutes)),
+        endpoint,
+        workload: Workload::Open {
+            arrivals: ArrivalProcess::Poisson,
+            rate: RateShape::Steps(steps),
+        },
+        metrics: MetricsConfig::default(),
+        start_time: config.start_time,
+        publication_delay: SimDuration::ZERO,
+        alarms: Vec::new(),
+        targets: Vec::new(),
+        deployments: Vec::new(),
+        shadow: None,
+        slo: None,
+    };
+    Ok((cfg, step))
+}
+
+/// Runs the benchmark of one variant and cuts it at the first minute that stops it.
+pub fn run_benchmark(config: &SimConfig, variant: usize, opts: &BenchmarkOptions) -> Result<Benchmark, BenchmarkError> {
+    let (cfg, step) = benchmark_config(config, variant, opts)?;
+    let v = &cfg.endpoint.variants[0];
+    let vcpus = v.instance.vcpus.unwrap_or(1).max(1);
+    let (name, instance_type, price) = (v.name.clone(), v.instance.name.clone(), v.instance.price_per_hour_usd);
+    let result = crate::sim::run(cfg);
+    let mut minutes = Vec::new();
+    let mut stop = StopReason::PatternComplete;
+    for (k, p) in result.points.iter().enumerate() {
+        let vp = &p.variants[0];
+        let failures =
+            vp.errors_4xx + vp.errors_5xx + vp.timed_out + vp.rejected_backlog_full + vp.rejected_no_capacity;
+        let minute = BenchmarkMinute {
+            offered_rps: step * (k as f64 + 1.0),
+            invocations: vp.invocations,
+            failures,
+            cpu_utilization_per_core: vp.cpu_utilization.unwrap_or(0.0) / f64::from(vcpus),
+            model_latency_us: vp.model_latency.average().unwrap_or(0.0),
+        };
+        // Stop rules in the order of load tests 9: the error share, then saturation.
+        let failed = minute.invocations > 0 && minute.failures as f64 >= opts.failure_share * minute.invocations as f64;
+        let saturated = minute.cpu_utilization_per_core >= opts.saturation_percent;
+        minutes.push(minute);
+        if failed || saturated {
+            stop = if failed {
+                StopReason::ErrorRate
+            } else {
+                StopReason::Saturation
+            };
+            break;
+        }
+    }
+    Ok(Benchmark {
+        variant: name,
+        instance_type,
+        price_per_hour_usd: price,
+        vcpus,
+        step_rps: step,
+        minutes,
+        stop,
+    })
+}

@@ -1,0 +1,16 @@
+//! Scaling recommendations: the instance benchmark a recommendation job runs, the saved job,
+//! and `GetScalingConfigurationRecommendation` over it (spec autoscaling 16-18; load tests 6).
+//!
+//! `benchmark` runs simulations (one variant, one instance, a rising load); `job` is the
+//! completed job in the `DescribeInferenceRecommendationsJob` shape; `request` and `response`
+//! are the recommendation API, a pure function of a job and a request.
+
+pub mod benchmark;
+pub mod job;
+pub mod request;
+pub mod response;
+
+pub use benchmark::{run_benchmark, Benchmark, BenchmarkError, BenchmarkMinute, BenchmarkOptions, StopReason};
+pub use job::{JobInput, RecommendationJob};
+pub use request::{RecommendationError, ScalingRecommendationRequest};
+pub use response::{recommend, RecommendOptions, ScalingRecommendation};

@@ -1,0 +1,329 @@
+//! Recommendation jobs and `GetScalingConfigurationRecommendation` (spec autoscaling 16-18,
+//! worked examples I7 and J1-J4; load tests 5.4 and 6): the benchmark's numbers against
+//! queueing arithmetic, its stop rules, and the API's contract through the binary.
+
+use crate::common::mmc;
+use fleetsim::engine::SimDuration;
+use fleetsim::model::DurationDist;
+use fleetsim::recommend::job::{BenchmarkRow, RecommendationJob};
+use fleetsim::recommend::request::{CheckedRequest, Selector};
+use fleetsim::recommend::response::at_cpu_target;
+use fleetsim::recommend::{recommend, run_benchmark, BenchmarkOptions, JobInput, RecommendOptions, StopReason};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn exp50() -> DurationDist {
+    DurationDist::Exponential {
+        mean: SimDuration::from_millis(50),
+    }
+}
+
+/// One ml.c5.xlarge instance with 4 slots of 50 ms mean service: 80 requests per second at
+/// full load, so 50 % per core is 40 requests per second = 2400 invocations per minute.
+#[test]
+fn target_at_half_load_matches_utilisation_law() {
+    // Per-minute utilisation near 40 rps has a relative sd of sqrt(2 / 2400) = 2.9 % (work of
+    // a Poisson minute with exponential service); the interpolated target inherits about that.
+    // Averaged over 8 seeds the sd is about 1 %; the tolerance is 4 % (4 sd).
+    let seeds = 8;
+    let mut sum = 0.0;
+    for seed in 0..seeds {
+        let cfg = mmc(1.0, exp50(), 1, 4, 60, seed);
+        let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+        assert_eq!(b.step_rps, 4.0, "a twentieth of 80 rps");
+        assert_eq!(b.stop, StopReason::Saturation, "seed {seed}");
+        let n = b.minutes.len();
+        assert!((18..=22).contains(&n), "saturation near minute 20, got {n}");
+        let rows: Vec<BenchmarkRow> = b.minutes.iter().map(Into::into).collect();
+        sum += at_cpu_target(&rows, 50.0).unwrap().0;
+    }
+    let mean = sum / f64::from(seeds as u32);
+    assert!((mean / 2400.0 - 1.0).abs() < 0.04, "mean target {mean} vs 2400");
+}
+
+#[test]
+fn i7_benchmark_stops_when_one_percent_fails() {
+    // 2 % of served requests end 5XX: the first minute already fails more than 1 %
+    // (about 14 of 240; below 1 % has probability < 1e-3).
+    let mut cfg = mmc(1.0, exp50(), 1, 4, 60, 1);
+    cfg.endpoint.variants[0].model.error_rate = 0.02;
+    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    assert_eq!((b.stop, b.minutes.len()), (StopReason::ErrorRate, 1));
+    // At 0.2 % the errors never reach 1 % of a minute before the instance saturates.
+    cfg.endpoint.variants[0].model.error_rate = 0.002;
+    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    assert_eq!(b.stop, StopReason::Saturation);
+    // A backlog that times out at once turns saturation into failures instead.
+    let mut cfg = mmc(1.0, exp50(), 1, 4, 60, 1);
+    cfg.endpoint.backlog_capacity = 0;
+    let opts = BenchmarkOptions {
+        saturation_percent: 101.0,
+        ..BenchmarkOptions::default()
+    };
+    let b = run_benchmark(&cfg, 0, &opts).unwrap();
+    assert_eq!(b.stop, StopReason::ErrorRate);
+    let last = b.minutes.last().unwrap();
+    assert!(last.failures as f64 >= 0.01 * last.invocations as f64);
+}
+
+#[test]
+fn staircase_ends_when_nothing_stops_it() {
+    let cfg = mmc(1.0, exp50(), 1, 4, 60, 3);
+    let opts = BenchmarkOptions {
+        step_rps: Some(1.0),
+        max_minutes: 5,
+        ..BenchmarkOptions::default()
+    };
+    let b = run_benchmark(&cfg, 0, &opts).unwrap();
+    assert_eq!((b.stop, b.minutes.len()), (StopReason::PatternComplete, 5));
+    let offered: Vec<f64> = b.minutes.iter().map(|m| m.offered_rps).collect();
+    assert_eq!(offered, [1.0, 2.0, 3.0, 4.0, 5.0]);
+    let bad = BenchmarkOptions {
+        step_rps: Some(-1.0),
+        ..BenchmarkOptions::default()
+    };
+    assert!(run_benchmark(&cfg, 0, &bad)
+        .unwrap_err()
+        .to_string()
+        .contains("allowed: a finite number > 0"));
+}
+
+#[test]
+fn capacities_follow_the_objective() {
+    let cfg = mmc(1.0, exp50(), 1, 4, 60, 5);
+    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    let job = RecommendationJob::new(
+        "j",
+        JobInput {
+            scenario: "s.ron".into(),
+            seed: 5,
+            step_rps: b.step_rps,
+        },
+        &[b],
+    );
+    let req = |lo: Option<u64>, hi: Option<u64>| CheckedRequest {
+        job_name: "j".into(),
+        selector: Selector::RecommendationId("j-1".into()),
+        target_cpu_utilization_per_core: 50,
+        objective: Some(fleetsim::recommend::request::ScalingPolicyObjective {
+            min_invocations_per_minute: lo,
+            max_invocations_per_minute: hi,
+        }),
+    };
+    let r = recommend(&req(Some(3000), Some(30000)), Some(&job), RecommendOptions::default()).unwrap();
+    let t = match &r.dynamic_scaling_configuration.scaling_policies[0] {
+        fleetsim::recommend::response::ScalingPolicy::TargetTracking(p) => p.target_value,
+    };
+    let d = &r.dynamic_scaling_configuration;
+    assert_eq!(d.min_capacity, (3000.0 / t).ceil() as u32);
+    assert_eq!(d.max_capacity, (30000.0 / t).ceil() as u32);
+    assert_eq!((d.scale_in_cooldown, d.scale_out_cooldown), (300, 300));
+    assert_eq!(r.metric.invocations_per_instance, t as u64);
+    // No objective: both at their floor of 1.
+    let r = recommend(&req(None, None), Some(&job), RecommendOptions::default()).unwrap();
+    assert_eq!(
+        (
+            r.dynamic_scaling_configuration.min_capacity,
+            r.dynamic_scaling_configuration.max_capacity
+        ),
+        (1, 1)
+    );
+    // A higher per-core target recommends a higher invocation target.
+    let mut hi = req(None, None);
+    hi.target_cpu_utilization_per_core = 70;
+    let r70 = recommend(&hi, Some(&job), RecommendOptions { cpu_policy: true }).unwrap();
+    assert!(r70.metric.invocations_per_instance > t as u64);
+    assert_eq!(r70.dynamic_scaling_configuration.scaling_policies.len(), 2);
+}
+
+const SCENARIO: &str = r#"Scenario(
+    name: "rec",
+    duration: "10m",
+    endpoint: RealTime(
+        variants: [
+            Variant(
+                name: "small",
+                instance_type: "ml.c5.large",
+                initial_instance_count: 2,
+                concurrency: 2,
+                model: Model(service_time: Exponential(mean: "40ms")),
+            ),
+            Variant(
+                name: "large",
+                instance_type: "ml.c5.xlarge",
+                initial_instance_count: 1,
+                concurrency: 4,
+                model: Model(service_time: Exponential(mean: "25ms")),
+            ),
+        ],
+    ),
+    workload: Open(rate: Constant(20.0)),
+)"#;
+
+struct Jobs {
+    dir: PathBuf,
+}
+
+impl Jobs {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("fleetsim-rec-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("s.ron"), SCENARIO).unwrap();
+        Jobs { dir }
+    }
+
+    fn fleetsim(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+            .args(args)
+            .arg("--jobs-dir")
+            .arg(self.dir.join("jobs"))
+            .output()
+            .unwrap()
+    }
+
+    fn benchmark(&self, job: &str) -> Output {
+        let s = self.dir.join("s.ron").display().to_string();
+        self.fleetsim(&["benchmark", &s, "--job-name", job, "--quiet"])
+    }
+
+    fn job_text(&self, job: &str) -> String {
+        std::fs::read_to_string(self.dir.join("jobs").join(format!("{job}.json"))).unwrap()
+    }
+}
+
+impl Drop for Jobs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn stdout_json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    assert!(!o.status.success(), "expected a failure");
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn benchmark_job_is_deterministic_and_lists_each_variant() {
+    let jobs = Jobs::new("det");
+    assert!(jobs.benchmark("j").status.success());
+    let first = jobs.job_text("j");
+    assert!(jobs.benchmark("j").status.success());
+    assert_eq!(first, jobs.job_text("j"), "same scenario and seed, same bytes");
+    let job: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let recs = job["InferenceRecommendations"].as_array().unwrap();
+    assert_eq!(recs.len(), 2);
+    // Sorted by ascending ModelLatency: the 25 ms model first.
+    assert_eq!(recs[0]["EndpointConfiguration"]["VariantName"], "large");
+    assert_eq!(recs[0]["RecommendationId"], "j-2");
+    assert_eq!(recs[1]["EndpointConfiguration"]["EndpointName"], "sm-epc-j-1");
+    assert_eq!(job["Status"], "COMPLETED");
+}
+
+#[test]
+fn j1_j4_recommendation_through_the_binary() {
+    let jobs = Jobs::new("api");
+    assert!(jobs.benchmark("j").status.success());
+    let v = stdout_json(&jobs.fleetsim(&[
+        "recommend-scaling",
+        "--job-name",
+        "j",
+        "--endpoint-name",
+        "sm-epc-j-1",
+        "--max-invocations-per-minute",
+        "6000",
+    ]));
+    // J1: the per-core target was left out and is echoed as 50.
+    assert_eq!(v["TargetCpuUtilizationPerCore"], 50);
+    assert_eq!(v["RecommendationId"], "j-1");
+    assert_eq!(v["ScalingPolicyObjective"]["MaxInvocationsPerMinute"], 6000);
+    // ml.c5.large, 2 slots of 40 ms: 50 rps at full load, 25 rps = 1500 per minute at 50 %.
+    let t = v["DynamicScalingConfiguration"]["ScalingPolicies"][0]["TargetTracking"]["TargetValue"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (t / 1500.0 - 1.0).abs() < 0.15,
+        "target {t}: one seed, one minute per point"
+    );
+    // J4: only TargetTracking, and exactly one of Predefined / Customized.
+    for p in v["DynamicScalingConfiguration"]["ScalingPolicies"].as_array().unwrap() {
+        assert_eq!(p.as_object().unwrap().keys().collect::<Vec<_>>(), ["TargetTracking"]);
+        let spec = p["TargetTracking"]["MetricSpecification"].as_object().unwrap();
+        assert_eq!(spec.len(), 1);
+        assert_eq!(
+            spec["Predefined"]["PredefinedMetricType"],
+            "SageMakerVariantInvocationsPerInstance"
+        );
+    }
+    // A request file in the AWS shape, with the CPU policy (Customized, Average).
+    let req = jobs.dir.join("req.json");
+    std::fs::write(
+        &req,
+        r#"{"InferenceRecommendationsJobName": "j", "RecommendationId": "j-2", "TargetCpuUtilizationPerCore": 40}"#,
+    )
+    .unwrap();
+    let v = stdout_json(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap(), "--cpu-policy"]));
+    assert_eq!(v["TargetCpuUtilizationPerCore"], 40);
+    let cpu = &v["DynamicScalingConfiguration"]["ScalingPolicies"][1]["TargetTracking"];
+    assert_eq!(cpu["MetricSpecification"]["Customized"]["Statistic"], "Average");
+    assert_eq!(
+        cpu["TargetValue"], 160.0,
+        "40 % per core on 4 vCPUs: CPUUtilization sums cores"
+    );
+}
+
+#[test]
+fn j2_j3_errors_through_the_binary() {
+    let jobs = Jobs::new("err");
+    assert!(jobs.benchmark("j").status.success());
+    let base = ["recommend-scaling", "--job-name", "j"];
+    // J2: both selectors, or neither.
+    let both = jobs.fleetsim(
+        &[
+            &base[..],
+            &["--recommendation-id", "j-1", "--endpoint-name", "sm-epc-j-1"],
+        ]
+        .concat(),
+    );
+    assert!(stderr(&both).contains("ValidationException: both RecommendationId"));
+    assert!(stderr(&jobs.fleetsim(&base)).contains("ValidationException: neither"));
+    // J3: an unknown job, and an unknown recommendation of a known job.
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "nope", "--recommendation-id", "x"]));
+    assert!(
+        e.contains("ResourceNotFound: no completed recommendation job named \"nope\""),
+        "{e}"
+    );
+    let e = stderr(&jobs.fleetsim(&[&base[..], &["--recommendation-id", "j-9"]].concat()));
+    assert!(
+        e.contains("ResourceNotFound: job \"j\" has no recommendation \"j-9\""),
+        "{e}"
+    );
+    // Out of range, a bad job name, a malformed job file and request file.
+    let e = stderr(
+        &jobs.fleetsim(
+            &[
+                &base[..],
+                &["--recommendation-id", "j-1", "--target-cpu-utilization-per-core", "0"],
+            ]
+            .concat(),
+        ),
+    );
+    assert!(e.contains("TargetCpuUtilizationPerCore is 0; allowed: 1 to 100"), "{e}");
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "../x", "--recommendation-id", "x"]));
+    assert!(e.contains("letters, digits and hyphens"), "{e}");
+    std::fs::write(jobs.dir.join("jobs").join("broken.json"), "{\n  \"JobName\": 3\n}").unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "broken", "--recommendation-id", "x"]));
+    assert!(
+        e.contains("broken.json:2:") && e.contains("not a saved recommendation job"),
+        "{e}"
+    );
+    let req = jobs.dir.join("req.json");
+    std::fs::write(&req, r#"{"InferenceRecommendationsJobName": "j", "Bogus": 1}"#).unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
+    assert!(e.contains("req.json:1:") && e.contains("unknown field `Bogus`"), "{e}");
+}
