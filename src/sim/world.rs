@@ -88,7 +88,7 @@ impl World {
         );
         // A configuration's instances are its variant's type.
         for (v, _) in &series_list {
-            metrics.add_config_series(facts(&config.endpoint.variants[*v]));
+            metrics.add_config_series(*v, facts(&config.endpoint.variants[*v]));
         }
         let deployment_results = config
             .deployments

@@ -143,6 +143,12 @@ impl LatencyAcc {
 #[derive(Debug)]
 struct VariantMetrics {
     facts: VariantFacts,
+    /// For a configuration series, the variant it belongs to. A request of a configuration is
+    /// recorded in the configuration's accumulators only (its variant's `InvocationsPerInstance`
+    /// excepted, see [`Recorder::invocation`]); the variant's tick adds its configurations'
+    /// ticks in when it closes. Every such field is an integer or an exact sum of integers, so
+    /// the variant's numbers are the same as if each request were recorded twice.
+    parent: Option<usize>,
     busy: Gauge,
     slots: Gauge,
     in_service: Gauge,
@@ -173,9 +179,10 @@ struct VariantMetrics {
 }
 
 impl VariantMetrics {
-    fn new(facts: VariantFacts) -> Self {
+    fn new(facts: VariantFacts, parent: Option<usize>) -> Self {
         VariantMetrics {
             facts,
+            parent,
             busy: Gauge::default(),
             slots: Gauge::default(),
             in_service: Gauge::default(),
@@ -309,7 +316,7 @@ pub struct Recorder {
 impl Recorder {
     pub fn new(config: MetricsConfig, variants: Vec<VariantFacts>) -> Self {
         let n_variants = variants.len();
-        let vm = variants.into_iter().map(VariantMetrics::new).collect();
+        let vm = variants.into_iter().map(|f| VariantMetrics::new(f, None)).collect();
         Recorder {
             config,
             variants: vm,
@@ -342,20 +349,19 @@ impl Recorder {
         }
     }
 
-    /// Adds the series of one endpoint configuration of a variant; returns its index (after
-    /// the variants). Call before the first tick closes.
-    pub fn add_config_series(&mut self, facts: VariantFacts) -> usize {
-        self.variants.push(VariantMetrics::new(facts));
+    /// Adds the series of one endpoint configuration of variant `variant`; returns its index
+    /// (after the variants). Call before the first tick closes.
+    pub fn add_config_series(&mut self, variant: usize, facts: VariantFacts) -> usize {
+        self.variants.push(VariantMetrics::new(facts, Some(variant)));
         self.variants.len() - 1
     }
 
-    /// Applies `f` to the variant's series and to its configuration series, if any.
+    /// Applies `f` to the series a request is recorded in: its configuration series if it has
+    /// one (the variant's tick adds it in at close), else its variant's.
     #[inline]
-    fn each(&mut self, s: Series, mut f: impl FnMut(&mut VariantMetrics)) {
-        f(&mut self.variants[usize::from(s.variant)]);
-        if let Some(c) = s.config() {
-            f(&mut self.variants[c]);
-        }
+    fn each(&mut self, s: Series, f: impl FnOnce(&mut VariantMetrics)) {
+        let idx = s.config().unwrap_or(usize::from(s.variant));
+        f(&mut self.variants[idx]);
     }
 
     pub fn config(&self) -> &MetricsConfig {
@@ -372,10 +378,16 @@ impl Recorder {
     /// A request reached a variant (and fleet), which had `1 / inv_n` in-service instances.
     #[inline]
     pub fn invocation(&mut self, s: Series, inv_n: f64) {
-        self.each(s, |m| {
+        // `InvocationsPerInstance` is a float sum: the variant keeps its own, in request order,
+        // because a sum of per-configuration sums could differ in the last bit.
+        self.variants[usize::from(s.variant)].ipi += inv_n;
+        if let Some(c) = s.config() {
+            let m = &mut self.variants[c];
             m.invocations += 1;
             m.ipi += inv_n;
-        });
+        } else {
+            self.variants[usize::from(s.variant)].invocations += 1;
+        }
     }
 
     /// A request took a worker slot after waiting `wait` (zero if it never queued).
@@ -555,38 +567,63 @@ impl Recorder {
         let length = now - self.tick_start;
         let e2e = self.latency.close_tick();
         self.latency_fold.merge(&e2e);
-        for (m, sample) in self.variants.iter_mut().zip(samples) {
-            let busy = m.busy.area_at(now);
-            let slots = m.slots.area_at(now);
-            let ins = m.in_service.area_at(now);
-            let b = BasePoint {
-                end: now,
-                length,
-                invocations: std::mem::take(&mut m.invocations),
-                invocations_per_instance: std::mem::take(&mut m.ipi),
-                model_latency: m.model_latency.close_tick(),
-                overhead_latency: m.overhead.close_tick(),
-                errors_4xx: std::mem::take(&mut m.errors_4xx),
-                errors_5xx: std::mem::take(&mut m.errors_5xx),
-                completed: std::mem::take(&mut m.completed),
-                timed_out: std::mem::take(&mut m.timed_out),
-                rejected_backlog_full: std::mem::take(&mut m.rejected_full),
-                rejected_no_capacity: std::mem::take(&mut m.rejected_no_capacity),
-                busy_area: busy - m.busy0,
-                slot_area: slots - m.slots0,
-                in_service_area: ins - m.in_service0,
-                vcpus: m.facts.vcpus,
-                concurrency: sample.concurrency,
-                backlog: m.backlog,
-                backlog_max: m.backlog_max,
-                in_service: sample.in_service,
-                queued: sample.queued,
-                oldest_wait_us: sample.oldest_wait_us,
-            };
-            m.busy0 = busy;
-            m.slots0 = slots;
-            m.in_service0 = ins;
-            m.backlog_max = m.backlog;
+        let mut points: Vec<BasePoint> = self
+            .variants
+            .iter_mut()
+            .zip(samples)
+            .map(|(m, sample)| {
+                let busy = m.busy.area_at(now);
+                let slots = m.slots.area_at(now);
+                let ins = m.in_service.area_at(now);
+                let b = BasePoint {
+                    end: now,
+                    length,
+                    invocations: std::mem::take(&mut m.invocations),
+                    invocations_per_instance: std::mem::take(&mut m.ipi),
+                    model_latency: m.model_latency.close_tick(),
+                    overhead_latency: m.overhead.close_tick(),
+                    errors_4xx: std::mem::take(&mut m.errors_4xx),
+                    errors_5xx: std::mem::take(&mut m.errors_5xx),
+                    completed: std::mem::take(&mut m.completed),
+                    timed_out: std::mem::take(&mut m.timed_out),
+                    rejected_backlog_full: std::mem::take(&mut m.rejected_full),
+                    rejected_no_capacity: std::mem::take(&mut m.rejected_no_capacity),
+                    busy_area: busy - m.busy0,
+                    slot_area: slots - m.slots0,
+                    in_service_area: ins - m.in_service0,
+                    vcpus: m.facts.vcpus,
+                    concurrency: sample.concurrency,
+                    backlog: m.backlog,
+                    backlog_max: m.backlog_max,
+                    in_service: sample.in_service,
+                    queued: sample.queued,
+                    oldest_wait_us: sample.oldest_wait_us,
+                };
+                m.busy0 = busy;
+                m.slots0 = slots;
+                m.in_service0 = ins;
+                m.backlog_max = m.backlog;
+                b
+            })
+            .collect();
+        // A variant's requests recorded in its configurations' series count in its own tick.
+        let (own, configs) = points.split_at_mut(self.n_variants);
+        for (m, c) in self.variants[self.n_variants..].iter().zip(configs.iter()) {
+            if let Some(p) = m.parent {
+                let v = &mut own[p];
+                v.invocations += c.invocations;
+                v.model_latency.merge(&c.model_latency);
+                v.overhead_latency.merge(&c.overhead_latency);
+                v.errors_4xx += c.errors_4xx;
+                v.errors_5xx += c.errors_5xx;
+                v.completed += c.completed;
+                v.timed_out += c.timed_out;
+                v.rejected_backlog_full += c.rejected_backlog_full;
+                v.rejected_no_capacity += c.rejected_no_capacity;
+                v.busy_area += c.busy_area;
+            }
+        }
+        for (m, b) in self.variants.iter_mut().zip(points) {
             m.fold.add(&b);
             if self.history_len > 0 {
                 if m.history.len() == self.history_len {
@@ -604,6 +641,15 @@ impl Recorder {
     pub fn close_period(&mut self, now: SimTime, state: &[([u32; 6], u32)]) -> &EndpointPoint {
         let len = now.0 - self.period_start.0;
         let pcts = self.config.percentiles.clone();
+        // The variants' model latency percentiles cover their configurations' requests.
+        let (own, configs) = self.variants.split_at_mut(self.n_variants);
+        for c in configs.iter() {
+            if let (Some(p), Some(h)) = (c.parent, &c.model_latency.hist) {
+                if let Some(vh) = &mut own[p].model_latency.hist {
+                    vh.add(h);
+                }
+            }
+        }
         let mut variants: Vec<VariantPoint> = self
             .variants
             .iter_mut()
