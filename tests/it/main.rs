@@ -12,5 +12,6 @@ mod metrics;
 mod plots;
 mod queueing;
 mod scenarios;
+mod serverless;
 mod sweep;
 mod worked_examples;
