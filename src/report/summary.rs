@@ -15,7 +15,7 @@ use serde::Serialize;
 pub struct Summary {
     pub scenario: String,
     pub seed: u64,
-    /// `RealTime` or `Async`.
+    /// `RealTime`, `Async` or `Serverless`.
     pub endpoint: &'static str,
     pub duration_s: f64,
     pub requests: Requests,
