@@ -423,6 +423,15 @@ fn metrics_a_serverless_endpoint_does_not_publish_are_rejected() {
         &invalid(&rt),
         &["alarms[0].metric: got ServerlessProvisionedConcurrencyUtilization"],
     );
+    // Nor the PC predefined metric type.
+    let rt = rt.replace(
+        &alarm("ServerlessProvisionedConcurrencyUtilization"),
+        &format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 2, policies: [{PC_TRACKING}])],"),
+    );
+    assert_contains(
+        &invalid(&rt),
+        &["autoscaling[0].policies[0].metric: got SageMakerVariantProvisionedConcurrencyUtilization"],
+    );
 }
 
 #[test]
@@ -436,6 +445,19 @@ fn deployments_and_shadow_tests_are_rejected_on_serverless() {
         &e,
         &["deployments[0].policy: got Rolling", "not available for serverless"],
     );
+    let blue_green = r#"deployments: [Deployment(
+        at: "30s", endpoint_config_name: "config-2", model: Model(label: "v2", service_time: Constant("1s")),
+        policy: BlueGreen(traffic_routing: AllAtOnce),
+    )],"#;
+    let e = invalid(&serverless("1m", "1s", "max_concurrency: 20,", blue_green));
+    assert_contains(&e, &["deployments[0]: got \"config-2\" (BlueGreen)", "not simulated"]);
+    let shadow = r#"shadow_test: Some(ShadowTest(
+        name: "s", sampling_percentage: 50, start: "0s", duration: "1m",
+        variant: Variant(name: "Shadow", instance_type: "ml.c5.large", initial_instance_count: 1,
+                         model: Model(service_time: Constant("1s"))),
+    )),"#;
+    let e = invalid(&serverless("1m", "1s", "max_concurrency: 20,", shadow));
+    assert_contains(&e, &["shadow_test: got a shadow test", "one production variant"]);
 }
 
 #[test]

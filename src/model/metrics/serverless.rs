@@ -270,3 +270,65 @@ impl ServerlessMetrics {
         (self.points, self.totals)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prices() -> ServerlessPrices {
+        ServerlessPrices {
+            on_demand: 1.0,
+            provisioned: 0.25,
+            provisioned_inference: 0.5,
+        }
+    }
+
+    #[test]
+    fn utilisations_follow_the_spec_ratios() {
+        // B7: 8 executions, PC 10, MaxConcurrency 20.
+        let t = ServerlessTick {
+            end: SimTime::ZERO,
+            sample: ServerlessSample {
+                concurrent: 8,
+                pc_busy: 8,
+                pc_allocated: 10,
+                pc_desired: 10,
+                warm_idle: 0,
+            },
+            max_concurrency: 20,
+            pc_invocations: 0,
+            spillover: 0,
+            throttled: 0,
+            setup: Agg::default(),
+        };
+        assert_eq!(t.pc_utilization(), Some(0.8));
+        assert_eq!(t.utilization(), 0.4);
+        let none = ServerlessTick {
+            sample: ServerlessSample::default(),
+            ..t
+        };
+        assert_eq!(none.pc_utilization(), None, "no PC allocated: no datapoint");
+    }
+
+    #[test]
+    fn the_bill_adds_on_demand_pc_inference_and_provisioned_gb_seconds() {
+        // 2048 MB = 2 GB; PC 3 allocated for 10 s = 60 GB-s at 0.25; 4 s on demand = 8 GB-s at
+        // 1; 2 s on PC = 4 GB-s at 0.5.
+        let mut m = ServerlessMetrics::new(2048, prices(), 20, 3);
+        m.compute(false, SimDuration::from_secs(4));
+        m.compute(true, SimDuration::from_secs(2));
+        m.close_tick(SimTime::from_secs(10), ServerlessSample::default());
+        m.close_period(SimTime::from_secs(10));
+        let (points, totals) = m.into_parts();
+        assert_eq!(points[0].cost_usd, 25.0);
+        assert_eq!(
+            (
+                totals.on_demand_gb_s,
+                totals.pc_inference_gb_s,
+                totals.pc_provisioned_gb_s
+            ),
+            (8.0, 4.0, 60.0)
+        );
+        assert_eq!(totals.cost_usd, 25.0);
+    }
+}
