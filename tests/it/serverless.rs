@@ -242,6 +242,11 @@ fn h3_201_concurrent_requests_on_max_concurrency_200_throttle_exactly_one() {
     let sum = report::summary(&r);
     assert_eq!(sum.requests.throttled, Some(1));
     assert_eq!(sum.endpoint, "Serverless");
+    // A sweep sees the throttle as a failure and the serverless figures as metrics.
+    let m = fleetsim::sweep::metrics::from_summary(&sum);
+    assert_eq!(m["error_rate"], Some(1.0 / 201.0));
+    assert_eq!(m["serverless.throttled_max_concurrency"], Some(1.0));
+    assert_eq!(m["serverless.cold_starts"], Some(200.0));
 }
 
 #[test]
