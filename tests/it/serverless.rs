@@ -633,3 +633,26 @@ fn serverless_runs_are_deterministic() {
     };
     assert_eq!(once(), once());
 }
+
+#[test]
+fn the_capacity_plot_shows_provisioned_concurrency() {
+    let dir = std::env::temp_dir().join(format!("fleetsim-serverless-plot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/serverless-provisioned-concurrency.ron");
+    let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+        .args([
+            "run",
+            &scenario.display().to_string(),
+            "--out",
+            &dir.display().to_string(),
+            "--quiet",
+            "--set",
+            "duration=20m",
+        ])
+        .output()
+        .unwrap();
+    let svg = std::fs::read_to_string(dir.join("capacity.svg")).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_contains(&svg, &["provisioned concurrency", "PC allocated", "desired PC"]);
+}
