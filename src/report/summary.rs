@@ -70,7 +70,7 @@ pub struct ServerlessSummary {
     pub cost_usd: f64,
 }
 
-/// Mean and maximum of a duration [ms]; null without samples.
+/// Mean and maximum of a duration \[ms\]; null without samples.
 #[derive(Debug, Serialize)]
 pub struct MeanMax {
     pub mean: Option<f64>,

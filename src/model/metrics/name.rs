@@ -47,7 +47,7 @@ pub enum MetricName {
     /// Serverless: requests provisioned concurrency could not take that on-demand capacity
     /// served (each emits 1).
     ServerlessProvisionedConcurrencySpilloverInvocations,
-    /// Serverless: time to launch compute for a cold start [µs], one sample per cold start.
+    /// Serverless: time to launch compute for a cold start \[µs\], one sample per cold start.
     ModelSetupTime,
 }
 

@@ -46,7 +46,7 @@ pub struct ServerlessTick {
     pub pc_invocations: u64,
     pub spillover: u64,
     pub throttled: u64,
-    /// Cold starts (`ModelSetupTime` samples) [µs].
+    /// Cold starts (`ModelSetupTime` samples) \[µs\].
     pub setup: Agg,
 }
 
