@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod instance;
 pub mod metrics;
 pub mod request;
+pub mod serverless;
 pub mod variant;
 pub mod version;
 pub mod workload;

@@ -15,7 +15,7 @@ use serde::Serialize;
 pub struct Summary {
     pub scenario: String,
     pub seed: u64,
-    /// `RealTime` or `Async`.
+    /// `RealTime`, `Async` or `Serverless`.
     pub endpoint: &'static str,
     pub duration_s: f64,
     pub requests: Requests,
@@ -36,7 +36,45 @@ pub struct Summary {
     /// The shadow test, when the scenario has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shadow_test: Option<ShadowSummary>,
+    /// A serverless endpoint's concurrency, cold starts, throttles and bill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serverless: Option<ServerlessSummary>,
     pub variants: Vec<VariantSummary>,
+}
+
+/// A serverless endpoint over the run.
+#[derive(Debug, Serialize)]
+pub struct ServerlessSummary {
+    pub memory_size_in_mb: u32,
+    pub max_concurrency: u32,
+    /// At the start; null for on demand only.
+    pub provisioned_concurrency: Option<u32>,
+    pub account_concurrency: u32,
+    /// Most concurrent executions seen at a sampling tick.
+    pub peak_concurrent_executions: u32,
+    /// Requests served by provisioned concurrency.
+    pub provisioned_concurrency_invocations: u64,
+    /// Requests served on demand while provisioned concurrency is configured.
+    pub spillover_invocations: u64,
+    /// Requests served on demand (warm or cold).
+    pub on_demand_invocations: u64,
+    pub cold_starts: u64,
+    pub model_setup_time_ms: MeanMax,
+    /// Throttled at `MaxConcurrency`, and by the account's regional concurrency.
+    pub throttled_max_concurrency: u64,
+    pub throttled_account: u64,
+    /// Billed GB-seconds: on-demand compute, PC-served compute, PC provisioned.
+    pub on_demand_gb_s: f64,
+    pub provisioned_inference_gb_s: f64,
+    pub provisioned_concurrency_gb_s: f64,
+    pub cost_usd: f64,
+}
+
+/// Mean and maximum of a duration \[ms\]; null without samples.
+#[derive(Debug, Serialize)]
+pub struct MeanMax {
+    pub mean: Option<f64>,
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,6 +91,10 @@ pub struct Requests {
     pub rejected: u64,
     pub rejected_backlog_full: u64,
     pub rejected_no_capacity: u64,
+    /// Serverless: refused with ThrottlingException (also counted as 4XX datapoints in
+    /// `timeseries.csv`, not in `errors_4xx` here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttled: Option<u64>,
     pub in_flight_at_end: u64,
 }
 
@@ -187,6 +229,7 @@ pub fn summary(r: &RunResult) -> Summary {
         endpoint: match r.kind {
             EndpointKind::RealTime => "RealTime",
             EndpointKind::Async => "Async",
+            EndpointKind::Serverless => "Serverless",
         },
         duration_s: r.duration.as_secs_f64(),
         requests: Requests {
@@ -200,6 +243,7 @@ pub fn summary(r: &RunResult) -> Summary {
             rejected: t.rejected_backlog_full + t.rejected_no_capacity,
             rejected_backlog_full: t.rejected_backlog_full,
             rejected_no_capacity: t.rejected_no_capacity,
+            throttled: r.serverless.as_ref().map(|_| t.throttled),
             in_flight_at_end: r.in_flight_at_end,
         },
         latency_ms: Latency {
@@ -268,6 +312,30 @@ pub fn summary(r: &RunResult) -> Summary {
                 end_s: sh.end.as_secs_f64().min(r.duration.as_secs_f64()),
                 requests_copied: sh.copies,
                 comparison: vec![side(source), side(sh.variant)],
+            }
+        }),
+        serverless: r.serverless.as_ref().map(|s| {
+            let x = &s.totals;
+            ServerlessSummary {
+                memory_size_in_mb: s.memory_size_in_mb,
+                max_concurrency: s.max_concurrency,
+                provisioned_concurrency: s.provisioned_concurrency,
+                account_concurrency: s.account_concurrency,
+                peak_concurrent_executions: x.peak_concurrent,
+                provisioned_concurrency_invocations: x.pc_invocations,
+                spillover_invocations: x.spillover,
+                on_demand_invocations: x.on_demand_invocations,
+                cold_starts: x.cold_starts,
+                model_setup_time_ms: MeanMax {
+                    mean: (x.cold_starts > 0).then(|| round(x.setup_sum_us as f64 / x.cold_starts as f64 / 1000.0, 3)),
+                    max: (x.cold_starts > 0).then(|| round(x.setup_max_us as f64 / 1000.0, 3)),
+                },
+                throttled_max_concurrency: x.throttled_max_concurrency,
+                throttled_account: x.throttled_account,
+                on_demand_gb_s: round(x.on_demand_gb_s, 4),
+                provisioned_inference_gb_s: round(x.pc_inference_gb_s, 4),
+                provisioned_concurrency_gb_s: round(x.pc_provisioned_gb_s, 4),
+                cost_usd: round(x.cost_usd, 6),
             }
         }),
         variants: r

@@ -66,6 +66,22 @@ pub fn terminal_summary(s: &Summary) -> String {
         o(s.wait_ms.mean, 3),
         o(s.wait_ms.p_wait, 4)
     );
+    if let Some(x) = &s.serverless {
+        // A serverless endpoint has no instances: its concurrency pool instead.
+        let _ = writeln!(
+            out,
+            "serverless  peak {} of MaxConcurrency {}  PC invocations {}  spillover {}  cold starts {} (mean {} ms)  throttled {} (MaxConcurrency {}, account {})",
+            x.peak_concurrent_executions,
+            x.max_concurrency,
+            x.provisioned_concurrency_invocations,
+            x.spillover_invocations,
+            x.cold_starts,
+            o(x.model_setup_time_ms.mean, 1),
+            x.throttled_max_concurrency + x.throttled_account,
+            x.throttled_max_concurrency,
+            x.throttled_account
+        );
+    }
     let c = &s.capacity;
     let _ = writeln!(
         out,

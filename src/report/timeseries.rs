@@ -9,7 +9,7 @@
 
 use super::format::{ms, num, opt};
 use crate::engine::SimTime;
-use crate::model::metrics::{LatencyStats, VariantPoint};
+use crate::model::metrics::{LatencyStats, ServerlessPoint, VariantPoint};
 use crate::sim::RunResult;
 
 fn pct_name(p: f64) -> String {
@@ -112,11 +112,16 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             header.push(format!("{v}@{c}.{col}"));
         }
     }
+    if r.serverless.is_some() {
+        header.extend(SERVERLESS_COLUMNS.iter().map(|c| format!("serverless.{c}")));
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).expect("in-memory write");
     let mut cum = 0.0;
     let priced = r.variants.iter().all(|v| v.price_per_hour_usd.is_some());
-    for p in &r.points {
+    let serverless_points = r.serverless.as_ref().map(|s| &s.points);
+    for (i, p) in r.points.iter().enumerate() {
+        let sp = serverless_points.and_then(|s| s.get(i));
         // Shadow copies are not the endpoint's requests: endpoint columns leave them out.
         let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| s.variant)];
         let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
@@ -141,7 +146,12 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
         row.push(sum(|v| v.backlog_end).to_string());
         row.push(sum(|v| v.backlog_max).to_string());
-        if priced {
+        if let Some(sp) = sp {
+            // Serverless: billed per GB-second.
+            cum += sp.cost_usd;
+            row.push(num(sp.cost_usd, 6));
+            row.push(num(cum, 6));
+        } else if priced {
             let c: f64 = p.variants.iter().filter_map(|v| v.cost_usd).sum();
             cum += c;
             row.push(num(c, 6));
@@ -189,7 +199,47 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(c.instances[3].to_string());
             row.push(c.instances.iter().sum::<u32>().to_string());
         }
+        if let Some(sp) = sp {
+            row.extend(serverless_cells(sp));
+        }
         w.write_record(&row).expect("in-memory write");
     }
     w.into_inner().expect("in-memory flush")
+}
+
+/// Columns of a serverless endpoint, after the others (prefixed `serverless.`): the
+/// concurrency metrics as period means of their tick samples, PC at the period's end, counts
+/// over the period, the mean `ModelSetupTime` [ms].
+const SERVERLESS_COLUMNS: [&str; 13] = [
+    "concurrent_executions_mean",
+    "concurrent_executions_max",
+    "concurrent_executions_utilization",
+    "provisioned_concurrency_utilization",
+    "provisioned_concurrency_executions",
+    "provisioned_concurrency",
+    "provisioned_concurrency_desired",
+    "warm_idle_containers",
+    "provisioned_concurrency_invocations",
+    "spillover_invocations",
+    "throttled",
+    "cold_starts",
+    "model_setup_time_avg_ms",
+];
+
+fn serverless_cells(p: &ServerlessPoint) -> Vec<String> {
+    vec![
+        num(p.concurrent_mean, 4),
+        p.concurrent_max.to_string(),
+        num(p.utilization_mean, 4),
+        opt(p.pc_utilization_mean, 4),
+        num(p.pc_executions_mean, 4),
+        p.pc_allocated_end.to_string(),
+        p.pc_desired_end.to_string(),
+        p.warm_idle_end.to_string(),
+        p.pc_invocations.to_string(),
+        p.spillover.to_string(),
+        p.throttled.to_string(),
+        p.cold_starts.to_string(),
+        opt(p.setup_mean_us.map(ms), 3),
+    ]
 }

@@ -156,6 +156,90 @@ pub enum Endpoint {
         #[serde(default = "default_config_name")]
         endpoint_config_name: String,
     },
+    /// A serverless endpoint (`ProductionVariantServerlessConfig`): one variant, a pool of
+    /// single-request containers that cold-start, optional provisioned concurrency.
+    /// Defaults marked \[assumption\] are documented in `scenarios/README.md`.
+    Serverless {
+        /// `VariantName` of the one production variant.
+        #[serde(default = "default_serverless_variant")]
+        variant_name: String,
+        /// `MemorySizeInMB`: 1024, 2048, 3072, 4096, 5120 or 6144.
+        memory_size_in_mb: u32,
+        /// `MaxConcurrency`: 1 to 200.
+        max_concurrency: u32,
+        /// `ProvisionedConcurrency`: 1 to `max_concurrency`; `None` = on demand only.
+        #[serde(default)]
+        provisioned_concurrency: Option<u32>,
+        model: Model,
+        /// Duration of a cold start (`ModelSetupTime`) \[assumption\].
+        #[serde(default = "default_cold_start")]
+        cold_start: Dist,
+        /// How long an idle on-demand container stays warm \[assumption\].
+        #[serde(default = "default_keep_alive")]
+        keep_alive: Duration,
+        /// Time for raised provisioned concurrency to become available \[assumption\].
+        #[serde(default = "default_pc_provisioning_time")]
+        provisioned_concurrency_provisioning_time: Duration,
+        /// AWS Region, e.g. `"us-east-1"`: gives the account concurrency (1000 or 500).
+        #[serde(default)]
+        region: Option<String>,
+        /// Account concurrency of the region, all serverless endpoints together; overrides
+        /// the region's (default 1000).
+        #[serde(default)]
+        account_concurrency: Option<u32>,
+        /// Concurrency the account's other serverless endpoints hold (constant).
+        #[serde(default)]
+        other_endpoints_concurrency: u32,
+        /// USD per GB-second of on-demand compute \[AWS, not in seeds\].
+        #[serde(default = "default_on_demand_price")]
+        price_per_gb_second: f64,
+        /// USD per GB-second of provisioned concurrency kept available \[AWS, not in seeds\].
+        #[serde(default = "default_pc_price")]
+        provisioned_concurrency_price_per_gb_second: f64,
+        /// USD per GB-second of compute served by provisioned concurrency \[AWS, not in seeds\].
+        #[serde(default = "default_pc_inference_price")]
+        provisioned_inference_price_per_gb_second: f64,
+        /// `EndpointConfigName` of the configuration the endpoint starts with.
+        #[serde(default = "default_config_name")]
+        endpoint_config_name: String,
+    },
+}
+
+fn default_serverless_variant() -> String {
+    "AllTraffic".into()
+}
+
+/// Cold start: log-normal, median 5 s, p99 15 s \[assumption\]; the seeds give no number.
+pub fn default_cold_start() -> Dist {
+    Dist::LogNormal {
+        median: Duration::secs(5),
+        p99: Duration::secs(15),
+    }
+}
+
+/// Ten minutes of keep-alive for idle on-demand containers \[assumption\].
+pub fn default_keep_alive() -> Duration {
+    Duration::secs(600)
+}
+
+/// Two minutes to provision raised provisioned concurrency \[assumption\].
+pub fn default_pc_provisioning_time() -> Duration {
+    Duration::secs(120)
+}
+
+/// On-demand compute, USD per GB-second (us-east-1 list price) \[AWS, not in seeds\].
+pub fn default_on_demand_price() -> f64 {
+    0.000_020
+}
+
+/// Provisioned concurrency, USD per GB-second provisioned \[AWS, not in seeds\].
+pub fn default_pc_price() -> f64 {
+    0.000_004_8
+}
+
+/// Compute served by provisioned concurrency, USD per GB-second \[AWS, not in seeds\].
+pub fn default_pc_inference_price() -> f64 {
+    0.000_014
 }
 
 fn default_config_name() -> String {

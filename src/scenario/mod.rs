@@ -14,6 +14,7 @@ pub mod scaling;
 mod validate;
 mod validate_deployment;
 mod validate_scaling;
+mod validate_serverless;
 
 pub use error::{FieldError, ScenarioError};
 pub use file::Scenario;

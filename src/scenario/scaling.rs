@@ -70,6 +70,12 @@ pub enum Metric {
     NoCapacityInvocationFailures,
     ApproximateAgeOfOldestRequest,
     ExpiredRequests,
+    ServerlessConcurrentExecutionsUtilization,
+    ServerlessProvisionedConcurrencyExecutions,
+    ServerlessProvisionedConcurrencyUtilization,
+    ServerlessProvisionedConcurrencyInvocations,
+    ServerlessProvisionedConcurrencySpilloverInvocations,
+    ModelSetupTime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +185,9 @@ pub enum TrackedMetric {
     SageMakerVariantConcurrentRequestsPerModelHighResolution,
     /// `ApproximateBacklogSizePerInstance` Average (asynchronous endpoints).
     ApproximateBacklogSizePerInstance,
+    /// `ServerlessProvisionedConcurrencyUtilization` Average (serverless provisioned
+    /// concurrency, dimension `DesiredProvisionedConcurrency`).
+    SageMakerVariantProvisionedConcurrencyUtilization,
     /// `CustomizedMetricSpecification`.
     Customized {
         metric: Metric,

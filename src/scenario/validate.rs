@@ -36,7 +36,7 @@ impl Check<'_> {
         });
     }
 
-    fn finite_range(&mut self, path: &str, v: f64, lo: f64, hi: f64, allowed: &str) -> f64 {
+    pub(super) fn finite_range(&mut self, path: &str, v: f64, lo: f64, hi: f64, allowed: &str) -> f64 {
         if !(v.is_finite() && v >= lo && v <= hi) {
             self.fail(path, v, allowed);
         }
@@ -58,7 +58,7 @@ impl Check<'_> {
         d
     }
 
-    fn dist(&mut self, path: &str, d: &Dist, positive: bool) -> DurationDist {
+    pub(super) fn dist(&mut self, path: &str, d: &Dist, positive: bool) -> DurationDist {
         match d {
             Dist::Constant(c) => {
                 if positive && c.0 .0 == 0 {
@@ -363,9 +363,22 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         }
     }
 
-    // The two endpoint kinds share variants, routing, start and capacity updates; they differ
-    // in how requests wait.
+    // A serverless endpoint's one variant is validated on its own; it has no instances,
+    // routing, backlog or capacity updates.
+    let serverless = super::validate_serverless::validate_serverless(&mut c, s);
+    let (no_variants, no_updates, default_routing, warm) =
+        (Vec::new(), Vec::new(), file::Routing::default(), file::Start::Warm);
+    // The two instance-based endpoint kinds share variants, routing, start and capacity
+    // updates; they differ in how requests wait.
     let (kind, routing, variants, start, capacity_updates, config_name) = match &s.endpoint {
+        Endpoint::Serverless { .. } => (
+            EndpointKind::Serverless,
+            &default_routing,
+            &no_variants,
+            &warm,
+            &no_updates,
+            super::validate_serverless::config_name(&s.endpoint).expect("a serverless endpoint"),
+        ),
         Endpoint::RealTime {
             routing,
             variants,
@@ -447,8 +460,10 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             }
             (u64::MAX, ttl, Some(limit))
         }
+        // No backlog: a request gets a unit at once or is throttled.
+        Endpoint::Serverless { .. } => (0, SimDuration::from_secs(60), None),
     };
-    if variants.is_empty() {
+    if variants.is_empty() && serverless.is_none() {
         c.fail("endpoint.variants", "[]", "at least one variant");
     }
     let mut vcs = Vec::new();
@@ -456,7 +471,12 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     let n_production = variants.len();
     let all: Vec<&file::Variant> = variants
         .iter()
-        .chain(s.shadow_test.as_ref().map(|t| &t.variant))
+        .chain(
+            s.shadow_test
+                .as_ref()
+                .filter(|_| serverless.is_none())
+                .map(|t| &t.variant),
+        )
         .collect();
     let variants = &all;
     for (i, v) in variants.iter().enumerate() {
@@ -544,6 +564,17 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         });
     }
     let variants = &all[..n_production];
+    let no_deployments = Vec::new();
+    let mut serverless_config = None;
+    // The serverless variant is the endpoint's only one; deployments were rejected with it.
+    let (n_production, deployments_in) = match serverless {
+        Some((vc, cfg)) => {
+            vcs.push(vc);
+            serverless_config = Some(cfg);
+            (1, &no_deployments)
+        }
+        None => (n_production, &s.deployments),
+    };
     if !variants.is_empty() && variants.iter().all(|v| v.initial_weight <= 0.0) {
         c.fail(
             "endpoint.variants[*].initial_weight",
@@ -655,7 +686,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     let mut percentiles = m.percentiles.clone();
     // Configuration series: the initial configuration of each deployed variant, then each
     // deployment's (the order `sim::config_series` gives the recorder).
-    let deployed = super::validate_deployment::configs(&s.deployments, &vcs[..n_production.min(vcs.len())]);
+    let deployed = super::validate_deployment::configs(deployments_in, &vcs[..n_production.min(vcs.len())]);
     let mut series = Vec::new();
     for v in 0..vcs.len() {
         if deployed.iter().any(|(dv, _)| *dv == v) {
@@ -671,6 +702,9 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             variants: &vcs,
             kind,
             configs: &series,
+            serverless: serverless_config
+                .as_ref()
+                .map(|s| (s.max_concurrency, s.provisioned_concurrency.is_some())),
         },
         hr.max(SimDuration(1)),
         period,
@@ -711,7 +745,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     let alarm_names: Vec<String> = s.alarms.iter().map(|a| a.name.clone()).collect();
     let deployments = super::validate_deployment::validate_deployments(
         &mut c,
-        &s.deployments,
+        deployments_in,
         &super::validate_deployment::Context {
             variants: &vcs[..n_production.min(vcs.len())],
             alarms: &alarms,
@@ -753,6 +787,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             },
             capacity_updates: updates,
             config_name: config_name.clone(),
+            serverless: serverless_config,
         },
         workload,
         metrics: MetricsConfig {

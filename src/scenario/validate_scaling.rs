@@ -16,6 +16,24 @@ use crate::sim::{AlarmConfig, EndpointKind, PolicyConfig, ScheduledConfig, Targe
 /// `Invocations`, `InvocationsPerInstance` or `OverheadLatency` (spec 4.2 [seed]) and never
 /// fail a request for lack of capacity.
 fn published(c: &mut Check, path: &str, metric: MetricName, kind: EndpointKind) {
+    if kind == EndpointKind::Serverless {
+        if !metric.published_by_serverless() {
+            c.fail(
+                path,
+                metric.name(),
+                "a metric a serverless endpoint publishes: Invocations, Invocation4XXErrors, Invocation5XXErrors, ModelLatency, OverheadLatency, ModelSetupTime or a Serverless* metric (no InvocationsPerInstance, CPUUtilization or backlog metrics)",
+            );
+        }
+        return;
+    }
+    if metric.serverless_only() {
+        c.fail(
+            path,
+            metric.name(),
+            "a metric this endpoint publishes (ModelSetupTime and the Serverless* metrics exist only on serverless endpoints)",
+        );
+        return;
+    }
     let missing = matches!(
         metric,
         MetricName::Invocations
@@ -48,6 +66,18 @@ pub(super) fn metric_name(m: f::Metric) -> MetricName {
         f::Metric::NoCapacityInvocationFailures => MetricName::NoCapacityInvocationFailures,
         f::Metric::ApproximateAgeOfOldestRequest => MetricName::ApproximateAgeOfOldestRequest,
         f::Metric::ExpiredRequests => MetricName::ExpiredRequests,
+        f::Metric::ServerlessConcurrentExecutionsUtilization => MetricName::ServerlessConcurrentExecutionsUtilization,
+        f::Metric::ServerlessProvisionedConcurrencyExecutions => MetricName::ServerlessProvisionedConcurrencyExecutions,
+        f::Metric::ServerlessProvisionedConcurrencyUtilization => {
+            MetricName::ServerlessProvisionedConcurrencyUtilization
+        }
+        f::Metric::ServerlessProvisionedConcurrencyInvocations => {
+            MetricName::ServerlessProvisionedConcurrencyInvocations
+        }
+        f::Metric::ServerlessProvisionedConcurrencySpilloverInvocations => {
+            MetricName::ServerlessProvisionedConcurrencySpilloverInvocations
+        }
+        f::Metric::ModelSetupTime => MetricName::ModelSetupTime,
     }
 }
 
@@ -148,6 +178,9 @@ pub(super) struct EndpointFacts<'a> {
     pub kind: EndpointKind,
     /// `(variant, configuration name)` of the configuration series, in recorder order.
     pub configs: &'a [(usize, String)],
+    /// A serverless endpoint's `(MaxConcurrency, whether provisioned concurrency is set)`:
+    /// its scalable target is `DesiredProvisionedConcurrency`.
+    pub serverless: Option<(u32, bool)>,
 }
 
 /// Validates alarms and scalable targets. `percentiles` gains any percentile an alarm needs.
@@ -164,6 +197,7 @@ pub(super) fn validate_scaling(
         variants,
         kind,
         configs,
+        serverless,
     } = endpoint;
     let mut out_alarms = Vec::new();
     for (i, a) in alarms.iter().enumerate() {
@@ -284,9 +318,12 @@ pub(super) fn validate_scaling(
                 "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)",
             );
         }
-        // Only asynchronous endpoints may scale to zero (spec 2.2, A2).
-        let lowest = u32::from(kind == EndpointKind::RealTime);
-        if t.min_capacity < lowest {
+        // Only asynchronous endpoints may scale to zero (spec 2.2, A2); provisioned
+        // concurrency keeps at least 1 (spec 12.2, H4).
+        let lowest = u32::from(kind != EndpointKind::Async);
+        if let Some((max_concurrency, has_pc)) = serverless {
+            serverless_target(c, &p, t, max_concurrency, has_pc);
+        } else if t.min_capacity < lowest {
             c.fail(
                 &format!("{p}.min_capacity"),
                 t.min_capacity,
@@ -327,6 +364,20 @@ pub(super) fn validate_scaling(
                             "Average".to_string(),
                             SimDuration::from_secs(60),
                         ),
+                        TrackedMetric::SageMakerVariantProvisionedConcurrencyUtilization => {
+                            if serverless.is_none() {
+                                c.fail(
+                                    &format!("{pp}.metric"),
+                                    "SageMakerVariantProvisionedConcurrencyUtilization",
+                                    "a predefined metric of instance-based variants (provisioned concurrency exists only on serverless endpoints)",
+                                );
+                            }
+                            (
+                                MetricName::ServerlessProvisionedConcurrencyUtilization,
+                                "Average".to_string(),
+                                SimDuration::from_secs(60),
+                            )
+                        }
                         TrackedMetric::Customized { metric, statistic } => {
                             (metric_name(*metric), statistic.clone(), SimDuration::from_secs(60))
                         }
@@ -439,8 +490,19 @@ pub(super) fn validate_scaling(
                 c.fail(
                     &format!("{pp}.min_capacity"),
                     0,
-                    "an integer >= 1 for a real-time variant (0 only on an asynchronous endpoint)",
+                    "an integer >= 1 for a real-time variant or provisioned concurrency (0 only on an asynchronous endpoint)",
                 );
+            }
+            if let Some((max_concurrency, _)) = serverless {
+                for (field, v) in [("min_capacity", a.min_capacity), ("max_capacity", a.max_capacity)] {
+                    if v.is_some_and(|x| x > max_concurrency) {
+                        c.fail(
+                            &format!("{pp}.{field}"),
+                            format!("{} (max_concurrency {max_concurrency})", v.unwrap_or(0)),
+                            "at most the endpoint's max_concurrency (provisioned concurrency <= MaxConcurrency)",
+                        );
+                    }
+                }
             }
             if a.max_capacity == Some(0) {
                 c.fail(&format!("{pp}.max_capacity"), 0, "an integer >= 1");
@@ -478,4 +540,31 @@ pub(super) fn validate_scaling(
         });
     }
     (out_alarms, out)
+}
+
+/// The scalable target of a serverless endpoint: `DesiredProvisionedConcurrency`, so the
+/// endpoint needs provisioned concurrency, `MinCapacity` >= 1 (H4) and `MaxCapacity` at most
+/// `MaxConcurrency`.
+fn serverless_target(c: &mut Check, p: &str, t: &f::ScalableTarget, max_concurrency: u32, has_pc: bool) {
+    if !has_pc {
+        c.fail(
+            p,
+            "a scalable target on an endpoint without provisioned_concurrency",
+            "a serverless endpoint with provisioned_concurrency set (only provisioned concurrency scales, on sagemaker:variant:DesiredProvisionedConcurrency; on-demand capacity scales by itself)",
+        );
+    }
+    if t.min_capacity < 1 {
+        c.fail(
+            &format!("{p}.min_capacity"),
+            t.min_capacity,
+            "an integer >= 1 for provisioned concurrency (MinCapacity of sagemaker:variant:DesiredProvisionedConcurrency)",
+        );
+    }
+    if t.max_capacity > max_concurrency {
+        c.fail(
+            &format!("{p}.max_capacity"),
+            format!("{} (max_concurrency {max_concurrency})", t.max_capacity),
+            "at most the endpoint's max_concurrency (provisioned concurrency <= MaxConcurrency)",
+        );
+    }
 }

@@ -256,14 +256,17 @@ impl World {
                     let Some(Some(metric)) = alarm.window.back().copied() else {
                         continue;
                     };
-                    let basis = alarm
-                        .last_end
-                        .and_then(|e| {
-                            self.metrics
-                                .history(v)
-                                .iter()
-                                .find(|b| b.end == e)
-                                .map(|b| b.in_service)
+                    // Serverless: the current capacity is the allocated provisioned concurrency.
+                    let basis = self
+                        .serverless_basis(alarm.last_end)
+                        .or_else(|| {
+                            alarm.last_end.and_then(|e| {
+                                self.metrics
+                                    .history(v)
+                                    .iter()
+                                    .find(|b| b.end == e)
+                                    .map(|b| b.in_service)
+                            })
                         })
                         .unwrap_or(self.variants[v].in_service);
                     if let Some(prop) = decide(name, config, high_on, low_on, metric, basis, current, &alarm.reason) {
@@ -417,6 +420,7 @@ impl World {
     /// Whether the variant is `Updating`: instances are booting or draining.
     pub(super) fn updating(&self, v: usize) -> bool {
         self.deploying()
+            || self.serverless_provisioning()
             || [
                 InstanceState::Pending,
                 InstanceState::Provisioning,

@@ -97,6 +97,9 @@ pub enum EndpointKind {
     /// Asynchronous: a durable, unbounded queue; requests wait for capacity (also at zero
     /// instances) until their time-to-live runs out (`ExpiredRequests`).
     Async,
+    /// Serverless: a pool of single-request containers and provisioned concurrency
+    /// (`EndpointConfig::serverless`); no instances, no backlog.
+    Serverless,
 }
 
 /// An endpoint: its variants and how requests wait for a slot.
@@ -119,6 +122,9 @@ pub struct EndpointConfig {
     pub capacity_updates: Vec<CapacityUpdate>,
     /// `EndpointConfigName` of the configuration the endpoint starts with.
     pub config_name: String,
+    /// The serverless configuration (`kind` is `Serverless`); its one variant is
+    /// `variants[0]`, whose desired count is the provisioned concurrency.
+    pub serverless: Option<super::serverless_config::ServerlessConfig>,
 }
 
 /// One production variant.

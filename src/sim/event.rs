@@ -31,6 +31,10 @@ pub enum Event {
     DeploymentDeadline { gen: u32 },
     /// The shadow test starts (`true`) or ends (`false`).
     Shadow { start: bool },
+    /// A serverless request leaves its container (`provisioned`: it ran on a PC unit).
+    ServerlessDone { req: u32, provisioned: bool },
+    /// Provisioned concurrency raised earlier finishes provisioning.
+    ProvisionedConcurrencyReady,
     /// End of the run.
     End,
 }

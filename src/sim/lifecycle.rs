@@ -255,6 +255,10 @@ impl World {
     /// Launches or removes instances of the variant's current fleet until the count of
     /// non-draining instances equals the desired count.
     pub(super) fn converge(&mut self, v: VariantId, cause: &str) {
+        if self.serverless.is_some() {
+            // The desired count of a serverless variant is its provisioned concurrency.
+            return self.serverless_converge(cause);
+        }
         let fid = *self.variants[v.0 as usize]
             .fleets
             .last()

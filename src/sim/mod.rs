@@ -12,6 +12,9 @@ mod requests;
 mod result;
 mod rollback;
 mod scaling_config;
+mod serverless;
+mod serverless_config;
+mod serverless_observe;
 mod shadow;
 mod world;
 
@@ -22,8 +25,9 @@ pub use config::{
 pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
-pub use result::{RunResult, ShadowResult, VariantResult};
+pub use result::{RunResult, ServerlessResult, ShadowResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
+pub use serverless_config::ServerlessConfig;
 pub use world::World;
 
 /// Runs a configuration to the end.

@@ -116,7 +116,7 @@ impl Tick {
 }
 
 /// Statistics of a metric where every request emits 1 (`hits`) or 0 (`samples - hits`).
-fn zero_one(stat: &Statistic, samples: u64, hits: u64) -> Option<f64> {
+pub(super) fn zero_one(stat: &Statistic, samples: u64, hits: u64) -> Option<f64> {
     let n = samples as f64;
     let h = hits as f64;
     Some(match stat {
@@ -154,7 +154,7 @@ fn zero_one(stat: &Statistic, samples: u64, hits: u64) -> Option<f64> {
     })
 }
 
-fn agg_stat(stat: &Statistic, a: &Agg) -> Option<f64> {
+pub(super) fn agg_stat(stat: &Statistic, a: &Agg) -> Option<f64> {
     match stat {
         Statistic::Sum => (a.n > 0).then_some(a.sum),
         Statistic::SampleCount => (a.n > 0).then_some(a.n as f64),
@@ -175,6 +175,9 @@ pub fn datapoint(
     end: SimTime,
     period: SimDuration,
 ) -> Option<f64> {
+    if name.serverless_only() {
+        return super::serverless_observe::datapoint(rec, name, stat, end, period);
+    }
     let start = SimTime(end.0.saturating_sub(period.0));
     let variants: Vec<usize> = match dim {
         Dimension::Endpoint => (0..rec.production_count()).collect(),
@@ -279,6 +282,13 @@ pub fn datapoint(
             }
             agg_stat(stat, &a)
         }
+        // Answered from the serverless ticks above.
+        MetricName::ServerlessConcurrentExecutionsUtilization
+        | MetricName::ServerlessProvisionedConcurrencyExecutions
+        | MetricName::ServerlessProvisionedConcurrencyUtilization
+        | MetricName::ServerlessProvisionedConcurrencyInvocations
+        | MetricName::ServerlessProvisionedConcurrencySpilloverInvocations
+        | MetricName::ModelSetupTime => None,
     }
 }
 

@@ -16,6 +16,9 @@ impl World {
         let now = self.now;
         self.metrics.arrival();
         self.schedule_next_arrival();
+        if self.serverless.is_some() {
+            return self.on_serverless_arrival();
+        }
 
         let v = self.pick_variant();
         if self.shadow_running {

@@ -4,7 +4,7 @@
 use super::config::{EndpointKind, Slo};
 use super::world::World;
 use crate::engine::SimDuration;
-use crate::model::metrics::{EndpointPoint, Totals};
+use crate::model::metrics::{EndpointPoint, ServerlessPoint, ServerlessTotals, Totals};
 use crate::model::Activity;
 
 /// Per-variant outcome of a run.
@@ -46,6 +46,20 @@ pub struct RunResult {
     pub shadow: Option<ShadowResult>,
     /// The scenario's latency objective, if any.
     pub slo: Option<Slo>,
+    /// A serverless endpoint's metrics, totals and bill.
+    pub serverless: Option<ServerlessResult>,
+}
+
+/// What a serverless endpoint did: its configuration's key figures, the per-period points
+/// (same order as `points`) and the run totals, bill included.
+#[derive(Clone, Debug)]
+pub struct ServerlessResult {
+    pub memory_size_in_mb: u32,
+    pub max_concurrency: u32,
+    pub provisioned_concurrency: Option<u32>,
+    pub account_concurrency: u32,
+    pub points: Vec<ServerlessPoint>,
+    pub totals: ServerlessTotals,
 }
 
 /// A shadow test's facts; the shadow variant's own series hold what its copies did.
@@ -71,7 +85,7 @@ impl RunResult {
             .map(|(v, n)| (w.variants[*v].name.clone(), n.clone()))
             .collect();
         let now = w.now;
-        let variants = w
+        let variants: Vec<VariantResult> = w
             .variants
             .iter()
             .enumerate()
@@ -89,7 +103,8 @@ impl RunResult {
             .iter()
             .filter(|f| Some(usize::from(f.variant.0)) != shadow)
             .map(|f| u64::from(f.busy) + f.backlog.len() as u64)
-            .sum();
+            .sum::<u64>()
+            + w.serverless_in_flight();
         let shadow_test = w.config.shadow.as_ref().map(|s| ShadowResult {
             name: s.name.clone(),
             variant: s.variant,
@@ -100,6 +115,26 @@ impl RunResult {
             copies: w.shadow_copies,
         });
         let period = w.metrics.config().period;
+        let serverless = w
+            .metrics
+            .take_serverless()
+            .zip(w.config.endpoint.serverless.as_ref())
+            .map(|(m, cfg)| {
+                let (points, totals) = m.into_parts();
+                ServerlessResult {
+                    memory_size_in_mb: cfg.memory_size_in_mb,
+                    max_concurrency: cfg.max_concurrency,
+                    provisioned_concurrency: cfg.provisioned_concurrency,
+                    account_concurrency: cfg.account_concurrency,
+                    points,
+                    totals,
+                }
+            });
+        let mut variants = variants;
+        if let (Some(s), Some(v)) = (&serverless, variants.first_mut()) {
+            // A serverless variant is billed per GB-second, not per instance-hour.
+            v.cost_usd = Some(s.totals.cost_usd);
+        }
         let (points, totals) = w.metrics.into_points();
         RunResult {
             slo: w.config.slo,
@@ -118,6 +153,7 @@ impl RunResult {
             statuses: w.statuses,
             shadow: shadow_test,
             configs,
+            serverless,
         }
     }
 
@@ -133,6 +169,12 @@ impl RunResult {
     /// Number of requests that left the system one way or another.
     pub fn accounted(&self) -> u64 {
         let t = &self.totals;
-        t.completed + t.errors_4xx + t.errors_5xx + t.timed_out + t.rejected_backlog_full + t.rejected_no_capacity
+        t.completed
+            + t.errors_4xx
+            + t.errors_5xx
+            + t.timed_out
+            + t.rejected_backlog_full
+            + t.rejected_no_capacity
+            + t.throttled
     }
 }

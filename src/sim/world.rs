@@ -66,6 +66,8 @@ pub struct World {
     pub(super) shadow_acc: crate::deployment::shadow::Accumulator,
     pub(super) shadow_rng: SimRng,
     pub(super) shadow_copies: u64,
+    /// The concurrency pool of a serverless endpoint.
+    pub(super) serverless: Option<super::serverless::ServerlessRun>,
 }
 
 impl World {
@@ -117,6 +119,24 @@ impl World {
             .map(|v| v.initial_instance_count)
             .collect();
         let scaling = Autoscaler::new(&config.alarms, &config.targets, &initial);
+        // A serverless endpoint starts with its provisioned concurrency (after the scalable
+        // target clamped it into its bounds) ready.
+        let serverless = config.endpoint.serverless.clone().map(|cfg| {
+            let pc = scaling
+                .targets
+                .iter()
+                .find(|t| t.cfg.variant == 0)
+                .map_or(initial[0], |t| t.target.desired);
+            let prices = cfg.prices;
+            metrics.enable_serverless(crate::model::metrics::ServerlessMetrics::new(
+                cfg.memory_size_in_mb,
+                prices,
+                cfg.max_concurrency,
+                pc,
+            ));
+            let name = &config.endpoint.variants[0].name;
+            super::serverless::ServerlessRun::new(cfg, pc, rngs.stream(&format!("cold-start/{name}")))
+        });
         metrics.keep_history(scaling.history_ticks(config.metrics.high_resolution_period, config.publication_delay));
         let hr = config.metrics.high_resolution_period.0.max(1);
         let ticks_per_period = (config.metrics.period.0 / hr).max(1);
@@ -159,6 +179,7 @@ impl World {
             shadow_acc: Default::default(),
             shadow_rng: rngs.stream("shadow"),
             shadow_copies: 0,
+            serverless,
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
@@ -207,7 +228,13 @@ impl World {
                 self.queue.schedule(end, Event::Shadow { start: false });
             }
         }
-        for v in 0..self.variants.len() {
+        // A serverless endpoint has no instances: its pool starts with its PC ready.
+        let instance_variants = if self.serverless.is_some() {
+            0
+        } else {
+            self.variants.len()
+        };
+        for v in 0..instance_variants {
             let fid = self.variants[v].fleets[0];
             let n = self.variants[v].desired;
             for _ in 0..n {
@@ -299,6 +326,8 @@ impl World {
             Event::DeploymentTimer { gen } => self.on_deployment_timer(gen),
             Event::DeploymentDeadline { gen } => self.on_deployment_deadline(gen),
             Event::Shadow { start } => self.on_shadow(start),
+            Event::ServerlessDone { req, provisioned } => self.on_serverless_done(req, provisioned),
+            Event::ProvisionedConcurrencyReady => self.on_pc_ready(),
             Event::End => self.on_end(),
         }
     }
@@ -352,6 +381,7 @@ impl World {
             samples.push(sample(&mut self.config_fleets(c)));
         }
         self.metrics.close_tick(now, &samples);
+        self.serverless_close_tick();
     }
 
     /// Requests waiting in all fleets of variant `v`.
@@ -405,6 +435,7 @@ impl World {
             state.push((counts(&mut self.config_fleets(c)), 0));
         }
         self.metrics.close_period(self.now, &state);
+        self.serverless_close_period();
     }
 
     fn on_end(&mut self) {

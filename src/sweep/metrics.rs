@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 pub type Metrics = BTreeMap<String, Option<f64>>;
 
 /// `error_rate`: requests that did not complete successfully over arrivals:
-/// (4XX + 5XX + timed out + expired + rejected) / arrived. Missing when nothing arrived.
+/// (4XX + 5XX + timed out + expired + rejected + throttled) / arrived. Missing when nothing
+/// arrived.
 pub const ERROR_RATE: &str = "error_rate";
 
 /// The metrics of one run's summary.
@@ -32,7 +33,8 @@ pub fn from_summary(summary: &Summary) -> Metrics {
         }
     }
     let r = &summary.requests;
-    let failed = r.errors_4xx + r.errors_5xx + r.timed_out + r.expired + r.rejected;
+    // Throttles exist only on serverless endpoints (`None` elsewhere).
+    let failed = r.errors_4xx + r.errors_5xx + r.timed_out + r.expired + r.rejected + r.throttled.unwrap_or(0);
     let rate = (r.arrived > 0).then(|| failed as f64 / r.arrived as f64);
     out.insert(ERROR_RATE.to_string(), rate);
     out

@@ -13,5 +13,6 @@ mod plots;
 mod queueing;
 mod recommend;
 mod scenarios;
+mod serverless;
 mod sweep;
 mod worked_examples;

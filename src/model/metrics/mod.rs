@@ -9,11 +9,15 @@ mod gauge;
 mod histogram;
 mod name;
 mod point;
+mod serverless;
 
 pub use gauge::Gauge;
 pub use histogram::{LatencyHistogram, HIST_MAX_US};
 pub use name::MetricName;
 pub use point::{Agg, BasePoint, EndpointPoint, LatencyStats, TickSample, VariantPoint};
+pub use serverless::{
+    ServerlessMetrics, ServerlessPoint, ServerlessPrices, ServerlessSample, ServerlessTick, ServerlessTotals,
+};
 
 use crate::engine::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -263,6 +267,11 @@ pub struct Totals {
     pub timed_out: u64,
     pub rejected_backlog_full: u64,
     pub rejected_no_capacity: u64,
+    /// Serverless endpoints: requests refused with ThrottlingException (`MaxConcurrency` or
+    /// the account's regional concurrency reached). Counted in the period's `Invocations` and
+    /// `Invocation4XXErrors` \[assumption\] but kept out of `errors_4xx` here, so each
+    /// arrival has exactly one outcome.
+    pub throttled: u64,
     /// Requests that got a worker slot.
     pub served: u64,
     /// Served requests that waited in the backlog first.
@@ -311,6 +320,8 @@ pub struct Recorder {
     /// The shadow variant of a shadow test: its copies are measured in its own series but are
     /// not the endpoint's requests, so they stay out of `totals` and the endpoint latency.
     shadow: Option<u16>,
+    /// The serverless endpoint's own metrics, when the endpoint is serverless.
+    serverless: Option<ServerlessMetrics>,
 }
 
 impl Recorder {
@@ -329,6 +340,7 @@ impl Recorder {
             latency_fold: Agg::default(),
             points: Vec::new(),
             shadow: None,
+            serverless: None,
             totals: Totals {
                 arrived: 0,
                 completed: 0,
@@ -337,6 +349,7 @@ impl Recorder {
                 timed_out: 0,
                 rejected_backlog_full: 0,
                 rejected_no_capacity: 0,
+                throttled: 0,
                 served: 0,
                 waited: 0,
                 wait_sum_us: 0,
@@ -544,6 +557,40 @@ impl Recorder {
     /// Keeps the last `n` closed ticks of every variant for alarms to read.
     pub fn keep_history(&mut self, n: usize) {
         self.history_len = self.history_len.max(n);
+        if let Some(s) = &mut self.serverless {
+            s.keep_history(n);
+        }
+    }
+
+    /// Records a serverless endpoint's metrics as well (call before `keep_history`).
+    pub fn enable_serverless(&mut self, m: ServerlessMetrics) {
+        self.serverless = Some(m);
+    }
+
+    /// The serverless metrics, if the endpoint is serverless.
+    pub fn serverless(&self) -> Option<&ServerlessMetrics> {
+        self.serverless.as_ref()
+    }
+
+    pub fn serverless_mut(&mut self) -> Option<&mut ServerlessMetrics> {
+        self.serverless.as_mut()
+    }
+
+    /// Takes the serverless metrics out (at the end of a run).
+    pub fn take_serverless(&mut self) -> Option<ServerlessMetrics> {
+        self.serverless.take()
+    }
+
+    /// A serverless request was throttled: a 4XX `Invocations` datapoint in the variant's
+    /// series, its own run total.
+    pub fn throttled(&mut self, s: Series) {
+        self.each(s, |m| {
+            m.invocations += 1;
+            m.errors_4xx += 1;
+        });
+        if self.counts(s) {
+            self.totals.throttled += 1;
+        }
     }
 
     /// The most recent closed ticks of series `v` (a variant or a configuration), oldest first.

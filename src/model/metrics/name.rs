@@ -35,10 +35,24 @@ pub enum MetricName {
     /// Requests that left the queue unserved: time-to-live expiries on an asynchronous
     /// endpoint, invocation timeouts while waiting on a real-time one.
     ExpiredRequests,
+    /// Serverless: concurrent executions / `MaxConcurrency`, sampled every tick.
+    ServerlessConcurrentExecutionsUtilization,
+    /// Serverless: executions on provisioned-concurrency units, sampled every tick.
+    ServerlessProvisionedConcurrencyExecutions,
+    /// Serverless: concurrent executions / allocated provisioned concurrency, sampled every
+    /// tick; no datapoint while none is allocated.
+    ServerlessProvisionedConcurrencyUtilization,
+    /// Serverless: requests served by provisioned concurrency (each emits 1).
+    ServerlessProvisionedConcurrencyInvocations,
+    /// Serverless: requests provisioned concurrency could not take that on-demand capacity
+    /// served (each emits 1).
+    ServerlessProvisionedConcurrencySpilloverInvocations,
+    /// Serverless: time to launch compute for a cold start \[µs\], one sample per cold start.
+    ModelSetupTime,
 }
 
 impl MetricName {
-    pub const ALL: [MetricName; 14] = [
+    pub const ALL: [MetricName; 20] = [
         MetricName::Invocations,
         MetricName::InvocationsPerInstance,
         MetricName::Invocation4XXErrors,
@@ -53,6 +67,12 @@ impl MetricName {
         MetricName::NoCapacityInvocationFailures,
         MetricName::ApproximateAgeOfOldestRequest,
         MetricName::ExpiredRequests,
+        MetricName::ServerlessConcurrentExecutionsUtilization,
+        MetricName::ServerlessProvisionedConcurrencyExecutions,
+        MetricName::ServerlessProvisionedConcurrencyUtilization,
+        MetricName::ServerlessProvisionedConcurrencyInvocations,
+        MetricName::ServerlessProvisionedConcurrencySpilloverInvocations,
+        MetricName::ModelSetupTime,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +91,14 @@ impl MetricName {
             MetricName::NoCapacityInvocationFailures => "NoCapacityInvocationFailures",
             MetricName::ApproximateAgeOfOldestRequest => "ApproximateAgeOfOldestRequest",
             MetricName::ExpiredRequests => "ExpiredRequests",
+            MetricName::ServerlessConcurrentExecutionsUtilization => "ServerlessConcurrentExecutionsUtilization",
+            MetricName::ServerlessProvisionedConcurrencyExecutions => "ServerlessProvisionedConcurrencyExecutions",
+            MetricName::ServerlessProvisionedConcurrencyUtilization => "ServerlessProvisionedConcurrencyUtilization",
+            MetricName::ServerlessProvisionedConcurrencyInvocations => "ServerlessProvisionedConcurrencyInvocations",
+            MetricName::ServerlessProvisionedConcurrencySpilloverInvocations => {
+                "ServerlessProvisionedConcurrencySpilloverInvocations"
+            }
+            MetricName::ModelSetupTime => "ModelSetupTime",
         }
     }
 
@@ -85,7 +113,38 @@ impl MetricName {
                 | MetricName::Invocation5XXErrors
                 | MetricName::NoCapacityInvocationFailures
                 | MetricName::ExpiredRequests
+                | MetricName::ServerlessProvisionedConcurrencyInvocations
+                | MetricName::ServerlessProvisionedConcurrencySpilloverInvocations
         )
+    }
+}
+
+impl MetricName {
+    /// Metrics only a serverless endpoint publishes (spec 4.1).
+    pub fn serverless_only(self) -> bool {
+        matches!(
+            self,
+            MetricName::ServerlessConcurrentExecutionsUtilization
+                | MetricName::ServerlessProvisionedConcurrencyExecutions
+                | MetricName::ServerlessProvisionedConcurrencyUtilization
+                | MetricName::ServerlessProvisionedConcurrencyInvocations
+                | MetricName::ServerlessProvisionedConcurrencySpilloverInvocations
+                | MetricName::ModelSetupTime
+        )
+    }
+
+    /// Whether a serverless endpoint publishes the metric (spec 4.2: Invocations, 4XX, 5XX,
+    /// ModelLatency, OverheadLatency, ModelSetupTime and the serverless metrics; nothing else).
+    pub fn published_by_serverless(self) -> bool {
+        self.serverless_only()
+            || matches!(
+                self,
+                MetricName::Invocations
+                    | MetricName::Invocation4XXErrors
+                    | MetricName::Invocation5XXErrors
+                    | MetricName::ModelLatency
+                    | MetricName::OverheadLatency
+            )
     }
 }
 

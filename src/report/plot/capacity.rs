@@ -1,5 +1,7 @@
 //! `capacity.{png,svg}`: desired and in-service instances, instances still booting, the scalable
-//! target's min/max bounds, scaling activities as markers, and the load on a second axis.
+//! target's min/max bounds, scaling activities as markers, and the load on a second axis. A
+//! serverless endpoint has no instances: its provisioned concurrency (desired, allocated, still
+//! provisioning) takes their place.
 
 use super::axis::{self, steps};
 use super::canvas::{self, DrawResult, Figure};
@@ -24,19 +26,34 @@ pub(super) struct Capacity<'a> {
     scheduled: Vec<f64>,
     /// The scalable target's bounds, with times already on the x axis.
     bounds: Option<Bounds>,
+    /// The run is a serverless endpoint's: the lines are provisioned concurrency.
+    serverless: bool,
 }
+
+/// Allocated provisioned concurrency, a serverless endpoint's `timeseries.csv` column.
+const PC_ALLOCATED: &str = "serverless.provisioned_concurrency";
 
 impl<'a> Capacity<'a> {
     pub(super) fn new(data: &'a RunData) -> Result<Self, PlotError> {
         let ts = &data.ts;
         let desired = ts.required("desired")?;
-        let in_service = ts.required("instances_in_service")?;
-        let pending = ts.required("instances_pending")?;
-        let provisioning = ts.required("instances_provisioning")?;
-        let loading = ts.required("instances_loading")?;
-        let booting = (0..desired.len())
-            .map(|i| pending[i] + provisioning[i] + loading[i])
-            .collect();
+        let serverless = ts.has(PC_ALLOCATED);
+        let (in_service, booting) = if serverless {
+            // PC requested but not yet allocated is still provisioning.
+            let allocated = ts.required(PC_ALLOCATED)?;
+            let provisioning = (0..desired.len())
+                .map(|i| (desired[i] - allocated[i]).max(0.0))
+                .collect();
+            (allocated, provisioning)
+        } else {
+            let pending = ts.required("instances_pending")?;
+            let provisioning = ts.required("instances_provisioning")?;
+            let loading = ts.required("instances_loading")?;
+            let booting = (0..desired.len())
+                .map(|i| pending[i] + provisioning[i] + loading[i])
+                .collect();
+            (ts.required("instances_in_service")?, booting)
+        };
         // A variant's desired count at an instant, plus the other variants' counts in that
         // period, places a marker on the endpoint's total.
         let per_variant: Vec<Vec<Option<f64>>> = data
@@ -93,6 +110,7 @@ impl<'a> Capacity<'a> {
             failures,
             scheduled,
             bounds,
+            serverless,
         })
     }
 
@@ -133,7 +151,12 @@ impl Figure for Capacity<'_> {
             .right_y_label_area_size(chart::Y_LABEL_AREA)
             .build_cartesian_2d(0f64..end, 0f64..y_max)?
             .set_secondary_coord(0f64..end, 0f64..load_max);
-        chart::mesh(&mut chart, self.data, "instances")?;
+        let unit = if self.serverless {
+            "provisioned concurrency"
+        } else {
+            "instances"
+        };
+        chart::mesh(&mut chart, self.data, unit)?;
         chart
             .configure_secondary_axes()
             .y_desc("load [requests/s]")
@@ -199,10 +222,15 @@ impl Figure for Capacity<'_> {
                 .map(|&(x, y)| EmptyElement::at((x, y)) + Cross::new((0, 0), 7, RED.stroke_width(3))),
         )?;
 
+        let (desired, ready, starting) = if self.serverless {
+            ("desired PC", "PC allocated", "PC provisioning")
+        } else {
+            ("desired", "in service", "booting")
+        };
         let mut head = vec![
-            entry(Glyph::Line(BLUE, 2), "desired"),
-            entry(Glyph::Line(GREEN, 3), "in service"),
-            entry(Glyph::Line(ORANGE, 2), "booting"),
+            entry(Glyph::Line(BLUE, 2), desired),
+            entry(Glyph::Line(GREEN, 3), ready),
+            entry(Glyph::Line(ORANGE, 2), starting),
             entry(Glyph::Line(GREY, 2), "load (right axis)"),
         ];
         if self.changes.iter().any(|c| c.2) {
