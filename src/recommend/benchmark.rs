@@ -125,6 +125,7 @@ pub fn benchmark_config(
     match config.endpoint.kind {
         EndpointKind::RealTime => {}
         EndpointKind::Async => return Err(BenchmarkError::NotRealTime("asynchronous")),
+        EndpointKind::Serverless => return Err(BenchmarkError::NotRealTime("serverless")),
     }
     let count = config.endpoint.variants.len();
     let Some(v) = config.endpoint.variants.get(variant) else {
