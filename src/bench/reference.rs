@@ -164,6 +164,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
             start: StartState::Warm,
             capacity_updates: vec![],
             config_name: "config-1".into(),
+            components: None,
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,

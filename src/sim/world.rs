@@ -66,6 +66,8 @@ pub struct World {
     pub(super) shadow_acc: crate::deployment::shadow::Accumulator,
     pub(super) shadow_rng: SimRng,
     pub(super) shadow_copies: u64,
+    /// The host pool of an endpoint with inference components (`None` otherwise).
+    pub(super) ic: Option<super::components::Components>,
 }
 
 impl World {
@@ -159,6 +161,10 @@ impl World {
             shadow_acc: Default::default(),
             shadow_rng: rngs.stream("shadow"),
             shadow_copies: 0,
+            ic: config.endpoint.components.clone().map(|c| {
+                let stream = rngs.stream(&format!("hosts/{}", c.variant));
+                super::components::Components::new(c, stream, config.endpoint.variants.len())
+            }),
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
@@ -207,7 +213,16 @@ impl World {
                 self.queue.schedule(end, Event::Shadow { start: false });
             }
         }
-        for v in 0..self.variants.len() {
+        if self.hosts_components() {
+            self.start_components();
+        }
+        // Copies of inference components were placed by `start_components`.
+        let plain = if self.hosts_components() {
+            0
+        } else {
+            self.variants.len()
+        };
+        for v in 0..plain {
             let fid = self.variants[v].fleets[0];
             let n = self.variants[v].desired;
             for _ in 0..n {
@@ -291,6 +306,7 @@ impl World {
             Event::Arrival => self.on_arrival(),
             Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
+            Event::HostPhaseDone { host } => self.on_host_phase_done(host),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
             Event::SampleTick => self.on_sample_tick(),
             Event::CapacityUpdate { index } => self.on_capacity_update(index as usize),
@@ -405,6 +421,9 @@ impl World {
             state.push((counts(&mut self.config_fleets(c)), 0));
         }
         self.metrics.close_period(self.now, &state);
+        if self.hosts_components() {
+            self.close_host_period();
+        }
     }
 
     fn on_end(&mut self) {

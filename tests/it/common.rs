@@ -42,6 +42,7 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
             start: StartState::Warm,
             capacity_updates: vec![],
             config_name: "config-1".into(),
+            components: None,
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,

@@ -35,10 +35,16 @@ pub enum MetricName {
     /// Requests that left the queue unserved: time-to-live expiries on an asynchronous
     /// endpoint, invocation timeouts while waiting on a real-time one.
     ExpiredRequests,
+    /// Inference components: each request adds `1/N`, `N` copies in service at its arrival
+    /// (like `InvocationsPerInstance`, with copies for instances \[assumption\]).
+    InvocationsPerCopy,
+    /// Inference components: in-flight plus waiting requests per in-service copy, sampled
+    /// every tick (high resolution; Average over copies \[assumption\]).
+    ConcurrentRequestsPerCopy,
 }
 
 impl MetricName {
-    pub const ALL: [MetricName; 14] = [
+    pub const ALL: [MetricName; 16] = [
         MetricName::Invocations,
         MetricName::InvocationsPerInstance,
         MetricName::Invocation4XXErrors,
@@ -53,6 +59,8 @@ impl MetricName {
         MetricName::NoCapacityInvocationFailures,
         MetricName::ApproximateAgeOfOldestRequest,
         MetricName::ExpiredRequests,
+        MetricName::InvocationsPerCopy,
+        MetricName::ConcurrentRequestsPerCopy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +79,8 @@ impl MetricName {
             MetricName::NoCapacityInvocationFailures => "NoCapacityInvocationFailures",
             MetricName::ApproximateAgeOfOldestRequest => "ApproximateAgeOfOldestRequest",
             MetricName::ExpiredRequests => "ExpiredRequests",
+            MetricName::InvocationsPerCopy => "InvocationsPerCopy",
+            MetricName::ConcurrentRequestsPerCopy => "ConcurrentRequestsPerCopy",
         }
     }
 
@@ -81,6 +91,7 @@ impl MetricName {
             self,
             MetricName::Invocations
                 | MetricName::InvocationsPerInstance
+                | MetricName::InvocationsPerCopy
                 | MetricName::Invocation4XXErrors
                 | MetricName::Invocation5XXErrors
                 | MetricName::NoCapacityInvocationFailures
