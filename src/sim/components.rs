@@ -55,8 +55,10 @@ pub(super) struct Components {
     pub points: Vec<HostPoint>,
     /// Most live hosts at any time.
     pub peak: u32,
-    /// Copies of each component last reported as waiting for room (a row only on change).
+    /// Copies of each component last reported as waiting for room (a row only on change), and
+    /// the count before the current instant's row, if one was written at `.0`.
     reported_waiting: Vec<u32>,
+    waiting_before: Vec<Option<(SimTime, u32)>>,
     /// True while the warm start places its initial hosts and copies (all in service at once).
     warming: bool,
 }
@@ -76,6 +78,7 @@ impl Components {
             points: Vec::new(),
             peak: 0,
             reported_waiting: vec![0; n_components],
+            waiting_before: vec![None; n_components],
             warming: false,
         }
     }
@@ -263,8 +266,11 @@ impl World {
         self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
     }
 
-    /// Records a row per component whose count of copies waiting for room changed.
+    /// Records a row per component whose count of copies waiting for room changed. Copies of
+    /// one scaling activity are placed one by one; one row per instant gives the count the
+    /// instant ends with (none when it ends where it began).
     fn report_waiting(&mut self, cause: &str, max: u32) {
+        let now = self.now;
         let n = self.variants.len();
         let mut waiting = vec![0u32; n];
         for i in self.instances.live().filter(|i| i.state == InstanceState::Pending) {
@@ -275,7 +281,28 @@ impl World {
             if ic.reported_waiting[v] == w {
                 continue;
             }
+            let before = match ic.waiting_before[v] {
+                Some((t, b)) if t == now => Some(b),
+                _ => None,
+            };
+            if before.is_none() {
+                ic.waiting_before[v] = Some((now, ic.reported_waiting[v]));
+            }
             ic.reported_waiting[v] = w;
+            let name = &self.variants[v].name;
+            let earlier = before.and_then(|_| {
+                self.activities
+                    .iter()
+                    .rposition(|a| a.time == now && a.kind == ActivityKind::CopiesPending && &a.variant == name)
+            });
+            if let Some(i) = earlier {
+                // This instant already has a row: it ends with the new count, or with none.
+                self.activities.remove(i);
+                if before == Some(w) {
+                    continue;
+                }
+            }
+            let Some(ic) = self.ic.as_ref() else { return };
             let live = ic.hosts.live_count();
             let text = if w == 0 {
                 "every copy placed".to_string()
