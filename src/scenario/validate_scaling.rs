@@ -412,6 +412,20 @@ pub(super) fn validate_scaling(
                     };
                     published(c, &format!("{pp}.metric"), m, kind);
                     per_copy(c, &format!("{pp}.metric"), m, components);
+                    if components
+                        && matches!(
+                            metric,
+                            TrackedMetric::SageMakerVariantInvocationsPerInstance
+                                | TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution
+                                | TrackedMetric::ApproximateBacklogSizePerInstance
+                        )
+                    {
+                        c.fail(
+                            &format!("{pp}.metric"),
+                            format!("{metric:?}"),
+                            "a predefined type of the inference-component copy count (SageMakerInferenceComponentInvocationsPerCopy or SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution) or a Customized metric",
+                        );
+                    }
                     let high_period = period(
                         c,
                         &format!("{pp}.alarms.high_period"),

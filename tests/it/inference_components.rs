@@ -472,3 +472,63 @@ fn bundled_scenario_is_deterministic_and_conserves_requests() {
         assert!(header.contains(col), "{col}");
     }
 }
+
+#[test]
+fn concurrency_per_copy_tracking_scales_copies_and_instances_out() {
+    // One copy with one slot; a request every 2 s holding it 10 s: the requests in flight or
+    // waiting per copy grow by 4 every 10 s sample (5, 9, 13). Target 1 with the
+    // high-resolution alarm (3 of 3 datapoints of 10 s) asks for ceil(1 x 13 / 1) = 13 copies,
+    // clamped to the target's max 8. Two copies fit per instance and managed instance scaling
+    // may run 3 instances: it launches two more, and two copies wait for room.
+    let tracking = r#"autoscaling: [ScalableTarget(inference_component: Some("llm"), min_capacity: 1, max_capacity: 8,
+        policies: [TargetTracking(name: "crpc",
+            metric: SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution, target_value: 1.0)])],"#;
+    let text = ic_scenario(
+        "5m",
+        &pool(1, 1, 3),
+        r#"InferenceComponent(name: "llm", model: Model(service_time: Constant("10s")), copy_count: 1,
+            compute_resource_requirements: ComputeResourceRequirements(number_of_cpu_cores_required: 1.0,
+                min_memory_required_in_mb: 2048))"#,
+        tracking,
+    );
+    let at: Vec<f64> = (0..150).map(|k| 2.0 * f64::from(k)).collect();
+    let r = run_checked(config(&text, &at));
+    let changes = rows(&r.activities, ActivityKind::CapacityChange);
+    assert_eq!(changes[0].0, 30, "{changes:?}");
+    assert_eq!(
+        changes[0].2,
+        "crpc: 3 of 3 datapoints > 1 (5, 9, 13); ceil(1 x 13 / 1) = 13; desired 1 -> 13; clamped to 8; desired 1 -> 8"
+    );
+    let launched: Vec<u64> = rows(&r.activities, ActivityKind::InstanceLaunch)
+        .into_iter()
+        .filter(|(_, who, _)| who == "pool")
+        .map(|(t, _, _)| t)
+        .collect();
+    assert_eq!(launched, vec![30, 30]);
+    let pending = rows(&r.activities, ActivityKind::CopiesPending);
+    assert_eq!(
+        pending,
+        vec![row(
+            30,
+            "llm",
+            "2 copies pending: no room on 3 instances and max_instance_count 3 reached (or the instance quota)"
+        )]
+    );
+    let last = r.points.last().unwrap();
+    assert_eq!((last.variants[0].instances[0], last.variants[0].instances[3]), (2, 6));
+}
+
+#[test]
+fn variant_predefined_metrics_are_rejected_on_components() {
+    let e = invalid(&ic_scenario(
+        "1m",
+        &pool(1, 1, 2),
+        &component("llm", 1.0, 1),
+        r#"autoscaling: [ScalableTarget(inference_component: Some("llm"), min_capacity: 1, max_capacity: 2,
+            policies: [TargetTracking(name: "t", metric: SageMakerVariantInvocationsPerInstance, target_value: 1.0)])],"#,
+    ));
+    assert!(
+        e.contains("autoscaling[0].policies[0].metric") && e.contains("SageMakerInferenceComponentInvocationsPerCopy"),
+        "{e}"
+    );
+}
