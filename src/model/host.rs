@@ -17,11 +17,11 @@ use crate::engine::SimTime;
 /// Resources of a host, or the requirements of one copy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Resources {
-    /// Accelerator devices [thousandths].
+    /// Accelerator devices, in thousandths.
     pub accelerator_milli: u64,
-    /// CPU cores [thousandths].
+    /// CPU cores, in thousandths.
     pub cpu_milli: u64,
-    /// Memory [MB].
+    /// Memory, in MB.
     pub memory_mb: u64,
 }
 

@@ -33,7 +33,7 @@ pub struct HostPoint {
     pub mean_in_service: f64,
     /// Instance-hours billed in the period.
     pub instance_hours: f64,
-    /// Cost of the period [USD]; `None` when the price is unknown.
+    /// Cost of the period in USD; `None` when the price is unknown.
     pub cost_usd: Option<f64>,
 }
 
@@ -306,10 +306,10 @@ impl World {
             let live = ic.hosts.live_count();
             let text = if w == 0 {
                 "every copy placed".to_string()
+            } else if live >= max {
+                format!("{w} copies pending: no room on {live} instances and max_instance_count {max} reached")
             } else {
-                format!(
-                    "{w} copies pending: no room on {live} instances and max_instance_count {max} reached (or the instance quota)"
-                )
+                format!("{w} copies pending: no room on {live} instances and the instance quota allows no more")
             };
             self.record(VariantId(v as u16), ActivityKind::CopiesPending, cause, text);
         }

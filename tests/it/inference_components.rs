@@ -269,7 +269,7 @@ fn two_components_share_instances_and_room_moves_between_them() {
             row(
                 300,
                 "b",
-                "2 copies pending: no room on 2 instances and max_instance_count 2 reached (or the instance quota)"
+                "2 copies pending: no room on 2 instances and max_instance_count 2 reached"
             ),
             row(480, "b", "every copy placed"),
         ]
@@ -511,7 +511,7 @@ fn concurrency_per_copy_tracking_scales_copies_and_instances_out() {
         vec![row(
             30,
             "llm",
-            "2 copies pending: no room on 3 instances and max_instance_count 3 reached (or the instance quota)"
+            "2 copies pending: no room on 3 instances and max_instance_count 3 reached"
         )]
     );
     let last = r.points.last().unwrap();
@@ -530,5 +530,44 @@ fn variant_predefined_metrics_are_rejected_on_components() {
     assert!(
         e.contains("autoscaling[0].policies[0].metric") && e.contains("SageMakerInferenceComponentInvocationsPerCopy"),
         "{e}"
+    );
+}
+
+#[test]
+fn idle_instances_stop_at_min_instance_count() {
+    // Zero copies at the start and MinInstanceCount 1: the one instance stays, empty.
+    let text = ic_scenario("5m", &pool(1, 1, 2), &component("llm", 1.0, 0), "");
+    let r = run_checked(config(&text, &[30.0]));
+    assert!(rows(&r.activities, ActivityKind::InstanceTerminated).is_empty());
+    assert_eq!(r.components.as_ref().unwrap().points[0].counts, [0, 0, 0, 1]);
+    assert_eq!(r.totals.rejected_no_capacity, 1);
+    // MinInstanceCount 0: the empty instance goes at once.
+    let text = ic_scenario("5m", &pool(1, 0, 2), &component("llm", 1.0, 0), "");
+    let r = run_checked(config(&text, &[]));
+    assert_eq!(
+        rows(&r.activities, ActivityKind::InstanceTerminated),
+        vec![row(0, "pool", "i-0 terminated")]
+    );
+}
+
+#[test]
+fn the_instance_quota_holds_copies_back() {
+    // Quota 1 ml.m5.large for endpoint usage: the third copy would need a second instance.
+    let text = ic_scenario("5m", &pool(1, 0, 3), &component("llm", 1.0, 3), "")
+        .replace("price_per_hour: 0.115)", "price_per_hour: 0.115, endpoint_quota: 1)");
+    let r = run_checked(config(&text, &[]));
+    let failed = rows(&r.activities, ActivityKind::ScalingFailed);
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].2.contains("'ml.m5.large for endpoint usage' is 1 Instances"),
+        "{failed:?}"
+    );
+    assert_eq!(
+        rows(&r.activities, ActivityKind::CopiesPending),
+        vec![row(
+            0,
+            "llm",
+            "1 copies pending: no room on 1 instances and the instance quota allows no more"
+        )]
     );
 }
