@@ -571,3 +571,20 @@ fn the_instance_quota_holds_copies_back() {
         )]
     );
 }
+
+#[test]
+fn the_capacity_plot_counts_copies_and_draws_instances() {
+    let dir = std::env::temp_dir().join(format!("fleetsim-ic-plot-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+        .args(["run", "scenarios/inference-components-scale-to-zero.ron", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let svg = std::fs::read_to_string(dir.join("capacity.svg")).unwrap();
+    assert!(
+        svg.contains("\ncopies\n") && svg.contains("instances in service"),
+        "labels"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
