@@ -237,15 +237,17 @@ pub struct Variant {
     #[serde(default = "one_u32")]
     pub concurrency: u32,
     /// The model; required unless the variant hosts inference components (each has its own).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<Model>,
     #[serde(default)]
     pub launch: Launch,
-    /// `ManagedInstanceScaling`, for a variant that hosts inference components.
-    #[serde(default)]
+    /// `ManagedInstanceScaling`, for a variant that hosts inference components. (Absent fields
+    /// are not serialized, so the resolved scenario of `manifest.json` is unchanged for
+    /// variants without components.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_instance_scaling: Option<super::components::ManagedInstanceScaling>,
     /// Inference components hosted on this variant's instances.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inference_components: Vec<super::components::InferenceComponent>,
 }
 

@@ -34,7 +34,7 @@ pub struct Alarm {
     pub endpoint_config: Option<String>,
     /// `InferenceComponentName` dimension: one inference component's metrics (instead of
     /// `variant`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_component: Option<String>,
     /// `Statistic` or `ExtendedStatistic`: `Sum`, `Average`, `Minimum`, `Maximum`,
     /// `SampleCount` or `pNN`.
@@ -108,7 +108,7 @@ pub struct ScalableTarget {
     pub variant: Option<String>,
     /// An inference component instead (`ResourceId` `inference-component/<name>`, dimension
     /// `sagemaker:inference-component:DesiredCopyCount`): capacity counts its copies.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_component: Option<String>,
     /// `MinCapacity`.
     pub min_capacity: u32,

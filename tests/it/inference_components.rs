@@ -588,3 +588,28 @@ fn the_capacity_plot_counts_copies_and_draws_instances() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn overrides_can_add_the_fields_absent_variants_leave_out() {
+    // Fields absent from a plain variant are left out of the resolved scenario (manifest.json
+    // stays as it was) and `--set` can still add them.
+    let text = ic_scenario("1m", &pool(1, 1, 2), &component("llm", 1.0, 3), "");
+    let set = |s: &str| scenario::load_str(&text, "ic.ron", Path::new("."), &[s.to_string()], None);
+    let l = set("endpoint.variants[0].inference_components[0].copy_count=1").unwrap();
+    assert_eq!(l.config.endpoint.variants[0].initial_instance_count, 1);
+    let e = set("endpoint.variants[0].model=Model(service_time: Constant(\"1s\"))").unwrap_err();
+    assert!(e.to_string().contains("endpoint.variants[0].model"), "{e}");
+    let plain = r#"Scenario(name: "x", duration: "1m",
+        endpoint: RealTime(variants: [Variant(name: "v", instance_type: "ml.m5.large", initial_instance_count: 1,
+            model: Model(service_time: Constant("1s")))]),
+        workload: Open(rate: Constant(1.0)))"#;
+    let e = scenario::load_str(
+        plain,
+        "x.ron",
+        Path::new("."),
+        &["endpoint.variants[0].managed_instance_scaling=ManagedInstanceScaling(min_instance_count: 0, max_instance_count: 2)".to_string()],
+        None,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("(spec 11.1, A2)"), "{e}");
+}
