@@ -342,3 +342,28 @@ fn availability(s: &Scenario, ic: &InferenceComponent, min_instances: u32, warni
         ic.name
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalog;
+
+    #[test]
+    fn instance_resources_come_from_the_catalog() {
+        // spec/instances.md table D: ml.p4d.24xlarge has 96 vCPUs, 1152 GiB and 8 GPUs.
+        let p4d = capacity(&catalog::builtin("ml.p4d.24xlarge").unwrap()).unwrap();
+        assert_eq!(
+            p4d,
+            Resources {
+                accelerator_milli: 8000,
+                cpu_milli: 96_000,
+                memory_mb: 1_179_648,
+            }
+        );
+        let c5 = capacity(&catalog::builtin("ml.c5.large").unwrap()).unwrap();
+        assert_eq!(show(&c5), "2 CPU cores, 0 accelerators, 4096 MB");
+        let mut unknown = catalog::builtin("ml.c5.large").unwrap();
+        unknown.memory_gib = None;
+        assert!(capacity(&unknown).unwrap_err().contains("lacks them"));
+    }
+}

@@ -613,3 +613,71 @@ fn overrides_can_add_the_fields_absent_variants_leave_out() {
     .unwrap_err();
     assert!(e.to_string().contains("(spec 11.1, A2)"), "{e}");
 }
+
+#[test]
+fn e5_the_step_cooldown_holds_back_a_second_copy() {
+    // An instance is in service, held by a copy of another component (`keep`), with room
+    // for one copy of `llm`, which has none; copies load in 5 s. Two
+    // failures in minute 0: ALARM at 60 s, +1 copy, in service at 65 s. Two more requests at
+    // 61 s and 63 s fail while it loads, so minute 1 breaches too and the alarm is still in
+    // ALARM at 120 s. With the spec's Cooldown 60 (from the activity's end at 65 s, until
+    // 125 s) the step counts from the copy it already added and adds none; without a cooldown
+    // it adds a second copy (spec 8.2, E5).
+    let run_with = |cooldown: &str| {
+        let text = ic_scenario(
+            "4m",
+            &pool(1, 0, 2),
+            &format!(
+                "{}{}",
+                // No traffic of its own.
+                component("keep", 1.0, 1).replace("copy_count: 1,", "copy_count: 1, weight: 0.0,"),
+                component("llm", 1.0, 0).replace("copy_count: 0,", "copy_count: 0, copy_load: Some(Constant(\"5s\")),")
+            ),
+            &format!(
+                "{} autoscaling: [ScalableTarget(inference_component: Some(\"llm\"), min_capacity: 0, max_capacity: 4, policies: [{}])],",
+                no_capacity_alarm("GreaterThanThreshold"),
+                STEP_FROM_ZERO.replace("cooldown: \"60s\"", &format!("cooldown: \"{cooldown}\""))
+            ),
+        );
+        run_checked(config(&text, &[10.0, 20.0, 61.0, 63.0]))
+    };
+    let with = run_with("60s");
+    let changes: Vec<u64> = rows(&with.activities, ActivityKind::CapacityChange)
+        .iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(changes, vec![60]);
+    let llm: Vec<_> = rows(&with.activities, ActivityKind::InstanceInService)
+        .into_iter()
+        .filter(|r| r.1 == "llm")
+        .collect();
+    assert_eq!(llm, vec![row(65, "llm", "copy-1 in service after 5s")]);
+    assert_eq!(with.totals.rejected_no_capacity, 4);
+    let without = run_with("0s");
+    let changes = rows(&without.activities, ActivityKind::CapacityChange);
+    assert_eq!(changes.iter().map(|r| r.0).collect::<Vec<_>>(), vec![60, 120]);
+    assert!(changes[1].2.ends_with("desired 1 -> 2"), "{changes:?}");
+}
+
+#[test]
+fn disabled_managed_scaling_keeps_the_instance_count() {
+    // Status DISABLED: the instance count stays at InitialInstanceCount 1 (bounds 0-3 unused),
+    // so the third copy waits for room.
+    let text = ic_scenario(
+        "2m",
+        "initial_instance_count: 1,
+         managed_instance_scaling: ManagedInstanceScaling(status: DISABLED, min_instance_count: 0, max_instance_count: 3),",
+        &component("llm", 1.0, 3),
+        "",
+    );
+    let r = run_checked(config(&text, &[]));
+    assert_eq!(
+        rows(&r.activities, ActivityKind::CopiesPending),
+        vec![row(
+            0,
+            "llm",
+            "1 copies pending: no room on 1 instances and max_instance_count 1 reached"
+        )]
+    );
+    assert_eq!(r.components.as_ref().unwrap().peak_instances, 1);
+}
