@@ -107,6 +107,8 @@ pub struct Wait {
     pub p_wait: Option<f64>,
 }
 
+/// In-service instances over the run (with inference components: the instances that hold
+/// the copies, not the copies).
 #[derive(Debug, Serialize)]
 pub struct Capacity {
     pub min_in_service: u32,
