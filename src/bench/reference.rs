@@ -165,6 +165,7 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
             capacity_updates: vec![],
             config_name: "config-1".into(),
             serverless: None,
+            components: None,
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,

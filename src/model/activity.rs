@@ -32,6 +32,9 @@ pub enum ActivityKind {
     DeploymentRollback,
     /// A deployment ended (succeeded, rolled back, timed out, failed or rejected).
     DeploymentEnd,
+    /// Copies of an inference component wait for room (no host fits them and managed instance
+    /// scaling may launch no more), or all of them were placed again.
+    CopiesPending,
 }
 
 impl ActivityKind {
@@ -50,6 +53,7 @@ impl ActivityKind {
             ActivityKind::DeploymentStage => "DeploymentStage",
             ActivityKind::DeploymentRollback => "DeploymentRollback",
             ActivityKind::DeploymentEnd => "DeploymentEnd",
+            ActivityKind::CopiesPending => "CopiesPending",
         }
     }
 }

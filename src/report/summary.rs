@@ -39,6 +39,10 @@ pub struct Summary {
     /// A serverless endpoint's concurrency, cold starts, throttles and bill.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serverless: Option<ServerlessSummary>,
+    /// The instances and components of an endpoint with inference components (`variants`
+    /// then lists the components, with copy-hours as their instance-hours and no cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference_components: Option<ComponentsSummary>,
     pub variants: Vec<VariantSummary>,
 }
 
@@ -75,6 +79,37 @@ pub struct ServerlessSummary {
 pub struct MeanMax {
     pub mean: Option<f64>,
     pub max: Option<f64>,
+}
+
+/// An endpoint with inference components: its instances (`capacity` and `cost_usd` count
+/// these) and each component's copies and requests.
+#[derive(Debug, Serialize)]
+pub struct ComponentsSummary {
+    pub variant: String,
+    pub instance_type: String,
+    pub min_instance_count: u32,
+    pub max_instance_count: u32,
+    pub peak_instances: u32,
+    pub instance_hours: f64,
+    pub cost_usd: Option<f64>,
+    pub components: Vec<ComponentSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComponentSummary {
+    pub name: String,
+    pub invocations: u64,
+    pub completed: u64,
+    /// Requests that arrived while no copy was in service (`NoCapacityInvocationFailures`),
+    /// counted in `requests.rejected_no_capacity`.
+    pub no_capacity_invocation_failures: u64,
+    /// Copies in service at the end of the run, and the most at the end of any period.
+    pub copies_in_service_at_end: u32,
+    pub peak_copies_in_service: u32,
+    /// `DesiredCopyCount` at the end of the run.
+    pub desired_copies_at_end: u32,
+    pub copy_hours: f64,
+    pub model_latency_mean_ms: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,6 +149,8 @@ pub struct Wait {
     pub p_wait: Option<f64>,
 }
 
+/// In-service instances over the run (with inference components: the instances that hold
+/// the copies, not the copies).
 #[derive(Debug, Serialize)]
 pub struct Capacity {
     pub min_in_service: u32,
@@ -337,6 +374,38 @@ pub fn summary(r: &RunResult) -> Summary {
                 provisioned_concurrency_gb_s: round(x.pc_provisioned_gb_s, 4),
                 cost_usd: round(x.cost_usd, 6),
             }
+        }),
+        inference_components: r.components.as_ref().map(|c| ComponentsSummary {
+            variant: c.variant.clone(),
+            instance_type: c.instance_type.clone(),
+            min_instance_count: c.min_instance_count,
+            max_instance_count: c.max_instance_count,
+            peak_instances: c.peak_instances,
+            instance_hours: round(c.instance_hours, 4),
+            cost_usd: c.cost_usd.map(|x| round(x, 4)),
+            components: r
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let series = || r.points.iter().filter_map(|p| p.variants.get(i));
+                    let (sum, cnt) = series().fold((0.0, 0u64), |(s, n), x| {
+                        (s + x.model_latency.sum, n + x.model_latency.sample_count)
+                    });
+                    let last = r.points.last().and_then(|p| p.variants.get(i));
+                    ComponentSummary {
+                        name: v.name.clone(),
+                        invocations: series().map(|x| x.invocations).sum(),
+                        completed: series().map(|x| x.completed).sum(),
+                        no_capacity_invocation_failures: series().map(|x| x.rejected_no_capacity).sum(),
+                        copies_in_service_at_end: last.map_or(0, |x| x.instances[3]),
+                        peak_copies_in_service: series().map(|x| x.instances[3]).max().unwrap_or(0),
+                        desired_copies_at_end: last.map_or(0, |x| x.desired),
+                        copy_hours: round(v.instance_hours, 4),
+                        model_latency_mean_ms: (cnt > 0).then(|| round(sum / cnt as f64 / 1000.0, 3)),
+                    }
+                })
+                .collect(),
         }),
         variants: r
             .variants

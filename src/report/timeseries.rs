@@ -115,13 +115,34 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
     if r.serverless.is_some() {
         header.extend(SERVERLESS_COLUMNS.iter().map(|c| format!("serverless.{c}")));
     }
+    // Inference components: the copy view of each component's series.
+    if r.components.is_some() {
+        for v in &r.variants {
+            for col in [
+                "invocations_per_copy",
+                "concurrent_requests_per_copy",
+                "no_capacity_invocation_failures",
+                "copies_pending",
+                "copies_loading",
+                "copies_in_service",
+                "copies_desired",
+            ] {
+                header.push(format!("{}.{col}", v.name));
+            }
+        }
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).expect("in-memory write");
     let mut cum = 0.0;
-    let priced = r.variants.iter().all(|v| v.price_per_hour_usd.is_some());
+    let priced = match &r.components {
+        Some(c) => c.price_per_hour_usd.is_some(),
+        None => r.variants.iter().all(|v| v.price_per_hour_usd.is_some()),
+    };
     let serverless_points = r.serverless.as_ref().map(|s| &s.points);
-    for (i, p) in r.points.iter().enumerate() {
-        let sp = serverless_points.and_then(|s| s.get(i));
+    for (k, p) in r.points.iter().enumerate() {
+        let sp = serverless_points.and_then(|s| s.get(k));
+        // An endpoint with inference components: instance columns describe its instances.
+        let hosts = r.components.as_ref().and_then(|c| c.points.get(k));
         // Shadow copies are not the endpoint's requests: endpoint columns leave them out.
         let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| s.variant)];
         let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
@@ -139,11 +160,20 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             sum(|v| v.rejected_backlog_full + v.rejected_no_capacity).to_string(),
         ];
         row.extend(latency_cells(&p.latency, &pcts));
-        for i in 0..6 {
-            row.push(p.variants.iter().map(|v| v.instances[i]).sum::<u32>().to_string());
+        if let Some(h) = hosts {
+            // Hosts neither stand by nor drain (their copies drain).
+            for n in h.counts.iter().chain(&[0, 0]) {
+                row.push(n.to_string());
+            }
+            row.push(num(h.mean_in_service, 4));
+            row.push(h.counts.iter().sum::<u32>().to_string());
+        } else {
+            for i in 0..6 {
+                row.push(p.variants.iter().map(|v| v.instances[i]).sum::<u32>().to_string());
+            }
+            row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));
+            row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
         }
-        row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));
-        row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
         row.push(sum(|v| v.backlog_end).to_string());
         row.push(sum(|v| v.backlog_max).to_string());
         if let Some(sp) = sp {
@@ -152,7 +182,10 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(num(sp.cost_usd, 6));
             row.push(num(cum, 6));
         } else if priced {
-            let c: f64 = p.variants.iter().filter_map(|v| v.cost_usd).sum();
+            let c: f64 = match hosts {
+                Some(h) => h.cost_usd.unwrap_or(0.0),
+                None => p.variants.iter().filter_map(|v| v.cost_usd).sum(),
+            };
             cum += c;
             row.push(num(c, 6));
             row.push(num(cum, 6));
@@ -201,6 +234,17 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         }
         if let Some(sp) = sp {
             row.extend(serverless_cells(sp));
+        }
+        if hosts.is_some() {
+            for v in &p.variants {
+                row.push(num(v.invocations_per_instance, 4));
+                row.push(opt(v.concurrent_requests_per_model, 4));
+                row.push(v.rejected_no_capacity.to_string());
+                row.push((v.instances[0] + v.instances[1]).to_string());
+                row.push(v.instances[2].to_string());
+                row.push(v.instances[3].to_string());
+                row.push(v.desired.to_string());
+            }
         }
         w.write_record(&row).expect("in-memory write");
     }

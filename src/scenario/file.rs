@@ -42,6 +42,9 @@ pub const STRUCT_NAMES: &[&str] = &[
     "Failures",
     "ShadowTest",
     "Slo",
+    "ManagedInstanceScaling",
+    "InferenceComponent",
+    "ComputeResourceRequirements",
 ];
 
 /// A whole scenario.
@@ -317,9 +320,19 @@ pub struct Variant {
     /// Worker slots per instance (requests one instance serves at once).
     #[serde(default = "one_u32")]
     pub concurrency: u32,
-    pub model: Model,
+    /// The model; required unless the variant hosts inference components (each has its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Model>,
     #[serde(default)]
     pub launch: Launch,
+    /// `ManagedInstanceScaling`, for a variant that hosts inference components. (Absent fields
+    /// are not serialized, so the resolved scenario of `manifest.json` is unchanged for
+    /// variants without components.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_instance_scaling: Option<super::components::ManagedInstanceScaling>,
+    /// Inference components hosted on this variant's instances.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inference_components: Vec<super::components::InferenceComponent>,
 }
 
 /// Model behaviour.

@@ -4,6 +4,7 @@
 //! validate into a `SimConfig`. Errors name the file and line/column, or the field path, the
 //! value and what is allowed.
 
+pub mod components;
 pub mod deployment;
 pub mod duration;
 pub mod error;
@@ -12,6 +13,7 @@ mod inputs;
 pub mod overrides;
 pub mod scaling;
 mod validate;
+mod validate_components;
 mod validate_deployment;
 mod validate_scaling;
 mod validate_serverless;

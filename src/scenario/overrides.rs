@@ -114,6 +114,16 @@ fn enum_inner(map: &Map<String, Value>) -> Option<&str> {
     None
 }
 
+/// Fields the scenario types leave out of their serialized form while absent (so that adding
+/// them changed no existing `manifest.json`); an override may add them, and deserialization
+/// then checks that they belong where they were put.
+const OMITTED_WHEN_ABSENT: &[&str] = &[
+    "model",
+    "managed_instance_scaling",
+    "inference_components",
+    "inference_component",
+];
+
 fn set_at(root: &mut Value, path: &[Segment], value: Value, spec: &str) -> Result<(), ScenarioError> {
     let mut node = root;
     for (i, seg) in path.iter().enumerate() {
@@ -128,6 +138,9 @@ fn set_at(root: &mut Value, path: &[Segment], value: Value, spec: &str) -> Resul
                         return Err(err(spec, format!("{here} has no fields (it is {})", kind(cur))));
                     };
                     if map.contains_key(name) {
+                        break;
+                    }
+                    if OMITTED_WHEN_ABSENT.contains(&name.as_str()) && enum_inner(map).is_none() {
                         break;
                     }
                     let Some(tag) = enum_inner(map) else {
@@ -150,7 +163,10 @@ fn set_at(root: &mut Value, path: &[Segment], value: Value, spec: &str) -> Resul
                 for t in &tags {
                     cur = cur.get_mut(t).expect("found above");
                 }
-                cur.get_mut(name).expect("found above")
+                match cur {
+                    Value::Object(map) => map.entry(name.clone()).or_insert(Value::Null),
+                    other => return Err(err(spec, format!("{here} has no fields (it is {})", kind(other)))),
+                }
             }
             Segment::Index(idx) => {
                 let Value::Array(items) = node else {

@@ -32,6 +32,10 @@ pub struct Alarm {
     /// configuration, e.g. the new configuration of a deployment.
     #[serde(default)]
     pub endpoint_config: Option<String>,
+    /// `InferenceComponentName` dimension: one inference component's metrics (instead of
+    /// `variant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_component: Option<String>,
     /// `Statistic` or `ExtendedStatistic`: `Sum`, `Average`, `Minimum`, `Maximum`,
     /// `SampleCount` or `pNN`.
     #[serde(default = "default_statistic")]
@@ -76,6 +80,10 @@ pub enum Metric {
     ServerlessProvisionedConcurrencyInvocations,
     ServerlessProvisionedConcurrencySpilloverInvocations,
     ModelSetupTime,
+    /// Inference components only.
+    InvocationsPerCopy,
+    /// Inference components only (high resolution).
+    ConcurrentRequestsPerCopy,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +112,10 @@ pub struct ScalableTarget {
     /// endpoint has one variant.
     #[serde(default)]
     pub variant: Option<String>,
+    /// An inference component instead (`ResourceId` `inference-component/<name>`, dimension
+    /// `sagemaker:inference-component:DesiredCopyCount`): capacity counts its copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_component: Option<String>,
     /// `MinCapacity`.
     pub min_capacity: u32,
     /// `MaxCapacity`.
@@ -188,6 +200,10 @@ pub enum TrackedMetric {
     /// `ServerlessProvisionedConcurrencyUtilization` Average (serverless provisioned
     /// concurrency, dimension `DesiredProvisionedConcurrency`).
     SageMakerVariantProvisionedConcurrencyUtilization,
+    /// `InvocationsPerCopy` Sum per minute (inference components).
+    SageMakerInferenceComponentInvocationsPerCopy,
+    /// `ConcurrentRequestsPerCopy`, high resolution (inference components).
+    SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution,
     /// `CustomizedMetricSpecification`.
     Customized {
         metric: Metric,

@@ -534,7 +534,10 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
                 v.initial_instance_count,
                 "an integer from 0 to 100000",
             );
-        } else if !is_async && (v.initial_instance_count == 0 || v.initial_instance_count > MAX_INSTANCES) {
+        } else if !is_async
+            && v.inference_components.is_empty()
+            && (v.initial_instance_count == 0 || v.initial_instance_count > MAX_INSTANCES)
+        {
             c.fail(
                 &format!("{p}.initial_instance_count"),
                 v.initial_instance_count,
@@ -551,7 +554,19 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         if v.concurrency == 0 || v.concurrency > MAX_CONCURRENCY {
             c.fail(&format!("{p}.concurrency"), v.concurrency, "an integer from 1 to 10000");
         }
-        let model = c.model(&format!("{p}.model"), &v.model);
+        let model = match &v.model {
+            Some(m) => c.model(&format!("{p}.model"), m),
+            None => {
+                if v.inference_components.is_empty() {
+                    c.fail(
+                        &format!("{p}.model"),
+                        "None",
+                        "a Model(..) (required unless the variant hosts inference_components)",
+                    );
+                }
+                super::validate_components::no_model()
+            }
+        };
         let launch = c.launch(&format!("{p}.launch"), &v.launch);
         vcs.push(VariantConfig {
             name: v.name.clone(),
@@ -575,6 +590,13 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         }
         None => (n_production, &s.deployments),
     };
+    // An endpoint with inference components runs its components as variants (copies for
+    // instances) on a pool of hosts.
+    let components = super::validate_components::validate_components(&mut c, s, variants, &vcs, kind, &mut warnings)
+        .map(|(pool, ics)| {
+            vcs = ics;
+            pool
+        });
     if !variants.is_empty() && variants.iter().all(|v| v.initial_weight <= 0.0) {
         c.fail(
             "endpoint.variants[*].initial_weight",
@@ -705,6 +727,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             serverless: serverless_config
                 .as_ref()
                 .map(|s| (s.max_concurrency, s.provisioned_concurrency.is_some())),
+            min_instances: components.as_ref().map(|pool| pool.min_instance_count),
         },
         hr.max(SimDuration(1)),
         period,
@@ -788,6 +811,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             capacity_updates: updates,
             config_name: config_name.clone(),
             serverless: serverless_config,
+            components,
         },
         workload,
         metrics: MetricsConfig {

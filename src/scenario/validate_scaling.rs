@@ -78,6 +78,8 @@ pub(super) fn metric_name(m: f::Metric) -> MetricName {
             MetricName::ServerlessProvisionedConcurrencySpilloverInvocations
         }
         f::Metric::ModelSetupTime => MetricName::ModelSetupTime,
+        f::Metric::InvocationsPerCopy => MetricName::InvocationsPerCopy,
+        f::Metric::ConcurrentRequestsPerCopy => MetricName::ConcurrentRequestsPerCopy,
     }
 }
 
@@ -126,12 +128,15 @@ fn statistic(
             Statistic::Percentile(q)
         }
         Ok(s)
-            if metric == MetricName::InvocationsPerInstance && matches!(s, Statistic::Minimum | Statistic::Maximum) =>
+            if matches!(
+                metric,
+                MetricName::InvocationsPerInstance | MetricName::InvocationsPerCopy
+            ) && matches!(s, Statistic::Minimum | Statistic::Maximum) =>
         {
             c.fail(
                 path,
                 format!("\"{text}\""),
-                "Sum, Average or SampleCount for InvocationsPerInstance (CloudWatch publishes it for Sum)",
+                &format!("Sum, Average or SampleCount for {metric} (CloudWatch publishes it for Sum)"),
             );
             s
         }
@@ -181,6 +186,59 @@ pub(super) struct EndpointFacts<'a> {
     /// A serverless endpoint's `(MaxConcurrency, whether provisioned concurrency is set)`:
     /// its scalable target is `DesiredProvisionedConcurrency`.
     pub serverless: Option<(u32, bool)>,
+    /// `Some(ManagedInstanceScaling.MinInstanceCount)` when the endpoint hosts inference
+    /// components; `variants` are then the components.
+    pub min_instances: Option<u32>,
+}
+
+/// The scalable resource of a target or the dimension of an alarm: `variant` on a plain
+/// endpoint, `inference_component` on one with inference components (whose components are the
+/// run's variants).
+fn resource(
+    c: &mut Check,
+    path: &str,
+    variant: &Option<String>,
+    component: &Option<String>,
+    variants: &[VariantConfig],
+    components: bool,
+    required: bool,
+) -> Option<usize> {
+    match (components, variant, component) {
+        (false, _, Some(n)) => {
+            c.fail(
+                &format!("{path}.inference_component"),
+                format!("\"{n}\""),
+                "None: the endpoint hosts no inference components",
+            );
+            None
+        }
+        (false, v, None) => variant_index(c, &format!("{path}.variant"), v, variants, required),
+        (true, Some(n), _) => {
+            c.fail(
+                &format!("{path}.variant"),
+                format!("\"{n}\""),
+                "None: on an endpoint with inference components, name the component in inference_component (ResourceId inference-component/<name>, dimension InferenceComponentName)",
+            );
+            None
+        }
+        (true, None, n) => variant_index(c, &format!("{path}.inference_component"), n, variants, required),
+    }
+}
+
+/// Rejects the per-copy metrics on an endpoint without inference components.
+fn per_copy(c: &mut Check, path: &str, metric: MetricName, components: bool) {
+    if !components
+        && matches!(
+            metric,
+            MetricName::InvocationsPerCopy | MetricName::ConcurrentRequestsPerCopy
+        )
+    {
+        c.fail(
+            path,
+            metric.name(),
+            "a variant metric (InvocationsPerCopy and ConcurrentRequestsPerCopy exist for inference components)",
+        );
+    }
 }
 
 /// Validates alarms and scalable targets. `percentiles` gains any percentile an alarm needs.
@@ -198,7 +256,9 @@ pub(super) fn validate_scaling(
         kind,
         configs,
         serverless,
+        min_instances,
     } = endpoint;
+    let components = min_instances.is_some();
     let mut out_alarms = Vec::new();
     for (i, a) in alarms.iter().enumerate() {
         let p = format!("alarms[{i}]");
@@ -211,8 +271,9 @@ pub(super) fn validate_scaling(
         }
         let metric = metric_name(a.metric);
         published(c, &format!("{p}.metric"), metric, kind);
+        per_copy(c, &format!("{p}.metric"), metric, components);
         let dimension = match (
-            variant_index(c, &format!("{p}.variant"), &a.variant, variants, false),
+            resource(c, &p, &a.variant, &a.inference_component, variants, components, false),
             &a.endpoint_config,
         ) {
             (Some(v), None) => Dimension::Variant(v),
@@ -301,7 +362,7 @@ pub(super) fn validate_scaling(
     let mut out = Vec::new();
     for (i, t) in targets.iter().enumerate() {
         let p = format!("autoscaling[{i}]");
-        let Some(v) = variant_index(c, &format!("{p}.variant"), &t.variant, variants, true) else {
+        let Some(v) = resource(c, &p, &t.variant, &t.inference_component, variants, components, true) else {
             continue;
         };
         if out.iter().any(|o: &TargetConfig| o.variant == v) {
@@ -318,11 +379,21 @@ pub(super) fn validate_scaling(
                 "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)",
             );
         }
-        // Only asynchronous endpoints may scale to zero (spec 2.2, A2); provisioned
-        // concurrency keeps at least 1 (spec 12.2, H4).
-        let lowest = u32::from(kind != EndpointKind::Async);
+        // Only asynchronous endpoints, and inference components on an endpoint whose managed
+        // instance scaling may reach zero instances, may scale to zero (spec 1.2, 2.2, 11.1, A2);
+        // provisioned concurrency keeps at least 1 (spec 12.2, H4).
+        let lowest = match min_instances {
+            Some(m) => u32::from(m > 0),
+            None => u32::from(kind != EndpointKind::Async),
+        };
         if let Some((max_concurrency, has_pc)) = serverless {
             serverless_target(c, &p, t, max_concurrency, has_pc);
+        } else if min_instances.is_some() && t.min_capacity < lowest {
+            c.fail(
+                &format!("{p}.min_capacity"),
+                t.min_capacity,
+                "an integer >= 1 unless managed_instance_scaling.min_instance_count is 0 (the scale-to-zero prerequisite, spec 11.1)",
+            );
         } else if t.min_capacity < lowest {
             c.fail(
                 &format!("{p}.min_capacity"),
@@ -364,6 +435,14 @@ pub(super) fn validate_scaling(
                             "Average".to_string(),
                             SimDuration::from_secs(60),
                         ),
+                        TrackedMetric::SageMakerInferenceComponentInvocationsPerCopy => (
+                            MetricName::InvocationsPerCopy,
+                            "Sum".to_string(),
+                            SimDuration::from_secs(60),
+                        ),
+                        TrackedMetric::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution => {
+                            (MetricName::ConcurrentRequestsPerCopy, "Average".to_string(), tick)
+                        }
                         TrackedMetric::SageMakerVariantProvisionedConcurrencyUtilization => {
                             if serverless.is_none() {
                                 c.fail(
@@ -383,6 +462,21 @@ pub(super) fn validate_scaling(
                         }
                     };
                     published(c, &format!("{pp}.metric"), m, kind);
+                    per_copy(c, &format!("{pp}.metric"), m, components);
+                    if components
+                        && matches!(
+                            metric,
+                            TrackedMetric::SageMakerVariantInvocationsPerInstance
+                                | TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution
+                                | TrackedMetric::ApproximateBacklogSizePerInstance
+                        )
+                    {
+                        c.fail(
+                            &format!("{pp}.metric"),
+                            format!("{metric:?}"),
+                            "a predefined type of the inference-component copy count (SageMakerInferenceComponentInvocationsPerCopy or SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution) or a Customized metric",
+                        );
+                    }
                     let high_period = period(
                         c,
                         &format!("{pp}.alarms.high_period"),

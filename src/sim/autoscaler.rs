@@ -404,6 +404,10 @@ impl World {
     /// The account quota message when adding `delta` instances of the variant's type would
     /// exceed it.
     pub(super) fn quota_exceeded(&self, v: usize, delta: u32) -> Option<String> {
+        if self.hosts_components() {
+            // Copies are not instances: managed instance scaling checks the quota per host.
+            return None;
+        }
         let ty = &self.variants[v].instance;
         let quota = ty.endpoint_quota?;
         let in_use: u32 = self
@@ -428,6 +432,9 @@ impl World {
                 InstanceState::Draining,
             ]
             .iter()
+            // A copy waiting for room (`Pending` on an inference component) is not an update
+            // in progress: scaling must stay free to remove it.
+            .filter(|s| !(self.hosts_components() && **s == InstanceState::Pending))
             .any(|s| self.instance_count(v, *s) > 0)
     }
 

@@ -125,6 +125,32 @@ pub struct EndpointConfig {
     /// The serverless configuration (`kind` is `Serverless`); its one variant is
     /// `variants[0]`, whose desired count is the provisioned concurrency.
     pub serverless: Option<super::serverless_config::ServerlessConfig>,
+    /// Inference components: when set, `variants` are the components (a copy is one of their
+    /// "instances") and the physical instances are the host pool described here.
+    pub components: Option<ComponentsConfig>,
+}
+
+/// The production variant of an endpoint that hosts inference components: its instance type
+/// and `ManagedInstanceScaling`, and what each component's copy needs (by index of
+/// `EndpointConfig::variants`).
+#[derive(Clone, Debug)]
+pub struct ComponentsConfig {
+    /// `VariantName` of the hosting variant (activity rows of its instances).
+    pub variant: String,
+    pub instance: InstanceSpec,
+    /// `InitialInstanceCount`.
+    pub initial_instance_count: u32,
+    /// `ManagedInstanceScaling.MinInstanceCount` (0 lets the endpoint scale to zero).
+    pub min_instance_count: u32,
+    /// `ManagedInstanceScaling.MaxInstanceCount`.
+    pub max_instance_count: u32,
+    /// Boot phases of a host: it can take copies once `pending`, `provision` and `load`
+    /// (instance set-up) have passed. Copies load their model after that (`VariantConfig::launch.load`).
+    pub launch: LaunchConfig,
+    /// Resources of one host, from the instance catalog.
+    pub capacity: crate::model::Resources,
+    /// `ComputeResourceRequirements` of one copy of each component.
+    pub requirements: Vec<crate::model::Resources>,
 }
 
 /// One production variant.

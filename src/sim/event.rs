@@ -1,7 +1,7 @@
 //! The one closed set of events. The `match` in `World::dispatch` is the simulation's table of
 //! contents: a new kind of event is a compile error until it is handled.
 
-use crate::model::{FleetId, InstanceId};
+use crate::model::{FleetId, HostId, InstanceId};
 
 /// Everything that can happen at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub enum Event {
     ServiceDone { instance: InstanceId, req: u32 },
     /// The current boot phase (pending, provisioning, loading) of `instance` ends.
     PhaseDone { instance: InstanceId },
+    /// The current boot phase of a host of an inference-component endpoint ends.
+    HostPhaseDone { host: HostId },
     /// The front request of a fleet's backlog reaches the invocation timeout.
     BacklogTimeout { fleet: FleetId },
     /// High-resolution sampling instant; every `period / high_resolution_period`-th one also

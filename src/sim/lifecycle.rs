@@ -30,6 +30,10 @@ impl World {
 
     /// Requests a new instance in fleet `fid`; it goes through the boot phases.
     pub(super) fn launch(&mut self, fid: FleetId, cause: &str) -> InstanceId {
+        if self.hosts_components() {
+            // A copy of an inference component: placed on a host, not booted on its own.
+            return self.launch_copy(fid, cause);
+        }
         let v = self.fleets[fid.0 as usize].variant;
         let conc = self.variants[v.0 as usize].concurrency;
         let id = self.instances.launch(fid, conc, self.now);
@@ -93,7 +97,7 @@ impl World {
                     v,
                     ActivityKind::InstanceInService,
                     "launch",
-                    format!("i-{serial} in service after {since}"),
+                    format!("{} in service after {since}", self.unit(serial)),
                 );
                 self.pull_backlog(id);
             }
@@ -158,12 +162,16 @@ impl World {
             let n: u32 = self.config_fleets(c).map(|f| f.in_service()).sum();
             self.metrics.capacity(c, now, n, n * conc);
         }
+        if self.hosts_components() {
+            // The endpoint's capacity is its hosts' (see `components.rs`).
+            return;
+        }
         // The endpoint's capacity is its production variants'.
         let total: u32 = self.variants.iter().filter(|x| !x.shadow).map(|x| x.in_service).sum();
         self.metrics.endpoint_capacity(now, total);
     }
 
-    fn billing_changed(&mut self, v: VariantId) {
+    pub(super) fn billing_changed(&mut self, v: VariantId) {
         let live: u32 = self.variants[v.0 as usize]
             .fleets
             .iter()
@@ -200,12 +208,19 @@ impl World {
             self.drop_empty_fleets(v.0 as usize);
         }
         self.check_activity_end(v.0 as usize);
-        self.record(
-            v,
-            ActivityKind::InstanceTerminated,
-            why,
-            format!("i-{serial} terminated"),
-        );
+        let unit = self.unit(serial);
+        self.record(v, ActivityKind::InstanceTerminated, why, format!("{unit} terminated"));
+        self.copy_gone(id, v, why);
+    }
+
+    /// How activity rows name a unit of a variant: `i-7` for an instance, `copy-7` for a copy
+    /// of an inference component.
+    fn unit(&self, serial: u64) -> String {
+        if self.hosts_components() {
+            format!("copy-{serial}")
+        } else {
+            format!("i-{serial}")
+        }
     }
 
     /// Stops routing to an instance; it terminates once its in-flight requests finish.
@@ -218,7 +233,7 @@ impl World {
             v,
             ActivityKind::InstanceDraining,
             cause,
-            format!("i-{serial} draining ({outstanding} in flight)"),
+            format!("{} draining ({outstanding} in flight)", self.unit(serial)),
         );
         if outstanding == 0 {
             self.terminate(id, "drained");

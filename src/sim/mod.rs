@@ -2,6 +2,7 @@
 //! enum and its dispatch, and `SimConfig`, the validated description of a run.
 
 mod autoscaler;
+mod components;
 mod config;
 mod deployment;
 mod deployment_config;
@@ -18,14 +19,15 @@ mod serverless_observe;
 mod shadow;
 mod world;
 
+pub use components::HostPoint;
 pub use config::{
-    default_start_time, CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, ShadowConfig, ShadowSampling,
-    SimConfig, Slo, StartState, VariantConfig,
+    default_start_time, CapacityUpdate, ComponentsConfig, EndpointConfig, EndpointKind, LaunchConfig, ShadowConfig,
+    ShadowSampling, SimConfig, Slo, StartState, VariantConfig,
 };
 pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
-pub use result::{RunResult, ServerlessResult, ShadowResult, VariantResult};
+pub use result::{ComponentsResult, RunResult, ServerlessResult, ShadowResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use serverless_config::ServerlessConfig;
 pub use world::World;

@@ -99,7 +99,8 @@ impl Tick {
     /// The tick's sample of a sampled metric.
     fn sample(&self, name: MetricName) -> Option<f64> {
         match name {
-            MetricName::ConcurrentRequestsPerModel => self.concurrency(),
+            // A component's copies are its series' instances.
+            MetricName::ConcurrentRequestsPerModel | MetricName::ConcurrentRequestsPerCopy => self.concurrency(),
             MetricName::ApproximateBacklogSize => Some(self.queued as f64),
             MetricName::ApproximateBacklogSizePerInstance => {
                 Some(self.queued as f64 / f64::from(self.in_service.max(1)))
@@ -227,7 +228,7 @@ pub fn datapoint(
             let n = sum_u(|t| t.expired);
             zero_one(stat, n, n)
         }
-        MetricName::InvocationsPerInstance => {
+        MetricName::InvocationsPerInstance | MetricName::InvocationsPerCopy => {
             let n = sum_u(|t| t.invocations);
             let s: f64 = ticks.iter().map(|t| t.ipi).sum();
             match stat {
@@ -270,6 +271,7 @@ pub fn datapoint(
             }
         }
         MetricName::ConcurrentRequestsPerModel
+        | MetricName::ConcurrentRequestsPerCopy
         | MetricName::ApproximateBacklogSize
         | MetricName::ApproximateBacklogSizePerInstance
         | MetricName::HasBacklogWithoutCapacity

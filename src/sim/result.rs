@@ -48,6 +48,26 @@ pub struct RunResult {
     pub slo: Option<Slo>,
     /// A serverless endpoint's metrics, totals and bill.
     pub serverless: Option<ServerlessResult>,
+    /// The host pool of an endpoint with inference components; `variants` and the points'
+    /// variant series are then the components (copies for instances).
+    pub components: Option<ComponentsResult>,
+}
+
+/// The instances of an endpoint that hosts inference components.
+#[derive(Clone, Debug)]
+pub struct ComponentsResult {
+    /// `VariantName` of the hosting variant.
+    pub variant: String,
+    pub instance_type: String,
+    pub price_per_hour_usd: Option<f64>,
+    pub min_instance_count: u32,
+    pub max_instance_count: u32,
+    /// Most instances alive at once.
+    pub peak_instances: u32,
+    pub instance_hours: f64,
+    pub cost_usd: Option<f64>,
+    /// One per metrics period, aligned with `RunResult::points`.
+    pub points: Vec<super::HostPoint>,
 }
 
 /// What a serverless endpoint did: its configuration's key figures, the per-period points
@@ -97,6 +117,20 @@ impl RunResult {
                 cost_usd: w.metrics.cost_usd(i, now),
             })
             .collect();
+        let components = w.ic.as_ref().map(|ic| {
+            let hours = ic.billed.area_at(now) as f64 / 3.6e9;
+            ComponentsResult {
+                variant: ic.cfg.variant.clone(),
+                instance_type: ic.cfg.instance.name.clone(),
+                price_per_hour_usd: ic.cfg.instance.price_per_hour_usd,
+                min_instance_count: ic.cfg.min_instance_count,
+                max_instance_count: ic.cfg.max_instance_count,
+                peak_instances: ic.peak,
+                instance_hours: hours,
+                cost_usd: ic.cfg.instance.price_per_hour_usd.map(|p| p * hours),
+                points: ic.points.clone(),
+            }
+        });
         let shadow = w.config.shadow.as_ref().map(|s| s.variant);
         let in_flight_at_end = w
             .fleets
@@ -154,15 +188,23 @@ impl RunResult {
             shadow: shadow_test,
             configs,
             serverless,
+            components,
         }
     }
 
     /// Total cost, or `None` if any variant's price is unknown.
     pub fn cost_usd(&self) -> Option<f64> {
+        if let Some(c) = &self.components {
+            // Instances are billed, copies are not.
+            return c.cost_usd;
+        }
         self.variants.iter().map(|v| v.cost_usd).sum()
     }
 
     pub fn instance_hours(&self) -> f64 {
+        if let Some(c) = &self.components {
+            return c.instance_hours;
+        }
         self.variants.iter().map(|v| v.instance_hours).sum()
     }
 

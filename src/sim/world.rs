@@ -68,6 +68,8 @@ pub struct World {
     pub(super) shadow_copies: u64,
     /// The concurrency pool of a serverless endpoint.
     pub(super) serverless: Option<super::serverless::ServerlessRun>,
+    /// The host pool of an endpoint with inference components (`None` otherwise).
+    pub(super) ic: Option<super::components::Components>,
 }
 
 impl World {
@@ -180,6 +182,10 @@ impl World {
             shadow_rng: rngs.stream("shadow"),
             shadow_copies: 0,
             serverless,
+            ic: config.endpoint.components.clone().map(|c| {
+                let stream = rngs.stream(&format!("hosts/{}", c.variant));
+                super::components::Components::new(c, stream, config.endpoint.variants.len())
+            }),
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
@@ -228,8 +234,12 @@ impl World {
                 self.queue.schedule(end, Event::Shadow { start: false });
             }
         }
-        // A serverless endpoint has no instances: its pool starts with its PC ready.
-        let instance_variants = if self.serverless.is_some() {
+        if self.hosts_components() {
+            self.start_components();
+        }
+        // A serverless endpoint has no instances (its pool starts with its PC ready), and
+        // copies of inference components were placed by `start_components`.
+        let instance_variants = if self.serverless.is_some() || self.hosts_components() {
             0
         } else {
             self.variants.len()
@@ -318,6 +328,7 @@ impl World {
             Event::Arrival => self.on_arrival(),
             Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
+            Event::HostPhaseDone { host } => self.on_host_phase_done(host),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),
             Event::SampleTick => self.on_sample_tick(),
             Event::CapacityUpdate { index } => self.on_capacity_update(index as usize),
@@ -436,6 +447,9 @@ impl World {
         }
         self.metrics.close_period(self.now, &state);
         self.serverless_close_period();
+        if self.hosts_components() {
+            self.close_host_period();
+        }
     }
 
     fn on_end(&mut self) {

@@ -43,6 +43,7 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
             capacity_updates: vec![],
             config_name: "config-1".into(),
             serverless: None,
+            components: None,
         },
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod deployment;
 mod determinism;
+mod inference_components;
 mod lifecycle;
 mod metrics;
 mod plots;

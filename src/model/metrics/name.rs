@@ -49,10 +49,16 @@ pub enum MetricName {
     ServerlessProvisionedConcurrencySpilloverInvocations,
     /// Serverless: time to launch compute for a cold start \[µs\], one sample per cold start.
     ModelSetupTime,
+    /// Inference components: each request adds `1/N`, `N` copies in service at its arrival
+    /// (like `InvocationsPerInstance`, with copies for instances \[assumption\]).
+    InvocationsPerCopy,
+    /// Inference components: in-flight plus waiting requests per in-service copy, sampled
+    /// every tick (high resolution; Average over copies \[assumption\]).
+    ConcurrentRequestsPerCopy,
 }
 
 impl MetricName {
-    pub const ALL: [MetricName; 20] = [
+    pub const ALL: [MetricName; 22] = [
         MetricName::Invocations,
         MetricName::InvocationsPerInstance,
         MetricName::Invocation4XXErrors,
@@ -73,6 +79,8 @@ impl MetricName {
         MetricName::ServerlessProvisionedConcurrencyInvocations,
         MetricName::ServerlessProvisionedConcurrencySpilloverInvocations,
         MetricName::ModelSetupTime,
+        MetricName::InvocationsPerCopy,
+        MetricName::ConcurrentRequestsPerCopy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +107,8 @@ impl MetricName {
                 "ServerlessProvisionedConcurrencySpilloverInvocations"
             }
             MetricName::ModelSetupTime => "ModelSetupTime",
+            MetricName::InvocationsPerCopy => "InvocationsPerCopy",
+            MetricName::ConcurrentRequestsPerCopy => "ConcurrentRequestsPerCopy",
         }
     }
 
@@ -109,6 +119,7 @@ impl MetricName {
             self,
             MetricName::Invocations
                 | MetricName::InvocationsPerInstance
+                | MetricName::InvocationsPerCopy
                 | MetricName::Invocation4XXErrors
                 | MetricName::Invocation5XXErrors
                 | MetricName::NoCapacityInvocationFailures

@@ -1,7 +1,9 @@
 //! `capacity.{png,svg}`: desired and in-service instances, instances still booting, the scalable
 //! target's min/max bounds, scaling activities as markers, and the load on a second axis. A
 //! serverless endpoint has no instances: its provisioned concurrency (desired, allocated, still
-//! provisioning) takes their place.
+//! provisioning) takes their place. An endpoint with inference components scales copies: the
+//! chart then shows copies (the unit of its markers and bounds) and the instances that hold
+//! them as a line of their own.
 
 use super::axis::{self, steps};
 use super::canvas::{self, DrawResult, Figure};
@@ -28,6 +30,8 @@ pub(super) struct Capacity<'a> {
     bounds: Option<Bounds>,
     /// The run is a serverless endpoint's: the lines are provisioned concurrency.
     serverless: bool,
+    /// In-service instances of an endpoint with inference components (the rest is copies).
+    instances: Option<Vec<f64>>,
 }
 
 /// Allocated provisioned concurrency, a serverless endpoint's `timeseries.csv` column.
@@ -36,23 +40,46 @@ const PC_ALLOCATED: &str = "serverless.provisioned_concurrency";
 impl<'a> Capacity<'a> {
     pub(super) fn new(data: &'a RunData) -> Result<Self, PlotError> {
         let ts = &data.ts;
-        let desired = ts.required("desired")?;
         let serverless = ts.has(PC_ALLOCATED);
-        let (in_service, booting) = if serverless {
+        let copies = data
+            .variants
+            .first()
+            .is_some_and(|v| ts.has(&format!("{v}.copies_desired")));
+        let (desired, in_service, booting, instances) = if copies {
+            let sum = |col: &str| -> Result<Vec<f64>, PlotError> {
+                let mut total = vec![0.0; data.t.len()];
+                for v in &data.variants {
+                    for (t, x) in total.iter_mut().zip(ts.required(&format!("{v}.{col}"))?) {
+                        *t += x;
+                    }
+                }
+                Ok(total)
+            };
+            let waiting = sum("copies_pending")?;
+            let loading = sum("copies_loading")?;
+            (
+                sum("copies_desired")?,
+                sum("copies_in_service")?,
+                waiting.iter().zip(&loading).map(|(a, b)| a + b).collect(),
+                Some(ts.required("instances_in_service")?),
+            )
+        } else if serverless {
             // PC requested but not yet allocated is still provisioning.
+            let desired = ts.required("desired")?;
             let allocated = ts.required(PC_ALLOCATED)?;
             let provisioning = (0..desired.len())
                 .map(|i| (desired[i] - allocated[i]).max(0.0))
                 .collect();
-            (allocated, provisioning)
+            (desired, allocated, provisioning, None)
         } else {
+            let desired = ts.required("desired")?;
             let pending = ts.required("instances_pending")?;
             let provisioning = ts.required("instances_provisioning")?;
             let loading = ts.required("instances_loading")?;
             let booting = (0..desired.len())
                 .map(|i| pending[i] + provisioning[i] + loading[i])
                 .collect();
-            (ts.required("instances_in_service")?, booting)
+            (desired, ts.required("instances_in_service")?, booting, None)
         };
         // A variant's desired count at an instant, plus the other variants' counts in that
         // period, places a marker on the endpoint's total.
@@ -111,6 +138,7 @@ impl<'a> Capacity<'a> {
             scheduled,
             bounds,
             serverless,
+            instances,
         })
     }
 
@@ -120,6 +148,7 @@ impl<'a> Capacity<'a> {
             .iter()
             .chain(&self.in_service)
             .chain(&self.booting)
+            .chain(self.instances.iter().flatten())
             .chain(self.changes.iter().map(|c| &c.1))
             .fold(0.0f64, |m, v| m.max(*v));
         let bound_max = self
@@ -153,6 +182,8 @@ impl Figure for Capacity<'_> {
             .set_secondary_coord(0f64..end, 0f64..load_max);
         let unit = if self.serverless {
             "provisioned concurrency"
+        } else if self.instances.is_some() {
+            "copies"
         } else {
             "instances"
         };
@@ -208,6 +239,9 @@ impl Figure for Capacity<'_> {
             steps(&self.xs, &self.desired, end),
             BLUE.stroke_width(2),
         ))?;
+        if let Some(hosts) = &self.instances {
+            chart.draw_series(LineSeries::new(steps(&self.xs, hosts, end), DARK.stroke_width(1)))?;
+        }
         chart.draw_series(self.changes.iter().map(|&(x, y, up)| {
             let shape = if up {
                 vec![(-7, 6), (7, 6), (0, -7)]
@@ -233,6 +267,9 @@ impl Figure for Capacity<'_> {
             entry(Glyph::Line(ORANGE, 2), starting),
             entry(Glyph::Line(GREY, 2), "load (right axis)"),
         ];
+        if self.instances.is_some() {
+            head.push(entry(Glyph::Line(DARK, 1), "instances in service"));
+        }
         if self.changes.iter().any(|c| c.2) {
             head.push(entry(Glyph::TriangleUp(BLUE), "scale out"));
         }
