@@ -104,7 +104,7 @@ impl Benchmark {
 /// Why a scenario cannot be benchmarked.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum BenchmarkError {
-    #[error("only real-time endpoints can be benchmarked; this scenario's endpoint is {0}")]
+    #[error("only real-time endpoints of instances can be benchmarked; this scenario's endpoint is {0}")]
     NotRealTime(&'static str),
     #[error("variant {index} does not exist (the endpoint has {count})")]
     NoSuchVariant { index: usize, count: usize },
@@ -126,6 +126,9 @@ pub fn benchmark_config(
         EndpointKind::RealTime => {}
         EndpointKind::Async => return Err(BenchmarkError::NotRealTime("asynchronous")),
         EndpointKind::Serverless => return Err(BenchmarkError::NotRealTime("serverless")),
+    }
+    if config.endpoint.components.is_some() {
+        return Err(BenchmarkError::NotRealTime("real-time with inference components"));
     }
     let count = config.endpoint.variants.len();
     let Some(v) = config.endpoint.variants.get(variant) else {

@@ -327,3 +327,25 @@ fn j2_j3_errors_through_the_binary() {
     let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
     assert!(e.contains("req.json:1:") && e.contains("unknown field `Bogus`"), "{e}");
 }
+
+#[test]
+fn only_instance_endpoints_are_benchmarked() {
+    let jobs = Jobs::new("kinds");
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (file, kind) in [
+        ("serverless-provisioned-concurrency.ron", "serverless"),
+        (
+            "inference-components-scale-to-zero.ron",
+            "real-time with inference components",
+        ),
+        ("async-scale-from-zero.ron", "asynchronous"),
+    ] {
+        let path = format!("{root}/scenarios/{file}");
+        let e = stderr(&jobs.fleetsim(&["benchmark", &path, "--job-name", "k", "--quiet"]));
+        assert!(
+            e.contains(&format!("this scenario's endpoint is {kind}")),
+            "{file}: {e}"
+        );
+    }
+    assert!(!jobs.dir.join("jobs").join("k.json").exists(), "no job is saved");
+}
