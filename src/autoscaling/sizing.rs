@@ -17,6 +17,14 @@ pub fn target_value_per_minute(max_per_minute: f64, safety_factor: f64) -> f64 {
     max_per_minute * safety_factor
 }
 
+/// Virtual users a closed-loop load test needs to drive `tps` requests per second when one
+/// user's cycle (send, wait for the answer, send again) takes `cycle_s` seconds: Little's law,
+/// users = throughput x cycle time (spec autoscaling I8, instances I7: 500 TPS from 15 users
+/// is a 30 ms cycle, from 20 users a 40 ms one).
+pub fn closed_loop_users(tps: f64, cycle_s: f64) -> f64 {
+    tps * cycle_s
+}
+
 /// What the capacity-planning notebook derives from one instance's limit (spec 16 step 4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NotebookSizing {
@@ -89,6 +97,15 @@ mod tests {
             // max = ceil(500 * 60 * 1.2 / upper) = ceil(36000 / upper); min = ceil(4200 / upper).
             assert_eq!(u64::from(s.max_capacity), 36_000u64.div_ceil(upper), "{upper}");
             assert_eq!(u64::from(s.min_capacity), 4_200u64.div_ceil(upper), "{upper}");
+        }
+    }
+
+    #[test]
+    fn i8_users_for_500_tps() {
+        // 30000 invocations per minute = 500 TPS; 15 to 20 users mean cycles of 30 to 40 ms.
+        assert_eq!(30000.0 / 60.0, 500.0);
+        for (cycle_s, users) in [(0.030, 15.0), (0.040, 20.0)] {
+            assert!((closed_loop_users(500.0, cycle_s) - users).abs() < 1e-9, "{cycle_s}");
         }
     }
 }

@@ -8,7 +8,7 @@
 //! load-versus-utilisation curve the scaling recommendation reads.
 
 use crate::autoscaling::guidance::BENCHMARK_FAILURE_SHARE;
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::SimDuration;
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::{ArrivalProcess, RateShape, Workload};
 use crate::sim::{EndpointKind, SimConfig, StartState};
@@ -152,17 +152,15 @@ pub fn benchmark_config(
     endpoint.variants = vec![one];
     endpoint.start = StartState::Warm;
     endpoint.capacity_updates.clear();
-    let steps = (0..opts.max_minutes)
-        .map(|k| (SimTime::from_secs(60 * u64::from(k)), step * f64::from(k + 1)))
-        .collect();
+    let duration = SimDuration::from_secs(60 * u64::from(opts.max_minutes));
     let cfg = SimConfig {
         name: format!("{}-benchmark-{}", config.name, v.name),
         seed: config.seed,
-        duration: SimDuration::from_secs(60 * u64::from(opts.max_minutes)),
+        duration,
         endpoint,
         workload: Workload::Open {
             arrivals: ArrivalProcess::Poisson,
-            rate: RateShape::Steps(steps),
+            rate: RateShape::stairs(duration, opts.max_minutes, step),
         },
         metrics: MetricsConfig::default(),
         start_time: config.start_time,

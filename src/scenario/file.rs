@@ -485,6 +485,13 @@ pub enum Rate {
         duration: Duration,
     },
     Steps(Vec<Step>),
+    /// A load test's `STAIRS` laid out in requests per second: `number_of_steps` equal steps
+    /// over `duration`, step k (from 1) at `k x rps_per_step`.
+    Stairs {
+        duration: Duration,
+        number_of_steps: u32,
+        rps_per_step: f64,
+    },
     Diurnal {
         mean_rps: f64,
         amplitude: f64,

@@ -208,6 +208,37 @@ impl Check<'_> {
                         .collect(),
                 )
             }
+            Rate::Stairs {
+                duration,
+                number_of_steps,
+                rps_per_step,
+            } => {
+                let d = self.positive_duration(&format!("{path}.duration"), duration.0);
+                if *number_of_steps == 0 || *number_of_steps > 10_000 {
+                    self.fail(
+                        &format!("{path}.number_of_steps"),
+                        number_of_steps,
+                        "an integer from 1 to 10000",
+                    );
+                }
+                if *number_of_steps > 0 && d.0 > 0 && d.0 / u64::from(*number_of_steps) == 0 {
+                    self.fail(
+                        &format!("{path}.duration"),
+                        format!("\"{}\" ({number_of_steps} steps)", duration.0),
+                        "at least 1 µs per step",
+                    );
+                }
+                let per = self.finite_range(&format!("{path}.rps_per_step"), *rps_per_step, 0.0, 1e9, RPS);
+                let top = per * f64::from(*number_of_steps);
+                if top > 1e9 {
+                    self.fail(
+                        &format!("{path}.rps_per_step"),
+                        format!("{per} ({number_of_steps} steps reach {top} requests per second)"),
+                        "a top step of at most 1e9 requests per second",
+                    );
+                }
+                RateShape::stairs(d, *number_of_steps, per)
+            }
             Rate::Diurnal {
                 mean_rps,
                 amplitude,

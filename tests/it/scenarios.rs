@@ -27,6 +27,7 @@ fn there_is_a_scenario_per_workload_shape() {
         "diurnal",
         "ramp",
         "steps",
+        "stairs",
         "spike",
         "flash-sale",
         "trace-counts",

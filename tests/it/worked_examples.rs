@@ -1,6 +1,6 @@
 //! Worked examples of spec/autoscaling.md section 21 that need a scenario: registration
-//! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13)
-//! and the cooldown values of the seeds (E5). Formula-level rows live next to the code they
+//! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13),
+//! the cooldown values of the seeds (E5) and the STAIRS step length (I8). Formula-level rows live next to the code they
 //! test (`src/autoscaling/*`); asynchronous examples in `async_endpoint.rs`.
 
 use fleetsim::autoscaling::alarm::Statistic;
@@ -197,5 +197,38 @@ fn e5_cooldown_values_of_the_seeds_are_accepted() {
             PolicyConfig::Step { config, .. } => (config.cooldown_s, config.cooldown_s),
         };
         assert_eq!(got, expected, "{policy}");
+    }
+}
+
+#[test]
+fn i8_stairs_of_600_s_in_5_steps_change_every_120_s() {
+    // Deterministic arrivals: each 60 s period holds exactly 60 x the step's rate.
+    let c = load(&scenario(
+        "600s",
+        4,
+        4,
+        "10ms",
+        r#"Stairs(duration: "600s", number_of_steps: 5, rps_per_step: 10.0)"#,
+        "",
+    ))
+    .unwrap();
+    let per_minute: Vec<u64> = run(c).points.iter().map(|p| p.arrivals).collect();
+    assert_eq!(per_minute, [600, 600, 1200, 1200, 1800, 1800, 2400, 2400, 3000, 3000]);
+    for (rate, want) in [
+        (
+            r#"Stairs(duration: "600s", number_of_steps: 0, rps_per_step: 10.0)"#,
+            "number_of_steps: got 0",
+        ),
+        (
+            r#"Stairs(duration: "0s", number_of_steps: 5, rps_per_step: 10.0)"#,
+            "duration: got \"0s\"",
+        ),
+        (
+            r#"Stairs(duration: "600s", number_of_steps: 5, rps_per_step: -1.0)"#,
+            "rps_per_step: got -1",
+        ),
+    ] {
+        let e = load(&scenario("600s", 4, 4, "10ms", rate, "")).unwrap_err();
+        assert!(e.contains(want), "{rate}: {e}");
     }
 }

@@ -39,6 +39,20 @@ pub enum RateShape {
 }
 
 impl RateShape {
+    /// A staircase, as a load test's `STAIRS` pattern lays it out (spec load tests 3.2,
+    /// autoscaling I8): `number_of_steps` steps of `duration / number_of_steps` each (whole
+    /// microseconds, rounded down), step `k` (from 0) at `(k + 1) x per_step` requests per
+    /// second; the last level holds after `duration`. 600 s in 5 steps: a step every 120 s.
+    pub fn stairs(duration: SimDuration, number_of_steps: u32, per_step: f64) -> RateShape {
+        let n = number_of_steps.max(1);
+        let step = duration.0 / u64::from(n);
+        RateShape::Steps(
+            (0..n)
+                .map(|k| (SimTime(step * u64::from(k)), per_step * f64::from(k + 1)))
+                .collect(),
+        )
+    }
+
     /// The rate at `t`, never negative.
     pub fn rate(&self, t: SimTime) -> f64 {
         match self {
@@ -224,5 +238,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn i8_stairs_of_600_s_in_5_steps_last_120_s_each() {
+        let st = RateShape::stairs(SimDuration::from_secs(600), 5, 10.0);
+        let RateShape::Steps(steps) = &st else {
+            panic!("a staircase is piecewise constant")
+        };
+        let starts: Vec<u64> = steps.iter().map(|(t, _)| t.0 / 1_000_000).collect();
+        assert_eq!(starts, [0, 120, 240, 360, 480]);
+        assert_eq!(st.rate(s(119)), 10.0);
+        assert_eq!(st.rate(s(120)), 20.0);
+        assert_eq!(st.rate(s(599)), 50.0);
+        assert_eq!(st.rate(s(900)), 50.0, "the top level holds");
     }
 }
