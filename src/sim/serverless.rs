@@ -74,17 +74,7 @@ impl World {
         }
         self.metrics.service_start(series, now, SimDuration::ZERO, false);
         let start = now + setup.unwrap_or(SimDuration::ZERO);
-        let rec = (now, start, outcome);
-        let req = match self.in_flight_free.pop() {
-            Some(i) => {
-                self.in_flight[i as usize] = rec;
-                i
-            }
-            None => {
-                self.in_flight.push(rec);
-                (self.in_flight.len() - 1) as u32
-            }
-        };
+        let req = self.hold_in_flight((now, start, outcome));
         self.queue
             .schedule(start + service, Event::ServerlessDone { req, provisioned });
     }

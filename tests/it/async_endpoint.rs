@@ -2,6 +2,7 @@
 //! F3-F5): the durable queue, time-to-live and processing limits, the backlog metrics, scale to
 //! zero and back, and the bundled scale-from-zero scenario's timeline.
 
+use crate::common::{capacity_changes, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
@@ -9,7 +10,7 @@ use fleetsim::model::workload::{TimestampTrace, Workload};
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::scenario;
 use fleetsim::sim::observe::Dimension;
-use fleetsim::sim::{run, RunResult, SimConfig, World};
+use fleetsim::sim::{SimConfig, World};
 use std::path::Path;
 
 /// An asynchronous endpoint with `n` initial instances (constant `service` time, 3 min launch,
@@ -43,20 +44,6 @@ fn config(text: &str, at_s: &[f64]) -> SimConfig {
     let times: Vec<SimTime> = at_s.iter().map(|s| SimTime((s * 1e6).round() as u64)).collect();
     c.workload = Workload::TraceTimestamps(TimestampTrace { times: times.into() });
     c
-}
-
-fn run_checked(c: SimConfig) -> RunResult {
-    let r = run(c);
-    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end, "conservation");
-    r
-}
-
-/// `(time in s, cause, reason)` of capacity changes.
-fn changes(acts: &[Activity]) -> Vec<(u64, String, String)> {
-    acts.iter()
-        .filter(|a| a.kind == ActivityKind::CapacityChange)
-        .map(|a| (a.time.0 / 1_000_000, a.cause.clone(), a.reason.clone()))
-        .collect()
 }
 
 fn times_of(acts: &[Activity], kind: ActivityKind) -> Vec<u64> {
@@ -114,7 +101,7 @@ fn scale_from_zero_with_the_backlog_step_policy_takes_two_minutes() {
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[STEP_FROM_ZERO])),
     );
     let r = run_checked(config(&text, &[0.0]));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 120);
     assert_eq!(c[0].1, "HasBacklogWithoutCapacity-ScalingPolicy");
@@ -137,7 +124,7 @@ fn a_request_landing_mid_minute_waits_one_more_period() {
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[STEP_FROM_ZERO])),
     );
     let r = run_checked(config(&text, &[30.0]));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
 }
 
@@ -146,7 +133,11 @@ fn f4_target_tracking_alone_leaves_a_short_queue_at_zero() {
     // 3 queued < target 5: the high alarm never fires and nothing scales out.
     let text = async_scenario("30m", 0, "30s", "", &target(&[TT_BACKLOG]));
     let r = run_checked(config(&text, &[0.0, 1.0, 2.0]));
-    assert!(changes(&r.activities).is_empty(), "{:?}", changes(&r.activities));
+    assert!(
+        capacity_changes(&r.activities).is_empty(),
+        "{:?}",
+        capacity_changes(&r.activities)
+    );
     assert_eq!(r.totals.completed, 0);
     assert_eq!(r.in_flight_at_end, 3);
     // With the step policy the same queue gets an instance after two minutes.
@@ -158,7 +149,7 @@ fn f4_target_tracking_alone_leaves_a_short_queue_at_zero() {
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[TT_BACKLOG, STEP_FROM_ZERO])),
     );
     let r = run_checked(config(&text, &[0.0, 1.0, 2.0]));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(
         (c[0].0, c[0].1.as_str()),
         (120, "HasBacklogWithoutCapacity-ScalingPolicy")
@@ -172,7 +163,7 @@ fn f5_target_tracking_scales_from_zero_once_the_backlog_exceeds_the_target() {
     // then max(1, ceil(6 / 5)) = 2 at 180 s.
     let text = async_scenario("30m", 0, "30s", "", &target(&[TT_BACKLOG]));
     let r = run_checked(config(&text, &[0.0, 0.5, 1.0, 1.5, 2.0, 2.5]));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
     assert!(c[0].2.contains("from zero: max(1, ceil(6 / 5)) = 2"), "{}", c[0].2);
     assert!(c[0].2.contains("desired 0 -> 2"), "{}", c[0].2);
@@ -186,7 +177,7 @@ fn c12_backlog_per_instance_scale_out_is_clamped_to_max() {
     let text = async_scenario("10m", 2, "1h", r#"invocation_timeout: "1h","#, &target(&[TT_BACKLOG]));
     let at: Vec<f64> = (0..30).map(|i| f64::from(i) * 0.1).collect();
     let r = run_checked(config(&text, &at));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
     assert!(c[0].2.contains("ceil(2 x 15 / 5) = 6"), "{}", c[0].2);
     assert!(c[0].2.contains("clamped to 5"), "{}", c[0].2);
@@ -281,7 +272,7 @@ fn scale_in_to_zero_after_the_queue_drains() {
     // ceil(1 x 0 / 5) = 0 and the endpoint goes to zero instances (MinCapacity 0).
     let text = async_scenario("30m", 1, "10s", "", &target(&[TT_BACKLOG]));
     let r = run_checked(config(&text, &[0.0]));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 900);
     assert!(c[0].2.contains("desired 1 -> 0"), "{}", c[0].2);
@@ -292,7 +283,7 @@ fn scale_in_to_zero_after_the_queue_drains() {
 fn bundled_scenario_reproduces_the_spec_timeline() {
     let loaded = scenario::load(Path::new("scenarios/async-scale-from-zero.ron"), &[], None).unwrap();
     let r = run_checked(loaded.config);
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     let summary: Vec<(u64, &str)> = c.iter().map(|(t, cause, _)| (*t, cause.as_str())).collect();
     assert_eq!(
         summary,

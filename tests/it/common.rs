@@ -59,3 +59,19 @@ pub fn mmc(rps: f64, service: DurationDist, instances: u32, concurrency: u32, se
         slo: None,
     }
 }
+
+/// Runs a configuration and checks that every arrival is accounted for: arrived = completed +
+/// errors + timed out + rejected + throttled + in flight at the end.
+pub fn run_checked(c: SimConfig) -> fleetsim::sim::RunResult {
+    let r = fleetsim::sim::run(c);
+    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end, "conservation");
+    r
+}
+
+/// `(time in s, cause, reason)` of the capacity changes among `acts`.
+pub fn capacity_changes(acts: &[fleetsim::model::Activity]) -> Vec<(u64, String, String)> {
+    acts.iter()
+        .filter(|a| a.kind == fleetsim::model::ActivityKind::CapacityChange)
+        .map(|a| (a.time.0 / 1_000_000, a.cause.clone(), a.reason.clone()))
+        .collect()
+}

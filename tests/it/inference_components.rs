@@ -5,12 +5,13 @@
 //! Arrivals are timestamp traces and every duration is constant, so activity times are exact.
 //! Instances take 120 s to provision; a copy takes 30 s to load (the variant's `launch.load`).
 
+use crate::common::run_checked;
 use fleetsim::engine::SimTime;
 use fleetsim::model::workload::{TimestampTrace, Workload};
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::report;
 use fleetsim::scenario;
-use fleetsim::sim::{run, RunResult, SimConfig};
+use fleetsim::sim::{RunResult, SimConfig};
 use std::path::Path;
 
 /// An endpoint whose variant `pool` (ml.m5.large: 2 vCPUs, 8192 MB) hosts `components`, with
@@ -74,13 +75,6 @@ fn config(text: &str, at_s: &[f64]) -> SimConfig {
     let times: Vec<SimTime> = at_s.iter().map(|s| SimTime((s * 1e6).round() as u64)).collect();
     c.workload = Workload::TraceTimestamps(TimestampTrace { times: times.into() });
     c
-}
-
-fn run_checked(c: SimConfig) -> RunResult {
-    let r = run(c);
-    // Conservation: arrived = completed + errors + timed out + rejected + in flight.
-    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end, "conservation");
-    r
 }
 
 /// `(time in s, variant column, reason)` of the rows of `kind`.

@@ -4,6 +4,7 @@
 //! the serverless metrics, provisioned concurrency under Application Auto Scaling, accounting
 //! and determinism.
 
+use crate::common::{capacity_changes, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
@@ -12,7 +13,7 @@ use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::report;
 use fleetsim::scenario;
 use fleetsim::sim::observe::Dimension;
-use fleetsim::sim::{run, RunResult, SimConfig, World};
+use fleetsim::sim::{run, SimConfig, World};
 use std::path::Path;
 use std::process::Command;
 
@@ -51,20 +52,6 @@ fn config(text: &str, at_s: &[f64]) -> SimConfig {
 /// `n` requests at the same instant `t` seconds.
 fn burst(n: usize, t: f64) -> Vec<f64> {
     vec![t; n]
-}
-
-fn run_checked(c: SimConfig) -> RunResult {
-    let r = run(c);
-    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end, "conservation");
-    r
-}
-
-/// `(time in s, cause, reason)` of capacity changes.
-fn changes(acts: &[Activity]) -> Vec<(u64, String, String)> {
-    acts.iter()
-        .filter(|a| a.kind == ActivityKind::CapacityChange)
-        .map(|a| (a.time.0 / 1_000_000, a.cause.clone(), a.reason.clone()))
-        .collect()
 }
 
 /// Any alarm makes a run keep the metric history `World::datapoint` reads.
@@ -508,7 +495,7 @@ fn c11_pc_target_tracking_from_5_at_utilisation_0_8_to_8() {
         &format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 10, policies: [{PC_TRACKING}])],"),
     );
     let r = run_checked(config(&text, &burst(4, 1.0)));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 2, "{c:?}");
     assert_eq!(c[0].0, 180);
     assert_contains(&c[0].2, &["(0.8, 0.8, 0.8); ceil(5 x 0.8 / 0.5) = 8", "desired 5 -> 8"]);
@@ -553,7 +540,7 @@ fn g2_scheduled_min_capacity_raises_pc_to_ten_at_12_15() {
     // Idle from the start: the low alarm sees 15 quiet minutes at 12:15, when the scheduled
     // action (queued first) has already raised the minimum, so PC goes 4 -> 10 and never back.
     let r = run_with(4);
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].0, c[0].1.as_str()), (900, "noon"));
     assert_contains(&c[0].2, &["MinCapacity 1 -> 10", "desired 4 -> 10"]);
@@ -565,7 +552,11 @@ fn g2_scheduled_min_capacity_raises_pc_to_ten_at_12_15() {
 
     // Already at 10: only the minimum moves.
     let r = run_with(10);
-    assert!(changes(&r.activities).is_empty(), "{:?}", changes(&r.activities));
+    assert!(
+        capacity_changes(&r.activities).is_empty(),
+        "{:?}",
+        capacity_changes(&r.activities)
+    );
     let sched: Vec<&Activity> = r
         .activities
         .iter()
@@ -589,7 +580,7 @@ fn a_step_policy_scales_provisioned_concurrency() {
             step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 2)])])],"#,
     );
     let r = run_checked(config(&text, &burst(2, 1.0)));
-    let c = changes(&r.activities);
+    let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].0, c[0].1.as_str()), (60, "pc-step"));
     assert_contains(&c[0].2, &["desired 2 -> 4"]);
