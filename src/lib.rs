@@ -1,7 +1,9 @@
 //! fleetsim: a deterministic discrete-event simulator of autoscaled, versioned inference
-//! endpoints (SageMaker-style real-time endpoints under Application Auto Scaling).
+//! endpoints (SageMaker-style real-time, asynchronous and serverless endpoints under Application
+//! Auto Scaling).
 //!
-//! Layers, bottom to top: [`engine`] <- [`model`] <- [`sim`] <- [`scenario`] <- [`report`] <- [`sweep`] <- `cli`.
+//! Layers, bottom to top: [`engine`] <- [`model`] <- [`autoscaling`], [`deployment`] <- [`sim`] <-
+//! [`scenario`] <- [`report`] <- [`sweep`] <- `cli`; [`bench`] and [`recommend`] run [`sim`].
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;
