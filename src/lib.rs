@@ -3,7 +3,7 @@
 //! Auto Scaling).
 //!
 //! Layers, bottom to top: [`engine`] <- [`model`] <- [`autoscaling`], [`deployment`] <- [`sim`] <-
-//! [`scenario`] <- [`report`] <- [`sweep`] <- `cli`; [`bench`] and [`recommend`] run [`sim`].
+//! [`scenario`] <- [`report`] <- [`sweep`] <- `cli`; [`bench`](mod@bench) and [`recommend`] run [`sim`].
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;

@@ -5,7 +5,7 @@
 //! They are plain arithmetic, kept here so scenarios, sweeps and tests size fleets the same way
 //! the AWS material does, in the same order of operations (the notebook computes in f64).
 
-/// `TargetValue = MAX_RPS x SAFETY_FACTOR x 60` [seed]: invocations per instance per minute,
+/// `TargetValue = MAX_RPS x SAFETY_FACTOR x 60` \[seed\]: invocations per instance per minute,
 /// from the requests per second one instance sustains (I2: 100 rps at 0.5 -> 3000).
 pub fn target_value(max_rps: f64, safety_factor: f64) -> f64 {
     (max_rps * safety_factor) * 60.0

@@ -21,16 +21,16 @@ pub struct BareStats {
     pub events: u64,
     /// Customers that found every server busy and waited.
     pub waited: u64,
-    /// Total waiting time of all customers [µs].
+    /// Total waiting time of all customers \[µs\].
     pub wait_sum_us: u64,
     /// Longest the FIFO ever was.
     pub max_queue: u64,
-    /// Time of the last event [µs].
+    /// Time of the last event \[µs\].
     pub end_us: u64,
 }
 
 impl BareStats {
-    /// Mean wait per customer [s].
+    /// Mean wait per customer \[s\].
     pub fn mean_wait_s(&self) -> f64 {
         if self.completed == 0 {
             return 0.0;

@@ -34,13 +34,13 @@ pub struct Measurement {
     pub requests: u64,
     /// Events processed.
     pub events: u64,
-    /// Wall-clock time of the run [s].
+    /// Wall-clock time of the run \[s\].
     pub wall_s: f64,
     /// `requests / wall_s`.
     pub requests_per_s: f64,
     /// `events / wall_s`.
     pub events_per_s: f64,
-    /// CPU time of the measuring thread during the run [s], where the platform reports it.
+    /// CPU time of the measuring thread during the run \[s\], where the platform reports it.
     pub cpu_s: Option<f64>,
     /// `requests / cpu_s`.
     pub requests_per_cpu_s: Option<f64>,
@@ -75,7 +75,7 @@ impl Measurement {
 pub struct BenchReport {
     /// Request rate of the reference scenario [requests per second].
     pub rps: f64,
-    /// Simulated duration [s].
+    /// Simulated duration \[s\].
     pub duration_s: u64,
     pub seed: u64,
     /// Instances of the reference scenario (times [`REFERENCE_CONCURRENCY`] slots each).
@@ -89,7 +89,7 @@ pub struct BenchReport {
     pub ratio: f64,
     /// The same ratio over CPU time, where known; steadier than `ratio` on a busy machine.
     pub cpu_ratio: Option<f64>,
-    /// Peak resident set of the process when the report was made [KiB], if known.
+    /// Peak resident set of the process when the report was made \[KiB\], if known.
     pub peak_rss_kib: Option<u64>,
 }
 
@@ -110,7 +110,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
     (out, wall, cpu)
 }
 
-/// CPU time this thread has run so far [s]: the first field (nanoseconds on a CPU) of
+/// CPU time this thread has run so far \[s\]: the first field (nanoseconds on a CPU) of
 /// `/proc/thread-self/schedstat`; `None` where that file does not exist.
 pub fn thread_cpu_s() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -160,7 +160,7 @@ pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
     }
 }
 
-/// Peak resident set size of this process (`VmHWM` in `/proc/self/status`) [KiB]; `None` where
+/// Peak resident set size of this process (`VmHWM` in `/proc/self/status`) \[KiB\]; `None` where
 /// that file does not exist (not Linux) or cannot be parsed.
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -17,13 +17,13 @@ pub enum TrafficRouting {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BlueGreen {
     pub routing: TrafficRouting,
-    /// `WaitIntervalInSeconds` [s]: the bake after each shift (all at once: its only bake;
+    /// `WaitIntervalInSeconds` \[s\]: the bake after each shift (all at once: its only bake;
     /// 0 when absent \[assumption\]).
     pub wait_s: u64,
-    /// Final bake on 100 % green after a canary [s]; the seeds give no length, default
+    /// Final bake on 100 % green after a canary \[s\]; the seeds give no length, default
     /// `wait_s` \[assumption\].
     pub final_bake_s: u64,
-    /// `TerminationWaitInSeconds` [s]: after the final bake, before blue is terminated.
+    /// `TerminationWaitInSeconds` \[s\]: after the final bake, before blue is terminated.
     pub termination_wait_s: u64,
 }
 
@@ -32,7 +32,7 @@ pub struct BlueGreen {
 pub struct Rolling {
     /// `MaximumBatchSize` (5-50 % of the fleet).
     pub batch: CapacitySize,
-    /// `WaitIntervalInSeconds` [s]: the bake of each batch.
+    /// `WaitIntervalInSeconds` \[s\]: the bake of each batch.
     pub wait_s: u64,
     /// `RollbackMaximumBatchSize`; `None` = all at once (blue/green-style rollback).
     pub rollback_batch: Option<CapacitySize>,
@@ -78,7 +78,7 @@ pub struct Guardrails {
     pub timeout_clock_start: ClockStart,
     /// Whether the alarms also watch the termination wait (default true).
     pub monitor_termination_wait: bool,
-    /// Delay before a blue/green rollback moves traffic back [s] (default 0).
+    /// Delay before a blue/green rollback moves traffic back \[s\] (default 0).
     pub rollback_shift_delay_s: u64,
     /// Percent-to-instance rounding (default up).
     pub rounding: Rounding,

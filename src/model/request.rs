@@ -21,7 +21,7 @@ pub enum Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
     pub arrival: SimTime,
-    /// Base service time (before any load slowdown) [µs].
+    /// Base service time (before any load slowdown) \[µs\].
     pub service: SimDuration,
     pub outcome: Outcome,
 }

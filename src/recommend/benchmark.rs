@@ -20,7 +20,7 @@ pub struct BenchmarkOptions {
     /// nominal capacity (worker slots over mean service time), so saturation comes after
     /// about twenty minutes. \[assumption\]
     pub step_rps: Option<f64>,
-    /// Longest staircase [minutes]; the test ends there if nothing stops it first.
+    /// Longest staircase \[minutes\]; the test ends there if nothing stops it first.
     pub max_minutes: u32,
     /// Stop when a minute's failed share of invocations reaches this (spec: 1 %).
     pub failure_share: f64,
@@ -72,7 +72,7 @@ pub struct BenchmarkMinute {
     pub failures: u64,
     /// `CPUUtilization` divided by the instance's vCPUs [percent per core].
     pub cpu_utilization_per_core: f64,
-    /// Mean `ModelLatency` of the minute [µs]; 0 when nothing completed.
+    /// Mean `ModelLatency` of the minute \[µs\]; 0 when nothing completed.
     pub model_latency_us: f64,
 }
 

@@ -48,14 +48,14 @@ pub struct InferenceRecommendation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RecommendationMetrics {
-    /// Hourly price of the instance [USD], in single precision as the service prints it;
+    /// Hourly price of the instance \[USD\], in single precision as the service prints it;
     /// absent when the instance type has no price.
     pub cost_per_hour: Option<f64>,
-    /// `CostPerHour / (MaximumInvocations x 60)` in single precision [USD].
+    /// `CostPerHour / (MaximumInvocations x 60)` in single precision \[USD\].
     pub cost_per_inference: Option<f64>,
     /// Invocations of the peak minute [per minute].
     pub maximum_invocations: u64,
-    /// Mean model latency of the peak minute [µs].
+    /// Mean model latency of the peak minute \[µs\].
     pub model_latency: u64,
 }
 

@@ -18,7 +18,7 @@ pub struct ScalingRecommendationRequest {
     /// An endpoint benchmarked by that job; exactly one of this and `RecommendationId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
-    /// Per-core utilisation an instance should reach before scaling [percent]; default 50.
+    /// Per-core utilisation an instance should reach before scaling \[percent\]; default 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_cpu_utilization_per_core: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

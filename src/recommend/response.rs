@@ -40,7 +40,7 @@ pub struct ScalingRecommendation {
 pub struct BenchmarkedMetric {
     /// Invocations per instance per minute (CloudWatch's 1/N normalisation).
     pub invocations_per_instance: u64,
-    /// Model latency there [µs].
+    /// Model latency there \[µs\].
     pub model_latency: u64,
 }
 
@@ -98,7 +98,7 @@ pub enum CustomizedStatistic {
     Sum,
 }
 
-/// Application Auto Scaling's default cooldowns [s].
+/// Application Auto Scaling's default cooldowns \[s\].
 pub const DEFAULT_COOLDOWN_S: u32 = 300;
 
 /// Options of fleetsim's answer beyond the AWS request.

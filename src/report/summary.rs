@@ -22,7 +22,7 @@ pub struct Summary {
     pub latency_ms: Latency,
     pub wait_ms: Wait,
     pub capacity: Capacity,
-    /// Total cost [USD]; null when some instance price is unknown.
+    /// Total cost \[USD\]; null when some instance price is unknown.
     pub cost_usd: Option<f64>,
     /// Capacity changes (desired count set by a policy, a schedule or an update).
     pub scaling_activities: usize,

@@ -106,10 +106,10 @@ pub struct InstanceType {
     pub gpus: Option<u32>,
     #[serde(default)]
     pub gpu_memory_gib: Option<f64>,
-    /// On-demand price of one instance-hour [USD].
+    /// On-demand price of one instance-hour \[USD\].
     #[serde(default)]
     pub price_per_hour: Option<f64>,
-    /// Account quota "<type> for endpoint usage" [instances]; a scale-out beyond it fails.
+    /// Account quota "`<type>` for endpoint usage" \[instances\]; a scale-out beyond it fails.
     #[serde(default)]
     pub endpoint_quota: Option<u32>,
 }
@@ -249,12 +249,12 @@ fn default_config_name() -> String {
     "config-1".into()
 }
 
-/// Six hours: the queue message time-to-live of asynchronous inference [seed].
+/// Six hours: the queue message time-to-live of asynchronous inference \[seed\].
 pub fn default_request_ttl() -> Duration {
     Duration::secs(6 * 3600)
 }
 
-/// Fifteen minutes: the default `InvocationTimeoutSeconds` of `InvokeEndpointAsync` [AWS];
+/// Fifteen minutes: the default `InvocationTimeoutSeconds` of `InvokeEndpointAsync` \[AWS\];
 /// the seeds give only the 60-minute limit.
 pub fn default_async_invocation_timeout() -> Duration {
     Duration::secs(15 * 60)

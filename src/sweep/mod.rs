@@ -1,7 +1,7 @@
 //! Parameter sweeps: a base scenario, axes of overrides and replications per point, run in
 //! parallel, aggregated into `sweep.csv`, `runs.csv` and `sweep.json`.
 //!
-//! Flow: [`plan::load`] parses the sweep file ([`file`]), expands its [`design`] into points
+//! Flow: [`plan::load`] parses the sweep file ([`file`](mod@file)), expands its [`design`] into points
 //! and validates every point's scenario; [`run::run`] runs points x replications on a rayon
 //! pool; [`render`] aggregates ([`table`]) and renders the files. [`merge`] combines shards.
 //! No file is written here; the CLI writes the returned bytes.

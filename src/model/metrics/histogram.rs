@@ -8,7 +8,7 @@
 //! the crate), but records with a handful of integer operations, and remembers which part of the
 //! counts array holds anything so that resetting, merging and percentile scans touch only that.
 
-/// Largest latency tracked [µs] (7 days). Larger values up to the end of the last bucket are
+/// Largest latency tracked \[µs\] (7 days). Larger values up to the end of the last bucket are
 /// still counted where they fall; beyond it they count as this value (the crate's saturating
 /// record).
 pub const HIST_MAX_US: u64 = 7 * 86_400 * 1_000_000;
@@ -69,7 +69,7 @@ fn highest_equivalent(value: u64) -> u64 {
     lowest_equivalent(value).saturating_add(1 << bucket_of(value)) - 1
 }
 
-/// A latency histogram [µs]; see the module documentation.
+/// A latency histogram \[µs\]; see the module documentation.
 #[derive(Clone, Debug)]
 pub struct LatencyHistogram {
     counts: Vec<u64>,

@@ -276,9 +276,9 @@ pub struct Totals {
     pub served: u64,
     /// Served requests that waited in the backlog first.
     pub waited: u64,
-    /// Total backlog wait of served requests [µs].
+    /// Total backlog wait of served requests \[µs\].
     pub wait_sum_us: u128,
-    /// End-to-end latency of completed requests [µs].
+    /// End-to-end latency of completed requests \[µs\].
     pub latency: LatencyHistogram,
     pub latency_sum_us: u128,
     pub min_in_service: u32,

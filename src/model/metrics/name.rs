@@ -13,9 +13,9 @@ pub enum MetricName {
     Invocation4XXErrors,
     /// Requests answered 5XX; each request emits 1 or 0.
     Invocation5XXErrors,
-    /// Time in the container [µs].
+    /// Time in the container \[µs\].
     ModelLatency,
-    /// Time outside the container, backlog wait included [µs].
+    /// Time outside the container, backlog wait included \[µs\].
     OverheadLatency,
     /// Busy slots over slots x 100 x vCPUs, per in-service instance [%].
     CPUUtilization,
@@ -30,7 +30,7 @@ pub enum MetricName {
     HasBacklogWithoutCapacity,
     /// Requests that arrived while no instance was in service.
     NoCapacityInvocationFailures,
-    /// How long the oldest waiting request has waited [s], sampled every tick.
+    /// How long the oldest waiting request has waited \[s\], sampled every tick.
     ApproximateAgeOfOldestRequest,
     /// Requests that left the queue unserved: time-to-live expiries on an asynchronous
     /// endpoint, invocation timeouts while waiting on a real-time one.
@@ -113,7 +113,7 @@ impl MetricName {
     }
 
     /// Metrics with a datapoint (possibly zero) whenever the variant exists: SageMaker emits
-    /// explicit zeros for idle variants rather than missing data [seed].
+    /// explicit zeros for idle variants rather than missing data \[seed\].
     pub fn zero_when_idle(self) -> bool {
         matches!(
             self,

@@ -89,7 +89,7 @@ pub struct BasePoint {
     /// endpoints) requests being processed.
     pub queued: u64,
     /// `ApproximateAgeOfOldestRequest` sampled at `end`: how long the oldest waiting request
-    /// has waited [µs]; 0 when none waits.
+    /// has waited \[µs\]; 0 when none waits.
     pub oldest_wait_us: u64,
 }
 
@@ -105,7 +105,7 @@ pub struct TickSample {
     pub oldest_wait_us: u64,
 }
 
-/// Summary statistics of a latency-like metric within one period [µs].
+/// Summary statistics of a latency-like metric within one period \[µs\].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LatencyStats {
     pub sample_count: u64,
@@ -163,7 +163,7 @@ pub struct VariantPoint {
     pub backlog_max: u64,
     /// Instance-hours billed in this period.
     pub instance_hours: f64,
-    /// Cost accrued in this period [USD]; `None` when the instance price is unknown.
+    /// Cost accrued in this period \[USD\]; `None` when the instance price is unknown.
     pub cost_usd: Option<f64>,
 }
 
@@ -172,10 +172,10 @@ pub struct VariantPoint {
 pub struct EndpointPoint {
     /// Start of the period [µs since run start].
     pub start_us: u64,
-    /// Length of the period [µs] (the last one may be short).
+    /// Length of the period \[µs\] (the last one may be short).
     pub length_us: u64,
     pub arrivals: u64,
-    /// End-to-end latency of requests completed in the period [µs].
+    /// End-to-end latency of requests completed in the period \[µs\].
     pub latency: LatencyStats,
     pub variants: Vec<VariantPoint>,
     /// Endpoint-configuration series (per variant and model version), present only for

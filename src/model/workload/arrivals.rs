@@ -96,7 +96,7 @@ impl ArrivalGenerator {
     ///
     /// The common case, a Poisson candidate at a constant rate that lands inside the current
     /// segment, is handled here, inline at the caller: it is exactly the first pass of
-    /// [`Self::next_slow`]'s loop (same draw, same state change), and everything else (segment
+    /// `next_slow`'s loop (same draw, same state change), and everything else (segment
     /// boundaries, other rate shapes and sources) goes through that loop.
     #[inline]
     pub fn next(&mut self, rng: &mut SimRng) -> Option<SimTime> {
