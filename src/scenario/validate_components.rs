@@ -5,6 +5,9 @@
 use super::components::{InferenceComponent, ManagedStatus};
 use super::file::{self, Scenario};
 use super::validate::{valid_name, Check};
+use crate::autoscaling::guidance::{
+    meets_ic_availability_guidance, HA_AVAILABILITY_PERCENT, HA_MIN_INSTANCES, HA_MORE_THAN_COPIES,
+};
 use crate::engine::SimDuration;
 use crate::model::{DurationDist, InstanceSpec, ModelVersion, Resources};
 use crate::sim::{ComponentsConfig, EndpointKind, LaunchConfig, VariantConfig};
@@ -336,11 +339,11 @@ fn availability(s: &Scenario, ic: &InferenceComponent, min_instances: u32, warni
         .iter()
         .find(|t| t.inference_component.as_deref() == Some(ic.name.as_str()))
         .map_or(ic.copy_count, |t| t.min_capacity);
-    if floor > 2 && min_instances >= 2 {
+    if meets_ic_availability_guidance(floor, min_instances) {
         return;
     }
     warnings.push(format!(
-        "inference component {}: the 99.95 % availability guidance asks for more than two copies and a managed instance scaling minimum of 2 instances; this one keeps at least {floor} copies on at least {min_instances} instances",
+        "inference component {}: the {HA_AVAILABILITY_PERCENT} % availability guidance asks for more than {HA_MORE_THAN_COPIES} copies and a managed instance scaling minimum of {HA_MIN_INSTANCES} instances; this one keeps at least {floor} copies on at least {min_instances} instances",
         ic.name
     ));
 }
