@@ -1,7 +1,10 @@
 //! Worked examples of spec/autoscaling.md section 21 that need a scenario: registration
 //! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13),
-//! the cooldown values of the seeds (E5) and the STAIRS step length (I8). Formula-level rows live next to the code they
-//! test (`src/autoscaling/*`); asynchronous examples in `async_endpoint.rs`.
+//! the cooldown values of the seeds (E5) and the STAIRS step length (I8). Formula-level rows
+//! live next to the code they test (`src/autoscaling/*`: C, D, E, G1, G3, G4, I1-I7); the
+//! other timing-level examples live with their feature: `metrics.rs` (A6, B1, B2),
+//! `autoscaling.rs` (A5, G2), `async_endpoint.rs` (B5, B6, C12, F3-F5), `serverless.rs` (B7,
+//! C11, G2, H1-H4), `inference_components.rs` (F1, F2, E5, I9) and `recommend.rs` (I7, J1-J4).
 
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
