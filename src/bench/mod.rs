@@ -11,8 +11,9 @@ mod reference;
 
 pub use baseline::{bare_heap_mmc, BareStats};
 pub use reference::{
-    reference_config, reference_deployment, reference_instances, reference_service_time, reference_target,
-    reference_target_value, REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD, TARGET_UTILISATION,
+    reference_config, reference_config_with, reference_deployment, reference_instances, reference_service_time,
+    reference_target, reference_target_value, Controllers, REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD,
+    TARGET_UTILISATION,
 };
 
 use crate::sim::{run, RunResult};
@@ -78,6 +79,8 @@ pub struct BenchReport {
     /// Simulated duration \[s\].
     pub duration_s: u64,
     pub seed: u64,
+    /// The controllers the reference scenario ran.
+    pub controllers: Controllers,
     /// Instances of the reference scenario (times [`REFERENCE_CONCURRENCY`] slots each).
     pub instances: u32,
     /// fleetsim on the reference scenario (config construction excluded, result building
@@ -120,7 +123,12 @@ pub fn thread_cpu_s() -> Option<f64> {
 
 /// Times fleetsim on the reference scenario and returns the measurement with the run's result.
 pub fn time_reference(rps: f64, duration_s: u64, seed: u64) -> (Measurement, RunResult) {
-    let config = reference_config(rps, duration_s, seed);
+    time_reference_with(rps, duration_s, seed, Controllers::Full)
+}
+
+/// [`time_reference`] with only the given controllers.
+pub fn time_reference_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> (Measurement, RunResult) {
+    let config = reference_config_with(rps, duration_s, seed, controllers);
     let (result, wall, cpu) = timed(|| run(config));
     (
         Measurement::new(result.totals.arrived, result.events, wall, cpu),
@@ -139,7 +147,12 @@ pub fn time_baseline(rps: f64, n_requests: u64, seed: u64) -> (Measurement, Bare
 /// Runs the reference scenario and the bare loop on the same number of requests, one after the
 /// other in this thread, and reports both.
 pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
-    let (fleetsim, result) = time_reference(rps, duration_s, seed);
+    run_bench_with(rps, duration_s, seed, Controllers::Full)
+}
+
+/// [`run_bench`] with only the given controllers in the reference scenario.
+pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> BenchReport {
+    let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers);
     // Dropped before the baseline runs, so the baseline does not pay for freeing it.
     drop(result);
     let (bare, _) = time_baseline(rps, fleetsim.requests, seed);
@@ -148,6 +161,7 @@ pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
         rps,
         duration_s,
         seed,
+        controllers,
         instances: reference_instances(rps),
         fleetsim,
         bare,
@@ -195,13 +209,21 @@ impl fmt::Display for BenchReport {
             "reference scenario: {} rps for {} s simulated, {} x ml.c5.xlarge ({} slots), seed {}",
             self.rps, self.duration_s, self.instances, slots, self.seed
         )?;
-        writeln!(
-            f,
-            "metrics on; autoscaling on (target tracking, InvocationsPerInstance target {:.0}/min); rollout on (LINEAR 10 %, {} s bakes, from {} s)",
-            reference_target_value(self.rps),
-            reference_deployment(self.rps, self.duration_s).policy_wait_s(),
-            reference_deployment(self.rps, self.duration_s).at.0 / 1_000_000
-        )?;
+        let deployment = reference_deployment(self.rps, self.duration_s);
+        let autoscaling = format!(
+            "autoscaling on (target tracking, InvocationsPerInstance target {:.0}/min)",
+            reference_target_value(self.rps)
+        );
+        let rollout = format!(
+            "rollout on (LINEAR 10 %, {} s bakes, from {} s)",
+            deployment.policy_wait_s(),
+            deployment.at.0 / 1_000_000
+        );
+        match self.controllers {
+            Controllers::Full => writeln!(f, "metrics on; {autoscaling}; {rollout}")?,
+            Controllers::Autoscaling => writeln!(f, "metrics on; {autoscaling}; rollout off")?,
+            Controllers::None => writeln!(f, "metrics on; autoscaling off; rollout off")?,
+        }
         writeln!(
             f,
             "{:<10} {:>10} {:>10} {:>8} {:>8} {:>11} {:>11} {:>11} {:>11}",

@@ -142,6 +142,32 @@ fn reference_launch() -> LaunchConfig {
 /// requests, 60 s timeout), default metrics, the target tracking policy of
 /// [`reference_target`] and the rollout of [`reference_deployment`].
 pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
+    reference_config_with(rps, duration_s, seed, Controllers::Full)
+}
+
+/// Which controllers the reference scenario runs, so their cost can be read off against the
+/// same scenario without them (metrics are always on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Controllers {
+    /// Target tracking autoscaling and the rollout: the design budget's case.
+    #[default]
+    Full,
+    /// Target tracking autoscaling, no rollout.
+    Autoscaling,
+    /// Neither: the endpoint model and its metrics alone.
+    None,
+}
+
+/// [`reference_config`] with only the given controllers.
+pub fn reference_config_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> SimConfig {
+    let targets = match controllers {
+        Controllers::Full | Controllers::Autoscaling => vec![reference_target(rps)],
+        Controllers::None => Vec::new(),
+    };
+    let deployments = match controllers {
+        Controllers::Full => vec![reference_deployment(rps, duration_s)],
+        Controllers::Autoscaling | Controllers::None => Vec::new(),
+    };
     SimConfig {
         name: "bench-reference".into(),
         seed,
@@ -175,8 +201,8 @@ pub fn reference_config(rps: f64, duration_s: u64, seed: u64) -> SimConfig {
         start_time: crate::sim::default_start_time(),
         publication_delay: crate::engine::SimDuration::ZERO,
         alarms: Vec::new(),
-        targets: vec![reference_target(rps)],
-        deployments: vec![reference_deployment(rps, duration_s)],
+        targets,
+        deployments,
         shadow: None,
         slo: None,
     }
@@ -244,4 +270,20 @@ mod tests {
         );
         assert!(d.requests_served_by_new_version > 500 * 1000);
     }
+
+    #[test]
+    fn controllers_switch_policy_and_rollout() {
+        let count = |c| {
+            let cfg = reference_config_with(500.0, 3600, 1, c);
+            (cfg.targets.len(), cfg.deployments.len())
+        };
+        assert_eq!(count(Controllers::Full), (1, 1));
+        assert_eq!(count(Controllers::Autoscaling), (1, 0));
+        assert_eq!(count(Controllers::None), (0, 0));
+        // Same requests either way: the arrival stream does not depend on the controllers.
+        let a = run(reference_config_with(500.0, 120, 1, Controllers::None));
+        let b = run(reference_config_with(500.0, 120, 1, Controllers::Full));
+        assert_eq!(a.totals.arrived, b.totals.arrived);
+    }
+
 }

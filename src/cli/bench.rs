@@ -3,7 +3,7 @@
 use crate::scenario::duration::parse_duration;
 use anyhow::anyhow;
 
-pub fn bench(rps: f64, duration: &str, seed: u64) -> anyhow::Result<()> {
+pub fn bench(rps: f64, duration: &str, seed: u64, controllers: crate::bench::Controllers) -> anyhow::Result<()> {
     if !(rps.is_finite() && rps > 0.0) {
         return Err(anyhow!("--rps {rps}: must be a rate > 0 requests per second"));
     }
@@ -11,7 +11,7 @@ pub fn bench(rps: f64, duration: &str, seed: u64) -> anyhow::Result<()> {
     if d.0 < 1_000_000 {
         return Err(anyhow!("--duration {duration}: must be at least 1s"));
     }
-    let report = crate::bench::run_bench(rps, d.0 / 1_000_000, seed);
+    let report = crate::bench::run_bench_with(rps, d.0 / 1_000_000, seed, controllers);
     println!("{report}");
     Ok(())
 }

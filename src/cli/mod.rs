@@ -102,7 +102,29 @@ enum Command {
         duration: String,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Controllers in the reference scenario: full (autoscaling and a rollout, the
+        /// design's budget case), autoscaling (no rollout) or none (metrics only).
+        #[arg(long, value_enum, default_value_t = BenchControllers::Full)]
+        controllers: BenchControllers,
     },
+}
+
+/// `fleetsim bench --controllers`: which controllers the reference scenario runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BenchControllers {
+    Full,
+    Autoscaling,
+    None,
+}
+
+impl From<BenchControllers> for crate::bench::Controllers {
+    fn from(c: BenchControllers) -> Self {
+        match c {
+            BenchControllers::Full => crate::bench::Controllers::Full,
+            BenchControllers::Autoscaling => crate::bench::Controllers::Autoscaling,
+            BenchControllers::None => crate::bench::Controllers::None,
+        }
+    }
 }
 
 /// Entry point of the binary.
@@ -127,6 +149,11 @@ pub fn run() -> anyhow::Result<()> {
         Command::Merge { out, shards, quiet } => merge::merge(&out, &shards, quiet),
         Command::Benchmark(args) => recommend::benchmark(args),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
-        Command::Bench { rps, duration, seed } => bench::bench(rps, &duration, seed),
+        Command::Bench {
+            rps,
+            duration,
+            seed,
+            controllers,
+        } => bench::bench(rps, &duration, seed, controllers.into()),
     }
 }
