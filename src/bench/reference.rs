@@ -285,5 +285,4 @@ mod tests {
         let b = run(reference_config_with(500.0, 120, 1, Controllers::Full));
         assert_eq!(a.totals.arrived, b.totals.arrived);
     }
-
 }

@@ -83,15 +83,20 @@ pub fn terminal_summary(s: &Summary) -> String {
         );
     }
     let c = &s.capacity;
-    let _ = writeln!(
-        out,
-        "capacity  in service min {} / mean {} / max {}  instance-hours {}  scaling activities {}",
-        c.min_in_service,
-        num(c.mean_in_service, 2),
-        c.max_in_service,
-        num(c.instance_hours, 2),
-        s.scaling_activities
-    );
+    if s.serverless.is_some() {
+        // No instances to count: the line above is the endpoint's capacity.
+        let _ = writeln!(out, "capacity  scaling activities {}", s.scaling_activities);
+    } else {
+        let _ = writeln!(
+            out,
+            "capacity  in service min {} / mean {} / max {}  instance-hours {}  scaling activities {}",
+            c.min_in_service,
+            num(c.mean_in_service, 2),
+            c.max_in_service,
+            num(c.instance_hours, 2),
+            s.scaling_activities
+        );
+    }
     let _ = writeln!(
         out,
         "cost      {}",

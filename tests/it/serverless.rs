@@ -626,6 +626,16 @@ fn serverless_runs_are_deterministic() {
 }
 
 #[test]
+fn the_terminal_summary_shows_the_pool_not_instances() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/serverless-provisioned-concurrency.ron");
+    let r = run(scenario::load(&path, &[], None).unwrap().config);
+    let text = report::terminal_summary(&report::summary(&r));
+    assert!(text.contains("serverless  peak "), "{text}");
+    assert!(text.contains("capacity  scaling activities "), "{text}");
+    assert!(!text.contains("in service min"), "no instances to count: {text}");
+}
+
+#[test]
 fn the_capacity_plot_shows_provisioned_concurrency() {
     let dir = std::env::temp_dir().join(format!("fleetsim-serverless-plot-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
