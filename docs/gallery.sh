@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README gallery in docs/gallery/: the capacity and latency plots of the bundled
-# autoscaling-diurnal scenario, and the p99 heat map of the bundled sweep
+# autoscaling-diurnal scenario, the capacity plots of the bundled serverless and
+# inference-component scenarios, and the p99 heat map of the bundled sweep
 # scenarios/sweeps/target-and-floor.ron. Run from anywhere: bash docs/gallery.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +14,11 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" run scenarios/autoscaling-diurnal.ron --out "$tmp/run" --quiet
 cp "$tmp/run/capacity.png" docs/gallery/capacity-autoscaling-diurnal.png
 cp "$tmp/run/latency.png" docs/gallery/latency-autoscaling-diurnal.png
+
+for name in serverless-provisioned-concurrency inference-components-scale-to-zero; do
+    "$bin" run "scenarios/$name.ron" --out "$tmp/$name" --quiet 2>/dev/null
+    cp "$tmp/$name/capacity.png" "docs/gallery/capacity-$name.png"
+done
 
 "$bin" sweep scenarios/sweeps/target-and-floor.ron --out "$tmp/sweep" --quiet
 cp "$tmp/sweep/heatmap-latency_ms.p99.png" docs/gallery/heatmap-latency_ms.p99.png
