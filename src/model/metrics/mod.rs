@@ -419,9 +419,9 @@ impl Recorder {
 
     /// A request released its slot: `model` is its `ModelLatency`, `overhead` its
     /// `OverheadLatency` (backlog wait plus fixed overhead), `ok` whether it ended 2XX.
-    #[inline]
     /// `in_service` says whether the instance still counts in per-instance metrics (a draining
     /// instance's busy slots left the CPU gauge when it started draining).
+    #[inline]
     pub fn service_end(
         &mut self,
         s: Series,
