@@ -61,8 +61,10 @@ impl StopReason {
     }
 }
 
-/// One minute of the benchmark on its single instance.
-#[derive(Clone, Debug, PartialEq)]
+/// One minute of the benchmark on its single instance (a row of the saved job's
+/// `Benchmark`, AWS-style names).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct BenchmarkMinute {
     /// Offered load in this minute [requests per second].
     pub offered_rps: f64,
@@ -73,6 +75,7 @@ pub struct BenchmarkMinute {
     /// `CPUUtilization` divided by the instance's vCPUs [percent per core].
     pub cpu_utilization_per_core: f64,
     /// Mean `ModelLatency` of the minute \[µs\]; 0 when nothing completed.
+    #[serde(rename = "ModelLatency")]
     pub model_latency_us: f64,
 }
 

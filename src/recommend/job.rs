@@ -41,7 +41,7 @@ pub struct InferenceRecommendation {
     /// Why the benchmark stopped: `ErrorRate`, `Saturation` or `PatternComplete`.
     pub stop_reason: String,
     /// The benchmark's minutes, up to the one that stopped it.
-    pub benchmark: Vec<BenchmarkRow>,
+    pub benchmark: Vec<BenchmarkMinute>,
 }
 
 /// `Metrics` of a recommendation (spec load tests 6.1, 6.2).
@@ -70,29 +70,6 @@ pub struct EndpointConfiguration {
     pub initial_instance_count: u32,
     /// vCPUs of the instance type (to turn `CPUUtilization` into a per-core share).
     pub vcpus: u32,
-}
-
-/// One minute of a benchmark.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct BenchmarkRow {
-    pub offered_rps: f64,
-    pub invocations: u64,
-    pub failures: u64,
-    pub cpu_utilization_per_core: f64,
-    pub model_latency: f64,
-}
-
-impl From<&BenchmarkMinute> for BenchmarkRow {
-    fn from(m: &BenchmarkMinute) -> Self {
-        BenchmarkRow {
-            offered_rps: m.offered_rps,
-            invocations: m.invocations,
-            failures: m.failures,
-            cpu_utilization_per_core: m.cpu_utilization_per_core,
-            model_latency: m.model_latency_us,
-        }
-    }
 }
 
 /// `CostPerInference = CostPerHour / (MaximumInvocations x 60)`, inputs and result in single
@@ -135,7 +112,7 @@ impl RecommendationJob {
                         vcpus: b.vcpus,
                     },
                     stop_reason: b.stop.as_str().to_string(),
-                    benchmark: b.minutes.iter().map(BenchmarkRow::from).collect(),
+                    benchmark: b.minutes.clone(),
                 }
             })
             .collect();

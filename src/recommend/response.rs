@@ -16,7 +16,8 @@
 //! Unions are externally tagged, so a policy serialises as `{"TargetTracking": {...}}` and a
 //! metric specification as exactly one of `{"Predefined": ...}` / `{"Customized": ...}` (J4).
 
-use super::job::{BenchmarkRow, InferenceRecommendation, RecommendationJob};
+use super::benchmark::BenchmarkMinute;
+use super::job::{InferenceRecommendation, RecommendationJob};
 use super::request::{CheckedRequest, RecommendationError, ScalingPolicyObjective, Selector};
 use serde::{Deserialize, Serialize};
 
@@ -129,13 +130,13 @@ fn find<'a>(
 
 /// Invocations per instance per minute and model latency where CPU per core reaches
 /// `target` percent (see the module header). `None` when no minute loaded the instance.
-pub fn at_cpu_target(rows: &[BenchmarkRow], target: f64) -> Option<(f64, f64)> {
+pub fn at_cpu_target(rows: &[BenchmarkMinute], target: f64) -> Option<(f64, f64)> {
     let first = rows.iter().position(|r| r.cpu_utilization_per_core >= target);
-    let proportional = |r: &BenchmarkRow| {
+    let proportional = |r: &BenchmarkMinute| {
         (r.cpu_utilization_per_core > 0.0).then(|| {
             (
                 r.invocations as f64 * target / r.cpu_utilization_per_core,
-                r.model_latency,
+                r.model_latency_us,
             )
         })
     };
@@ -152,7 +153,7 @@ pub fn at_cpu_target(rows: &[BenchmarkRow], target: f64) -> Option<(f64, f64)> {
             let lerp = |x: f64, y: f64| x + f * (y - x);
             Some((
                 lerp(a.invocations as f64, b.invocations as f64),
-                lerp(a.model_latency, b.model_latency),
+                lerp(a.model_latency_us, b.model_latency_us),
             ))
         }
         None => rows.iter().rev().find_map(proportional),
@@ -230,13 +231,13 @@ pub fn recommend(
 mod tests {
     use super::*;
 
-    fn row(invocations: u64, cpu: f64) -> BenchmarkRow {
-        BenchmarkRow {
+    fn row(invocations: u64, cpu: f64) -> BenchmarkMinute {
+        BenchmarkMinute {
             offered_rps: invocations as f64 / 60.0,
             invocations,
             failures: 0,
             cpu_utilization_per_core: cpu,
-            model_latency: 1000.0 + cpu,
+            model_latency_us: 1000.0 + cpu,
         }
     }
 

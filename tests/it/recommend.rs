@@ -5,7 +5,7 @@
 use crate::common::mmc;
 use fleetsim::engine::SimDuration;
 use fleetsim::model::DurationDist;
-use fleetsim::recommend::job::{BenchmarkRow, RecommendationJob};
+use fleetsim::recommend::job::RecommendationJob;
 use fleetsim::recommend::request::{CheckedRequest, Selector};
 use fleetsim::recommend::response::at_cpu_target;
 use fleetsim::recommend::{recommend, run_benchmark, BenchmarkOptions, JobInput, RecommendOptions, StopReason};
@@ -34,8 +34,7 @@ fn target_at_half_load_matches_utilisation_law() {
         assert_eq!(b.stop, StopReason::Saturation, "seed {seed}");
         let n = b.minutes.len();
         assert!((18..=22).contains(&n), "saturation near minute 20, got {n}");
-        let rows: Vec<BenchmarkRow> = b.minutes.iter().map(Into::into).collect();
-        sum += at_cpu_target(&rows, 50.0).unwrap().0;
+        sum += at_cpu_target(&b.minutes, 50.0).unwrap().0;
     }
     let mean = sum / f64::from(seeds as u32);
     assert!((mean / 2400.0 - 1.0).abs() < 0.04, "mean target {mean} vs 2400");
