@@ -2,7 +2,7 @@
 //! F3-F5): the durable queue, time-to-live and processing limits, the backlog metrics, scale to
 //! zero and back, and the bundled scale-from-zero scenario's timeline.
 
-use crate::common::{capacity_changes, run_checked};
+use crate::common::{capacity_changes, first_minute, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
@@ -198,15 +198,7 @@ fn b5_b6_backlog_metrics_and_age_of_oldest() {
     let at: Vec<f64> = (0..30).map(|i| f64::from(i) * 0.1).collect();
     let mut w = World::new(config(&text, &at));
     w.run_until(SimTime::from_secs(60));
-    let dp = |name, stat: Statistic| {
-        w.datapoint(
-            Dimension::Endpoint,
-            name,
-            &stat,
-            SimTime::from_secs(60),
-            SimDuration::from_secs(60),
-        )
-    };
+    let dp = |name, stat: Statistic| first_minute(&w, Dimension::Endpoint, name, stat);
     // B6: the queue holds the processing and the waiting requests: 30 / 2 instances = 15.
     assert_eq!(dp(MetricName::ApproximateBacklogSize, Statistic::Average), Some(30.0));
     assert_eq!(

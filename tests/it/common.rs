@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: small configurations built in code.
 
-use fleetsim::engine::SimDuration;
+use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricsConfig;
 use fleetsim::model::workload::{ArrivalProcess, RateShape, Workload};
 use fleetsim::model::{catalog, DurationDist, ModelVersion, Routing};
@@ -74,4 +74,14 @@ pub fn capacity_changes(acts: &[fleetsim::model::Activity]) -> Vec<(u64, String,
         .filter(|a| a.kind == fleetsim::model::ActivityKind::CapacityChange)
         .map(|a| (a.time.0 / 1_000_000, a.cause.clone(), a.reason.clone()))
         .collect()
+}
+
+/// The datapoint of `name` over the first minute `[0, 60 s)` as an alarm would read it.
+pub fn first_minute(
+    w: &fleetsim::sim::World,
+    dim: fleetsim::sim::observe::Dimension,
+    name: fleetsim::model::metrics::MetricName,
+    stat: fleetsim::autoscaling::alarm::Statistic,
+) -> Option<f64> {
+    w.datapoint(dim, name, &stat, SimTime::from_secs(60), SimDuration::from_secs(60))
 }

@@ -4,9 +4,9 @@
 //! the serverless metrics, provisioned concurrency under Application Auto Scaling, accounting
 //! and determinism.
 
-use crate::common::{capacity_changes, run_checked};
+use crate::common::{capacity_changes, first_minute, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
-use fleetsim::engine::{SimDuration, SimTime};
+use fleetsim::engine::SimTime;
 use fleetsim::model::metrics::MetricName;
 use fleetsim::model::workload::{TimestampTrace, Workload};
 use fleetsim::model::{Activity, ActivityKind};
@@ -68,15 +68,7 @@ fn b7_utilisations_with_eight_concurrent_executions() {
     );
     let mut w = World::new(config(&text, &burst(8, 1.0)));
     w.run_until(SimTime::from_secs(60));
-    let dp = |name, stat: Statistic| {
-        w.datapoint(
-            Dimension::Variant(0),
-            name,
-            &stat,
-            SimTime::from_secs(60),
-            SimDuration::from_secs(60),
-        )
-    };
+    let dp = |name, stat: Statistic| first_minute(&w, Dimension::Variant(0), name, stat);
     let avg = Statistic::Average;
     // The Average of six equal samples, up to float rounding.
     let close = |x: Option<f64>, want: f64| x.is_some_and(|x| (x - want).abs() < 1e-12);
@@ -124,15 +116,7 @@ fn spillover_goes_to_on_demand_containers_that_cold_start() {
     );
     let mut w = World::new(config(&text, &burst(5, 1.0)));
     w.run_until(SimTime::from_secs(60));
-    let dp = |name, stat: Statistic| {
-        w.datapoint(
-            Dimension::Endpoint,
-            name,
-            &stat,
-            SimTime::from_secs(60),
-            SimDuration::from_secs(60),
-        )
-    };
+    let dp = |name, stat: Statistic| first_minute(&w, Dimension::Endpoint, name, stat);
     assert_eq!(
         dp(MetricName::ServerlessProvisionedConcurrencyInvocations, Statistic::Sum),
         Some(2.0)
