@@ -75,6 +75,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Schedules `event` at `time`; returns its sequence number.
+    #[inline(always)]
     pub fn schedule(&mut self, time: SimTime, event: E) -> u64 {
         let seq = self.alloc_seq();
         self.heap.push(Scheduled { time, seq, event });
@@ -86,6 +87,7 @@ impl<E> EventQueue<E> {
         self.heap.peek().map(|s| (s.time, s.seq))
     }
 
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         self.heap.pop()
     }

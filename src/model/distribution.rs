@@ -66,7 +66,7 @@ impl DurationDist {
     }
 
     /// Draws one duration.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut SimRng) -> SimDuration {
         let us = match self {
             DurationDist::Constant(d) => return *d,

@@ -154,7 +154,7 @@ impl Fleet {
     }
 
     /// A request took a slot on `routable[pos]` (which has a free one).
-    #[inline]
+    #[inline(always)]
     pub fn take_slot(&mut self, pos: usize) {
         let (o, c) = self.load[pos];
         self.unmark(pos, o, c);
@@ -164,7 +164,7 @@ impl Fleet {
     }
 
     /// A request released its slot on `routable[pos]`.
-    #[inline]
+    #[inline(always)]
     pub fn release_slot(&mut self, pos: usize) {
         let (o, c) = self.load[pos];
         self.unmark(pos, o, c);
@@ -250,7 +250,7 @@ impl Fleet {
     }
 
     /// Picks an in-service instance with a free slot, or `None` when every slot is busy.
-    #[inline]
+    #[inline(always)]
     pub fn route(&mut self, routing: Routing, instances: &Instances, rng: &mut SimRng) -> Option<InstanceId> {
         if self.free_slots == 0 {
             return None;

@@ -12,6 +12,7 @@ use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
 use rand::RngExt;
 
 impl World {
+    #[inline(always)]
     pub(super) fn on_arrival(&mut self) {
         let now = self.now;
         self.metrics.arrival();
@@ -55,7 +56,7 @@ impl World {
     /// Gives `req` a worker slot in fleet `fid`, or queues it, or rejects it when the queue is
     /// full. A shadow copy routes with the `shadow` stream and waits in a queue of its own, as
     /// large as the endpoint's, so copies never change what production requests see.
-    #[inline]
+    #[inline(always)]
     pub(super) fn route_or_queue(&mut self, fid: FleetId, req: Request, series: Series, shadow: bool) {
         let routing = self.config.endpoint.routing;
         let rng = if shadow {
@@ -84,7 +85,7 @@ impl World {
     /// Draws everything random about a request of variant `v` routed to fleet `fid`, from the
     /// variant's own streams: its service time and outcome. A 4XX is answered at once (and
     /// recorded); `None` then.
-    #[inline]
+    #[inline(always)]
     pub(super) fn draw(&mut self, v: usize, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
         let fleet = &self.fleets[fid.0 as usize];
         let streams = &mut self.streams[v];
@@ -114,6 +115,7 @@ impl World {
     }
 
     /// Chooses a variant by weight (no random draw when there is only one).
+    #[inline(always)]
     fn pick_variant(&mut self) -> usize {
         // A shadow variant (always the last) takes no traffic of its own.
         let n = self.variants.len() - usize::from(self.config.shadow.is_some());
@@ -143,6 +145,7 @@ impl World {
     }
 
     /// Chooses a fleet of variant `v` that has in-service instances, by traffic weight.
+    #[inline(always)]
     fn pick_fleet(&mut self, v: usize) -> Option<FleetId> {
         let variant = &self.variants[v];
         if variant.in_service == 0 {
@@ -182,6 +185,7 @@ impl World {
     }
 
     /// Gives `req` a worker slot on `inst` (which must be in service with a free slot).
+    #[inline(always)]
     pub(super) fn start_service(&mut self, id: InstanceId, req: Request, queued: bool) {
         let now = self.now;
         let inst = self.instances.get_mut(id).expect("routed instance is live");
@@ -225,6 +229,7 @@ impl World {
         }
     }
 
+    #[inline(always)]
     pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
         let now = self.now;
         let (arrival, start, outcome) = self.in_flight[req as usize];
@@ -234,6 +239,7 @@ impl World {
         let state = inst.state;
         let outstanding = inst.outstanding;
         let fid = inst.fleet;
+        let pos = inst.route_pos as usize;
         let fleet = &mut self.fleets[fid.0 as usize];
         fleet.busy -= 1;
         let series = fleet.series;
@@ -248,9 +254,10 @@ impl World {
         );
         match state {
             InstanceState::InService => {
-                let pos = self.instances.get(id).expect("live").route_pos as usize;
                 fleet.release_slot(pos);
-                self.pull_backlog(id);
+                if self.backlog_total > 0 {
+                    self.pull_backlog(id);
+                }
             }
             InstanceState::Draining if outstanding == 0 => self.terminate(id, "drained"),
             // A deactivated instance finishes its work and waits, alive, without traffic.

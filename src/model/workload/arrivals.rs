@@ -98,7 +98,7 @@ impl ArrivalGenerator {
     /// segment, is handled here, inline at the caller: it is exactly the first pass of
     /// `next_slow`'s loop (same draw, same state change), and everything else (segment
     /// boundaries, other rate shapes and sources) goes through that loop.
-    #[inline]
+    #[inline(always)]
     pub fn next(&mut self, rng: &mut SimRng) -> Option<SimTime> {
         if let Source::Poisson {
             constant: true,
