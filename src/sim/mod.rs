@@ -7,6 +7,7 @@ mod config;
 mod deployment;
 mod deployment_config;
 mod event;
+mod in_flight;
 mod lifecycle;
 pub mod observe;
 mod requests;

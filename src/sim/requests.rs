@@ -6,7 +6,7 @@
 use super::config::EndpointKind;
 use super::event::Event;
 use super::world::World;
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::SimDuration;
 use crate::model::metrics::Series;
 use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
 use rand::RngExt;
@@ -208,32 +208,15 @@ impl World {
             _ => (service, req.outcome),
         };
         self.metrics.service_start(series, now, now - req.arrival, queued);
-        let idx = self.hold_in_flight((req.arrival, now, outcome));
+        let idx = self.in_flight.hold(req.arrival, now, outcome);
         self.queue
             .schedule(now + service, Event::ServiceDone { instance: id, req: idx });
-    }
-
-    /// Keeps `(arrival, start, outcome)` of a request taking a slot; returns the index its
-    /// completion event carries (a freed index is reused first, so the table stays as small as
-    /// the most requests in flight at once).
-    pub(super) fn hold_in_flight(&mut self, rec: (SimTime, SimTime, Outcome)) -> u32 {
-        match self.in_flight_free.pop() {
-            Some(i) => {
-                self.in_flight[i as usize] = rec;
-                i
-            }
-            None => {
-                self.in_flight.push(rec);
-                (self.in_flight.len() - 1) as u32
-            }
-        }
     }
 
     #[inline(always)]
     pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
         let now = self.now;
-        let (arrival, start, outcome) = self.in_flight[req as usize];
-        self.in_flight_free.push(req);
+        let (arrival, start, outcome) = self.in_flight.release(req);
         let Some(inst) = self.instances.get_mut(id) else { return };
         inst.outstanding -= 1;
         let state = inst.state;

@@ -74,7 +74,7 @@ impl World {
         }
         self.metrics.service_start(series, now, SimDuration::ZERO, false);
         let start = now + setup.unwrap_or(SimDuration::ZERO);
-        let req = self.hold_in_flight((now, start, outcome));
+        let req = self.in_flight.hold(now, start, outcome);
         self.queue
             .schedule(start + service, Event::ServerlessDone { req, provisioned });
     }
@@ -84,8 +84,7 @@ impl World {
     /// start.
     pub(super) fn on_serverless_done(&mut self, req: u32, provisioned: bool) {
         let now = self.now;
-        let (arrival, start, outcome) = self.in_flight[req as usize];
-        self.in_flight_free.push(req);
+        let (arrival, start, outcome) = self.in_flight.release(req);
         if let Some(run) = self.serverless.as_mut() {
             run.pool.release(now, provisioned);
         }

@@ -48,9 +48,8 @@ pub struct World {
     pub(super) ticks: u64,
     pub(super) ticks_per_period: u64,
     pub(super) events: u64,
-    /// `(arrival, start, outcome)` of requests holding a slot, addressed by `ServiceDone::req`.
-    pub(super) in_flight: Vec<(SimTime, SimTime, crate::model::Outcome)>,
-    pub(super) in_flight_free: Vec<u32>,
+    /// Requests holding a slot, addressed by `ServiceDone::req`.
+    pub(super) in_flight: super::in_flight::InFlight,
     pub(super) finished: bool,
     /// `(variant, configuration name)` of each configuration series (see `config_series`).
     pub(super) config_series: Vec<(usize, String)>,
@@ -170,8 +169,7 @@ impl World {
             ticks: 0,
             ticks_per_period,
             events: 0,
-            in_flight: Vec::new(),
-            in_flight_free: Vec::new(),
+            in_flight: Default::default(),
             finished: false,
             config_series: series_list,
             deploy: None,

@@ -34,6 +34,11 @@ impl Agg {
         self.max = self.max.max(x);
     }
 
+    /// The statistics of `n` samples (at least one) with this sum, minimum and maximum.
+    pub fn of(n: u64, sum: f64, min: f64, max: f64) -> Agg {
+        Agg { n, sum, min, max }
+    }
+
     pub fn merge(&mut self, o: &Agg) {
         self.n += o.n;
         self.sum += o.sum;
