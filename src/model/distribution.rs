@@ -90,8 +90,10 @@ impl DurationDist {
                 return SimDuration(samples[i]);
             }
         };
-        // Non-negative after the clamp, so +0.5 and truncation round to nearest.
-        SimDuration((us.clamp(0.0, 1e15) + 0.5) as u64)
+        // Non-negative after the clamp, so +0.5 and truncation round to nearest. Below 2^63 the
+        // conversion through `i64` gives the same integer as a direct `as u64`, in fewer
+        // instructions (x86-64 has no unsigned conversion before AVX-512).
+        SimDuration((us.clamp(0.0, 1e15) + 0.5) as i64 as u64)
     }
 
     /// The mean of the distribution, in microseconds.

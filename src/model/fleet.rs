@@ -64,7 +64,7 @@ pub struct Fleet {
     /// cursor with a few bit operations instead of a scan. Kept only while `indexed`: at most
     /// [`INDEX_MAX`] routable instances, each with at most [`INDEX_MAX`] slots; larger fleets
     /// scan `load`, which gives the same answer.
-    free_at: Vec<u64>,
+    free_at: [u64; INDEX_MAX],
     levels: u64,
     indexed: bool,
 }
@@ -90,7 +90,7 @@ impl Fleet {
             hold: false,
             routed: 0,
             cursor: 0,
-            free_at: vec![0; INDEX_MAX],
+            free_at: [0; INDEX_MAX],
             levels: 0,
             indexed: true,
         }
@@ -156,41 +156,52 @@ impl Fleet {
     /// A request took a slot on `routable[pos]` (which has a free one).
     #[inline(always)]
     pub fn take_slot(&mut self, pos: usize) {
-        let (o, c) = self.load[pos];
-        self.unmark(pos, o, c);
-        self.load[pos].0 = o + 1;
-        self.mark(pos, o + 1, c);
+        let slot = &mut self.load[pos];
+        let (o, c) = *slot;
+        debug_assert!(o < c, "take_slot on a full instance");
+        slot.0 = o + 1;
         self.free_slots -= 1;
+        if self.indexed {
+            // It had a free slot, so it is indexed at `o`; it stays indexed if one is left.
+            self.unmark(pos, o);
+            if o + 1 < c {
+                self.mark(pos, o + 1);
+            }
+        }
     }
 
     /// A request released its slot on `routable[pos]`.
     #[inline(always)]
     pub fn release_slot(&mut self, pos: usize) {
-        let (o, c) = self.load[pos];
-        self.unmark(pos, o, c);
-        self.load[pos].0 = o - 1;
-        self.mark(pos, o - 1, c);
+        let slot = &mut self.load[pos];
+        let (o, c) = *slot;
+        slot.0 = o - 1;
         self.free_slots += 1;
-    }
-
-    /// Enters `routable[pos]`, now at `o` of `c` slots busy, in the free-slot index.
-    #[inline]
-    fn mark(&mut self, pos: usize, o: u32, c: u32) {
-        if self.indexed && o < c {
-            self.free_at[o as usize] |= 1 << pos;
-            self.levels |= 1 << o;
+        if self.indexed {
+            // Indexed at `o` only if it had a free slot; it has one now, at `o - 1`.
+            if o < c {
+                self.unmark(pos, o);
+            }
+            self.mark(pos, o - 1);
         }
     }
 
-    /// Takes `routable[pos]`, at `o` of `c` slots busy, out of the free-slot index.
-    #[inline]
-    fn unmark(&mut self, pos: usize, o: u32, c: u32) {
-        if self.indexed && o < c {
-            let m = &mut self.free_at[o as usize];
-            *m &= !(1 << pos);
-            if *m == 0 {
-                self.levels &= !(1 << o);
-            }
+    /// Enters `routable[pos]`, now at `o` busy slots with one free, in the free-slot index
+    /// (which must be kept: `indexed`, so `pos` and `o` are below [`INDEX_MAX`]).
+    #[inline(always)]
+    fn mark(&mut self, pos: usize, o: u32) {
+        // The mask restates `o < INDEX_MAX`, which lets the compiler drop the bounds check.
+        self.free_at[o as usize & (INDEX_MAX - 1)] |= 1 << pos;
+        self.levels |= 1 << o;
+    }
+
+    /// Takes `routable[pos]`, indexed at `o` busy slots, out of the free-slot index.
+    #[inline(always)]
+    fn unmark(&mut self, pos: usize, o: u32) {
+        let m = &mut self.free_at[o as usize & (INDEX_MAX - 1)];
+        *m &= !(1 << pos);
+        if *m == 0 {
+            self.levels &= !(1 << o);
         }
     }
 
@@ -200,9 +211,13 @@ impl Fleet {
         self.free_at.iter_mut().for_each(|m| *m = 0);
         self.levels = 0;
         self.indexed = self.load.len() <= INDEX_MAX && self.load.iter().all(|&(_, c)| c as usize <= INDEX_MAX);
-        for pos in 0..self.load.len() {
-            let (o, c) = self.load[pos];
-            self.mark(pos, o, c);
+        if self.indexed {
+            for pos in 0..self.load.len() {
+                let (o, c) = self.load[pos];
+                if o < c {
+                    self.mark(pos, o);
+                }
+            }
         }
     }
 
@@ -216,7 +231,7 @@ impl Fleet {
         if self.levels == 0 {
             return None;
         }
-        let m = self.free_at[self.levels.trailing_zeros() as usize];
+        let m = self.free_at[self.levels.trailing_zeros() as usize & (INDEX_MAX - 1)];
         // `start < len <= 64`, so the shift is in range.
         let ahead = m & (u64::MAX << start);
         Some(if ahead != 0 {

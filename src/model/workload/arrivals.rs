@@ -115,7 +115,9 @@ impl ArrivalGenerator {
                 if cand < *seg_end {
                     *t = cand;
                     // `seg_end <= horizon`, so the slow path's horizon check would pass.
-                    return Some(SimTime((cand + 0.5) as u64));
+                    // `cand < seg_end < 2^63`: through `i64`, the same integer as `as u64`, with
+                    // fewer instructions.
+                    return Some(SimTime((cand + 0.5) as i64 as u64));
                 }
                 // Past the segment: restart at its end, as the loop would.
                 *t = *seg_end;
