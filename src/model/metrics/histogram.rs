@@ -73,10 +73,9 @@ fn highest_equivalent(value: u64) -> u64 {
 #[derive(Clone, Debug)]
 pub struct LatencyHistogram {
     counts: Vec<u64>,
-    total: u64,
-    /// Largest value recorded (0 when empty).
-    max_value: u64,
-    /// Indices `lo..hi` hold every non-zero count (`lo >= hi` when empty).
+    /// Indices `lo..hi` hold every non-zero count (`lo >= hi` when empty). The count of values
+    /// and the largest one follow from the counts in that range, so recording keeps nothing
+    /// else.
     lo: usize,
     hi: usize,
 }
@@ -91,8 +90,6 @@ impl LatencyHistogram {
     pub fn new() -> Self {
         LatencyHistogram {
             counts: vec![0; LEN],
-            total: 0,
-            max_value: 0,
             lo: LEN,
             hi: 0,
         }
@@ -101,33 +98,34 @@ impl LatencyHistogram {
     /// Counts one value; values past the last bucket count as [`HIST_MAX_US`].
     #[inline]
     pub fn record(&mut self, value: u64) {
-        let (mut i, mut v) = (index_of(value), value);
+        let mut i = index_of(value);
         if i >= LEN {
-            v = HIST_MAX_US;
-            i = index_of(v);
+            i = index_of(HIST_MAX_US);
         }
         self.counts[i] += 1;
-        self.total += 1;
-        self.max_value = self.max_value.max(v);
         self.lo = self.lo.min(i);
         self.hi = self.hi.max(i + 1);
     }
 
     /// Number of values recorded.
     pub fn len(&self) -> u64 {
-        self.total
+        if self.is_empty() {
+            return 0;
+        }
+        self.counts[self.lo..self.hi].iter().sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.total == 0
+        self.lo >= self.hi
     }
 
-    /// The largest value recorded, rounded up to the end of its bucket (0 when empty).
+    /// The largest value recorded, rounded up to the end of its bucket (0 when empty): the end
+    /// of the highest non-empty bucket, as every value in a bucket has the same end.
     pub fn max(&self) -> u64 {
-        if self.max_value == 0 {
+        if self.is_empty() {
             0
         } else {
-            highest_equivalent(self.max_value)
+            highest_equivalent(value_at_index(self.hi - 1))
         }
     }
 
@@ -135,7 +133,7 @@ impl LatencyHistogram {
     /// reaches `ceil(quantile x len)` (at least 1); the start of it for quantile 0; 0 when empty.
     pub fn value_at_quantile(&self, quantile: f64) -> u64 {
         let quantile = if quantile > 1.0 { 1.0 } else { quantile };
-        let wanted = ((quantile * self.total as f64).ceil() as u64).max(1);
+        let wanted = ((quantile * self.len() as f64).ceil() as u64).max(1);
         let mut seen = 0u64;
         for i in self.lo..self.hi {
             seen += self.counts[i];
@@ -159,8 +157,6 @@ impl LatencyHistogram {
         for i in other.lo..other.hi {
             self.counts[i] += other.counts[i];
         }
-        self.total += other.total;
-        self.max_value = self.max_value.max(other.max_value);
         self.lo = self.lo.min(other.lo);
         self.hi = self.hi.max(other.hi);
     }
@@ -170,8 +166,6 @@ impl LatencyHistogram {
         if self.lo < self.hi {
             self.counts[self.lo..self.hi].fill(0);
         }
-        self.total = 0;
-        self.max_value = 0;
         self.lo = LEN;
         self.hi = 0;
     }
