@@ -84,10 +84,13 @@ pub struct BenchReport {
     /// Instances of the reference scenario (times [`REFERENCE_CONCURRENCY`] slots each).
     pub instances: u32,
     /// fleetsim on the reference scenario (config construction excluded, result building
-    /// included).
+    /// included): the median repetition by requests per core-second (the lower of the two
+    /// middle ones for an even count).
     pub fleetsim: Measurement,
-    /// The bare heap loop on the same number of requests.
+    /// The bare heap loop on the same number of requests: its median repetition.
     pub bare: Measurement,
+    /// Every repetition in order: fleetsim, then the bare loop right after it.
+    pub runs: Vec<(Measurement, Measurement)>,
     /// `fleetsim.events_per_s / bare.events_per_s` (wall-clock).
     pub ratio: f64,
     /// The same ratio over CPU time, where known; steadier than `ratio` on a busy machine.
@@ -97,10 +100,27 @@ pub struct BenchReport {
 }
 
 impl BenchReport {
-    /// Whether fleetsim met [`TARGET_REQUESTS_PER_SEC`] per core (CPU time where known).
+    /// Whether fleetsim met [`TARGET_REQUESTS_PER_SEC`] per core (CPU time where known) in its
+    /// median repetition.
     pub fn meets_target(&self) -> bool {
         self.fleetsim.requests_per_core_s() >= TARGET_REQUESTS_PER_SEC
     }
+
+    /// Lowest and highest of `f` over the repetitions.
+    fn range(&self, f: impl Fn(&(Measurement, Measurement)) -> f64) -> (f64, f64) {
+        self.runs
+            .iter()
+            .map(f)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)))
+    }
+}
+
+/// The median of `runs` by requests per core-second: the lower middle one for an even count, so
+/// an even number of repetitions never reports better than half of them.
+fn median(runs: &[Measurement]) -> Measurement {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(|a, b| a.requests_per_core_s().total_cmp(&b.requests_per_core_s()));
+    sorted[(sorted.len() - 1) / 2]
 }
 
 /// Runs `f` and returns its output with the wall-clock and thread CPU time it took [s].
@@ -152,10 +172,31 @@ pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
 
 /// [`run_bench`] with only the given controllers in the reference scenario.
 pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> BenchReport {
-    let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers);
-    // Dropped before the baseline runs, so the baseline does not pay for freeing it.
-    drop(result);
-    let (bare, _) = time_baseline(rps, fleetsim.requests, seed);
+    run_bench_repeated(rps, duration_s, seed, controllers, 1)
+}
+
+/// [`run_bench_with`] `repeat` times (at least once), each fleetsim run followed by its bare
+/// loop, and reports the median of each. Interleaving them means a slow spell of a shared
+/// machine slows both sides of a pair, and the median discards the odd repetition it slowed
+/// more than the others.
+pub fn run_bench_repeated(
+    rps: f64,
+    duration_s: u64,
+    seed: u64,
+    controllers: Controllers,
+    repeat: usize,
+) -> BenchReport {
+    let runs: Vec<(Measurement, Measurement)> = (0..repeat.max(1))
+        .map(|_| {
+            let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers);
+            // Dropped before the baseline runs, so the baseline does not pay for freeing it.
+            drop(result);
+            let (bare, _) = time_baseline(rps, fleetsim.requests, seed);
+            (fleetsim, bare)
+        })
+        .collect();
+    let fleetsim = median(&runs.iter().map(|r| r.0).collect::<Vec<_>>());
+    let bare = median(&runs.iter().map(|r| r.1).collect::<Vec<_>>());
     let ratio_of = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     BenchReport {
         rps,
@@ -165,6 +206,7 @@ pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Control
         instances: reference_instances(rps),
         fleetsim,
         bare,
+        runs,
         ratio: ratio_of(fleetsim.events_per_s, bare.events_per_s),
         cpu_ratio: fleetsim
             .events_per_cpu_s
@@ -224,6 +266,13 @@ impl fmt::Display for BenchReport {
             Controllers::Autoscaling => writeln!(f, "metrics on; {autoscaling}; rollout off")?,
             Controllers::None => writeln!(f, "metrics on; autoscaling off; rollout off")?,
         }
+        if self.runs.len() > 1 {
+            writeln!(
+                f,
+                "median of {} repetitions (fleetsim and bare loop interleaved):",
+                self.runs.len()
+            )?;
+        }
         writeln!(
             f,
             "{:<10} {:>10} {:>10} {:>8} {:>8} {:>11} {:>11} {:>11} {:>11}",
@@ -250,9 +299,29 @@ impl fmt::Display for BenchReport {
             Some(r) => writeln!(f, ", {r:.3} (cpu)")?,
             None => writeln!(f)?,
         }
+        if self.runs.len() > 1 {
+            let (flo, fhi) = self.range(|r| r.0.requests_per_core_s());
+            let (blo, bhi) = self.range(|r| r.1.requests_per_core_s());
+            let (rlo, rhi) = self.range(|r| {
+                let b = r.1.requests_per_core_s();
+                if b > 0.0 {
+                    r.0.requests_per_core_s() / b
+                } else {
+                    0.0
+                }
+            });
+            writeln!(
+                f,
+                "range over repetitions: fleetsim {} to {} requests per core-second, bare {} to {}, ratio {rlo:.3} to {rhi:.3}",
+                si(flo).trim_end(),
+                si(fhi).trim_end(),
+                si(blo).trim_end(),
+                si(bhi).trim_end(),
+            )?;
+        }
         writeln!(
             f,
-            "target {} requests/s per core: {} ({} per {})",
+            "target {} requests/s per core: {} ({} per {}{})",
             si(TARGET_REQUESTS_PER_SEC).trim_end(),
             if self.meets_target() { "met" } else { "NOT met" },
             si(self.fleetsim.requests_per_core_s()).trim_end(),
@@ -260,7 +329,8 @@ impl fmt::Display for BenchReport {
                 "CPU second"
             } else {
                 "wall-clock second"
-            }
+            },
+            if self.runs.len() > 1 { ", median" } else { "" }
         )?;
         match self.peak_rss_kib {
             Some(k) => write!(f, "peak RSS: {:.1} MiB", k as f64 / 1024.0),
@@ -287,6 +357,38 @@ mod tests {
             text.contains("fleetsim") && text.contains("bare heap") && text.contains("ratio"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn repetitions_report_the_median_and_the_range() {
+        let r = run_bench_repeated(500.0, 10, 1, Controllers::None, 3);
+        assert_eq!(r.runs.len(), 3);
+        // Every repetition simulates the same run.
+        assert!(r
+            .runs
+            .iter()
+            .all(|(f, b)| f.requests == r.fleetsim.requests && b.requests == f.requests));
+        let rates: Vec<f64> = r.runs.iter().map(|p| p.0.requests_per_core_s()).collect();
+        let below = rates.iter().filter(|&&x| x < r.fleetsim.requests_per_core_s()).count();
+        let above = rates.iter().filter(|&&x| x > r.fleetsim.requests_per_core_s()).count();
+        assert!(below <= 1 && above <= 1, "{rates:?} vs {:?}", r.fleetsim);
+        let text = r.to_string();
+        assert!(
+            text.contains("median of 3 repetitions") && text.contains("range over repetitions"),
+            "{text}"
+        );
+        // Zero repetitions means one.
+        assert_eq!(run_bench_repeated(500.0, 5, 1, Controllers::None, 0).runs.len(), 1);
+    }
+
+    #[test]
+    fn median_is_the_lower_middle() {
+        let m = |cpu: f64| Measurement::new(100, 200, 1.0, Some(cpu));
+        // 100 requests in 4, 1, 2 and 3 CPU seconds: rates 25, 100, 50, 33.3.
+        let runs = [m(4.0), m(1.0), m(2.0), m(3.0)];
+        assert_eq!(median(&runs).cpu_s, Some(3.0));
+        assert_eq!(median(&runs[..3]).cpu_s, Some(2.0));
+        assert_eq!(median(&runs[..1]).cpu_s, Some(4.0));
     }
 
     #[test]

@@ -3,7 +3,13 @@
 use crate::scenario::duration::parse_duration;
 use anyhow::anyhow;
 
-pub fn bench(rps: f64, duration: &str, seed: u64, controllers: crate::bench::Controllers) -> anyhow::Result<()> {
+pub fn bench(
+    rps: f64,
+    duration: &str,
+    seed: u64,
+    controllers: crate::bench::Controllers,
+    repeat: u32,
+) -> anyhow::Result<()> {
     if !(rps.is_finite() && rps > 0.0) {
         return Err(anyhow!("--rps {rps}: must be a rate > 0 requests per second"));
     }
@@ -11,7 +17,7 @@ pub fn bench(rps: f64, duration: &str, seed: u64, controllers: crate::bench::Con
     if d.0 < 1_000_000 {
         return Err(anyhow!("--duration {duration}: must be at least 1s"));
     }
-    let report = crate::bench::run_bench_with(rps, d.0 / 1_000_000, seed, controllers);
+    let report = crate::bench::run_bench_repeated(rps, d.0 / 1_000_000, seed, controllers, repeat as usize);
     println!("{report}");
     Ok(())
 }

@@ -106,6 +106,10 @@ enum Command {
         /// design's budget case), autoscaling (no rollout) or none (metrics only).
         #[arg(long, value_enum, default_value_t = BenchControllers::Full)]
         controllers: BenchControllers,
+        /// Repetitions, fleetsim and the bare loop interleaved; the table shows the median of
+        /// each and the range over all of them.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        repeat: u32,
     },
 }
 
@@ -154,6 +158,7 @@ pub fn run() -> anyhow::Result<()> {
             duration,
             seed,
             controllers,
-        } => bench::bench(rps, &duration, seed, controllers.into()),
+            repeat,
+        } => bench::bench(rps, &duration, seed, controllers.into(), repeat),
     }
 }
