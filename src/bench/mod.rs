@@ -115,6 +115,15 @@ impl BenchReport {
     }
 }
 
+/// `a / b`, or 0 when `b` is not positive (a zero-length run).
+fn ratio_of(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        0.0
+    }
+}
+
 /// The median of `runs` by requests per core-second: the lower middle one for an even count, so
 /// an even number of repetitions never reports better than half of them.
 fn median(runs: &[Measurement]) -> Measurement {
@@ -197,7 +206,6 @@ pub fn run_bench_repeated(
         .collect();
     let fleetsim = median(&runs.iter().map(|r| r.0).collect::<Vec<_>>());
     let bare = median(&runs.iter().map(|r| r.1).collect::<Vec<_>>());
-    let ratio_of = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     BenchReport {
         rps,
         duration_s,
@@ -302,14 +310,7 @@ impl fmt::Display for BenchReport {
         if self.runs.len() > 1 {
             let (flo, fhi) = self.range(|r| r.0.requests_per_core_s());
             let (blo, bhi) = self.range(|r| r.1.requests_per_core_s());
-            let (rlo, rhi) = self.range(|r| {
-                let b = r.1.requests_per_core_s();
-                if b > 0.0 {
-                    r.0.requests_per_core_s() / b
-                } else {
-                    0.0
-                }
-            });
+            let (rlo, rhi) = self.range(|r| ratio_of(r.0.requests_per_core_s(), r.1.requests_per_core_s()));
             writeln!(
                 f,
                 "range over repetitions: fleetsim {} to {} requests per core-second, bare {} to {}, ratio {rlo:.3} to {rhi:.3}",

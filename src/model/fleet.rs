@@ -208,7 +208,7 @@ impl Fleet {
     /// Rebuilds the free-slot index from `load` after the routable list changed (rare: an
     /// instance enters or leaves service).
     fn rebuild_index(&mut self) {
-        self.free_at.iter_mut().for_each(|m| *m = 0);
+        self.free_at = [0; INDEX_MAX];
         self.levels = 0;
         self.indexed = self.load.len() <= INDEX_MAX && self.load.iter().all(|&(_, c)| c as usize <= INDEX_MAX);
         if self.indexed {

@@ -409,12 +409,17 @@ impl Recorder {
         self.variants.len() - 1
     }
 
-    /// Applies `f` to the series a request is recorded in: its configuration series if it has
-    /// one (the variant's tick adds it in at close), else its variant's.
+    /// The series a request is recorded in: its configuration series if it has one (the
+    /// variant's tick adds it in at close), else its variant's.
+    #[inline(always)]
+    fn recorded_in(&mut self, s: Series) -> &mut VariantMetrics {
+        &mut self.variants[s.config().unwrap_or(usize::from(s.variant))]
+    }
+
+    /// Applies `f` to [`Self::recorded_in`]`(s)`.
     #[inline(always)]
     fn each(&mut self, s: Series, f: impl FnOnce(&mut VariantMetrics)) {
-        let idx = s.config().unwrap_or(usize::from(s.variant));
-        f(&mut self.variants[idx]);
+        f(self.recorded_in(s));
     }
 
     pub fn config(&self) -> &MetricsConfig {
@@ -471,8 +476,8 @@ impl Recorder {
         ok: bool,
         in_service: bool,
     ) {
-        // The body of `each`, written out: as a closure it stayed a call on the hot path.
-        let m = &mut self.variants[s.config().unwrap_or(usize::from(s.variant))];
+        // Not `each`: as a closure this body stayed a call on the hot path.
+        let m = self.recorded_in(s);
         if in_service {
             m.busy.add(now, -1);
         }
