@@ -42,11 +42,11 @@ fn ceil_guarded(exact: f64) -> u32 {
 ///
 /// ```
 /// use fleetsim::autoscaling::target_tracking::proportional_capacity;
-/// assert_eq!(proportional_capacity(4, 105.0, 70.0), 6); // C3
-/// assert_eq!(proportional_capacity(10, 0.56, 0.7), 8); // C9: a naive ceil gives 9
+/// assert_eq!(proportional_capacity(4.0, 105.0, 70.0), 6); // C3
+/// assert_eq!(proportional_capacity(10.0, 0.56, 0.7), 8); // C9: a naive ceil gives 9
 /// ```
-pub fn proportional_capacity(basis: u32, metric: f64, target: f64) -> u32 {
-    ceil_guarded(f64::from(basis) * metric / target)
+pub fn proportional_capacity(basis: f64, metric: f64, target: f64) -> u32 {
+    ceil_guarded(basis * metric / target)
 }
 
 /// The capacity to start from zero in-service units: `max(1, ceil(backlog / target - eps))`
@@ -167,7 +167,9 @@ pub struct Proposal {
 ///
 /// - `high_alarm` / `low_alarm`: whether the policy's high / low alarm is in `ALARM`.
 /// - `metric`: the datapoint the formula uses (the most recent of the alarm window, section 6.3).
-/// - `basis`: the in-service units that produced `metric`. With `basis == 0` (an asynchronous
+/// - `basis`: the in-service units that produced `metric`, averaged over the datapoint's period
+///   (so it may be fractional: 6 instances for half a minute and 11 for the other half carried a
+///   minute's invocations as 8.5 instances would). With `basis == 0` (an asynchronous
 ///   endpoint at zero instances) `metric` is read as the whole backlog and the proposal is
 ///   [`from_zero_capacity`]; the caller's high alarm must then be on that backlog too.
 /// - `current_desired`: the scalable target's desired count, which the proposal must beat.
@@ -187,7 +189,7 @@ pub fn decide(
     high_alarm: bool,
     low_alarm: bool,
     metric: f64,
-    basis: u32,
+    basis: f64,
     current_desired: u32,
     alarm_text: &str,
 ) -> Option<Proposal> {
@@ -195,7 +197,7 @@ pub fn decide(
         return None;
     }
     let target = cfg.target_value;
-    let (proposed, arithmetic) = if basis == 0 {
+    let (proposed, arithmetic) = if basis <= 0.0 {
         let p = from_zero_capacity(metric, target);
         (
             p,
@@ -209,12 +211,17 @@ pub fn decide(
         let p = proportional_capacity(basis, metric, target);
         (
             p,
-            format!("ceil({basis} x {} / {}) = {p}", fmt_num(metric), fmt_num(target)),
+            format!(
+                "ceil({} x {} / {}) = {p}",
+                fmt_num(basis),
+                fmt_num(metric),
+                fmt_num(target)
+            ),
         )
     };
     let direction = if high_alarm && proposed > current_desired {
         Direction::Out
-    } else if low_alarm && !cfg.disable_scale_in && basis > 0 && proposed < current_desired {
+    } else if low_alarm && !cfg.disable_scale_in && basis > 0.0 && proposed < current_desired {
         Direction::In
     } else {
         return None;
@@ -259,19 +266,19 @@ mod tests {
     fn proportional_formula_values() {
         // (id, basis, metric, target, expected)
         let rows = [
-            ("C3", 4, 105.0, 70.0, 6),
-            ("C4", 2, 105.0, 70.0, 3),
-            ("C5", 10, 50.0, 70.0, 8),
-            ("C6 42", 2, 42.0, 70.0, 2),
-            ("C6 35", 2, 35.0, 70.0, 1),
-            ("C7", 8, 140.0, 70.0, 16),
-            ("C8", 3, 0.0, 70.0, 0),
-            ("C9", 10, 0.56, 0.7, 8),
-            ("C11", 5, 0.8, 0.5, 8),
-            ("C12", 2, 15.0, 5.0, 6),
-            ("C14", 2, 150.0, 50.0, 6),
-            ("exactly on target", 4, 70.0, 70.0, 4),
-            ("breach below epsilon", 4, 70.0 * (1.0 + 1e-13), 70.0, 4),
+            ("C3", 4.0, 105.0, 70.0, 6),
+            ("C4", 2.0, 105.0, 70.0, 3),
+            ("C5", 10.0, 50.0, 70.0, 8),
+            ("C6 42", 2.0, 42.0, 70.0, 2),
+            ("C6 35", 2.0, 35.0, 70.0, 1),
+            ("C7", 8.0, 140.0, 70.0, 16),
+            ("C8", 3.0, 0.0, 70.0, 0),
+            ("C9", 10.0, 0.56, 0.7, 8),
+            ("C11", 5.0, 0.8, 0.5, 8),
+            ("C12", 2.0, 15.0, 5.0, 6),
+            ("C14", 2.0, 150.0, 50.0, 6),
+            ("exactly on target", 4.0, 70.0, 70.0, 4),
+            ("breach below epsilon", 4.0, 70.0 * (1.0 + 1e-13), 70.0, 4),
         ];
         for (id, basis, metric, target, expected) in rows {
             assert_eq!(proportional_capacity(basis, metric, target), expected, "{id}");
@@ -282,14 +289,14 @@ mod tests {
     fn float_guard_c9() {
         // Why the epsilon exists: the naive formula overshoots by a whole unit.
         assert_eq!((10.0_f64 * 0.56 / 0.7).ceil(), 9.0);
-        assert_eq!(proportional_capacity(10, 0.56, 0.7), 8);
+        assert_eq!(proportional_capacity(10.0, 0.56, 0.7), 8);
     }
 
     #[test]
     fn capacity_is_never_negative_and_saturates() {
-        assert_eq!(proportional_capacity(3, -5.0, 70.0), 0);
-        assert_eq!(proportional_capacity(3, f64::NAN, 70.0), 0);
-        assert_eq!(proportional_capacity(u32::MAX, 1e300, 1.0), u32::MAX);
+        assert_eq!(proportional_capacity(3.0, -5.0, 70.0), 0);
+        assert_eq!(proportional_capacity(3.0, f64::NAN, 70.0), 0);
+        assert_eq!(proportional_capacity(f64::from(u32::MAX), 1e300, 1.0), u32::MAX);
     }
 
     #[test]
@@ -376,7 +383,7 @@ mod tests {
         for r in rows {
             let mut cfg = TargetTrackingConfig::new(r.target);
             cfg.disable_scale_in = r.disable_scale_in;
-            let got = decide("p", &cfg, r.high, r.low, r.metric, r.basis, r.current, "");
+            let got = decide("p", &cfg, r.high, r.low, r.metric, f64::from(r.basis), r.current, "");
             assert_eq!(got.map(|p| (p.desired, p.direction)), r.expected, "{}", r.id);
         }
     }
@@ -390,7 +397,7 @@ mod tests {
             true,
             false,
             612.4,
-            4,
+            4.0,
             4,
             "612.4 > 420 for 3 of 3 datapoints",
         )
@@ -401,7 +408,7 @@ mod tests {
             "ipi: 612.4 > 420 for 3 of 3 datapoints; ceil(4 x 612.4 / 420) = 6; desired 4 -> 6"
         );
         let cfg = TargetTrackingConfig::new(5.0);
-        let p = decide("backlog", &cfg, true, false, 6.0, 0, 0, "").unwrap();
+        let p = decide("backlog", &cfg, true, false, 6.0, 0.0, 0, "").unwrap();
         assert_eq!(p.reason, "backlog: from zero: max(1, ceil(6 / 5)) = 2; desired 0 -> 2");
     }
 

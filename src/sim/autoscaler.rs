@@ -8,7 +8,7 @@
 //! evaluation at the same instant because they are scheduled earlier.
 
 use super::event::Event;
-use super::observe::{datapoint, Dimension};
+use super::observe::{self, datapoint, Dimension};
 use super::scaling_config::{AlarmConfig, PolicyConfig, TargetConfig};
 use super::world::World;
 use crate::autoscaling::alarm::{fmt_num, AlarmRule, AlarmState, Comparison};
@@ -257,18 +257,18 @@ impl World {
                         continue;
                     };
                     // Serverless: the current capacity is the allocated provisioned concurrency.
+                    // The capacity that carried the datapoint, not the count at its end:
+                    // instances that came into service late in the period served only part
+                    // of its load.
                     let basis = self
                         .serverless_basis(alarm.last_end)
+                        .map(f64::from)
                         .or_else(|| {
                             alarm.last_end.and_then(|e| {
-                                self.metrics
-                                    .history(v)
-                                    .iter()
-                                    .find(|b| b.end == e)
-                                    .map(|b| b.in_service)
+                                observe::capacity_basis(&self.metrics, v, alarm.cfg.metric, e, alarm.cfg.period)
                             })
                         })
-                        .unwrap_or(self.variants[v].in_service);
+                        .unwrap_or(f64::from(self.variants[v].in_service));
                     if let Some(prop) = decide(name, config, high_on, low_on, metric, basis, current, &alarm.reason) {
                         let cd = if prop.direction == Direction::Out {
                             config.scale_out_cooldown_s

@@ -294,6 +294,61 @@ pub fn datapoint(
     }
 }
 
+/// The in-service units that carried the datapoint of `name` over the period of length
+/// `period` ending at `end`, for series `v` (a variant, a configuration or a component's copies):
+/// the `capacity_basis` of a target tracking proposal. `None` when no tick of the series ends in
+/// the period.
+///
+/// Instances that come into service at the period's end, or late in it, count only for the
+/// share of the datapoint they carried:
+/// - invocations per instance (per copy) add `1 / N` per request, `N` being the in-service
+///   count the request met; the basis is `Invocations / InvocationsPerInstance`, the count that
+///   spreads the period's invocations as the datapoint did, so `basis x metric / target` is
+///   exactly the period's invocations over the target;
+/// - a sampled metric (concurrency, backlog per instance) is read at the sampling ticks' ends,
+///   each sample divided by the count in service then; the newest sample weighs most in what
+///   the policy reacts to, so the basis is the in-service count at the datapoint's end (the
+///   rule of the spec's asynchronous scale-from-zero timeline);
+/// - any other metric (CPU, latency) was carried by every instance for the time it was in
+///   service: the basis is the time-weighted mean in-service count.
+pub fn capacity_basis(rec: &Recorder, v: usize, name: MetricName, end: SimTime, period: SimDuration) -> Option<f64> {
+    let start = SimTime(end.0.saturating_sub(period.0));
+    let (mut ticks, mut length, mut area, mut at_end) = (0u64, 0u128, 0u128, 0u32);
+    let (mut invocations, mut ipi) = (0u64, 0.0f64);
+    for b in rec.history(v).iter().filter(|b| b.end > start && b.end <= end) {
+        ticks += 1;
+        length += u128::from(b.length.0);
+        area += b.in_service_area;
+        at_end = b.in_service;
+        invocations += b.invocations;
+        ipi += b.invocations_per_instance;
+    }
+    if ticks == 0 {
+        return None;
+    }
+    if matches!(
+        name,
+        MetricName::InvocationsPerInstance | MetricName::InvocationsPerCopy
+    ) && ipi > 0.0
+    {
+        return Some(invocations as f64 / ipi);
+    }
+    let sampled = matches!(
+        name,
+        MetricName::ConcurrentRequestsPerModel
+            | MetricName::ConcurrentRequestsPerCopy
+            | MetricName::ApproximateBacklogSize
+            | MetricName::ApproximateBacklogSizePerInstance
+            | MetricName::HasBacklogWithoutCapacity
+            | MetricName::ApproximateAgeOfOldestRequest
+    );
+    Some(if sampled || length == 0 {
+        f64::from(at_end)
+    } else {
+        area as f64 / length as f64
+    })
+}
+
 /// A latency percentile, from the closed metrics period that ends at `end` (only when the
 /// datapoint's period is the metrics period).
 fn percentile(

@@ -365,3 +365,72 @@ fn a_scale_in_step_during_a_scale_out_cooldown_applies_to_the_current_count() {
     assert!(m.len() > 1, "{m:?}");
     assert!(m[1..].iter().all(|(_, from, to)| to + 1 == *from), "{m:?}");
 }
+
+/// Six instances serving 108 requests per second (1080 invocations per instance per minute)
+/// under target tracking at `target` on `metric`, with new instances booting in
+/// `provision` + `load`.
+fn basis_scenario(metric: &str, target: f64, provision: &str, load: &str) -> String {
+    scenario(
+        "8m",
+        6,
+        "Constant(108.0)",
+        &format!(
+            r#"autoscaling: [ScalableTarget(
+        min_capacity: 1, max_capacity: 1000,
+        policies: [TargetTracking(name: "tt", metric: {metric}, target_value: {target})],
+    )],"#
+        ),
+    )
+    .replace(
+        r#"Launch(provision: Constant("60s"), load: Constant("0s"))"#,
+        &format!(r#"Launch(provision: Constant("{provision}"), load: Constant("{load}"))"#),
+    )
+}
+
+#[test]
+fn the_capacity_basis_is_what_carried_the_datapoint_not_the_count_at_its_end() {
+    // At 03:00 six instances at 1080 per instance against 600 ask for ceil(6 x 1080 / 600) = 11.
+    // The five new ones come into service at 04:00 exactly (the minute's end; 60 s of boot time
+    // split several ways, so that the boot phase ending at 04:00 is queued before or after the
+    // 04:00 sampling tick) or at 03:30 (mid-minute). The 04:00 datapoint was carried by six
+    // instances, or by six then eleven: 6480 invocations a minute still need 11, never the
+    // ceil(11 x 1080 / 600) = 20 (or 16 mid-minute) that counting the instances at the
+    // datapoint's end gave.
+    let first = (
+        180,
+        "tt: 3 of 3 datapoints > 600 (1080, 1080, 1080); ceil(6 x 1080 / 600) = 11; desired 6 -> 11".to_string(),
+    );
+    for (provision, load) in [
+        ("60s", "0s"),
+        ("0s", "60s"),
+        ("30s", "30s"),
+        ("59s", "1s"),
+        ("20s", "10s"),
+        ("10s", "20s"),
+    ] {
+        let acts = activities(&basis_scenario(
+            "SageMakerVariantInvocationsPerInstance",
+            600.0,
+            provision,
+            load,
+        ));
+        assert_eq!(changes(&acts), vec![first.clone()], "boot {provision} + {load}");
+    }
+}
+
+#[test]
+fn a_cpu_datapoint_is_carried_by_the_time_weighted_in_service_count() {
+    // 108 rps x 10 ms on six 4-vCPU instances of 4 slots: 18 % CPU (1.08 busy slots of 24,
+    // x 400 %). Against a target of 10: ceil(6 x 18 / 10) = 11 at 03:00. The five new instances
+    // serve from 03:30: the 04:00 datapoint averages 12.7 % over 8.5 instance-minutes, and
+    // 8.5 x 12.7 / 10 still asks for 11 (the count at the end, 11, asked for 14).
+    let acts = activities(&basis_scenario(
+        r#"Customized(metric: CPUUtilization, statistic: "Average")"#,
+        10.0,
+        "20s",
+        "10s",
+    ));
+    let c = changes(&acts);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert!(c[0].1.ends_with("ceil(6 x 18 / 10) = 11; desired 6 -> 11"), "{c:?}");
+}
