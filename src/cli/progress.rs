@@ -8,9 +8,31 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-/// Runs `config` to the end, showing progress when useful.
+/// Runs at or above this many expected requests (several seconds of simulation) say their
+/// size before they start.
+const LARGE_RUN: f64 = 1e7;
+
+/// A request count for people: `1.2 million`, `3.4 billion`, or the number itself.
+pub fn about(n: f64) -> String {
+    match n {
+        n if n >= 1e9 => format!("{:.1} billion", n / 1e9),
+        n if n >= 1e6 => format!("{:.1} million", n / 1e6),
+        n => format!("{}", n.round() as u64),
+    }
+}
+
+/// Runs `config` to the end, showing progress when useful. A large run says up front how many
+/// requests it expects, and the progress bar repeats it.
 pub fn run_with_progress(config: SimConfig, quiet: bool) -> RunResult {
     let end = config.duration.0;
+    let expected = config.workload.expected_requests(config.duration);
+    if !quiet && expected >= LARGE_RUN {
+        eprintln!(
+            "simulating {} of traffic: about {} requests expected",
+            config.duration,
+            about(expected)
+        );
+    }
     let mut world = World::new(config);
     let show = !quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
@@ -25,11 +47,12 @@ pub fn run_with_progress(config: SimConfig, quiet: bool) -> RunResult {
             let b = ProgressBar::new(slices);
             b.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} simulating [{bar:40}] {percent:>3}%  {elapsed} elapsed, ~{eta} left",
+                    "{spinner} simulating {msg} [{bar:40}] {percent:>3}%  {elapsed} elapsed, ~{eta} left",
                 )
                 .expect("static template")
                 .progress_chars("=> "),
             );
+            b.set_message(format!("~{} requests", about(expected)));
             bar = Some(b);
         }
         if let Some(b) = &bar {

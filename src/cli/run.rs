@@ -19,10 +19,11 @@ fn load(path: &Path, set: &[String], seed: Option<u64>) -> anyhow::Result<scenar
 pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
     let loaded = load(path, set, None)?;
     println!(
-        "{}: valid ({} variant(s), {} simulated)",
+        "{}: valid ({} variant(s), {} simulated, about {} requests)",
         loaded.file,
         loaded.config.endpoint.variants.len(),
-        loaded.config.duration
+        loaded.config.duration,
+        super::progress::about(loaded.config.workload.expected_requests(loaded.config.duration))
     );
     Ok(())
 }

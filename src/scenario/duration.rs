@@ -45,6 +45,13 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     if !us.is_finite() || us > 1e17 {
         return Err(format!("duration \"{text}\" is too large"));
     }
+    // Rounding a non-zero value to zero would report it later as "0s", which the user never
+    // wrote: say here that it is below the time resolution.
+    if us > 0.0 && us < 0.5 {
+        return Err(format!(
+            "duration \"{text}\" is shorter than 1µs, the time resolution (write \"0s\" or at least \"1us\")"
+        ));
+    }
     Ok(SimDuration(us.round() as u64))
 }
 
@@ -88,6 +95,11 @@ impl Visitor<'_> for DurationVisitor {
         }
         if v > 1e11 {
             return Err(E::custom(format!("duration {v} s is too large")));
+        }
+        if v > 0.0 && v < 0.5e-6 {
+            return Err(E::custom(format!(
+                "duration {v} s is shorter than 1µs, the time resolution (write 0 or at least 0.000001)"
+            )));
         }
         Ok(Duration(SimDuration::from_secs_f64(v)))
     }

@@ -41,6 +41,6 @@ pub enum ScenarioError {
     Invalid { file: String, errors: Vec<FieldError> },
     #[error("{file}:{line}: {message}")]
     Input { file: String, line: usize, message: String },
-    #[error("--set {spec}: {message}")]
+    #[error("--set {}: {message}", super::parse_message::shorten(spec))]
     Override { spec: String, message: String },
 }

@@ -4,32 +4,75 @@
 //! number; a header row is recognised and skipped.
 
 use super::error::ScenarioError;
+use super::limits;
+use super::parse_message::shorten;
 use crate::engine::{SimDuration, SimTime};
 use std::path::Path;
 
+/// Reads a data file whole, once its size is known to be within
+/// [`limits::MAX_INPUT_BYTES`].
 fn read(base: &Path, file: &str) -> Result<(String, String), ScenarioError> {
     let path = base.join(file);
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io {
+    let io = |source| ScenarioError::Io {
         file: shown.clone(),
         source,
-    })?;
+    };
+    let size = std::fs::metadata(&path).map_err(io)?.len();
+    if size > limits::MAX_INPUT_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "the file holds {size} bytes; a trace or samples file may hold at most {} MiB",
+            limits::MAX_INPUT_BYTES >> 20
+        ))));
+    }
+    let text = std::fs::read_to_string(&path).map_err(io)?;
     Ok((shown, text))
+}
+
+/// How a trace writes its timestamps; one file uses one form throughout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimeForm {
+    /// A number of seconds.
+    Seconds,
+    /// A calendar date and time.
+    Date,
+}
+
+impl TimeForm {
+    fn name(self) -> &'static str {
+        match self {
+            TimeForm::Seconds => "a number of seconds",
+            TimeForm::Date => "a date and time",
+        }
+    }
 }
 
 /// A timestamp in seconds: a number of seconds, RFC 3339 (`2024-05-06T14:00:00Z`) or
 /// `2024-05-06 14:00:00` (UTC, as CloudWatch console exports write it).
-fn parse_timestamp(s: &str) -> Option<f64> {
+fn parse_timestamp(s: &str) -> Option<(f64, TimeForm)> {
     let s = s.trim();
     if let Ok(x) = s.parse::<f64>() {
-        return x.is_finite().then_some(x);
+        return x.is_finite().then_some((x, TimeForm::Seconds));
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp_micros() as f64 / 1e6);
+        return Some((t.timestamp_micros() as f64 / 1e6, TimeForm::Date));
     }
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
         .ok()
-        .map(|t| t.and_utc().timestamp_micros() as f64 / 1e6)
+        .map(|t| (t.and_utc().timestamp_micros() as f64 / 1e6, TimeForm::Date))
+}
+
+/// Checks that a row's timestamp is written like the first row's.
+fn same_form(first: &mut Option<TimeForm>, form: TimeForm, text: &str) -> Result<(), String> {
+    match *first.get_or_insert(form) {
+        f if f == form => Ok(()),
+        f => Err(format!(
+            "`{}` is {}, but the first row's timestamp is {}; write every timestamp the same way",
+            shorten(text),
+            form.name(),
+            f.name()
+        )),
+    }
 }
 
 fn records(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
@@ -65,8 +108,11 @@ pub fn count_trace(
     };
     let mut rows: Vec<(SimTime, u64)> = Vec::new();
     let mut origin: Option<f64> = None;
+    let mut form = None;
+    // Counts are held to the open workloads' rate limit: at most MAX_RPS over a period.
+    let most = limits::MAX_RPS * period.0 as f64 / 1e6;
     for (idx, (line, f)) in records(&text).enumerate() {
-        let Some(ts) = parse_timestamp(&f[0]) else {
+        let Some((ts, this)) = parse_timestamp(&f[0]) else {
             if idx == 0 {
                 continue; // header
             }
@@ -74,18 +120,36 @@ pub fn count_trace(
                 line,
                 format!(
                     "`{}` is not a timestamp (seconds, RFC 3339 or `YYYY-MM-DD HH:MM:SS`)",
-                    f[0]
+                    shorten(&f[0])
                 ),
             ));
         };
+        same_form(&mut form, this, &f[0]).map_err(|m| bad(line, m))?;
         let Some(c) = f.get(1) else {
             return Err(bad(line, "expected two columns: timestamp,count".into()));
         };
-        let count: f64 = c
-            .parse()
-            .map_err(|_| bad(line, format!("count `{c}` is not a number")))?;
-        if !(count.is_finite() && count >= 0.0) {
-            return Err(bad(line, format!("count {c} must be a number >= 0")));
+        let count = c
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(|| {
+                bad(
+                    line,
+                    format!(
+                        "count `{}` is not a number of requests; allowed: a number from 0 to {most}",
+                        shorten(c)
+                    ),
+                )
+            })?;
+        if count * scale > most {
+            return Err(bad(
+                line,
+                format!(
+                    "count `{c}`{} is more than {} requests per second over a period of {period}; allowed: at most {most} per period",
+                    if scale == 1.0 { String::new() } else { format!(" (x {scale} scale)") },
+                    limits::MAX_RPS
+                ),
+            ));
         }
         let o = *origin.get_or_insert(ts);
         if ts < o {
@@ -112,9 +176,17 @@ pub fn count_trace(
 pub fn timestamp_trace(base: &Path, file: &str) -> Result<Vec<SimTime>, ScenarioError> {
     let (shown, text) = read(base, file)?;
     let mut secs = Vec::new();
+    let mut form = None;
     for (idx, (line, f)) in records(&text).enumerate() {
         match parse_timestamp(&f[0]) {
-            Some(ts) => secs.push(ts),
+            Some((ts, this)) => {
+                same_form(&mut form, this, &f[0]).map_err(|message| ScenarioError::Input {
+                    file: shown.clone(),
+                    line,
+                    message,
+                })?;
+                secs.push(ts)
+            }
             None if idx == 0 => continue,
             None => {
                 return Err(ScenarioError::Input {
@@ -122,7 +194,7 @@ pub fn timestamp_trace(base: &Path, file: &str) -> Result<Vec<SimTime>, Scenario
                     line,
                     message: format!(
                         "`{}` is not a timestamp (seconds, RFC 3339 or `YYYY-MM-DD HH:MM:SS`)",
-                        f[0]
+                        shorten(&f[0])
                     ),
                 })
             }
@@ -157,7 +229,10 @@ pub fn samples(base: &Path, file: &str, unit: &str) -> Result<Vec<u64>, Scenario
                 return Err(ScenarioError::Input {
                     file: shown,
                     line,
-                    message: format!("sample {} must be >= 0", f[0]),
+                    message: format!(
+                        "sample `{}` is not a duration; allowed: a finite number >= 0 (in {unit})",
+                        shorten(&f[0])
+                    ),
                 })
             }
             Err(_) if idx == 0 => continue,
@@ -165,7 +240,7 @@ pub fn samples(base: &Path, file: &str, unit: &str) -> Result<Vec<u64>, Scenario
                 return Err(ScenarioError::Input {
                     file: shown,
                     line,
-                    message: format!("`{}` is not a number", f[0]),
+                    message: format!("`{}` is not a number", shorten(&f[0])),
                 })
             }
         }

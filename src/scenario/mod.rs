@@ -10,7 +10,9 @@ pub mod duration;
 pub mod error;
 pub mod file;
 mod inputs;
+pub mod limits;
 pub mod overrides;
+mod parse_message;
 pub mod scaling;
 mod validate;
 mod validate_components;
@@ -58,11 +60,14 @@ pub struct RonFailure {
 /// Parses RON text (scenarios, sweep files) into `T`, with implicit `Some` and the field path of
 /// the first error.
 pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RonFailure> {
-    let spanned = |e: ron::error::SpannedError, path: Option<String>| RonFailure {
-        line: e.span.start.line,
-        col: e.span.start.col,
-        path,
-        message: e.code.to_string(),
+    let spanned = |e: ron::error::SpannedError, path: Option<String>| {
+        let (message, keep_path) = parse_message::user_message(&e.code);
+        RonFailure {
+            line: e.span.start.line,
+            col: e.span.start.col,
+            path: path.filter(|_| keep_path),
+            message,
+        }
     };
     let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(|e| spanned(e, None))?;
     let parsed: T = match serde_path_to_error::deserialize(&mut de) {

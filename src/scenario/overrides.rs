@@ -37,10 +37,42 @@ fn err(spec: &str, message: impl Into<String>) -> ScenarioError {
     }
 }
 
+/// Deepest bracket nesting a `--set` value may have (the scenario parser's limit).
+const MAX_NESTING: usize = 128;
+
+/// How deeply `text` nests `(`, `[` and `{` outside string literals.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut most, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for c in text.chars() {
+        match (in_string, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '(' | '[' | '{') => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            (false, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (false, _) => {}
+        }
+    }
+    most
+}
+
 /// Parses `PATH=VALUE`.
 pub fn parse_override(spec: &str) -> Result<Override, ScenarioError> {
     let (path, value) = spec.split_once('=').ok_or_else(|| err(spec, "expected PATH=VALUE"))?;
     let path = parse_path(path.trim()).map_err(|m| err(spec, m))?;
+    // The value reader recurses per bracket: refuse deep nesting before reading, as the
+    // scenario parser does.
+    if nesting(value) > MAX_NESTING {
+        return Err(err(
+            spec,
+            format!("the value nests brackets more than {MAX_NESTING} levels deep; no field needs that many"),
+        ));
+    }
     let value = parse_value(value.trim());
     Ok(Override {
         spec: spec.to_string(),
@@ -202,7 +234,7 @@ pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, Sc
         set_at(&mut tree, &o.path, o.value.clone(), &o.spec)?;
         current = serde_path_to_error::deserialize(tree).map_err(|e| {
             let at = e.path().to_string();
-            let msg = e.into_inner().to_string();
+            let msg = super::parse_message::message_in_words(&e.into_inner().to_string());
             if at == "." {
                 err(&o.spec, msg)
             } else {

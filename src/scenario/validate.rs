@@ -4,6 +4,7 @@
 use super::error::{FieldError, ScenarioError};
 use super::file::{self, Dist, Endpoint, Rate, Scenario, Workload as FileWorkload};
 use super::inputs;
+use super::limits;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::catalog::{self, InstanceSpec, Provenance};
 use crate::model::metrics::MetricsConfig;
@@ -31,7 +32,8 @@ impl Check<'_> {
     pub(super) fn fail(&mut self, path: &str, value: impl std::fmt::Display, allowed: &str) {
         self.errors.push(FieldError {
             path: path.to_string(),
-            value: value.to_string(),
+            // A value pasted by mistake may be megabytes long: echo its start only.
+            value: super::parse_message::shorten(&value.to_string()),
             allowed: allowed.to_string(),
         });
     }
@@ -220,6 +222,8 @@ impl Check<'_> {
                         number_of_steps,
                         "an integer from 1 to 10000",
                     );
+                    // The shape lays out one entry per step: never build it out of range.
+                    return RateShape::Constant(0.0);
                 }
                 if *number_of_steps > 0 && d.0 > 0 && d.0 / u64::from(*number_of_steps) == 0 {
                     self.fail(
@@ -337,6 +341,13 @@ pub(super) fn valid_name(name: &str) -> bool {
 
 /// Validates a scenario into a run configuration plus warnings (e.g. unknown prices).
 pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec<String>), ScenarioError> {
+    let oversized = super::limits::check_sizes(s);
+    if !oversized.is_empty() {
+        return Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            errors: oversized,
+        });
+    }
     let mut c = Check {
         errors: Vec::new(),
         base,
@@ -455,6 +466,16 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
     let (backlog_capacity, wait_timeout, processing_timeout) = match &s.endpoint {
         Endpoint::RealTime { backlog, .. } => {
             c.positive_duration("endpoint.backlog.timeout", backlog.timeout.0);
+            if backlog.capacity > limits::MAX_BACKLOG {
+                c.fail(
+                    "endpoint.backlog.capacity",
+                    backlog.capacity,
+                    &format!(
+                        "an integer from 0 to {} (waiting requests are held in memory)",
+                        limits::MAX_BACKLOG
+                    ),
+                );
+            }
             (backlog.capacity, backlog.timeout.0, None)
         }
         Endpoint::Async {
@@ -489,7 +510,9 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
                     "a duration from 1s to 1h (InvocationTimeoutSeconds)",
                 );
             }
-            (u64::MAX, ttl, Some(limit))
+            // The durable queue has no limit of its own, but its requests are held in memory:
+            // past the documented maximum a request is refused as if the queue were full.
+            (limits::MAX_BACKLOG, ttl, Some(limit))
         }
         // No backlog: a request gets a unit at once or is throttled.
         Endpoint::Serverless { .. } => (0, SimDuration::from_secs(60), None),
@@ -726,6 +749,44 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
             &format!("a duration that divides metrics.period ({period})"),
         );
     }
+    // Periods and ticks are kept or worked through one by one: bound their number per run.
+    let run = s.duration.0.min(MAX_DURATION);
+    for (field, d, most, what) in [
+        (
+            "metrics.period",
+            period,
+            limits::MAX_METRIC_PERIODS,
+            "metrics periods (timeseries.csv rows, held in memory)",
+        ),
+        (
+            "metrics.high_resolution_period",
+            hr,
+            limits::MAX_SAMPLING_TICKS,
+            "sampling ticks",
+        ),
+    ] {
+        if d.0 > 0 && run.0.div_ceil(d.0) > most {
+            c.fail(
+                field,
+                format!("\"{d}\" ({} in a run of {run})", run.0.div_ceil(d.0)),
+                &format!(
+                    "a duration of at least {} for this run: a run holds at most {most} {what}",
+                    SimDuration(run.0.div_ceil(most))
+                ),
+            );
+        }
+    }
+    let delay = m.publication_delay.0;
+    if hr.0 > 0 && delay.0 / hr.0 > limits::MAX_HISTORY_TICKS {
+        c.fail(
+            "metrics.publication_delay",
+            format!("\"{delay}\""),
+            &format!(
+                "at most {} sampling ticks (metrics.high_resolution_period {hr})",
+                limits::MAX_HISTORY_TICKS
+            ),
+        );
+    }
     for (i, p) in m.percentiles.iter().enumerate() {
         if !(p.is_finite() && *p > 0.0 && *p < 100.0) {
             c.fail(
@@ -764,7 +825,6 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         period,
         &mut percentiles,
     );
-    let delay = m.publication_delay.0;
     if hr.0 > 0 && delay.0 % hr.0 != 0 {
         c.fail(
             "metrics.publication_delay",

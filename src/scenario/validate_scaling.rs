@@ -1,5 +1,6 @@
 //! Validation of alarms and scalable targets into their simulation configuration.
 
+use super::limits;
 use super::scaling::{self as f, Policy, TrackedMetric};
 use super::validate::Check;
 use crate::autoscaling::alarm::{AlarmRule, Comparison, Statistic, TreatMissingData};
@@ -93,7 +94,34 @@ fn period(c: &mut Check, path: &str, d: SimDuration, tick: SimDuration) -> SimDu
         );
         return tick.max(SimDuration(1));
     }
+    // The ticks of one period are kept for the alarm to read.
+    if d.0 / tick.0 > limits::MAX_HISTORY_TICKS {
+        c.fail(
+            path,
+            format!("\"{d}\" ({} sampling ticks of {tick})", d.0 / tick.0),
+            &format!(
+                "a period of at most {} sampling ticks (metrics.high_resolution_period)",
+                limits::MAX_HISTORY_TICKS
+            ),
+        );
+        return tick;
+    }
     d
+}
+
+/// An alarm's evaluation window: `n` periods of `per`, at most one day in all as CloudWatch
+/// allows (EvaluationPeriods x Period <= 86,400 s), checked before any window is allocated.
+fn evaluation_window(c: &mut Check, path: &str, n: u32, per: SimDuration) {
+    let most = (limits::MAX_ALARM_WINDOW.0 / per.0.max(1)).clamp(1, u64::from(u32::MAX));
+    if n == 0 || u64::from(n) > most {
+        c.fail(
+            path,
+            n,
+            &format!(
+                "an integer from 1 to {most} (the evaluation periods times the period ({per}) may span at most one day, as in CloudWatch)"
+            ),
+        );
+    }
 }
 
 /// Cooldowns are whole seconds in the AWS API.
@@ -322,6 +350,7 @@ pub(super) fn validate_scaling(
             metrics_period,
             percentiles,
         );
+        evaluation_window(c, &format!("{p}.evaluation_periods"), a.evaluation_periods, per);
         let rule = AlarmRule {
             evaluation_periods: a.evaluation_periods,
             datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
@@ -498,6 +527,18 @@ pub(super) fn validate_scaling(
                     cfg.scale_out_cooldown_s =
                         whole_seconds(c, &format!("{pp}.scale_out_cooldown"), scale_out_cooldown.0);
                     cfg.disable_scale_in = *disable_scale_in;
+                    evaluation_window(
+                        c,
+                        &format!("{pp}.alarms.high_datapoints"),
+                        shapes.high_datapoints,
+                        high_period,
+                    );
+                    evaluation_window(
+                        c,
+                        &format!("{pp}.alarms.low_datapoints"),
+                        shapes.low_datapoints,
+                        low_period,
+                    );
                     cfg.high_datapoints = shapes.high_datapoints;
                     cfg.low_datapoints = shapes.low_datapoints;
                     cfg.low_threshold_ratio = shapes.low_threshold_ratio;

@@ -108,8 +108,9 @@ pub struct EndpointConfig {
     pub kind: EndpointKind,
     pub routing: Routing,
     pub variants: Vec<VariantConfig>,
-    /// Most requests that may wait for a slot, over the whole endpoint (`u64::MAX` for the
-    /// durable queue of an asynchronous endpoint).
+    /// Most requests that may wait for a slot, over the whole endpoint (for the durable queue
+    /// of an asynchronous endpoint, the most it holds in memory: `scenario::limits::MAX_BACKLOG`
+    /// from a scenario file).
     pub backlog_capacity: u64,
     /// A waiting request fails once it has waited this long: the real-time invocation
     /// timeout, or the request time-to-live of an asynchronous endpoint.
