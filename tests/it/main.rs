@@ -10,6 +10,7 @@ mod determinism;
 mod inference_components;
 mod lifecycle;
 mod metrics;
+mod output_paths;
 mod plots;
 mod queueing;
 mod recommend;
