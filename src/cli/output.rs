@@ -112,15 +112,13 @@ pub fn write_tree(dir: &Path, files: &[(String, &[u8])], force: bool) -> anyhow:
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let prefix = format!(".{name}{TMP_INFIX}");
     remove_stale(parent, &prefix, SystemTime::now());
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .permissions(dir_permissions())
+    let tmp = temp_builder(&prefix, 0o777)
         .tempdir_in(parent)
         .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
     fill(tmp.path(), files).with_context(|| format!("cannot write {}", dir.display()))?;
     // Look again: the target may have changed while the files were written.
     check_dir(dir, force)?;
-    if dir.exists() {
+    if fs::symlink_metadata(dir).is_ok() {
         if !exchange(tmp.path(), dir).with_context(|| format!("cannot replace {}", dir.display()))? {
             replace_by_renames(tmp.path(), dir, parent, &prefix)
                 .with_context(|| format!("cannot replace {}", dir.display()))?;
@@ -180,9 +178,7 @@ pub fn write_file(path: &Path, bytes: &[u8], rule: &FileRule, force: bool) -> an
     let name = path.file_name().context("output file has no name")?.to_string_lossy();
     let parent = parent_of(path);
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}{TMP_INFIX}"))
-        .permissions(file_permissions())
+    let mut tmp = temp_builder(&format!(".{name}{TMP_INFIX}"), 0o666)
         .tempfile_in(parent)
         .with_context(|| format!("cannot create a temporary file in {}", parent.display()))?;
     tmp.write_all(bytes)
@@ -457,30 +453,20 @@ fn sync_dir(_: &Path) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn dir_permissions() -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    // The mode `create_dir` uses; the umask applies, as for any folder the user creates.
-    fs::Permissions::from_mode(0o777)
-}
-
-#[cfg(unix)]
-fn file_permissions() -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    // The mode `File::create` uses (tempfile's default, 0600, would hide outputs from others).
-    fs::Permissions::from_mode(0o666)
-}
-
-#[cfg(not(unix))]
-fn dir_permissions() -> fs::Permissions {
-    fs::metadata(".")
-        .map(|m| m.permissions())
-        .expect("the current folder is readable")
-}
-
-#[cfg(not(unix))]
-fn file_permissions() -> fs::Permissions {
-    dir_permissions()
+/// A tempfile builder for a temporary sibling named `prefix` + six random characters, created
+/// with `mode` (`0o777` folders, `0o666` files, as `create_dir` and `File::create` do; the
+/// umask applies). tempfile's default, owner-only, would hide the outputs from others.
+fn temp_builder(prefix: &str, mode: u32) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).rand_bytes(TMP_RANDOM_LEN);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
 }
 
 /// Swaps the folders `a` and `b` in one step. `Ok(false)`: this system or filesystem cannot.
@@ -521,7 +507,7 @@ fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
 /// place, and the previous contents move to `tmp`. Between the two renames `dir` is briefly
 /// absent; if the second fails, `dir` is put back.
 fn replace_by_renames(tmp: &Path, dir: &Path, parent: &Path, prefix: &str) -> io::Result<()> {
-    let aside = tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?;
+    let aside = temp_builder(prefix, 0o700).tempdir_in(parent)?;
     let aside = aside.keep();
     // POSIX rename replaces the empty folder just made; elsewhere it must go first.
     if !cfg!(unix) {

@@ -1,6 +1,7 @@
 //! Output paths: `--out` of `run`, `sweep` and `merge` writes a new folder or replaces a previous
 //! fleetsim output; anything else (a folder of other files without `--force`, a file, a device,
-//! a link) is refused with a clear message and left exactly as it was.
+//! a link) is refused with a clear message and left exactly as it was. `benchmark` replaces
+//! only a saved job file.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -331,4 +332,31 @@ fn sweep_and_merge_refuse_a_folder_of_other_files() {
     ok(&c.fleetsim(&["merge", &out, &s0, &s1, "--quiet", "--force"]));
     assert!(c.out().join("sweep.json").exists() && !c.out().join("keep.txt").exists());
     assert_eq!(c.listing(), ["merged", "out"]);
+}
+
+#[test]
+fn benchmark_replaces_a_saved_job_but_not_another_file() {
+    let c = Case::new("job");
+    let base = c.dir.join("base.ron").display().to_string();
+    let jobs = c.work().display().to_string();
+    let bench = |extra: &[&str]| {
+        let mut args = vec!["benchmark", &base, "--job-name", "k", "--jobs-dir", &jobs, "--quiet"];
+        args.extend_from_slice(&["--max-minutes", "2"]);
+        args.extend_from_slice(extra);
+        c.fleetsim(&args)
+    };
+    let job = c.work().join("k.json");
+    fs::write(&job, "{\"mine\": 1}\n").unwrap();
+    refused(
+        &bench(&[]),
+        &["k.json exists and is not a recommendation job", "--force"],
+    );
+    assert_eq!(fs::read(&job).unwrap(), b"{\"mine\": 1}\n");
+    ok(&bench(&["--force"]));
+    ok(&bench(&[]));
+    assert!(fs::read_to_string(&job).unwrap().contains("\"JobName\": \"k\""));
+    assert_eq!(c.listing(), ["k.json"]);
+    fs::remove_file(&job).unwrap();
+    fs::create_dir(&job).unwrap();
+    refused(&bench(&["--force"]), &["k.json is a folder, not a file"]);
 }
