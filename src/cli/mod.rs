@@ -45,6 +45,10 @@ enum Command {
         /// Write no plots (the CSV and JSON files only).
         #[arg(long)]
         no_plots: bool,
+        /// Replace the output folder even if it holds files fleetsim did not write (never a
+        /// file, device or link).
+        #[arg(long)]
+        force: bool,
     },
     /// Check a scenario (and its overrides) without running it.
     Validate {
@@ -85,6 +89,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Replace the output folder even if it holds files fleetsim did not write (never a
+        /// file, device or link).
+        #[arg(long)]
+        force: bool,
     },
     /// Benchmark each variant of a scenario on one instance under a rising load and save the
     /// result as a recommendation job (<jobs-dir>/<job-name>.json).
@@ -142,7 +150,8 @@ pub fn run() -> anyhow::Result<()> {
             set,
             quiet,
             no_plots,
-        } => run::run(&scenario, seed, out, &set, quiet, !no_plots),
+            force,
+        } => run::run(&scenario, seed, out, &set, quiet, !no_plots, force),
         Command::Validate { scenario, set } => run::validate(&scenario, &set),
         Command::Plot { dir, metrics, x, y } => {
             let n = plot::plot(&dir, &crate::report::plot::SweepPlotOptions { metrics, x, y })?;
@@ -150,7 +159,12 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sweep { sweep, options } => sweep::sweep(&sweep, options),
-        Command::Merge { out, shards, quiet } => merge::merge(&out, &shards, quiet),
+        Command::Merge {
+            out,
+            shards,
+            quiet,
+            force,
+        } => merge::merge(&out, &shards, quiet, force),
         Command::Benchmark(args) => recommend::benchmark(args),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
         Command::Bench {

@@ -1,80 +1,764 @@
-//! Writes a run folder atomically: every file goes into a temporary sibling folder, which then
-//! replaces the target in one rename. A failed or interrupted run leaves no partial folder.
+//! Writes output folders and files atomically, and never replaces what fleetsim did not write.
+//!
+//! A folder is written into a temporary sibling `.NAME.fleetsim-tmp-XXXXXX`, every file
+//! fsynced, then swapped with the target in one step (`renameat2(RENAME_EXCHANGE)` on Linux;
+//! two renames elsewhere or where the filesystem cannot exchange), so a reader sees the old
+//! output or the new one, never a mix. The target may be absent, an empty folder or a previous
+//! fleetsim output (recognised by its `manifest.json` or `sweep.json` and by holding nothing
+//! else fleetsim would not write); `--force` also allows any other folder. Files, devices,
+//! pipes, sockets and symbolic links are never replaced.
+//!
+//! Stale temporaries: a run killed mid-write leaves a `.NAME.fleetsim-tmp-XXXXXX` sibling. The
+//! next write of NAME removes such a sibling only when all of these hold, so that nothing a
+//! user made and nothing a live fleetsim process is writing is ever deleted:
+//! - its name is exactly the prefix plus tempfile's six random letters and digits;
+//! - it is a real folder (not a link);
+//! - nothing in it was modified for an hour (the folder and everything inside): a live writer
+//!   fills its temporary folder in seconds, not an hour;
+//! - it holds the `.fleetsim-partial` marker (written first into every temporary folder,
+//!   removed just before the swap) and otherwise only names fleetsim writes; or, without the
+//!   marker, it is empty or a complete fleetsim output (the previous output, moved there by a
+//!   swap that was cut short) and was not renamed for an hour either (its status-change time:
+//!   a moved folder keeps its old modification times, so only this shows a live swap).
 
 use crate::report::OutputFile;
-use anyhow::Context;
+use anyhow::{bail, Context};
 use std::fs;
-use std::io::Write;
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-/// Writes `files` into `dir`, replacing any previous contents.
-pub fn write_dir(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+/// Between the prefix `.NAME` and tempfile's random suffix of a temporary sibling.
+const TMP_INFIX: &str = ".fleetsim-tmp-";
+/// Length of tempfile's random suffix (its default).
+const TMP_RANDOM_LEN: usize = 6;
+/// Written first into every temporary folder, removed just before the swap.
+const PARTIAL_MARKER: &str = ".fleetsim-partial";
+/// A temporary folder untouched for this long belongs to no live fleetsim process.
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+/// The data files of a run folder (`report::render_run`); `manifest.json` names them too.
+const RUN_DATA: [&str; 4] = ["manifest.json", "summary.json", "timeseries.csv", "activities.csv"];
+/// The plots of a run folder (`report::plot::render_run`), each as `.png` and `.svg`.
+const RUN_PLOTS: [&str; 5] = ["capacity", "latency", "backlog", "cost", "traffic"];
+/// The data files of a sweep folder (`sweep::render`).
+const SWEEP_DATA: [&str; 3] = ["sweep.csv", "runs.csv", "sweep.json"];
+/// Plot names of a sweep folder (`report::plot::render_sweep`): `pareto`, or a prefix
+/// followed by a metric name.
+const SWEEP_PLOT_PREFIXES: [&str; 2] = ["heatmap-", "lines-"];
+/// A sweep's `--keep-runs` folders: `runs/p<point>-r<replication>/`.
+const SWEEP_RUNS: &str = "runs";
+
+/// The kind of fleetsim output a folder holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Run,
+    Sweep,
+}
+
+/// What an existing folder holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Contents {
+    Empty,
+    Output(Kind),
+    /// Entries (sorted) fleetsim would not have written; `kind` when the rest is an output.
+    Foreign {
+        kind: Option<Kind>,
+        names: Vec<String>,
+    },
+}
+
+/// What is at an output path.
+#[derive(Debug)]
+enum Found {
+    Absent,
+    Folder(Contents),
+    File,
+    Link(PathBuf),
+    /// A device, pipe or socket, named as in "a character device".
+    Special(&'static str),
+}
+
+/// What a single-file output is and how to recognise one fleetsim wrote.
+pub struct FileRule {
+    /// In the user's words, with an article: "a recommendation job".
+    pub what: &'static str,
+    /// How to name another path, for the refusal: "another --job-name or --jobs-dir".
+    pub elsewhere: &'static str,
+    /// Whether an existing file's bytes are such an output.
+    pub is_ours: fn(&[u8]) -> bool,
+}
+
+/// Writes `files` into the folder `dir`, replacing a previous fleetsim output (or with
+/// `force` any folder).
+pub fn write_dir(dir: &Path, files: &[OutputFile], force: bool) -> anyhow::Result<()> {
     let files: Vec<(String, &[u8])> = files.iter().map(|f| (f.name.to_string(), f.bytes.as_slice())).collect();
-    write_tree(dir, &files)
+    write_tree(dir, &files, force)
 }
 
-/// Writes `files` into `dir`, replacing any previous contents. Names are relative paths and
+/// Refuses, before any work, an output folder `write_tree` would refuse.
+pub fn check_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
+    folder_name(dir)?;
+    let found = probe(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    allowed(dir, &found, force)
+}
+
+/// Writes `files` into the folder `dir` (see [`write_dir`]). Names are relative paths and
 /// may contain `/` (a sweep's `runs/p0-r0/summary.json`); sub-folders are created as needed.
-pub fn write_tree(dir: &Path, files: &[(String, &[u8])]) -> anyhow::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+pub fn write_tree(dir: &Path, files: &[(String, &[u8])], force: bool) -> anyhow::Result<()> {
+    check_dir(dir, force)?;
+    let name = folder_name(dir)?;
+    let parent = parent_of(dir);
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = dir
-        .file_name()
-        .context("output folder has no name")?
-        .to_string_lossy()
-        .to_string();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = (|| -> anyhow::Result<()> {
-        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        for (name, bytes) in files {
-            let path = tmp.join(name);
-            if let Some(sub) = path.parent() {
-                fs::create_dir_all(sub).with_context(|| format!("cannot create {}", sub.display()))?;
+    let prefix = format!(".{name}{TMP_INFIX}");
+    remove_stale(parent, &prefix, SystemTime::now());
+    let tmp = temp_builder(&prefix, 0o777)
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    fill(tmp.path(), files).with_context(|| format!("cannot write {}", dir.display()))?;
+    // Look again: the target may have changed while the files were written.
+    check_dir(dir, force)?;
+    if fs::symlink_metadata(dir).is_ok() {
+        if !exchange(tmp.path(), dir).with_context(|| format!("cannot replace {}", dir.display()))? {
+            replace_by_renames(tmp.path(), dir, parent, &prefix)
+                .with_context(|| format!("cannot replace {}", dir.display()))?;
+        }
+        // `tmp` now holds the previous output.
+        if let Err(e) = fs::remove_dir_all(tmp.path()) {
+            if e.kind() != io::ErrorKind::NotFound {
+                eprintln!(
+                    "warning: cannot remove the previous contents of {}, now at {}: {e}",
+                    dir.display(),
+                    tmp.path().display()
+                );
             }
-            let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-            file.write_all(bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            file.sync_all().ok();
         }
-        if dir.exists() {
-            fs::rename(dir, &old).with_context(|| format!("cannot replace {}", dir.display()))?;
-        }
-        fs::rename(&tmp, dir).with_context(|| format!("cannot move results into {}", dir.display()))?;
-        let _ = fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-        if old.exists() && !dir.exists() {
-            let _ = fs::rename(&old, dir);
-        }
+    } else {
+        rename_noreplace(tmp.path(), dir).with_context(|| format!("cannot move the results into {}", dir.display()))?;
     }
-    result
+    // Nothing is left at the temporary path; dropping `tmp` finds nothing to remove.
+    drop(tmp);
+    sync_dir(parent).with_context(|| format!("cannot sync {}", parent.display()))?;
+    Ok(())
 }
 
-/// Writes one file atomically: a temporary sibling first, then a rename over `path`.
-pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = path.file_name().context("output file has no name")?.to_string_lossy();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> anyhow::Result<()> {
-        let mut file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.sync_all().ok();
-        fs::rename(&tmp, path).with_context(|| format!("cannot move results into {}", path.display()))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+/// Refuses, before any work, an output file `write_file` would refuse.
+pub fn check_file(path: &Path, rule: &FileRule, force: bool) -> anyhow::Result<()> {
+    path.file_name()
+        .with_context(|| format!("{}: an output file needs a name", path.display()))?;
+    let shown = path.display();
+    match probe_shallow(path).with_context(|| format!("cannot read {shown}"))? {
+        Found::Absent => Ok(()),
+        Found::File => {
+            let bytes = fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+            if force || (rule.is_ours)(&bytes) {
+                Ok(())
+            } else {
+                bail!(
+                    "{shown} exists and is not {} written by fleetsim; choose {}, or pass --force to replace it",
+                    rule.what,
+                    rule.elsewhere
+                )
+            }
+        }
+        Found::Folder(_) => bail!("{shown} is a folder, not a file; choose {}", rule.elsewhere),
+        Found::Link(to) => bail!(
+            "{shown} is a symbolic link (to {}); fleetsim does not replace links: choose {}",
+            to.display(),
+            rule.elsewhere
+        ),
+        Found::Special(what) => bail!("{shown} is {what}, not a file; choose {}", rule.elsewhere),
     }
-    result
+}
+
+/// Writes one file atomically: a temporary sibling, fsynced, then renamed over `path` when
+/// `path` is absent or a file `rule` recognises (or with `force` any regular file).
+pub fn write_file(path: &Path, bytes: &[u8], rule: &FileRule, force: bool) -> anyhow::Result<()> {
+    check_file(path, rule, force)?;
+    let name = path.file_name().context("output file has no name")?.to_string_lossy();
+    let parent = parent_of(path);
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let mut tmp = temp_builder(&format!(".{name}{TMP_INFIX}"), 0o666)
+        .tempfile_in(parent)
+        .with_context(|| format!("cannot create a temporary file in {}", parent.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    check_file(path, rule, force)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot move the results into {}", path.display()))?;
+    sync_dir(parent).with_context(|| format!("cannot sync {}", parent.display()))?;
+    Ok(())
+}
+
+/// The folder holding `path` (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The last component of an output folder; `.`, `..` and `/` have none and are refused.
+fn folder_name(dir: &Path) -> anyhow::Result<String> {
+    let name = dir.file_name().with_context(|| {
+        format!(
+            "{}: an output folder needs a name of its own (not `.`, `..` or `/`)",
+            dir.display()
+        )
+    })?;
+    Ok(name.to_string_lossy().to_string())
+}
+
+/// Whether an output folder may be written at `dir`, given what is there.
+fn allowed(dir: &Path, found: &Found, force: bool) -> anyhow::Result<()> {
+    let shown = dir.display();
+    match found {
+        Found::Absent | Found::Folder(Contents::Empty | Contents::Output(_)) => Ok(()),
+        Found::Folder(Contents::Foreign { kind, names }) => {
+            if force {
+                return not_an_ancestor_of_cwd(dir);
+            }
+            let what = listing(names);
+            match kind {
+                None => bail!(
+                    "{shown} exists and is not a fleetsim output folder: it holds {what}; choose another \
+                     output folder, or pass --force to replace it"
+                ),
+                Some(_) => bail!(
+                    "{shown} holds a fleetsim output but also {what}, which fleetsim does not write; \
+                     choose another output folder, or pass --force to replace it"
+                ),
+            }
+        }
+        Found::File => bail!("{shown} is a file, not a folder; choose another output folder"),
+        Found::Link(to) => bail!(
+            "{shown} is a symbolic link (to {}); fleetsim does not replace links: choose another output \
+             folder, or name the folder itself",
+            to.display()
+        ),
+        Found::Special(what) => bail!("{shown} is {what}, not a folder; choose another output folder"),
+    }
+}
+
+/// `--force` must not remove the folder the user is working in.
+fn not_an_ancestor_of_cwd(dir: &Path) -> anyhow::Result<()> {
+    let (Ok(target), Ok(cwd)) = (
+        dir.canonicalize(),
+        std::env::current_dir().and_then(|c| c.canonicalize()),
+    ) else {
+        return Ok(());
+    };
+    if cwd.starts_with(&target) {
+        bail!(
+            "{} holds the current folder; even with --force fleetsim does not replace it",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// "keep.txt" or "keep.txt (and 3 more)".
+fn listing(names: &[String]) -> String {
+    match names {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    }
+}
+
+/// What is at `path`, with a folder's contents classified.
+fn probe(path: &Path) -> io::Result<Found> {
+    match probe_shallow(path)? {
+        Found::Folder(_) => Ok(Found::Folder(contents(path)?)),
+        other => Ok(other),
+    }
+}
+
+/// What is at `path`, without looking into a folder (its contents reported as empty).
+fn probe_shallow(path: &Path) -> io::Result<Found> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Absent),
+        Err(e) => return Err(e),
+    };
+    let ft = meta.file_type();
+    Ok(if ft.is_symlink() {
+        Found::Link(fs::read_link(path).unwrap_or_default())
+    } else if ft.is_dir() {
+        Found::Folder(Contents::Empty)
+    } else if ft.is_file() {
+        Found::File
+    } else {
+        Found::Special(special_kind(&ft))
+    })
+}
+
+#[cfg(unix)]
+fn special_kind(ft: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_fifo() {
+        "a named pipe"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "neither a file nor a folder"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &fs::FileType) -> &'static str {
+    "neither a file nor a folder"
+}
+
+/// The entries of a folder: names and types (links not followed).
+fn entries(dir: &Path) -> io::Result<Vec<(String, fs::FileType)>> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        out.push((e.file_name().to_string_lossy().to_string(), e.file_type()?));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Classifies a folder's contents: a run output has a fleetsim `manifest.json`, a sweep output
+/// a fleetsim `sweep.json`, and either holds only what its writers write.
+fn contents(dir: &Path) -> io::Result<Contents> {
+    let list = entries(dir)?;
+    if list.is_empty() {
+        return Ok(Contents::Empty);
+    }
+    let kind = if is_fleetsim_json(
+        &dir.join("manifest.json"),
+        &["scenario", "seed", "resolved_scenario", "files"],
+    ) {
+        Some(Kind::Run)
+    } else if is_fleetsim_json(&dir.join("sweep.json"), &["name", "sweep_text", "axes"]) {
+        Some(Kind::Sweep)
+    } else {
+        None
+    };
+    let names: Vec<String> = match kind {
+        None => list.into_iter().map(|(n, _)| n).collect(),
+        Some(k) => list
+            .into_iter()
+            .filter(|(n, ft)| !written_by(k, dir, n, ft))
+            .map(|(n, _)| n)
+            .collect(),
+    };
+    Ok(match (kind, names.is_empty()) {
+        (Some(k), true) => Contents::Output(k),
+        (kind, _) => Contents::Foreign { kind, names },
+    })
+}
+
+/// Whether `path` is a regular file holding a JSON object with a `fleetsim_version` string
+/// and the `keys` fleetsim writes beside it.
+fn is_fleetsim_json(path: &Path, keys: &[&str]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => {}
+        _ => return false,
+    }
+    let Ok(bytes) = fs::read(path) else { return false };
+    let Ok(serde_json::Value::Object(doc)) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return false;
+    };
+    doc.get("fleetsim_version").is_some_and(|v| v.is_string()) && keys.iter().all(|k| doc.contains_key(*k))
+}
+
+/// Whether fleetsim writes an entry called `name` of type `ft` into a `kind` folder `dir`.
+fn written_by(kind: Kind, dir: &Path, name: &str, ft: &fs::FileType) -> bool {
+    match kind {
+        Kind::Run => ft.is_file() && is_run_file(name),
+        Kind::Sweep if ft.is_dir() => name == SWEEP_RUNS && runs_folder_ok(&dir.join(name)),
+        Kind::Sweep => ft.is_file() && is_sweep_file(name),
+    }
+}
+
+fn is_plot(name: &str) -> Option<&str> {
+    name.strip_suffix(".png").or_else(|| name.strip_suffix(".svg"))
+}
+
+fn is_run_file(name: &str) -> bool {
+    RUN_DATA.contains(&name) || is_plot(name).is_some_and(|stem| RUN_PLOTS.contains(&stem))
+}
+
+fn is_sweep_file(name: &str) -> bool {
+    SWEEP_DATA.contains(&name)
+        || is_plot(name).is_some_and(|stem| {
+            stem == "pareto"
+                || SWEEP_PLOT_PREFIXES
+                    .iter()
+                    .any(|p| stem.strip_prefix(p).is_some_and(|m| !m.is_empty()))
+        })
+}
+
+/// `runs/` of a sweep: only `p<point>-r<replication>/` folders holding run files.
+fn runs_folder_ok(runs: &Path) -> bool {
+    let Ok(list) = entries(runs) else { return false };
+    list.iter().all(|(name, ft)| {
+        ft.is_dir()
+            && is_run_dir_name(name)
+            && entries(&runs.join(name)).is_ok_and(|files| files.iter().all(|(n, t)| t.is_file() && is_run_file(n)))
+    })
+}
+
+fn is_run_dir_name(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    name.strip_prefix('p')
+        .and_then(|rest| rest.split_once("-r"))
+        .is_some_and(|(p, r)| digits(p) && digits(r))
+}
+
+/// Writes the files into the fresh temporary folder `tmp`: the marker first, every file
+/// fsynced, the marker removed last, then every folder fsynced.
+fn fill(tmp: &Path, files: &[(String, &[u8])]) -> io::Result<()> {
+    let marker = tmp.join(PARTIAL_MARKER);
+    fs::write(&marker, b"a fleetsim output being written; safe to delete\n")?;
+    let mut dirs = vec![tmp.to_path_buf()];
+    for (name, bytes) in files {
+        let path = tmp.join(name);
+        if let Some(sub) = path.parent() {
+            if !dirs.iter().any(|d| d == sub) {
+                fs::create_dir_all(sub)?;
+                dirs.push(sub.to_path_buf());
+            }
+        }
+        let mut file = fs::File::create(&path)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    fs::remove_file(&marker)?;
+    // Deepest first, so a folder's entry in its parent is synced after its own entries.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in &dirs {
+        sync_dir(d)?;
+    }
+    Ok(())
+}
+
+/// Makes a folder's entries (renames, new files) durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// A tempfile builder for a temporary sibling named `prefix` + six random characters, created
+/// with `mode` (`0o777` folders, `0o666` files, as `create_dir` and `File::create` do; the
+/// umask applies). tempfile's default, owner-only, would hide the outputs from others.
+fn temp_builder(prefix: &str, mode: u32) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).rand_bytes(TMP_RANDOM_LEN);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
+}
+
+/// Swaps the folders `a` and `b` in one step. `Ok(false)`: this system or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::XDEV].contains(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Renames `from` to the absent `to`, failing rather than replacing anything that appeared
+/// there meanwhile (`RENAME_NOREPLACE` where available).
+#[cfg(target_os = "linux")]
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP => fs::rename(from, to),
+        other => other.map_err(Into::into),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)
+}
+
+/// Where folders cannot be exchanged: `dir` moves to a fresh temporary sibling, `tmp` takes its
+/// place, and the previous contents move to `tmp`. Between the two renames `dir` is briefly
+/// absent; if the second fails, `dir` is put back.
+fn replace_by_renames(tmp: &Path, dir: &Path, parent: &Path, prefix: &str) -> io::Result<()> {
+    let aside = temp_builder(prefix, 0o700).tempdir_in(parent)?;
+    let aside = aside.keep();
+    // POSIX rename replaces the empty folder just made; elsewhere it must go first.
+    if !cfg!(unix) {
+        fs::remove_dir(&aside)?;
+    }
+    if let Err(e) = fs::rename(dir, &aside) {
+        let _ = fs::remove_dir(&aside);
+        return Err(e);
+    }
+    if let Err(e) = fs::rename(tmp, dir) {
+        let _ = fs::rename(&aside, dir);
+        return Err(e);
+    }
+    fs::rename(&aside, tmp)
+}
+
+/// Removes the stale temporary siblings `PREFIX` + six letters or digits in `parent` (the rule
+/// is in the module documentation). Best effort: what cannot be read or removed stays.
+fn remove_stale(parent: &Path, prefix: &str, now: SystemTime) {
+    let Ok(list) = entries(parent) else { return };
+    for (name, ft) in list {
+        let Some(suffix) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        if !ft.is_dir() || suffix.len() != TMP_RANDOM_LEN || !suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let path = parent.join(&name);
+        if is_stale_temporary(&path, now) {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether the temporary-named folder `path` is one fleetsim left behind (see the module
+/// documentation).
+fn is_stale_temporary(path: &Path, now: SystemTime) -> bool {
+    let old = |t: SystemTime| now.duration_since(t).is_ok_and(|age| age >= STALE_AFTER);
+    if !newest_modification(path).is_some_and(old) {
+        return false;
+    }
+    let Ok(list) = entries(path) else { return false };
+    if list.iter().any(|(n, ft)| n == PARTIAL_MARKER && ft.is_file()) {
+        // A partial write: its files need not be complete, only named as fleetsim names them.
+        return list.iter().all(|(n, ft)| {
+            n == PARTIAL_MARKER
+                || (ft.is_file() && (is_run_file(n) || is_sweep_file(n)))
+                || (ft.is_dir() && n == SWEEP_RUNS && runs_folder_ok(&path.join(n)))
+        });
+    }
+    status_change(path).is_some_and(old) && matches!(contents(path), Ok(Contents::Empty | Contents::Output(_)))
+}
+
+/// The latest modification time of `path` and everything inside; `None` if any of it cannot
+/// be read.
+fn newest_modification(path: &Path) -> Option<SystemTime> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let mut newest = meta.modified().ok()?;
+    if meta.file_type().is_dir() {
+        for e in fs::read_dir(path).ok()? {
+            newest = newest.max(newest_modification(&e.ok()?.path())?);
+        }
+    }
+    Some(newest)
+}
+
+/// When `path` itself last changed status (a rename counts); its modification time where
+/// the system has no such time.
+#[cfg(unix)]
+fn status_change(path: &Path) -> Option<SystemTime> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::symlink_metadata(path).ok()?;
+    let secs = u64::try_from(meta.ctime()).ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+#[cfg(not(unix))]
+fn status_change(path: &Path) -> Option<SystemTime> {
+    fs::symlink_metadata(path).ok()?.modified().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<(String, &'static [u8])> {
+        vec![
+            (
+                "manifest.json".into(),
+                br#"{"fleetsim_version": "0", "scenario": "t", "seed": 1, "resolved_scenario": {}, "files": []}"#,
+            ),
+            ("summary.json".into(), b"{}"),
+        ]
+    }
+
+    fn siblings(parent: &Path) -> Vec<String> {
+        entries(parent).unwrap().into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn a_new_folder_is_created_with_its_parents() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b/out");
+        write_tree(&dir, &files(), false).unwrap();
+        assert_eq!(siblings(&dir), ["manifest.json", "summary.json"]);
+        assert_eq!(siblings(&root.path().join("a/b")), ["out"]);
+    }
+
+    #[test]
+    fn replacing_an_output_leaves_only_the_new_one() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let mut old = files();
+        old.push(("timeseries.csv".into(), b"old"));
+        write_tree(&dir, &old, false).unwrap();
+        write_tree(&dir, &files(), false).unwrap();
+        assert_eq!(siblings(&dir), ["manifest.json", "summary.json"]);
+        assert_eq!(siblings(root.path()), ["out"], "no temporary sibling remains");
+    }
+
+    #[test]
+    fn exchange_and_fallback_both_put_the_new_contents_in_place() {
+        let root = tempfile::tempdir().unwrap();
+        let parent = root.path();
+        for fallback in [false, true] {
+            let dir = parent.join("out");
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("summary.json"), "old").unwrap();
+            let tmp = parent.join(".out.fleetsim-tmp-abcdef");
+            fs::create_dir(&tmp).unwrap();
+            fs::write(tmp.join("summary.json"), "new").unwrap();
+            let exchanged = !fallback && exchange(&tmp, &dir).unwrap();
+            if !exchanged {
+                replace_by_renames(&tmp, &dir, parent, ".out.fleetsim-tmp-").unwrap();
+            }
+            assert_eq!(fs::read_to_string(dir.join("summary.json")).unwrap(), "new");
+            assert_eq!(
+                fs::read_to_string(tmp.join("summary.json")).unwrap(),
+                "old",
+                "fallback {fallback}"
+            );
+            fs::remove_dir_all(&tmp).unwrap();
+            assert_eq!(siblings(parent), ["out"], "fallback {fallback}");
+            fs::remove_dir_all(&dir).unwrap();
+        }
+        #[cfg(target_os = "linux")]
+        {
+            // The exchange itself is available on the filesystems tests run on.
+            let (a, b) = (parent.join("a"), parent.join("b"));
+            fs::create_dir(&a).unwrap();
+            fs::create_dir(&b).unwrap();
+            fs::write(a.join("x"), "a").unwrap();
+            if exchange(&a, &b).unwrap() {
+                assert!(b.join("x").exists() && !a.join("x").exists());
+            }
+        }
+    }
+
+    #[test]
+    fn folders_are_classified_by_content_not_name() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        assert_eq!(contents(&dir).unwrap(), Contents::Empty);
+        // A manifest.json that fleetsim did not write is not a run folder.
+        fs::write(dir.join("manifest.json"), r#"{"name": "mine"}"#).unwrap();
+        assert!(matches!(contents(&dir).unwrap(), Contents::Foreign { kind: None, .. }));
+        write_tree(&dir, &files(), true).unwrap();
+        assert_eq!(contents(&dir).unwrap(), Contents::Output(Kind::Run));
+        fs::write(dir.join("capacity.svg"), "").unwrap();
+        assert_eq!(contents(&dir).unwrap(), Contents::Output(Kind::Run));
+        fs::write(dir.join("keep.txt"), "").unwrap();
+        assert_eq!(
+            contents(&dir).unwrap(),
+            Contents::Foreign {
+                kind: Some(Kind::Run),
+                names: vec!["keep.txt".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn sweep_folders_allow_their_plots_and_runs() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("s");
+        let sweep_json: &[u8] = br#"{"fleetsim_version": "0", "name": "s", "sweep_text": "", "axes": []}"#;
+        let tree: Vec<(String, &[u8])> = vec![
+            ("sweep.json".into(), sweep_json),
+            ("sweep.csv".into(), b""),
+            ("heatmap-latency_ms.p99.png".into(), b""),
+            ("pareto.svg".into(), b""),
+            ("runs/p0-r1/summary.json".into(), b""),
+        ];
+        write_tree(&dir, &tree, false).unwrap();
+        assert_eq!(contents(&dir).unwrap(), Contents::Output(Kind::Sweep));
+        fs::write(dir.join("runs/p0-r1/notes.md"), "").unwrap();
+        assert!(matches!(
+            contents(&dir).unwrap(),
+            Contents::Foreign {
+                kind: Some(Kind::Sweep),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn only_stale_marked_temporaries_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let parent = root.path();
+        let partial = parent.join(".out.fleetsim-tmp-AAAAAA");
+        fs::create_dir(&partial).unwrap();
+        fs::write(partial.join(PARTIAL_MARKER), "").unwrap();
+        fs::write(partial.join("summary.json"), "{").unwrap();
+        let users = parent.join(".out.fleetsim-tmp-BBBBBB");
+        fs::create_dir(&users).unwrap();
+        fs::write(users.join("summary.json"), "{").unwrap();
+        let foreign = parent.join(".out.fleetsim-tmp-CCCCCC");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join(PARTIAL_MARKER), "").unwrap();
+        fs::write(foreign.join("keep.txt"), "").unwrap();
+        // Fresh: nothing is removed, a live writer may own it.
+        remove_stale(parent, ".out.fleetsim-tmp-", SystemTime::now());
+        assert_eq!(siblings(parent).len(), 3);
+        // An hour later, only the marked folder holding fleetsim names goes.
+        remove_stale(parent, ".out.fleetsim-tmp-", SystemTime::now() + STALE_AFTER * 2);
+        assert_eq!(
+            siblings(parent),
+            [".out.fleetsim-tmp-BBBBBB", ".out.fleetsim-tmp-CCCCCC"]
+        );
+    }
+
+    #[test]
+    fn single_files_replace_only_their_own_kind() {
+        let root = tempfile::tempdir().unwrap();
+        let rule = FileRule {
+            what: "a test file",
+            elsewhere: "another name",
+            is_ours: |b| b.starts_with(b"ours"),
+        };
+        let path = root.path().join("j.json");
+        write_file(&path, b"ours 1", &rule, false).unwrap();
+        write_file(&path, b"ours 2", &rule, false).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"ours 2");
+        fs::write(&path, "theirs").unwrap();
+        let err = write_file(&path, b"ours 3", &rule, false).unwrap_err().to_string();
+        assert!(err.contains("is not a test file written by fleetsim"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"theirs");
+        write_file(&path, b"ours 3", &rule, true).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"ours 3");
+        let err = write_file(root.path(), b"x", &rule, true).unwrap_err().to_string();
+        assert!(err.contains("is a folder"), "{err}");
+        assert_eq!(siblings(root.path()), ["j.json"]);
+    }
 }

@@ -1,7 +1,7 @@
 //! `fleetsim benchmark` (a recommendation job over a scenario's variants, saved as JSON) and
 //! `fleetsim recommend-scaling` (`GetScalingConfigurationRecommendation` over a saved job).
 
-use super::output::write_file;
+use super::output::{check_file, write_file, FileRule};
 use crate::autoscaling::guidance::NOTEBOOK_BAND_PERCENT;
 use crate::recommend::job::RecommendationJob;
 use crate::recommend::request::{ScalingPolicyObjective, ScalingRecommendationRequest};
@@ -40,6 +40,10 @@ pub struct BenchmarkArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Replace the job's file even if it is not a job fleetsim saved (never a folder, device
+    /// or link).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `fleetsim recommend-scaling`; the flags mirror the request fields.
@@ -92,8 +96,18 @@ fn job_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
+/// A saved job may replace a file only if that file is a saved job too.
+const JOB_FILE: FileRule = FileRule {
+    what: "a recommendation job",
+    elsewhere: "another --job-name or --jobs-dir",
+    is_ours: |bytes| serde_json::from_slice::<RecommendationJob>(bytes).is_ok(),
+};
+
 pub fn benchmark(args: BenchmarkArgs) -> anyhow::Result<()> {
     check_job_name(&args.job_name)?;
+    let path = job_path(&args.jobs_dir, &args.job_name);
+    // Refuse a path that would be refused anyway before benchmarking.
+    check_file(&path, &JOB_FILE, args.force)?;
     let loaded = scenario::load(&args.scenario, &args.set, args.seed)?;
     let opts = BenchmarkOptions {
         step_rps: args.step_rps,
@@ -113,8 +127,7 @@ pub fn benchmark(args: BenchmarkArgs) -> anyhow::Result<()> {
     let job = RecommendationJob::new(&args.job_name, input, &benchmarks);
     let mut text = serde_json::to_string_pretty(&job)?;
     text.push('\n');
-    let path = job_path(&args.jobs_dir, &args.job_name);
-    write_file(&path, text.as_bytes())?;
+    write_file(&path, text.as_bytes(), &JOB_FILE, args.force)?;
     if !args.quiet {
         print!("{}", job_table(&job));
         println!("wrote     {}", path.display());

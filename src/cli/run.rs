@@ -1,6 +1,6 @@
 //! `fleetsim run` and `fleetsim validate`.
 
-use super::output::write_dir;
+use super::output::{check_dir, write_dir};
 use super::progress::run_with_progress;
 use crate::report::{self, ManifestInput};
 use crate::scenario;
@@ -35,9 +35,12 @@ pub fn run(
     set: &[String],
     quiet: bool,
     plots: bool,
+    force: bool,
 ) -> anyhow::Result<()> {
     let loaded = load(path, set, seed)?;
     let dir = out.unwrap_or_else(|| Path::new("outputs").join(&loaded.config.name));
+    // Refuse an output path that would be refused anyway before simulating.
+    check_dir(&dir, force)?;
     let started = Instant::now();
     let result = run_with_progress(loaded.config.clone(), quiet);
     let wall = started.elapsed().as_secs_f64();
@@ -53,7 +56,7 @@ pub fn run(
         let drawn = report::plot::render_run_outputs(&files).context("cannot draw the run's plots")?;
         files.extend(drawn);
     }
-    write_dir(&dir, &files)?;
+    write_dir(&dir, &files, force)?;
     if !quiet {
         print!("{}", report::terminal_summary(&report::summary(&result)));
         // Wall-clock figures go to the terminal only, never into output files.

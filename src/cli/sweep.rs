@@ -1,7 +1,7 @@
 //! `fleetsim sweep`: runs a sweep file in parallel and writes `outputs/<sweep-name>/` (or
 //! `--out`), with a progress bar on a terminal and the best point and Pareto front printed.
 
-use super::output::write_tree;
+use super::output::{check_dir, write_tree};
 use crate::sweep::{self, plan, Shard};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -30,6 +30,10 @@ pub struct Options {
     /// Do not draw the sweep plots (heat map, metric against an axis, Pareto front).
     #[arg(long)]
     pub no_plots: bool,
+    /// Replace the output folder even if it holds files fleetsim did not write (never a file,
+    /// device or link).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
@@ -43,6 +47,8 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
     let dir = opts.out.unwrap_or_else(|| Path::new("outputs").join(&plan.design.name));
+    // Refuse an output path that would be refused anyway before running anything.
+    check_dir(&dir, opts.force)?;
     let selected = sweep::run::selection(&plan, shard);
     let points_selected = selected.len() / plan.design.replications as usize;
 
@@ -92,7 +98,7 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
             ));
         }
     }
-    write_tree(&dir, &files)?;
+    write_tree(&dir, &files, opts.force)?;
     if !opts.quiet {
         print!("{}", sweep::table::terminal(&plan.design, &rendered.table));
         // Wall-clock figures go to the terminal only, never into output files.

@@ -12,6 +12,7 @@ mod inference_components;
 mod lifecycle;
 mod limits;
 mod metrics;
+mod output_paths;
 mod plots;
 mod queueing;
 mod recommend;

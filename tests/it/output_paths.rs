@@ -1,0 +1,362 @@
+//! Output paths: `--out` of `run`, `sweep` and `merge` writes a new folder or replaces a previous
+//! fleetsim output; anything else (a folder of other files without `--force`, a file, a device,
+//! a link) is refused with a clear message and left exactly as it was. `benchmark` replaces
+//! only a saved job file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+/// A tiny one-variant scenario; a few simulated minutes run in milliseconds.
+const BASE: &str = r#"Scenario(
+    name: "paths",
+    seed: 3,
+    duration: "2m",
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.xlarge",
+            initial_instance_count: 2,
+            concurrency: 2,
+            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms")),
+        )],
+    ),
+    workload: Open(rate: Constant(20.0)),
+)"#;
+
+/// Two points over the instance count.
+const SWEEP: &str = r#"Sweep(
+    name: "paths-sweep",
+    base_scenario: "base.ron",
+    axes: [Values(name: "count", path: "endpoint.variants[0].initial_instance_count", values: [1, 2])],
+)"#;
+
+struct Case {
+    dir: PathBuf,
+}
+
+impl Case {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("fleetsim-paths-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("work")).unwrap();
+        fs::write(dir.join("base.ron"), BASE).unwrap();
+        fs::write(dir.join("sweep.ron"), SWEEP).unwrap();
+        Case { dir }
+    }
+
+    /// The folder outputs are written in; nothing else is put there.
+    fn work(&self) -> PathBuf {
+        self.dir.join("work")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.work().join("out")
+    }
+
+    fn fleetsim(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `fleetsim run base.ron --out OUT --quiet --no-plots` plus `extra`.
+    fn run_to(&self, out: &Path, extra: &[&str]) -> Output {
+        let base = self.dir.join("base.ron").display().to_string();
+        let out = out.display().to_string();
+        let mut args = vec!["run", &base, "--out", &out, "--quiet", "--no-plots"];
+        args.extend_from_slice(extra);
+        self.fleetsim(&args)
+    }
+
+    fn run(&self, extra: &[&str]) -> Output {
+        self.run_to(&self.out(), extra)
+    }
+
+    fn sweep_to(&self, out: &Path, extra: &[&str]) -> Output {
+        let sweep = self.dir.join("sweep.ron").display().to_string();
+        let out = out.display().to_string();
+        let mut args = vec!["sweep", &sweep, "--out", &out, "--quiet", "--no-plots"];
+        args.extend_from_slice(extra);
+        self.fleetsim(&args)
+    }
+
+    /// Names in the work folder, sorted.
+    fn listing(&self) -> Vec<String> {
+        names(&self.work())
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The command failed cleanly with one message holding every needle.
+fn refused(o: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "should fail; stderr: {err}");
+    assert!(!err.contains("panicked"), "panicked: {err}");
+    assert_eq!(err.matches("error:").count(), 1, "one message: {err}");
+    for n in needles {
+        assert!(err.contains(n), "message lacks `{n}`:\n{err}");
+    }
+}
+
+#[test]
+fn a_folder_of_other_files_is_refused_and_left_untouched() {
+    let c = Case::new("keep");
+    fs::create_dir(c.out()).unwrap();
+    let keep = b"precious\n\x00\xff bytes";
+    fs::write(c.out().join("keep.txt"), keep).unwrap();
+    fs::write(c.out().join("more.txt"), "x").unwrap();
+    let out = c.out().display().to_string();
+    refused(
+        &c.run(&[]),
+        &[
+            &out,
+            "is not a fleetsim output folder",
+            "keep.txt (and 1 more)",
+            "--force",
+        ],
+    );
+    assert_eq!(fs::read(c.out().join("keep.txt")).unwrap(), keep);
+    assert_eq!(names(&c.out()), ["keep.txt", "more.txt"]);
+    assert_eq!(c.listing(), ["out"], "no temporary sibling");
+}
+
+#[test]
+fn force_replaces_a_folder_of_other_files() {
+    let c = Case::new("force");
+    fs::create_dir_all(c.out().join("sub")).unwrap();
+    fs::write(c.out().join("keep.txt"), "x").unwrap();
+    fs::write(c.out().join("sub/deep.txt"), "x").unwrap();
+    ok(&c.run(&["--force"]));
+    assert_eq!(
+        names(&c.out()),
+        ["activities.csv", "manifest.json", "summary.json", "timeseries.csv"]
+    );
+    assert_eq!(c.listing(), ["out"], "the previous folder is gone, no stray sibling");
+}
+
+#[test]
+fn a_file_is_never_replaced_even_with_force() {
+    let c = Case::new("file");
+    fs::write(c.out(), "notes\n").unwrap();
+    let out = c.out().display().to_string();
+    for extra in [&[][..], &["--force"][..]] {
+        refused(&c.run(extra), &[&format!("{out} is a file, not a folder")]);
+        assert_eq!(fs::read(c.out()).unwrap(), b"notes\n");
+        assert_eq!(c.listing(), ["out"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_null_is_refused_and_stays_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let null = Path::new("/dev/null");
+    if !fs::symlink_metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+        return;
+    }
+    let c = Case::new("null");
+    for extra in [&[][..], &["--force"][..]] {
+        refused(
+            &c.run_to(null, extra),
+            &["/dev/null is a character device, not a folder"],
+        );
+        assert!(fs::symlink_metadata(null).unwrap().file_type().is_char_device());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_refused_and_its_target_untouched() {
+    let c = Case::new("link");
+    // The link points at a previous run output: still refused, the link is not followed.
+    let target = c.dir.join("target");
+    ok(&c.run_to(&target, &[]));
+    let before = fs::read(target.join("summary.json")).unwrap();
+    std::os::unix::fs::symlink(&target, c.out()).unwrap();
+    for extra in [&[][..], &["--force", "--seed", "9"][..]] {
+        refused(&c.run(extra), &["is a symbolic link"]);
+        assert!(fs::symlink_metadata(c.out()).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(target.join("summary.json")).unwrap(), before);
+        assert_eq!(c.listing(), ["out"]);
+    }
+}
+
+#[test]
+fn a_previous_run_output_is_replaced_completely_unless_a_file_was_added() {
+    let c = Case::new("rerun");
+    // The first run draws plots; the second does not: none of the first's files remain.
+    let base = c.dir.join("base.ron").display().to_string();
+    let out = c.out().display().to_string();
+    ok(&c.fleetsim(&["run", &base, "--out", &out, "--quiet"]));
+    assert!(c.out().join("capacity.png").exists());
+    ok(&c.run(&["--seed", "99"]));
+    assert_eq!(
+        names(&c.out()),
+        ["activities.csv", "manifest.json", "summary.json", "timeseries.csv"]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(c.out().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 99);
+    assert_eq!(c.listing(), ["out"], "no stray sibling");
+
+    // With a user's file added it is no longer only a fleetsim output.
+    fs::write(c.out().join("keep.txt"), "mine").unwrap();
+    refused(&c.run(&[]), &["holds a fleetsim output but also keep.txt", "--force"]);
+    assert_eq!(fs::read(c.out().join("keep.txt")).unwrap(), b"mine");
+    assert_eq!(
+        manifest,
+        serde_json::from_slice::<serde_json::Value>(&fs::read(c.out().join("manifest.json")).unwrap()).unwrap()
+    );
+}
+
+#[test]
+fn an_empty_folder_is_accepted_one_holding_only_a_hidden_file_is_not() {
+    let c = Case::new("empty");
+    fs::create_dir(c.out()).unwrap();
+    ok(&c.run(&[]));
+    assert!(c.out().join("manifest.json").exists());
+    let nested = c.work().join("a/b/c");
+    ok(&c.run_to(&nested, &[]));
+    assert!(nested.join("summary.json").exists());
+    assert_eq!(c.listing(), ["a", "out"]);
+    let hidden = c.work().join("hidden");
+    fs::create_dir(&hidden).unwrap();
+    fs::write(hidden.join(".git"), "gitdir: elsewhere").unwrap();
+    refused(
+        &c.run_to(&hidden, &[]),
+        &["is not a fleetsim output folder: it holds .git;"],
+    );
+    assert_eq!(names(&hidden), [".git"]);
+}
+
+/// Sets the modification time of `path` and everything in it to `t` (contents first).
+fn age(path: &Path, t: SystemTime) {
+    if path.is_dir() {
+        for e in fs::read_dir(path).unwrap() {
+            age(&e.unwrap().path(), t);
+        }
+    }
+    fs::File::open(path).unwrap().set_modified(t).unwrap();
+}
+
+#[test]
+fn stale_marked_temporaries_are_cleaned_and_lookalikes_kept() {
+    let c = Case::new("stale");
+    let long_ago = SystemTime::now() - Duration::from_secs(3 * 3600);
+    // Left by a fleetsim run killed mid-write: the marker and fleetsim's file names.
+    let stale = c.work().join(".out.fleetsim-tmp-Ab12Cd");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join(".fleetsim-partial"), "").unwrap();
+    fs::write(stale.join("summary.json"), "{\"trunc").unwrap();
+    age(&stale, long_ago);
+    // The same name shape, but no marker and not a fleetsim output: a user's.
+    let lookalike = c.work().join(".out.fleetsim-tmp-Xy34Zw");
+    fs::create_dir(&lookalike).unwrap();
+    fs::write(lookalike.join("summary.json"), "mine").unwrap();
+    age(&lookalike, long_ago);
+    // Marked, but recent: a concurrent writer's.
+    let live = c.work().join(".out.fleetsim-tmp-Qr56St");
+    fs::create_dir(&live).unwrap();
+    fs::write(live.join(".fleetsim-partial"), "").unwrap();
+    // Marked and old, but for another output name.
+    let other = c.work().join(".other.fleetsim-tmp-Uv78Wx");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join(".fleetsim-partial"), "").unwrap();
+    age(&other, long_ago);
+
+    ok(&c.run(&[]));
+    assert_eq!(
+        c.listing(),
+        [
+            ".other.fleetsim-tmp-Uv78Wx",
+            ".out.fleetsim-tmp-Qr56St",
+            ".out.fleetsim-tmp-Xy34Zw",
+            "out"
+        ]
+    );
+    assert_eq!(fs::read(lookalike.join("summary.json")).unwrap(), b"mine");
+}
+
+#[test]
+fn sweep_and_merge_refuse_a_folder_of_other_files() {
+    let c = Case::new("sweep");
+    fs::create_dir(c.out()).unwrap();
+    fs::write(c.out().join("keep.txt"), "keep").unwrap();
+    let out = c.out().display().to_string();
+    refused(
+        &c.sweep_to(&c.out(), &[]),
+        &[&out, "is not a fleetsim output folder", "keep.txt"],
+    );
+
+    let (s0, s1) = (c.dir.join("s0"), c.dir.join("s1"));
+    ok(&c.sweep_to(&s0, &["--shard", "0/2"]));
+    ok(&c.sweep_to(&s1, &["--shard", "1/2"]));
+    let (s0, s1) = (s0.display().to_string(), s1.display().to_string());
+    refused(
+        &c.fleetsim(&["merge", &out, &s0, &s1, "--quiet"]),
+        &[&out, "is not a fleetsim output folder", "--force"],
+    );
+    assert_eq!(names(&c.out()), ["keep.txt"]);
+    assert_eq!(fs::read(c.out().join("keep.txt")).unwrap(), b"keep");
+    assert_eq!(c.listing(), ["out"]);
+
+    // A previous sweep output (with its runs/) is replaced by a merge, and a merge by a sweep.
+    let merged = c.work().join("merged");
+    ok(&c.sweep_to(&merged, &["--keep-runs"]));
+    assert!(merged.join("runs/p1-r0/manifest.json").exists());
+    let m = merged.display().to_string();
+    ok(&c.fleetsim(&["merge", &m, &s0, &s1, "--quiet"]));
+    assert!(!merged.join("runs").exists());
+    ok(&c.sweep_to(&merged, &[]));
+    ok(&c.fleetsim(&["merge", &out, &s0, &s1, "--quiet", "--force"]));
+    assert!(c.out().join("sweep.json").exists() && !c.out().join("keep.txt").exists());
+    assert_eq!(c.listing(), ["merged", "out"]);
+}
+
+#[test]
+fn benchmark_replaces_a_saved_job_but_not_another_file() {
+    let c = Case::new("job");
+    let base = c.dir.join("base.ron").display().to_string();
+    let jobs = c.work().display().to_string();
+    let bench = |extra: &[&str]| {
+        let mut args = vec!["benchmark", &base, "--job-name", "k", "--jobs-dir", &jobs, "--quiet"];
+        args.extend_from_slice(&["--max-minutes", "2"]);
+        args.extend_from_slice(extra);
+        c.fleetsim(&args)
+    };
+    let job = c.work().join("k.json");
+    fs::write(&job, "{\"mine\": 1}\n").unwrap();
+    refused(
+        &bench(&[]),
+        &["k.json exists and is not a recommendation job", "--force"],
+    );
+    assert_eq!(fs::read(&job).unwrap(), b"{\"mine\": 1}\n");
+    ok(&bench(&["--force"]));
+    ok(&bench(&[]));
+    assert!(fs::read_to_string(&job).unwrap().contains("\"JobName\": \"k\""));
+    assert_eq!(c.listing(), ["k.json"]);
+    fs::remove_file(&job).unwrap();
+    fs::create_dir(&job).unwrap();
+    refused(&bench(&["--force"]), &["k.json is a folder, not a file"]);
+}
