@@ -250,11 +250,8 @@ impl Statistic {
             "SampleCount" => return Ok(Statistic::SampleCount),
             _ => {}
         }
-        let unknown = || {
-            format!(
-                "unknown statistic {s:?}; expected Sum, Average, Minimum, Maximum, SampleCount or pNN (0 < NN < 100)"
-            )
-        };
+        // The caller shows the value with its field path: the message says only what is allowed.
+        let unknown = || "Sum, Average, Minimum, Maximum, SampleCount or pNN (0 < NN < 100)".to_string();
         let digits = s.strip_prefix('p').ok_or_else(unknown)?;
         // Checked by hand because `f64::from_str` also accepts "inf", "1e1" and "+5".
         let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
@@ -264,9 +261,7 @@ impl Statistic {
         }
         let p: f64 = digits.parse().map_err(|_| unknown())?;
         if p <= 0.0 || p >= 100.0 {
-            return Err(format!(
-                "percentile statistic {s:?} must lie strictly between p0 and p100"
-            ));
+            return Err("a percentile strictly between p0 and p100".to_string());
         }
         Ok(Statistic::Percentile(p))
     }

@@ -155,9 +155,9 @@ pub fn count_trace(
         if ts < o {
             return Err(bad(line, format!("timestamp `{}` is before the first row", f[0])));
         }
-        let at = at_us((ts - o) * 1e6);
+        let at = offset(ts - o).map_err(|m| bad(line, m))?;
         if let Some(&(prev, _)) = rows.last() {
-            if at.0 < prev.0 + period.0 {
+            if at.0 < prev.0.saturating_add(period.0) {
                 return Err(bad(
                     line,
                     format!("timestamp `{}` is less than one period ({period}) after the previous row; rows must be sorted and one period apart or more", f[0]),
@@ -209,6 +209,12 @@ pub fn timestamp_trace(base: &Path, file: &str) -> Result<Vec<SimTime>, Scenario
     }
     secs.sort_by(f64::total_cmp);
     let o = secs[0];
+    let last = secs[secs.len() - 1];
+    offset(last - o).map_err(|message| ScenarioError::Input {
+        file: shown.clone(),
+        line: 1,
+        message: format!("the latest timestamp: {message}"),
+    })?;
     Ok(secs.into_iter().map(|s| at_us((s - o) * 1e6)).collect())
 }
 
@@ -253,6 +259,20 @@ pub fn samples(base: &Path, file: &str, unit: &str) -> Result<Vec<u64>, Scenario
         });
     }
     Ok(out)
+}
+
+/// Latest offset from the first row a trace may hold [s]: far beyond any run (366 days), yet
+/// small enough that times stay exact integers of microseconds and never overflow.
+const MAX_OFFSET_S: f64 = 1e11;
+
+/// An offset from the first row in seconds, as a time, or why it is out of range.
+fn offset(secs: f64) -> Result<SimTime, String> {
+    if secs > MAX_OFFSET_S {
+        return Err(format!(
+            "the row is {secs:e} s after the first one; allowed: at most {MAX_OFFSET_S:e} s (about 3000 years)"
+        ));
+    }
+    Ok(at_us(secs * 1e6))
 }
 
 /// A float microsecond offset rounded to a whole microsecond.
