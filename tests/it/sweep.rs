@@ -515,3 +515,142 @@ fn bundled_sweeps_are_valid() {
     }
     assert!(n >= 1);
 }
+
+/// A sweep of one range axis over `from..to` by `step`, no path.
+fn one_range(from: &str, to: &str, step: &str) -> String {
+    format!(
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Range(name: "r", from: {from}, to: {to}, step: {step})])"#
+    )
+}
+
+#[test]
+fn hostile_sizes_are_refused_before_anything_is_allocated() {
+    // A step of 1e-19 once wrapped the value count to 0 and panicked indexing the points.
+    for (tag, step) in [("step-19", "1e-19"), ("step-18", "1e-18"), ("step-324", "5e-324")] {
+        rejects(
+            tag,
+            &one_range("0", "1", step),
+            &[],
+            &[
+                "sweep.ron: axes[0] (r): from 0 to 1 in steps of",
+                "allowed: 1 to 100000 per axis",
+            ],
+        );
+    }
+    rejects(
+        "huge-range",
+        &one_range("-1e308", "1e308", "1e300"),
+        &[],
+        &["infinitely many values"],
+    );
+    // A billion replications once allocated 16 GB for the run list at once.
+    rejects(
+        "replications",
+        &SWEEP.replace("replications: 3", "replications: 1000000000"),
+        &[],
+        &[
+            "sweep.ron: replications: 4 points x 1000000000 replications = 4000000000 runs",
+            "allowed: at most 100000 runs",
+        ],
+    );
+    rejects(
+        "points",
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [
+            Range(name: "a", from: 1, to: 1000, step: 1), Range(name: "b", from: 1, to: 1000, step: 1)])"#,
+        &[],
+        &["axes: the axes combine into 1000000 points; allowed: at most 10000"],
+    );
+    rejects(
+        "threads",
+        SWEEP,
+        &["--threads", "10000"],
+        &["--threads", "expected a whole number of threads from 1 to 256"],
+    );
+    rejects(
+        "threads-0",
+        SWEEP,
+        &["--threads", "0"],
+        &["expected a whole number of threads from 1 to 256"],
+    );
+}
+
+#[test]
+fn deep_or_long_expressions_are_refused_without_overflowing_the_stack() {
+    let derived = |expr: &str| {
+        format!(
+            r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Values(name: "a", values: [1]), Derived(name: "d", expr: "{expr}")])"#
+        )
+    };
+    let parens = format!("{}a{}", "(".repeat(30_000), ")".repeat(30_000));
+    rejects(
+        "parens",
+        &derived(&parens),
+        &[],
+        &[
+            "axes[1] (d): expression `((((",
+            "…`",
+            "60001 characters long; allowed: at most 1000",
+        ],
+    );
+    let minus = format!("{}a", "-".repeat(100_000));
+    rejects("minus", &derived(&minus), &[], &["100001 characters long"]);
+    let nested = format!("{}a{}", "(".repeat(65), ")".repeat(65));
+    rejects(
+        "nested",
+        &derived(&nested),
+        &[],
+        &["axes[1] (d)", "nested more than 64 levels deep at character 65"],
+    );
+}
+
+#[test]
+fn parse_errors_say_what_a_field_takes_not_its_rust_type() {
+    let values =
+        |v: &str| format!(r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Values(name: "a", values: [{v}])])"#);
+    for (tag, v) in [("some", "Some(3)"), ("tuple", "(1, 2)"), ("list", "[1]")] {
+        rejects(
+            tag,
+            &values(v),
+            &[],
+            &[
+                "sweep.ron:1:",
+                "a number, true or false, or text in quotes such as \"5m\"",
+                "(at axes[0].Values.values[0])",
+            ],
+        );
+    }
+    rejects(
+        "range-text",
+        &one_range("\"x\"", "1", "1"),
+        &[],
+        &["Expected a number such as 60 or 0.5 but found the string \"x\""],
+    );
+    rejects(
+        "axis-kind",
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Foo(name: "a")])"#,
+        &[],
+        &["Unexpected variant named `Foo` for an axis"],
+    );
+    rejects(
+        "negative-replications",
+        r#"Sweep(name: "t", base_scenario: "base.ron", replications: -1, axes: [])"#,
+        &[],
+        &[
+            "(at replications)",
+            "allowed: a whole number of runs per point, 1 or more",
+        ],
+    );
+    for (tag, sweep) in [
+        ("value-words", values("Some(3)")),
+        (
+            "enum-words",
+            r#"Sweep(name: "t", base_scenario: "base.ron", combine: Grd, axes: [])"#.to_string(),
+        ),
+    ] {
+        let case = Case::new(tag, &sweep);
+        let err = String::from_utf8_lossy(&case.sweep("out", &[]).stderr).to_string();
+        for rust in ["untagged", "ValueFile", "enum `", "AxisFile", "Combine`"] {
+            assert!(!err.contains(rust), "{tag}: {err}");
+        }
+    }
+}
