@@ -232,15 +232,36 @@ fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let job = serde_json::from_str(&text).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let job = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let message = plain_types(message.split(" at line ").next().unwrap_or(&message));
+        let at = if field == "." {
+            String::new()
+        } else {
+            format!(" (at {field})")
+        };
         anyhow!(
-            "{}:{}:{}: not a saved recommendation job: {e}",
+            "{}:{}:{}: not a saved recommendation job: {message}{at}",
             path.display(),
-            e.line(),
-            e.column()
+            inner.line(),
+            inner.column()
         )
     })?;
     Ok(Some(job))
+}
+
+/// serde's names of number types in a message, in words (a job file is edited as JSON).
+fn plain_types(message: &str) -> String {
+    [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 pub fn recommend_scaling(args: RecommendArgs) -> anyhow::Result<()> {

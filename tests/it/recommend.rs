@@ -502,4 +502,30 @@ fn numeric_flags_say_what_they_take() {
         "--max-invocations-per-minute=-5",
     ]));
     assert!(e.contains("expected a whole number of invocations per minute"), "{e}");
+    // The request file's fields say the same, not the Rust type (`expected u32`).
+    let req = jobs.dir.join("req.json");
+    std::fs::write(
+        &req,
+        "{\"InferenceRecommendationsJobName\": \"j\",\n \"TargetCpuUtilizationPerCore\": 99.5}",
+    )
+    .unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
+    assert!(
+        e.contains("req.json:2:")
+            && e.contains("`TargetCpuUtilizationPerCore` expects an integer percentage from 1 to 100"),
+        "{e}"
+    );
+    assert!(!e.contains("u32"), "{e}");
+    // So do a saved job's.
+    std::fs::create_dir_all(jobs.dir.join("jobs")).unwrap();
+    std::fs::write(
+        jobs.dir.join("jobs/neg.json"),
+        "{\"JobName\": \"neg\", \"JobType\": \"Default\", \"Status\": \"COMPLETED\", \"InputConfig\": {\"Scenario\": \"s\", \"Seed\": -1, \"StepRps\": 1}}",
+    )
+    .unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "neg", "--recommendation-id", "x"]));
+    assert!(
+        e.contains("not a saved recommendation job: invalid value: integer `-1`, expected a whole number, 0 or more (at InputConfig.Seed)"),
+        "{e}"
+    );
 }
