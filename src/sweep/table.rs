@@ -168,11 +168,14 @@ pub fn runs_csv(design: &Design, records: &[RunRecord], metrics: &[String]) -> V
     finish(w)
 }
 
+/// `runs.csv` read back: the metric names, and the records with the line each was read from.
+pub type RunsCsv = (Vec<String>, Vec<(u64, RunRecord)>);
+
 /// Reads `runs.csv` back: the metric names and the records, each with the line it was read
 /// from. Every cell is checked against the design: the point exists, its axis cells are the
 /// point's values, the replication is one of the sweep's, and every metric is a finite number
 /// or empty (missing). Errors name the line and the column (1-based, with its header).
-pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<(Vec<String>, Vec<(u64, RunRecord)>), String> {
+pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<RunsCsv, String> {
     let mut rd = csv::Reader::from_reader(bytes);
     let header: Vec<String> = rd
         .headers()
