@@ -102,10 +102,11 @@ enum Command {
     RecommendScaling(recommend::RecommendArgs),
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
-        /// Request rate of the reference scenario [requests per second].
-        #[arg(long, default_value_t = 500.0)]
+        /// Request rate of the reference scenario [requests per second], 1 to 1000000.
+        #[arg(long, default_value_t = 500.0, value_parser = bench::parse_rps)]
         rps: f64,
-        /// Simulated duration (e.g. 1h, 1d).
+        /// Simulated duration (e.g. 1h, 1d), 1s to 30d, with rps x duration at most 1e10
+        /// requests.
         #[arg(long, default_value = "1h")]
         duration: String,
         #[arg(long, default_value_t = 1)]

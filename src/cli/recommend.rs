@@ -3,6 +3,7 @@
 
 use super::output::{check_file, write_file, FileRule};
 use crate::autoscaling::guidance::NOTEBOOK_BAND_PERCENT;
+use crate::recommend::benchmark::{MAX_MINUTES, MAX_STEP_RPS};
 use crate::recommend::job::RecommendationJob;
 use crate::recommend::request::{ScalingPolicyObjective, ScalingRecommendationRequest};
 use crate::recommend::response::at_cpu_target;
@@ -30,12 +31,12 @@ pub struct BenchmarkArgs {
     pub set: Vec<String>,
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Load added each minute [requests per second] (default: a twentieth of the instance's
-    /// nominal capacity).
-    #[arg(long)]
+    /// Load added each minute [requests per second], more than 0 and at most 1000000 (default:
+    /// a twentieth of the instance's nominal capacity); step x max minutes at most 1e9.
+    #[arg(long, value_parser = parse_step_rps)]
     pub step_rps: Option<f64>,
-    /// Longest staircase [minutes].
-    #[arg(long, default_value_t = 60)]
+    /// Longest staircase [minutes], 1 to 10080 (one week).
+    #[arg(long, default_value_t = 60, value_parser = parse_max_minutes)]
     pub max_minutes: u32,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -61,14 +62,14 @@ pub struct RecommendArgs {
     /// EndpointName of a benchmarked endpoint (exactly one of this and --recommendation-id).
     #[arg(long)]
     pub endpoint_name: Option<String>,
-    /// TargetCpuUtilizationPerCore [percent, default 50].
-    #[arg(long)]
+    /// TargetCpuUtilizationPerCore [an integer percentage from 1 to 100, default 50].
+    #[arg(long, value_parser = parse_target_cpu)]
     pub target_cpu_utilization_per_core: Option<u32>,
-    /// ScalingPolicyObjective.MinInvocationsPerMinute.
-    #[arg(long)]
+    /// ScalingPolicyObjective.MinInvocationsPerMinute [a whole number, 0 or more].
+    #[arg(long, value_parser = parse_invocations)]
     pub min_invocations_per_minute: Option<u64>,
-    /// ScalingPolicyObjective.MaxInvocationsPerMinute.
-    #[arg(long)]
+    /// ScalingPolicyObjective.MaxInvocationsPerMinute [a whole number, 0 or more].
+    #[arg(long, value_parser = parse_invocations)]
     pub max_invocations_per_minute: Option<u64>,
     /// Also recommend a CPUUtilization target tracking policy (target = per-core target x vCPUs).
     #[arg(long)]
@@ -76,6 +77,41 @@ pub struct RecommendArgs {
     /// Folder of saved jobs.
     #[arg(long, default_value = DEFAULT_JOBS_DIR)]
     pub jobs_dir: PathBuf,
+}
+
+/// `--step-rps`: a rate above 0 and at most [`MAX_STEP_RPS`].
+fn parse_step_rps(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= MAX_STEP_RPS => Ok(x),
+        _ => Err(format!(
+            "expected requests per second added each minute: a number above 0 and at most {MAX_STEP_RPS}"
+        )),
+    }
+}
+
+/// `--max-minutes`: a whole number of minutes from 1 to [`MAX_MINUTES`].
+fn parse_max_minutes(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_MINUTES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of minutes from 1 to {MAX_MINUTES} (one week)"
+        )),
+    }
+}
+
+/// `--target-cpu-utilization-per-core`: an integer percentage, as the API field is.
+fn parse_target_cpu(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err("expected an integer percentage from 1 to 100 (TargetCpuUtilizationPerCore)".into()),
+    }
+}
+
+/// `--min/max-invocations-per-minute`: a whole number of invocations.
+fn parse_invocations(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("expected a whole number of invocations per minute, 0 to {}", u64::MAX))
 }
 
 fn check_job_name(name: &str) -> Result<(), RecommendationError> {
@@ -171,13 +207,35 @@ fn job_table(job: &RecommendationJob) -> String {
 
 fn read_request(path: &Path) -> anyhow::Result<ScalingRecommendationRequest> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        // serde names the Rust type a field has (`expected u32`); say what the field takes.
+        let message = match request_field_takes(&field) {
+            Some(takes) if inner.is_data() && inner.to_string().starts_with("invalid ") => {
+                format!("`{field}` expects {takes}")
+            }
+            _ => inner.to_string(),
+        };
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         anyhow!(
-            "{}:{}:{}: not a GetScalingConfigurationRecommendation request: {e}",
+            "{}:{}:{}: not a GetScalingConfigurationRecommendation request: {message}",
             path.display(),
-            e.line(),
-            e.column()
+            inner.line(),
+            inner.column()
         )
+    })
+}
+
+/// What a request field takes, in the API's terms.
+fn request_field_takes(field: &str) -> Option<&'static str> {
+    Some(match field.rsplit('.').next()? {
+        "TargetCpuUtilizationPerCore" => "an integer percentage from 1 to 100",
+        "MinInvocationsPerMinute" | "MaxInvocationsPerMinute" => "a whole number of invocations per minute, 0 or more",
+        "ScalingPolicyObjective" => "an object with MinInvocationsPerMinute and MaxInvocationsPerMinute",
+        "InferenceRecommendationsJobName" | "RecommendationId" | "EndpointName" => "a string",
+        _ => return None,
     })
 }
 
@@ -187,15 +245,36 @@ fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let job = serde_json::from_str(&text).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let job = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let message = plain_types(message.split(" at line ").next().unwrap_or(&message));
+        let at = if field == "." {
+            String::new()
+        } else {
+            format!(" (at {field})")
+        };
         anyhow!(
-            "{}:{}:{}: not a saved recommendation job: {e}",
+            "{}:{}:{}: not a saved recommendation job: {message}{at}",
             path.display(),
-            e.line(),
-            e.column()
+            inner.line(),
+            inner.column()
         )
     })?;
     Ok(Some(job))
+}
+
+/// serde's names of number types in a message, in words (a job file is edited as JSON).
+fn plain_types(message: &str) -> String {
+    [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 pub fn recommend_scaling(args: RecommendArgs) -> anyhow::Result<()> {

@@ -12,8 +12,8 @@ use std::time::Instant;
 /// Options of `fleetsim sweep`.
 #[derive(clap::Args, Debug)]
 pub struct Options {
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 256 (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Output folder (default: outputs/<sweep-name>).
     #[arg(long)]
@@ -36,12 +36,22 @@ pub struct Options {
     pub force: bool,
 }
 
+/// Most worker threads `--threads` takes: each holds a run in memory, and a pool far beyond
+/// the cores only adds memory and switching.
+pub const MAX_THREADS: usize = 256;
+
+/// `--threads N`: a whole number from 1 to [`MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let expected = format!("expected a whole number of threads from 1 to {MAX_THREADS}");
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(expected),
+    }
+}
+
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     // Parse --shard and validate every point before anything runs or is written.
     let shard: Option<Shard> = opts.shard.as_deref().map(str::parse).transpose()?;
-    if opts.threads == Some(0) {
-        anyhow::bail!("--threads 0: allowed: 1 or more");
-    }
     let plan = plan::load(path)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");

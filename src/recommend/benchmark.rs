@@ -111,11 +111,35 @@ pub enum BenchmarkError {
     NotRealTime(&'static str),
     #[error("variant {index} does not exist (the endpoint has {count})")]
     NoSuchVariant { index: usize, count: usize },
-    #[error("step_rps is {0}; allowed: a finite number > 0")]
+    #[error("step_rps is {0}; allowed: more than 0 and at most {MAX_STEP_RPS} requests per second")]
     BadStep(f64),
-    #[error("max_minutes is 0; allowed: 1 or more")]
-    NoMinutes,
+    #[error(
+        "the default step (a twentieth of variant `{variant}`'s nominal capacity) is {step} requests per second; allowed: at most {MAX_STEP_RPS} (give a step)"
+    )]
+    DefaultStepTooLarge { variant: String, step: f64 },
+    #[error("max_minutes is {0}; allowed: 1 to {MAX_MINUTES} (one week)")]
+    BadMinutes(u32),
+    #[error(
+        "the staircase would reach {step} x {minutes} = {top} requests per second; allowed: at most {MAX_TOP_RPS} (a smaller step or fewer minutes)",
+        top = step * f64::from(*minutes)
+    )]
+    TooSteep { step: f64, minutes: u32 },
+    #[error(
+        "the benchmark of variant `{variant}` saw no invocation in its {minutes} minute(s) at {step} requests per second added per minute; there is no load to recommend from (allowed: a load that reaches the instance: a larger step or more minutes)"
+    )]
+    NoInvocations { variant: String, minutes: usize, step: f64 },
 }
+
+/// Longest staircase \[minutes\]: one week. The run keeps a metric period per minute, and a
+/// benchmark that has not saturated an instance in a week will not.
+pub const MAX_MINUTES: u32 = 10_080;
+
+/// Largest added load per minute [requests per second]: one instance is saturated long before.
+pub const MAX_STEP_RPS: f64 = 1e6;
+
+/// Highest load the staircase may reach [requests per second]: the top a scenario's `Stairs`
+/// rate may have, so the simulated work of a minute stays bounded.
+pub const MAX_TOP_RPS: f64 = 1e9;
 
 /// The run configuration of the benchmark of `config.endpoint.variants[variant]`: that
 /// variant alone, one warm instance, the staircase as its workload, one-minute periods, no
@@ -137,17 +161,30 @@ pub fn benchmark_config(
     let Some(v) = config.endpoint.variants.get(variant) else {
         return Err(BenchmarkError::NoSuchVariant { index: variant, count });
     };
-    if opts.max_minutes == 0 {
-        return Err(BenchmarkError::NoMinutes);
+    if !(1..=MAX_MINUTES).contains(&opts.max_minutes) {
+        return Err(BenchmarkError::BadMinutes(opts.max_minutes));
     }
     let step = match opts.step_rps {
-        Some(s) if s.is_finite() && s > 0.0 => s,
+        Some(s) if s.is_finite() && s > 0.0 && s <= MAX_STEP_RPS => s,
         Some(s) => return Err(BenchmarkError::BadStep(s)),
         None => {
             let mean_s = v.model.service_time.mean_micros().max(1.0) / 1e6;
-            f64::from(v.concurrency) / mean_s / 20.0
+            let step = f64::from(v.concurrency) / mean_s / 20.0;
+            if step > MAX_STEP_RPS {
+                return Err(BenchmarkError::DefaultStepTooLarge {
+                    variant: v.name.clone(),
+                    step,
+                });
+            }
+            step
         }
     };
+    if step * f64::from(opts.max_minutes) > MAX_TOP_RPS {
+        return Err(BenchmarkError::TooSteep {
+            step,
+            minutes: opts.max_minutes,
+        });
+    }
     let mut one = v.clone();
     one.initial_instance_count = 1;
     one.initial_weight = 1.0;
@@ -209,6 +246,15 @@ pub fn run_benchmark(config: &SimConfig, variant: usize, opts: &BenchmarkOptions
             };
             break;
         }
+    }
+    // A benchmark with no invocation (a step too small to bring a request in the time) gives
+    // nothing to read a target from; saved, it would yield a TargetValue of 1 without a word.
+    if !minutes.iter().any(|m: &BenchmarkMinute| m.invocations > 0) {
+        return Err(BenchmarkError::NoInvocations {
+            variant: name,
+            minutes: minutes.len(),
+            step,
+        });
     }
     Ok(Benchmark {
         variant: name,

@@ -21,6 +21,16 @@ use super::job::{InferenceRecommendation, RecommendationJob};
 use super::request::{CheckedRequest, RecommendationError, ScalingPolicyObjective, Selector};
 use serde::{Deserialize, Serialize};
 
+/// What a job file holds, for messages: up to 80 characters, else 77 and an ellipsis.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(77).collect();
+    out.push('…');
+    out
+}
+
 /// The response, in the AWS shape.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -173,7 +183,30 @@ pub fn recommend(
     let job = job.ok_or_else(|| {
         RecommendationError::ResourceNotFound(format!("no completed recommendation job named {:?}", request.job_name))
     })?;
+    // A saved file that holds another job, or a job that did not complete, is not the completed
+    // job the request names: answered as for a job that does not exist (J3).
+    if job.job_name != request.job_name {
+        return Err(RecommendationError::ResourceNotFound(format!(
+            "no completed recommendation job named {:?} (the job saved under that name is {:?})",
+            request.job_name,
+            shorten(&job.job_name)
+        )));
+    }
+    if job.status != "COMPLETED" {
+        return Err(RecommendationError::ResourceNotFound(format!(
+            "no completed recommendation job named {:?} (its Status is {:?}; allowed: COMPLETED)",
+            request.job_name,
+            shorten(&job.status)
+        )));
+    }
     let rec = find(job, &request.selector)?;
+    if !rec.benchmark.iter().any(|m| m.invocations > 0) {
+        return Err(RecommendationError::Validation(format!(
+            "recommendation {:?} has no benchmark minute with Invocations above 0 ({} minutes); there is no load to read a target from",
+            rec.recommendation_id,
+            rec.benchmark.len()
+        )));
+    }
     let target_cpu = f64::from(request.target_cpu_utilization_per_core);
     let (ipm, latency) = at_cpu_target(&rec.benchmark, target_cpu).ok_or_else(|| {
         RecommendationError::Validation(format!(

@@ -6,12 +6,28 @@
 //! have the same length). Derived axes do not combine: each point computes them, in file
 //! order, from the constants and the other axes' values at that point.
 
-use super::error::SweepError;
+use super::error::{shorten, SweepError};
 use super::expr::Expr;
 use super::file::{AxisFile, Combine, NumberFile, ObjectiveFile, SweepFile, ValueFile};
 use super::objective::{Constraint, Direction, Objective};
 pub use super::value::AxisValue;
 use std::collections::BTreeMap;
+
+/// Points a sweep may have. A plan keeps a whole scenario and run configuration per point, and
+/// the outputs a row per point: about 15 KiB per point in all (measured: peak RSS 25 MiB at
+/// 1000 points, 155 MiB at 10000, one replication of a one-variant scenario), so the largest
+/// sweep holds about 150 MiB besides its runs.
+pub const MAX_POINTS: usize = 10_000;
+
+/// Values a range axis may have: no more than a sweep may have points, checked before the
+/// values are built.
+pub const MAX_AXIS_VALUES: usize = MAX_POINTS;
+
+/// Runs (points x replications) a sweep may have: every run's metrics are held until the
+/// outputs are written (and `fleetsim merge` holds every shard's), about 9 KiB per run with
+/// the 28 metrics of a one-variant scenario (measured: peak RSS 25 MiB for 1000 runs, 103 MiB
+/// for 10000), so this keeps them near 1 GiB.
+pub const MAX_RUNS: u64 = 100_000;
 
 /// Names a sweep's CSV files use for their own columns; an axis may not take them.
 const RESERVED: [&str; 6] = ["point", "runs", "replication", "seed", "feasible", "pareto"];
@@ -104,23 +120,33 @@ fn range_values(
     if !(a.is_finite() && b.is_finite() && s.is_finite()) {
         return Err(invalid(file, field.into(), "from, to and step must be finite numbers"));
     }
-    if s == 0.0 || (b - a) * s < 0.0 {
+    // Compared by sign, not by the product `(b - a) * s`, which underflows to 0 for tiny steps.
+    let goes_back = (b > a && s < 0.0) || (b < a && s > 0.0);
+    if s == 0.0 || goes_back {
         return Err(invalid(
             file,
             format!("{field}.step"),
-            format!("got {s}; allowed: a step that goes from {a} towards {b} (non-zero, same sign as to - from)"),
+            format!(
+                "got {}; allowed: a step that goes from {} towards {} (non-zero, same sign as to - from)",
+                show(s),
+                show(a),
+                show(b)
+            ),
         ));
     }
-    // Values are from + i * step (not accumulated, so no drift); `to` is included when a step
-    // lands on it within rounding.
-    let count = ((b - a) / s + 1e-9).floor() as usize + 1;
-    if count > 100_000 {
-        return Err(invalid(
+    let count = range_count(a, b, s).ok_or_else(|| {
+        invalid(
             file,
             field.into(),
-            format!("{count} values; at most 100000 per axis"),
-        ));
-    }
+            format!(
+                "from {} to {} in steps of {} gives {} values; allowed: 1 to {MAX_AXIS_VALUES} per axis (a larger step)",
+                show(a),
+                show(b),
+                show(s),
+                describe_count((b - a) / s + 1.0)
+            ),
+        )
+    })?;
     let ints = matches!((from, step), (NumberFile::Int(_), NumberFile::Int(_)));
     Ok((0..count)
         .map(|i| {
@@ -132,6 +158,55 @@ fn range_values(
             }
         })
         .collect())
+}
+
+/// The number of values of a range, `None` when it is not between 1 and [`MAX_AXIS_VALUES`].
+/// Counted in floating point and checked before any conversion: `(b - a) / s` may be infinite
+/// or beyond `usize` for a tiny step, and a saturating cast plus one would wrap to 0. Values
+/// are `from + i * step` (not accumulated, so no drift); `to` is included when a step lands on
+/// it within rounding.
+fn range_count(a: f64, b: f64, s: f64) -> Option<usize> {
+    let steps = ((b - a) / s + 1e-9).floor();
+    if !steps.is_finite() || steps < 0.0 || steps + 1.0 > MAX_AXIS_VALUES as f64 {
+        return None;
+    }
+    Some(steps as usize + 1)
+}
+
+/// A number for messages: plain when of everyday size, else in scientific notation (Rust's
+/// `Display` would print 5e-324 with 324 digits).
+fn show(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e15).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A count for messages: exact when it is a whole number of reasonable size, else in
+/// scientific notation (a range of step 1e-300 has about 1e300 values).
+fn describe_count(n: f64) -> String {
+    if !n.is_finite() {
+        "infinitely many".into()
+    } else if n.abs() < 1e15 {
+        format!("{}", n.floor())
+    } else {
+        format!("about {n:.1e}")
+    }
+}
+
+/// The number of points the value and range axes combine into, before anything is expanded:
+/// `None` when the grid's product overflows.
+fn point_count(axes: &[Axis], combine: Combine) -> Option<usize> {
+    let mut lens = axes
+        .iter()
+        .filter(|a| a.kind != AxisKind::Derived)
+        .map(|a| a.values.len());
+    match combine {
+        Combine::Grid => lens.try_fold(1usize, usize::checked_mul),
+        // Unequal lengths are an error of `expand`, which names them.
+        Combine::Zip => Some(lens.next().unwrap_or(1)),
+    }
 }
 
 impl Design {
@@ -151,7 +226,7 @@ impl Design {
             if !is_identifier(k) {
                 return Err(invalid(
                     file,
-                    format!("constants.{k}"),
+                    format!("constants.{}", shorten(k)),
                     "a constant's name must be an identifier (letters, digits, `_`)",
                 ));
             }
@@ -161,14 +236,15 @@ impl Design {
         }
         let mut axes: Vec<Axis> = Vec::new();
         for (i, a) in f.axes.iter().enumerate() {
-            let field = format!("axes[{i}] ({})", a.name());
+            let field = format!("axes[{i}] ({})", shorten(a.name()));
             let name = a.name();
             if !is_identifier(name) || RESERVED.contains(&name) {
                 return Err(invalid(
                     file,
                     field,
                     format!(
-                        "name {name:?} is not allowed; an axis name is an identifier (letters, digits, `_`) other than {}",
+                        "name {:?} is not allowed; an axis name is an identifier (letters, digits, `_`) other than {}",
+                        shorten(name),
                         RESERVED.join(", ")
                     ),
                 ));
@@ -177,7 +253,7 @@ impl Design {
                 return Err(invalid(
                     file,
                     field,
-                    format!("name `{name}` is already used by another axis or a constant"),
+                    format!("name `{}` is already used by another axis or a constant", shorten(name)),
                 ));
             }
             if a.path() == Some("seed") {
@@ -208,7 +284,7 @@ impl Design {
                 }
                 AxisFile::Derived { expr, .. } => {
                     let parsed = Expr::parse(expr)
-                        .map_err(|m| invalid(file, field.clone(), format!("expression `{expr}`: {m}")))?;
+                        .map_err(|m| invalid(file, field.clone(), format!("expression `{}`: {m}", shorten(expr))))?;
                     for n in parsed.names() {
                         let known_axis = axes.iter().any(|b| b.name == n);
                         let later_base = f.axes[i + 1..]
@@ -227,7 +303,8 @@ impl Design {
                                 file,
                                 field,
                                 format!(
-                                    "expression `{expr}`: unknown name `{n}`; known names: {} (a derived axis reads constants, value and range axes, and derived axes above it)",
+                                    "expression `{}`: unknown name `{n}`; known names: {} (a derived axis reads constants, value and range axes, and derived axes above it)",
+                                    shorten(expr),
                                     if known.is_empty() { "none".to_string() } else { known.join(", ") }
                                 ),
                             ));
@@ -243,6 +320,30 @@ impl Design {
                 values,
                 expr,
             });
+        }
+        // Sizes are checked before anything proportional to them is allocated.
+        let count = point_count(&axes, f.combine);
+        if count.is_none_or(|n| n > MAX_POINTS) {
+            let product = count.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
+            return Err(invalid(
+                file,
+                "axes".into(),
+                format!(
+                    "the axes combine into {product} points; allowed: at most {MAX_POINTS} (fewer values, or `combine: Zip`)"
+                ),
+            ));
+        }
+        let runs = count.unwrap_or(0) as u64 * u64::from(f.replications);
+        if runs > MAX_RUNS {
+            return Err(invalid(
+                file,
+                "replications".into(),
+                format!(
+                    "{} points x {} replications = {runs} runs; allowed: at most {MAX_RUNS} runs",
+                    count.unwrap_or(0),
+                    f.replications
+                ),
+            ));
         }
         let points = expand(&axes, f.combine, &f.constants, file)?;
         let objective = f.objective.as_ref().map(|o| match o {
@@ -313,14 +414,8 @@ fn expand(
     let base: Vec<usize> = (0..axes.len()).filter(|&i| axes[i].kind != AxisKind::Derived).collect();
     let combos: Vec<Vec<usize>> = match combine {
         Combine::Grid => {
+            // Bounded by `MAX_POINTS` in `Design::new`, so the product cannot overflow.
             let total: usize = base.iter().map(|&i| axes[i].values.len()).product();
-            if total > 1_000_000 {
-                return Err(invalid(
-                    file,
-                    "axes".into(),
-                    format!("the grid has {total} points; at most 1000000"),
-                ));
-            }
             (0..total)
                 .map(|mut k| {
                     // Mixed-radix digits, last axis fastest.
@@ -374,12 +469,12 @@ fn expand(
                 } else {
                     m
                 };
-                invalid(file, format!("axes[{i}] ({})", a.name), why)
+                invalid(file, format!("axes[{i}] ({})", shorten(&a.name)), why)
             })?;
             if !v.is_finite() {
                 return Err(invalid(
                     file,
-                    format!("axes[{i}] ({})", a.name),
+                    format!("axes[{i}] ({})", shorten(&a.name)),
                     format!("expression gives {v} at point {index}; allowed: a finite number"),
                 ));
             }
@@ -423,5 +518,78 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("already used"), "{e}");
+    }
+
+    fn range(from: &str, to: &str, step: &str) -> Result<Design, SweepError> {
+        design(&format!(
+            r#"(name: "z", base_scenario: "b.ron", axes: [Range(name: "r", from: {from}, to: {to}, step: {step})])"#
+        ))
+    }
+
+    #[test]
+    fn ranges_of_too_many_values_are_refused_before_allocating() {
+        // 1e-19 once made `(to - from) / step` saturate `usize` and the count wrap to 0.
+        for step in ["1e-19", "1e-18", "1e-300", "5e-324", "0.00001"] {
+            let e = range("0", "1", step).unwrap_err().to_string();
+            assert!(
+                e.contains("axes[0] (r): from 0 to 1 in steps of") && e.contains("allowed: 1 to 10000 per axis"),
+                "{step}: {e}"
+            );
+        }
+        let e = range("-1e308", "1e308", "1").unwrap_err().to_string();
+        assert!(e.contains("infinitely many values"), "{e}");
+        let e = range("0", "1e4", "1").unwrap_err().to_string();
+        assert!(e.contains("gives 10001 values"), "{e}");
+        let e = range("0", "1", "-1e-300").unwrap_err().to_string();
+        assert!(e.contains("same sign as to - from"), "{e}");
+        let all = range_values(
+            "t.ron",
+            "r",
+            NumberFile::Int(0),
+            NumberFile::Int(9_999),
+            NumberFile::Int(1),
+        );
+        assert_eq!(all.unwrap().len(), 10_000);
+        assert_eq!(range("5", "5", "1").unwrap().axes[0].values.len(), 1);
+    }
+
+    #[test]
+    fn points_and_runs_are_bounded_before_expanding() {
+        let e = design(
+            r#"(name: "z", base_scenario: "b.ron", replications: 1000000000, axes: [Values(name: "a", values: [1, 2])])"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(
+                "replications: 2 points x 1000000000 replications = 2000000000 runs; allowed: at most 100000 runs"
+            ),
+            "{e}"
+        );
+        // 1000 x 1000 = 10^6 points, and a grid whose product overflows 64 bits.
+        let big = r#"Range(name: "a", from: 1, to: 1000, step: 1), Range(name: "b", from: 1, to: 1000, step: 1)"#;
+        let e = design(&format!(r#"(name: "z", base_scenario: "b.ron", axes: [{big}])"#))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("axes: the axes combine into 1000000 points; allowed: at most 10000"),
+            "{e}"
+        );
+        let axes: Vec<String> = (0..5)
+            .map(|i| format!(r#"Range(name: "a{i}", from: 1, to: 10000, step: 1)"#))
+            .collect();
+        let e = design(&format!(
+            r#"(name: "z", base_scenario: "b.ron", axes: [{}])"#,
+            axes.join(", ")
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("more than 2^64 points"), "{e}");
+        // At the bounds.
+        let d = design(
+            r#"(name: "z", base_scenario: "b.ron", replications: 10, axes: [Range(name: "a", from: 1, to: 10000, step: 1)])"#,
+        )
+        .unwrap();
+        assert_eq!(d.points.len(), 10_000);
     }
 }

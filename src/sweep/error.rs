@@ -48,3 +48,29 @@ pub enum SweepError {
     #[error("merge: {message}")]
     Merge { message: String },
 }
+
+/// What the user wrote, for a message: unchanged up to 80 characters, else its first 77
+/// characters and an ellipsis, so a pasted megabyte does not flood the terminal.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(MAX - 3).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("a * 2"), "a * 2");
+        let long = "(".repeat(30_000);
+        let s = shorten(&long);
+        assert_eq!(s.chars().count(), 78);
+        assert!(s.ends_with('…'));
+    }
+}

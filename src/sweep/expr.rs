@@ -8,6 +8,14 @@
 
 use std::collections::BTreeMap;
 
+/// Characters an expression may have. Evaluating and dropping a parsed expression recurse over
+/// its tree, and a chain of `+` is as deep as it is long, so the length bounds that depth too.
+pub const MAX_LEN: usize = 1_000;
+
+/// Levels of nesting (parentheses, unary minus, `^` and function calls) an expression may have:
+/// the parser recurses once per level, and tens of thousands of levels overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// A parsed expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
@@ -53,9 +61,16 @@ impl Func {
 impl Expr {
     /// Parses `text`; the error says what was expected and at which character (1-based).
     pub fn parse(text: &str) -> Result<Expr, String> {
+        let len = text.chars().count();
+        if len > MAX_LEN {
+            return Err(format!(
+                "{len} characters long; allowed: at most {MAX_LEN} (use `constants` for long numbers)"
+            ));
+        }
         let mut p = Parser {
             s: text.as_bytes(),
             i: 0,
+            depth: 0,
         };
         let e = p.sum()?;
         p.ws();
@@ -124,9 +139,26 @@ impl Expr {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Levels of nesting open at `i`.
+    depth: usize,
 }
 
 impl Parser<'_> {
+    /// Runs `f` one level of nesting deeper, refusing to go past [`MAX_DEPTH`]. Called just
+    /// after the token that opens the level, so `i` is that token's 1-based position.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, String>) -> Result<T, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!(
+                "nested more than {MAX_DEPTH} levels deep at character {} (parentheses, unary minus, `^` and function calls each add a level); allowed: at most {MAX_DEPTH}",
+                self.i
+            ));
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn ws(&mut self) {
         while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
             self.i += 1;
@@ -177,7 +209,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, String> {
         if self.peek() == Some(b'-') {
             self.i += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return self.nested(|p| Ok(Expr::Neg(Box::new(p.unary()?))));
         }
         self.power()
     }
@@ -187,7 +219,8 @@ impl Parser<'_> {
         let base = self.atom()?;
         if self.peek() == Some(b'^') {
             self.i += 1;
-            return Ok(Expr::Binary(Op::Pow, Box::new(base), Box::new(self.unary()?)));
+            let exponent = self.nested(Self::unary)?;
+            return Ok(Expr::Binary(Op::Pow, Box::new(base), Box::new(exponent)));
         }
         Ok(base)
     }
@@ -196,7 +229,7 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'(') => {
                 self.i += 1;
-                let e = self.sum()?;
+                let e = self.nested(Self::sum)?;
                 if self.peek() != Some(b')') {
                     return Err(self.expected("`)`"));
                 }
@@ -245,11 +278,14 @@ impl Parser<'_> {
                     ));
                 };
                 self.i += 1;
-                let mut args = vec![self.sum()?];
-                while self.peek() == Some(b',') {
-                    self.i += 1;
-                    args.push(self.sum()?);
-                }
+                let args = self.nested(|p| {
+                    let mut args = vec![p.sum()?];
+                    while p.peek() == Some(b',') {
+                        p.i += 1;
+                        args.push(p.sum()?);
+                    }
+                    Ok(args)
+                })?;
                 if self.peek() != Some(b')') {
                     return Err(self.expected("`,` or `)`"));
                 }
@@ -301,6 +337,30 @@ mod tests {
         assert!(eval("1 2", &[]).unwrap_err().contains("character 3"));
         assert!(eval("foo(1)", &[]).unwrap_err().contains("unknown function `foo`"));
         assert!(eval("min(1)", &[]).unwrap_err().contains("takes 2"));
+    }
+
+    #[test]
+    fn deep_nesting_and_long_text_are_refused_not_a_stack_overflow() {
+        for text in [
+            format!("{}1{}", "(".repeat(30_000), ")".repeat(30_000)),
+            format!("{}1", "-".repeat(100_000)),
+        ] {
+            let e = Expr::parse(&text).unwrap_err();
+            assert!(e.contains("characters long; allowed: at most 1000"), "{e}");
+        }
+        for text in [
+            format!("{}1{}", "(".repeat(65), ")".repeat(65)),
+            format!("{}1", "-".repeat(65)),
+            format!("2{}", "^2".repeat(65)),
+            format!("{}1{}", "abs(".repeat(65), ")".repeat(65)),
+        ] {
+            let e = Expr::parse(&text).unwrap_err();
+            assert!(e.contains("nested more than 64 levels deep"), "{e}");
+        }
+        // 64 levels are fine; so is a long flat chain.
+        assert_eq!(eval(&format!("{}1{}", "(".repeat(64), ")".repeat(64)), &[]), Ok(1.0));
+        assert_eq!(eval(&format!("{}1", "-".repeat(64)), &[]), Ok(1.0));
+        assert_eq!(eval(&format!("1{}", "+1".repeat(499)), &[]), Ok(500.0));
     }
 
     #[test]

@@ -103,7 +103,10 @@ impl AxisFile {
 
 /// An axis value: a number, a boolean, or text. Text is read like a `--set` value, so `"5m"`,
 /// `"ml.c5.xlarge"` and `"Constant(\"30s\")"` all work.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+///
+/// Read by hand rather than as an untagged enum, whose error ("did not match any variant of
+/// untagged enum") names Rust types instead of saying what a value may be.
+#[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum ValueFile {
     Bool(bool),
@@ -113,11 +116,72 @@ pub enum ValueFile {
 }
 
 /// A number in a range: integers stay integers so ranges over counts and seconds give integers.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 #[serde(untagged)]
 pub enum NumberFile {
     Int(i64),
     Float(f64),
+}
+
+/// What an axis value may be, in the words of parse errors.
+const VALUE_EXPECTED: &str = "a number, true or false, or text in quotes such as \"5m\" or \"ml.c5.xlarge\"";
+
+/// What `from`, `to` and `step` may be, in the words of parse errors.
+const NUMBER_EXPECTED: &str = "a number such as 60 or 0.5";
+
+/// A whole number that does not fit `i64` is kept as a float, as the untagged enum did.
+fn int_or_float<T>(v: u64, int: fn(i64) -> T, float: fn(f64) -> T) -> T {
+    i64::try_from(v).map_or_else(|_| float(v as f64), int)
+}
+
+impl<'de> Deserialize<'de> for ValueFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ValueFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(VALUE_EXPECTED)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ValueFile, E> {
+                Ok(ValueFile::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ValueFile, E> {
+                Ok(ValueFile::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ValueFile, E> {
+                Ok(int_or_float(v, ValueFile::Int, ValueFile::Float))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ValueFile, E> {
+                Ok(ValueFile::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ValueFile, E> {
+                Ok(ValueFile::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = NumberFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(NUMBER_EXPECTED)
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<NumberFile, E> {
+                Ok(NumberFile::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<NumberFile, E> {
+                Ok(int_or_float(v, NumberFile::Int, NumberFile::Float))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<NumberFile, E> {
+                Ok(NumberFile::Float(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl NumberFile {

@@ -56,9 +56,30 @@ pub fn parse(text: &str, file: &str) -> Result<SweepFile, SweepError> {
         file: file.to_string(),
         line: f.line,
         col: f.col,
+        message: in_user_terms(&f.message, f.path.as_deref()),
         path: f.path,
-        message: f.message,
     })
+}
+
+/// The parser's message in the sweep file's terms: the Rust names of the file's enums become
+/// the field they are written in, and a number of the wrong kind or size says what the field
+/// takes.
+fn in_user_terms(message: &str, path: Option<&str>) -> String {
+    let mut m = message
+        .replace(" in enum `AxisFile`", " for an axis")
+        .replace(" in enum `ObjectiveFile`", " for `objective`")
+        .replace(" in enum `Combine`", " for `combine`");
+    let field = path.unwrap_or_default();
+    let allowed = match field {
+        "replications" => Some("a whole number of runs per point, 1 or more"),
+        "seed" => Some("a whole number from 0 to 18446744073709551615"),
+        _ if field.starts_with("constants.") => Some("a number"),
+        _ => None,
+    };
+    if let Some(a) = allowed {
+        m.push_str(&format!("; allowed: {a}"));
+    }
+    m
 }
 
 /// Reads a sweep file and builds its plan.
@@ -140,7 +161,16 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
         });
     }
 
-    let known_metrics = probe_metrics(&points[0].config);
+    // A design has at least one point (every axis has a value); checked rather than indexed so
+    // a mistake there is an error, not a panic.
+    let Some(first) = points.first() else {
+        return Err(SweepError::Invalid {
+            file: file.to_string(),
+            field: "axes".into(),
+            message: "the axes give no point; allowed: at least one".into(),
+        });
+    };
+    let known_metrics = probe_metrics(&first.config);
     let check = |field: String, metric: &str| -> Result<(), SweepError> {
         if known_metrics.iter().any(|m| m == metric) {
             Ok(())

@@ -168,12 +168,18 @@ pub fn runs_csv(design: &Design, records: &[RunRecord], metrics: &[String]) -> V
     finish(w)
 }
 
-/// Reads `runs.csv` back: the metric names and the records.
-pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<(Vec<String>, Vec<RunRecord>), String> {
+/// `runs.csv` read back: the metric names, and the records with the line each was read from.
+pub type RunsCsv = (Vec<String>, Vec<(u64, RunRecord)>);
+
+/// Reads `runs.csv` back: the metric names and the records, each with the line it was read
+/// from. Every cell is checked against the design: the point exists, its axis cells are the
+/// point's values, the replication is one of the sweep's, and every metric is a finite number
+/// or empty (missing). Errors name the line and the column (1-based, with its header).
+pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<RunsCsv, String> {
     let mut rd = csv::Reader::from_reader(bytes);
     let header: Vec<String> = rd
         .headers()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("line 1: not CSV ({e})"))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -183,34 +189,86 @@ pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<(Vec<String>, Vec<
         .chain(["replication".to_string(), "seed".to_string()])
         .collect();
     if header.len() < first_metric || header[..first_metric] != expected[..] {
-        return Err(format!("header does not start with {}", expected.join(",")));
+        return Err(format!(
+            "line 1: the header starts {:?}; expected it to start {}",
+            super::error::shorten(&header.join(",")),
+            expected.join(",")
+        ));
     }
     let metrics = header[first_metric..].to_vec();
     let mut records = Vec::new();
-    for (line, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let at = |what: &str| format!("row {}: bad {what}", line + 2);
-        let point: usize = rec[0].parse().map_err(|_| at("point"))?;
+    for rec in rd.records() {
+        let rec = rec.map_err(|e| match e.position() {
+            Some(p) => format!("line {}: not a CSV row of {} cells ({e})", p.line(), header.len()),
+            None => format!("not CSV ({e})"),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let at = |col: usize, what: String| {
+            format!(
+                "line {line}, column {} (`{}`): {:?} {what}",
+                col + 1,
+                super::error::shorten(&header[col]),
+                super::error::shorten(&rec[col])
+            )
+        };
+        let point: usize = rec[0].parse().map_err(|_| at(0, "is not a point number".into()))?;
         if point >= design.points.len() {
-            return Err(at("point (beyond the sweep's points)"));
+            return Err(at(
+                0,
+                format!("is beyond the sweep's points (0 to {})", design.points.len() - 1),
+            ));
         }
-        let replication: u32 = rec[first_metric - 2].parse().map_err(|_| at("replication"))?;
-        let seed: u64 = rec[first_metric - 1].parse().map_err(|_| at("seed"))?;
+        for (a, v) in design.points[point].values.iter().enumerate() {
+            if rec[1 + a] != v.to_string() {
+                return Err(at(
+                    1 + a,
+                    format!("differs from the sweep's value at point {point} ({v})"),
+                ));
+            }
+        }
+        let replication: u32 = rec[first_metric - 2]
+            .parse()
+            .ok()
+            .filter(|r| *r < design.replications)
+            .ok_or_else(|| {
+                at(
+                    first_metric - 2,
+                    format!("is not a replication of the sweep (0 to {})", design.replications - 1),
+                )
+            })?;
+        let seed: u64 = rec[first_metric - 1].parse().map_err(|_| {
+            at(
+                first_metric - 1,
+                "is not a seed (a whole number from 0 to 2^64 - 1)".into(),
+            )
+        })?;
         let mut m = Metrics::new();
-        for (name, cell) in metrics.iter().zip(rec.iter().skip(first_metric)) {
+        for (k, name) in metrics.iter().enumerate() {
+            let cell = &rec[first_metric + k];
             let v = if cell.is_empty() {
                 None
             } else {
-                Some(cell.parse::<f64>().map_err(|_| at(name))?)
+                match cell.parse::<f64>() {
+                    Ok(x) if x.is_finite() => Some(x),
+                    _ => {
+                        return Err(at(
+                            first_metric + k,
+                            "is not a metric value; allowed: a finite number, or empty for a missing one".into(),
+                        ))
+                    }
+                }
             };
             m.insert(name.clone(), v);
         }
-        records.push(RunRecord {
-            point,
-            replication,
-            seed,
-            metrics: m,
-        });
+        records.push((
+            line,
+            RunRecord {
+                point,
+                replication,
+                seed,
+                metrics: m,
+            },
+        ));
     }
     Ok((metrics, records))
 }

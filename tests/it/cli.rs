@@ -298,3 +298,33 @@ fn validate_command_accepts_bundled_scenarios() {
         );
     }
 }
+
+#[test]
+fn bench_flags_are_bounded_before_anything_runs() {
+    let bench = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
+            .arg("bench")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{args:?}: should fail");
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    for rps in ["1e12", "0", "-5", "inf", "NaN"] {
+        let e = bench(&[&format!("--rps={rps}")]);
+        assert!(
+            e.contains("expected requests per second: a number from 1 to 1000000"),
+            "{rps}: {e}"
+        );
+    }
+    let e = bench(&["--duration", "365d"]);
+    assert!(
+        e.contains("--duration 365d: expected a simulated duration from 1s to 30d"),
+        "{e}"
+    );
+    let e = bench(&["--rps", "1000000", "--duration", "1d"]);
+    assert!(
+        e.contains("--rps 1000000 x --duration 1d = 8.64e10 requests; allowed: at most 1e10"),
+        "{e}"
+    );
+}

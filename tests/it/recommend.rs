@@ -84,7 +84,20 @@ fn staircase_ends_when_nothing_stops_it() {
     assert!(run_benchmark(&cfg, 0, &bad)
         .unwrap_err()
         .to_string()
-        .contains("allowed: a finite number > 0"));
+        .contains("allowed: more than 0 and at most 1000000 requests per second"));
+    let steep = BenchmarkOptions {
+        step_rps: Some(1e6),
+        max_minutes: 1001,
+        ..BenchmarkOptions::default()
+    };
+    let e = run_benchmark(&cfg, 0, &steep).unwrap_err().to_string();
+    assert!(e.contains("allowed: at most 1000000000"), "{e}");
+    let long = BenchmarkOptions {
+        max_minutes: 10_081,
+        ..BenchmarkOptions::default()
+    };
+    let e = run_benchmark(&cfg, 0, &long).unwrap_err().to_string();
+    assert!(e.contains("max_minutes is 10081; allowed: 1 to 10080"), "{e}");
 }
 
 #[test]
@@ -302,7 +315,8 @@ fn j2_j3_errors_through_the_binary() {
         e.contains("ResourceNotFound: job \"j\" has no recommendation \"j-9\""),
         "{e}"
     );
-    // Out of range, a bad job name, a malformed job file and request file.
+    // Out of range (the flag is checked by its parser, the request file's field by the API's
+    // checks), a bad job name, a malformed job file and request file.
     let e = stderr(
         &jobs.fleetsim(
             &[
@@ -312,6 +326,14 @@ fn j2_j3_errors_through_the_binary() {
             .concat(),
         ),
     );
+    assert!(e.contains("expected an integer percentage from 1 to 100"), "{e}");
+    let zero = jobs.dir.join("zero.json");
+    std::fs::write(
+        &zero,
+        r#"{"InferenceRecommendationsJobName": "j", "RecommendationId": "j-1", "TargetCpuUtilizationPerCore": 0}"#,
+    )
+    .unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", zero.to_str().unwrap()]));
     assert!(e.contains("TargetCpuUtilizationPerCore is 0; allowed: 1 to 100"), "{e}");
     let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "../x", "--recommendation-id", "x"]));
     assert!(e.contains("letters, digits and hyphens"), "{e}");
@@ -347,4 +369,163 @@ fn only_instance_endpoints_are_benchmarked() {
         );
     }
     assert!(!jobs.dir.join("jobs").join("k.json").exists(), "no job is saved");
+}
+
+/// Rewrites a saved job through `f`.
+fn edit_job(jobs: &Jobs, job: &str, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value = serde_json::from_str(&jobs.job_text(job)).unwrap();
+    f(&mut v);
+    let path = jobs.dir.join("jobs").join(format!("{job}.json"));
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
+    let jobs = Jobs::new("hostile-job");
+    assert!(jobs.benchmark("j").status.success());
+    let ask = |job: &str| jobs.fleetsim(&["recommend-scaling", "--job-name", job, "--recommendation-id", "j-1"]);
+    // A job that did not complete is not a completed job (J3).
+    edit_job(&jobs, "j", |v| v["Status"] = "FAILED".into());
+    let e = stderr(&ask("j"));
+    assert!(
+        e.contains(r#"ResourceNotFound: no completed recommendation job named "j" (its Status is "FAILED"; allowed: COMPLETED)"#),
+        "{e}"
+    );
+    edit_job(&jobs, "j", |v| v["Status"] = "COMPLETED".into());
+    assert!(ask("j").status.success());
+    // A file that holds another job than its name says.
+    std::fs::copy(jobs.dir.join("jobs/j.json"), jobs.dir.join("jobs/k.json")).unwrap();
+    let e = stderr(&ask("k"));
+    assert!(
+        e.contains(
+            r#"ResourceNotFound: no completed recommendation job named "k" (the job saved under that name is "j")"#
+        ),
+        "{e}"
+    );
+    // A benchmark with no invocation in any minute once gave TargetValue 1 without a word.
+    edit_job(&jobs, "j", |v| {
+        for rec in v["InferenceRecommendations"].as_array_mut().unwrap() {
+            for m in rec["Benchmark"].as_array_mut().unwrap() {
+                m["Invocations"] = 0.into();
+            }
+        }
+    });
+    let e = stderr(&jobs.fleetsim(&[
+        "recommend-scaling",
+        "--job-name",
+        "j",
+        "--recommendation-id",
+        "j-1",
+        "--max-invocations-per-minute",
+        "30000",
+    ]));
+    assert!(
+        e.contains(r#"ValidationException: recommendation "j-1" has no benchmark minute with Invocations above 0"#),
+        "{e}"
+    );
+    // And the benchmark itself refuses to save a job that measured nothing.
+    let s = jobs.dir.join("s.ron").display().to_string();
+    let e = stderr(&jobs.fleetsim(&[
+        "benchmark",
+        &s,
+        "--job-name",
+        "empty",
+        "--step-rps",
+        "1e-9",
+        "--max-minutes",
+        "1",
+        "--quiet",
+    ]));
+    assert!(
+        e.contains("the benchmark of variant `small` saw no invocation in its 1 minute(s)"),
+        "{e}"
+    );
+    assert!(!jobs.dir.join("jobs/empty.json").exists());
+}
+
+#[test]
+fn numeric_flags_say_what_they_take() {
+    let jobs = Jobs::new("flags");
+    let s = jobs.dir.join("s.ron").display().to_string();
+    let bench = |extra: &[&str]| {
+        let mut args = vec!["benchmark", s.as_str(), "--job-name", "f", "--quiet"];
+        args.extend_from_slice(extra);
+        jobs.fleetsim(&args)
+    };
+    for (flag, value, expected) in [
+        (
+            "--max-minutes",
+            "0",
+            "expected a whole number of minutes from 1 to 10080",
+        ),
+        (
+            "--max-minutes",
+            "1000000",
+            "expected a whole number of minutes from 1 to 10080",
+        ),
+        ("--step-rps", "1e308", "a number above 0 and at most 1000000"),
+        ("--step-rps", "-1", "a number above 0 and at most 1000000"),
+        ("--step-rps", "NaN", "a number above 0 and at most 1000000"),
+    ] {
+        let e = stderr(&bench(&[&format!("{flag}={value}")]));
+        assert!(
+            e.contains(&format!("invalid value '{value}' for '{flag}")) && e.contains(expected),
+            "{flag} {value}: {e}"
+        );
+    }
+    let e = stderr(&bench(&["--step-rps", "1000000", "--max-minutes", "10080"]));
+    assert!(
+        e.contains(
+            "the staircase would reach 1000000 x 10080 = 10080000000 requests per second; allowed: at most 1000000000"
+        ),
+        "{e}"
+    );
+    assert!(!jobs.dir.join("jobs/f.json").exists());
+    for value in ["99.5", "0", "101", "-3"] {
+        let e = stderr(&jobs.fleetsim(&[
+            "recommend-scaling",
+            "--job-name",
+            "j",
+            "--recommendation-id",
+            "j-1",
+            &format!("--target-cpu-utilization-per-core={value}"),
+        ]));
+        assert!(
+            e.contains("expected an integer percentage from 1 to 100 (TargetCpuUtilizationPerCore)"),
+            "{value}: {e}"
+        );
+    }
+    let e = stderr(&jobs.fleetsim(&[
+        "recommend-scaling",
+        "--job-name",
+        "j",
+        "--max-invocations-per-minute=-5",
+    ]));
+    assert!(e.contains("expected a whole number of invocations per minute"), "{e}");
+    // The request file's fields say the same, not the Rust type (`expected u32`).
+    let req = jobs.dir.join("req.json");
+    std::fs::write(
+        &req,
+        "{\"InferenceRecommendationsJobName\": \"j\",\n \"TargetCpuUtilizationPerCore\": 99.5}",
+    )
+    .unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
+    assert!(
+        e.contains("req.json:2:")
+            && e.contains("`TargetCpuUtilizationPerCore` expects an integer percentage from 1 to 100"),
+        "{e}"
+    );
+    assert!(!e.contains("u32"), "{e}");
+    // So do a saved job's.
+    std::fs::create_dir_all(jobs.dir.join("jobs")).unwrap();
+    std::fs::write(
+        jobs.dir.join("jobs/neg.json"),
+        "{\"JobName\": \"neg\", \"JobType\": \"Default\", \"Status\": \"COMPLETED\", \"InputConfig\": {\"Scenario\": \"s\", \"Seed\": -1, \"StepRps\": 1}}",
+    )
+    .unwrap();
+    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "neg", "--recommendation-id", "x"]));
+    assert!(
+        e.contains("not a saved recommendation job: invalid value: integer `-1`, expected a whole number, 0 or more (at InputConfig.Seed)"),
+        "{e}"
+    );
 }

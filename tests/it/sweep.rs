@@ -515,3 +515,263 @@ fn bundled_sweeps_are_valid() {
     }
     assert!(n >= 1);
 }
+
+/// A sweep of one range axis over `from..to` by `step`, no path.
+fn one_range(from: &str, to: &str, step: &str) -> String {
+    format!(
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Range(name: "r", from: {from}, to: {to}, step: {step})])"#
+    )
+}
+
+#[test]
+fn hostile_sizes_are_refused_before_anything_is_allocated() {
+    // A step of 1e-19 once wrapped the value count to 0 and panicked indexing the points.
+    for (tag, step) in [("step-19", "1e-19"), ("step-18", "1e-18"), ("step-324", "5e-324")] {
+        rejects(
+            tag,
+            &one_range("0", "1", step),
+            &[],
+            &[
+                "sweep.ron: axes[0] (r): from 0 to 1 in steps of",
+                "allowed: 1 to 10000 per axis",
+            ],
+        );
+    }
+    rejects(
+        "huge-range",
+        &one_range("-1e308", "1e308", "1e300"),
+        &[],
+        &["infinitely many values"],
+    );
+    // A billion replications once allocated 16 GB for the run list at once.
+    rejects(
+        "replications",
+        &SWEEP.replace("replications: 3", "replications: 1000000000"),
+        &[],
+        &[
+            "sweep.ron: replications: 4 points x 1000000000 replications = 4000000000 runs",
+            "allowed: at most 100000 runs",
+        ],
+    );
+    rejects(
+        "points",
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [
+            Range(name: "a", from: 1, to: 1000, step: 1), Range(name: "b", from: 1, to: 1000, step: 1)])"#,
+        &[],
+        &["axes: the axes combine into 1000000 points; allowed: at most 10000"],
+    );
+    rejects(
+        "threads",
+        SWEEP,
+        &["--threads", "10000"],
+        &["--threads", "expected a whole number of threads from 1 to 256"],
+    );
+    rejects(
+        "threads-0",
+        SWEEP,
+        &["--threads", "0"],
+        &["expected a whole number of threads from 1 to 256"],
+    );
+}
+
+#[test]
+fn deep_or_long_expressions_are_refused_without_overflowing_the_stack() {
+    let derived = |expr: &str| {
+        format!(
+            r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Values(name: "a", values: [1]), Derived(name: "d", expr: "{expr}")])"#
+        )
+    };
+    let parens = format!("{}a{}", "(".repeat(30_000), ")".repeat(30_000));
+    rejects(
+        "parens",
+        &derived(&parens),
+        &[],
+        &[
+            "axes[1] (d): expression `((((",
+            "…`",
+            "60001 characters long; allowed: at most 1000",
+        ],
+    );
+    let minus = format!("{}a", "-".repeat(100_000));
+    rejects("minus", &derived(&minus), &[], &["100001 characters long"]);
+    let nested = format!("{}a{}", "(".repeat(65), ")".repeat(65));
+    rejects(
+        "nested",
+        &derived(&nested),
+        &[],
+        &["axes[1] (d)", "nested more than 64 levels deep at character 65"],
+    );
+}
+
+#[test]
+fn parse_errors_say_what_a_field_takes_not_its_rust_type() {
+    let values =
+        |v: &str| format!(r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Values(name: "a", values: [{v}])])"#);
+    for (tag, v) in [("some", "Some(3)"), ("tuple", "(1, 2)"), ("list", "[1]")] {
+        rejects(
+            tag,
+            &values(v),
+            &[],
+            &[
+                "sweep.ron:1:",
+                "a number, true or false, or text in quotes such as \"5m\"",
+                "(at axes[0].Values.values[0])",
+            ],
+        );
+    }
+    rejects(
+        "range-text",
+        &one_range("\"x\"", "1", "1"),
+        &[],
+        &["Expected a number such as 60 or 0.5 but found the string \"x\""],
+    );
+    rejects(
+        "axis-kind",
+        r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Foo(name: "a")])"#,
+        &[],
+        &["Unexpected variant named `Foo` for an axis"],
+    );
+    rejects(
+        "negative-replications",
+        r#"Sweep(name: "t", base_scenario: "base.ron", replications: -1, axes: [])"#,
+        &[],
+        &[
+            "(at replications)",
+            "allowed: a whole number of runs per point, 1 or more",
+        ],
+    );
+    for (tag, sweep) in [
+        ("value-words", values("Some(3)")),
+        (
+            "enum-words",
+            r#"Sweep(name: "t", base_scenario: "base.ron", combine: Grd, axes: [])"#.to_string(),
+        ),
+    ] {
+        let case = Case::new(tag, &sweep);
+        let err = String::from_utf8_lossy(&case.sweep("out", &[]).stderr).to_string();
+        for rust in ["untagged", "ValueFile", "enum `", "AxisFile", "Combine`"] {
+            assert!(!err.contains(rust), "{tag}: {err}");
+        }
+    }
+}
+
+/// Replaces the first match of `from` in a file of a shard folder.
+fn edit(case: &Case, rel: &str, from: &str, to: &str) {
+    let text = String::from_utf8(case.read(rel)).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(case.path(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn merge_checks_every_shard_against_its_files_and_the_others() {
+    let case = Case::new("merge-hostile", &SWEEP.replace("replications: 3", "replications: 2"));
+    ok(&case.sweep("s0", &["--shard", "0/2"]));
+    ok(&case.sweep("s1", &["--shard", "1/2"]));
+    let dir = |n: &str| case.path(n).display().to_string();
+    let copy = |from: &str, to: &str| {
+        std::fs::create_dir_all(case.path(to)).unwrap();
+        for f in ["sweep.json", "runs.csv"] {
+            std::fs::copy(case.path(&format!("{from}/{f}")), case.path(&format!("{to}/{f}"))).unwrap();
+        }
+    };
+    let refused = |bad: &str, expected: &[&str]| {
+        let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir(bad)]);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success(), "{bad}: merged");
+        assert!(!err.contains("panicked"), "{bad}: {err}");
+        for e in expected {
+            assert!(err.contains(e), "{bad}: expected {e:?} in:\n{err}");
+        }
+        assert!(!case.path("merged").exists(), "{bad}: wrote output");
+    };
+    let runs = String::from_utf8(case.read("s1/runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let cost = header.iter().position(|h| *h == "cost_usd").unwrap();
+
+    // NaN in a metric cell: named by file, line and column.
+    copy("s1", "nan");
+    let mut lines: Vec<String> = runs.lines().map(str::to_string).collect();
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[cost] = "NaN";
+    lines[2] = cells.join(",");
+    std::fs::write(case.path("nan/runs.csv"), lines.join("\n") + "\n").unwrap();
+    refused(
+        "nan",
+        &[
+            "nan/runs.csv: line 3, column",
+            &format!("column {} (`cost_usd`): \"NaN\"", cost + 1),
+            "allowed: a finite number, or empty for a missing one",
+        ],
+    );
+    // A run removed: the shard's row count.
+    copy("s1", "short");
+    let kept: Vec<&str> = runs.lines().take(runs.lines().count() - 1).collect();
+    std::fs::write(case.path("short/runs.csv"), kept.join("\n") + "\n").unwrap();
+    refused(
+        "short",
+        &["short/runs.csv: 3 rows; shard 1/2 of this sweep has 2 points x 2 replications = 4 rows"],
+    );
+    // A run of shard 0 slipped into shard 1.
+    copy("s1", "foreign");
+    let s0 = String::from_utf8(case.read("s0/runs.csv")).unwrap();
+    let mut rows: Vec<&str> = runs.lines().collect();
+    rows[1] = s0.lines().nth(1).unwrap();
+    std::fs::write(case.path("foreign/runs.csv"), rows.join("\n") + "\n").unwrap();
+    refused(
+        "foreign",
+        &["foreign/runs.csv: line 2, column 1 (`point`): point 0 belongs to shard 0/2"],
+    );
+    // Edited sweep.json fields.
+    copy("s1", "reps");
+    edit(&case, "reps/sweep.json", "\"replications\": 2", "\"replications\": 3");
+    refused(
+        "reps",
+        &["reps/sweep.json: `replications` is 3, but", "s0/sweep.json has 2"],
+    );
+    copy("s1", "version");
+    let v = format!("\"fleetsim_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    edit(&case, "version/sweep.json", &v, "\"fleetsim_version\": \"0.0.1\"");
+    refused(
+        "version",
+        &["version/sweep.json: written by fleetsim 0.0.1, but this is fleetsim"],
+    );
+    copy("s1", "axes");
+    edit(&case, "axes/sweep.json", "\"safety_factor\"", "\"safety\"");
+    refused("axes", &["axes/sweep.json: `axes` is"]);
+    // Both shards edited alike: checked against the sweep text they carry.
+    copy("s0", "e0");
+    copy("s1", "e1");
+    for d in ["e0", "e1"] {
+        edit(
+            &case,
+            &format!("{d}/sweep.json"),
+            "\"replications\": 2",
+            "\"replications\": 3",
+        );
+    }
+    let out = case.fleetsim(&["merge", &dir("merged"), &dir("e0"), &dir("e1")]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("`replications` is 3, but its `sweep_text` gives 2"),
+        "{err}"
+    );
+    // Not a sweep.json at all: said in JSON terms, not Rust's.
+    copy("s1", "shape");
+    std::fs::write(case.path("shape/sweep.json"), "[]").unwrap();
+    let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("shape")]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("shape/sweep.json: the document is []; expected an object") && !err.contains("SweepJson"),
+        "{err}"
+    );
+    copy("s1", "count");
+    edit(&case, "count/sweep.json", "\"replications\": 2", "\"replications\": -2");
+    let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("count")]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("field `replications` is -2; expected a whole number of replications") && !err.contains("u32"),
+        "{err}"
+    );
+    // The untouched shards still merge.
+    ok(&case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
+}
