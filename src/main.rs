@@ -15,7 +15,10 @@ fn main() -> ExitCode {
                     msg.push_str(&c);
                 }
             }
-            eprintln!("error: {msg}");
+            // The last guard against a pasted megabyte: no line of a message runs past a
+            // few screens (the messages themselves already shorten what the user wrote).
+            let lines: Vec<String> = msg.lines().map(|l| fleetsim::scenario::shorten_to(l, 2_000)).collect();
+            eprintln!("error: {}", lines.join("\n"));
             ExitCode::FAILURE
         }
     }

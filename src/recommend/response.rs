@@ -19,17 +19,8 @@
 use super::benchmark::BenchmarkMinute;
 use super::job::{InferenceRecommendation, RecommendationJob};
 use super::request::{CheckedRequest, RecommendationError, ScalingPolicyObjective, Selector};
+use crate::scenario::shorten;
 use serde::{Deserialize, Serialize};
-
-/// What a job file holds, for messages: up to 80 characters, else 77 and an ellipsis.
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= 80 {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(77).collect();
-    out.push('…');
-    out
-}
 
 /// The response, in the AWS shape.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Scenario errors: each names the file, the position or field path, the value and what is
 //! allowed, so a user can fix the input without reading code.
 
+use super::parse_message::shorten_to;
 use std::fmt;
 
 /// One invalid field found by validation.
@@ -21,9 +22,10 @@ impl fmt::Display for FieldError {
 }
 
 /// Everything that can be wrong with a scenario and its inputs.
+/// Every variant bounds what it echoes: a path or value pasted by mistake may be megabytes.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {source}", shorten_to(file, 1_000))]
     Io {
         file: String,
         #[source]
@@ -39,8 +41,12 @@ pub enum ScenarioError {
     },
     #[error("{file}: invalid scenario:\n{}", errors.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
     Invalid { file: String, errors: Vec<FieldError> },
-    #[error("{file}:{line}: {message}")]
+    #[error("{}:{line}: {message}", shorten_to(file, 1_000))]
     Input { file: String, line: usize, message: String },
-    #[error("--set {}: {message}", super::parse_message::shorten(spec))]
+    #[error(
+        "--set {}: {}",
+        super::parse_message::shorten(spec),
+        super::parse_message::shorten_to(message, 1_000)
+    )]
     Override { spec: String, message: String },
 }

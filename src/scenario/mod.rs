@@ -23,6 +23,7 @@ mod validate_serverless;
 pub use error::{FieldError, ScenarioError};
 pub use file::Scenario;
 pub use overrides::{parse_override, Override};
+pub use parse_message::{shorten, shorten_to};
 pub use validate::validate;
 
 use crate::sim::SimConfig;

@@ -89,11 +89,16 @@ pub fn message_in_words(m: &str) -> String {
 
 /// A value cut to about [`MAX_ECHO`] characters, saying how long it was.
 pub fn shorten(text: &str) -> String {
+    shorten_to(text, MAX_ECHO)
+}
+
+/// `text` cut to `max` characters, saying how long it was.
+pub fn shorten_to(text: &str, max: usize) -> String {
     let n = text.chars().count();
-    if n <= MAX_ECHO {
+    if n <= max {
         return text.to_string();
     }
-    let head: String = text.chars().take(MAX_ECHO).collect();
+    let head: String = text.chars().take(max).collect();
     format!("{head}... ({n} characters)")
 }
 

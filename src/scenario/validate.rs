@@ -34,7 +34,8 @@ impl Check<'_> {
             path: path.to_string(),
             // A value pasted by mistake may be megabytes long: echo its start only.
             value: super::parse_message::shorten(&value.to_string()),
-            allowed: allowed.to_string(),
+            // What is allowed may list names the user chose (alarms, variants): bounded too.
+            allowed: super::parse_message::shorten_to(allowed, 1_000),
         });
     }
 

@@ -20,7 +20,7 @@ pub enum SweepError {
         message: String,
     },
     /// A field of the sweep file with a value that is not allowed.
-    #[error("{file}: {field}: {message}")]
+    #[error("{file}: {}: {}", shorten(field), crate::scenario::shorten_to(message, 1_000))]
     Invalid {
         file: String,
         field: String,
@@ -34,7 +34,7 @@ pub enum SweepError {
         source: Box<ScenarioError>,
     },
     /// One point's scenario is invalid.
-    #[error("{file}: point {point} ({values}){}: {source}", axis.as_ref().map(|a| format!(", axis `{a}`")).unwrap_or_default())]
+    #[error("{file}: point {point} ({}){}: {source}", crate::scenario::shorten_to(values, 1_000), axis.as_ref().map(|a| format!(", axis `{}`", shorten(a))).unwrap_or_default())]
     Point {
         file: String,
         point: usize,
@@ -43,23 +43,13 @@ pub enum SweepError {
         #[source]
         source: Box<ScenarioError>,
     },
-    #[error("--shard {spec}: {message}")]
+    #[error("--shard {}: {message}", shorten(spec))]
     Shard { spec: String, message: String },
     #[error("merge: {message}")]
     Merge { message: String },
 }
 
-/// What the user wrote, for a message: unchanged up to 80 characters, else its first 77
-/// characters and an ellipsis, so a pasted megabyte does not flood the terminal.
-pub fn shorten(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(MAX - 3).collect();
-    out.push('…');
-    out
-}
+pub use crate::scenario::shorten;
 
 #[cfg(test)]
 mod tests {
@@ -70,7 +60,7 @@ mod tests {
         assert_eq!(shorten("a * 2"), "a * 2");
         let long = "(".repeat(30_000);
         let s = shorten(&long);
-        assert_eq!(s.chars().count(), 78);
-        assert!(s.ends_with('…'));
+        assert!(s.chars().count() < 120, "{s}");
+        assert!(s.ends_with("(30000 characters)"), "{s}");
     }
 }

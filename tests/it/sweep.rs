@@ -588,7 +588,7 @@ fn deep_or_long_expressions_are_refused_without_overflowing_the_stack() {
         &[],
         &[
             "axes[1] (d): expression `((((",
-            "…`",
+            "characters)`",
             "60001 characters long; allowed: at most 1000",
         ],
     );
