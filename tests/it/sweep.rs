@@ -623,7 +623,7 @@ fn parse_errors_say_what_a_field_takes_not_its_rust_type() {
         "range-text",
         &one_range("\"x\"", "1", "1"),
         &[],
-        &["Expected a number such as 60 or 0.5 but found the string \"x\""],
+        &["expected a number such as 60 or 0.5, found the string \"x\""],
     );
     rejects(
         "axis-kind",
