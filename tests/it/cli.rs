@@ -4,20 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const GOOD: &str = r#"Scenario(
-    name: "t",
-    duration: "2m",
-    endpoint: RealTime(
-        variants: [Variant(
-            name: "blue",
-            instance_type: "ml.c5.xlarge",
-            initial_instance_count: 2,
-            concurrency: 2,
-            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms")),
-        )],
-    ),
-    workload: Open(rate: Constant(20.0)),
-)"#;
+use super::common::TINY_SCENARIO as GOOD;
 
 struct Case {
     dir: PathBuf,

@@ -85,3 +85,19 @@ pub fn first_minute(
 ) -> Option<f64> {
     w.datapoint(dim, name, &stat, SimTime::from_secs(60), SimDuration::from_secs(60))
 }
+
+/// A tiny valid one-variant scenario named `t`: two simulated minutes run in milliseconds.
+pub const TINY_SCENARIO: &str = r#"Scenario(
+    name: "t",
+    duration: "2m",
+    endpoint: RealTime(
+        variants: [Variant(
+            name: "blue",
+            instance_type: "ml.c5.xlarge",
+            initial_instance_count: 2,
+            concurrency: 2,
+            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms")),
+        )],
+    ),
+    workload: Open(rate: Constant(20.0)),
+)"#;

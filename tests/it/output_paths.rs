@@ -8,22 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
-/// A tiny one-variant scenario; a few simulated minutes run in milliseconds.
-const BASE: &str = r#"Scenario(
-    name: "paths",
-    seed: 3,
-    duration: "2m",
-    endpoint: RealTime(
-        variants: [Variant(
-            name: "blue",
-            instance_type: "ml.c5.xlarge",
-            initial_instance_count: 2,
-            concurrency: 2,
-            model: Model(service_time: LogNormal(median: "40ms", p99: "120ms")),
-        )],
-    ),
-    workload: Open(rate: Constant(20.0)),
-)"#;
+use super::common::TINY_SCENARIO as BASE;
 
 /// Two points over the instance count.
 const SWEEP: &str = r#"Sweep(
