@@ -9,9 +9,10 @@
 //!   trace files, and `tests/fuzz/corpus/<kind>/`, where every input a fuzzing run ever found
 //!   wrong is kept, so a finding stays a regression test;
 //! - `fuzz_mutations` (ignored by default; `.ci/run` runs it for `FLEETSIM_FUZZ_SECONDS`,
-//!   default 30) mutates for that long from a fixed seed and, on a failure, writes the input to
-//!   `target/fuzz-findings/` and fails with the case's seed. Add the file to the corpus with
-//!   the fix.
+//!   default 30) mutates for that long, case `n` drawn from seed `n` counting up from
+//!   `FLEETSIM_FUZZ_START` (default 0), and on a failure writes the input to
+//!   `target/fuzz-findings/` and fails with the case's number. Add the file to the corpus
+//!   with the fix.
 
 use fleetsim::engine::SimDuration;
 use fleetsim::scenario::{self, parse_override};
@@ -338,7 +339,13 @@ fn fuzz_mutations() {
         .iter()
         .flat_map(|(kind, name)| corpus(name).into_iter().map(move |(_, t)| (*kind, t)))
         .collect();
-    let mut case = 0u64;
+    // Cases are numbered from FLEETSIM_FUZZ_START (0 by default, so CI replays the same
+    // sequence); a developer explores further by starting elsewhere.
+    let start: u64 = std::env::var("FLEETSIM_FUZZ_START")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut case = start;
     while Instant::now() < deadline {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(case);
         let (kind, base) = &seeds[rng.random_range(0..seeds.len())];
@@ -352,5 +359,5 @@ fn fuzz_mutations() {
         }
         case += 1;
     }
-    eprintln!("fuzz: {case} cases in {seconds} s, no finding");
+    eprintln!("fuzz: cases {start} to {case} in {seconds} s, no finding");
 }
