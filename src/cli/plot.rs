@@ -1,7 +1,9 @@
 //! `fleetsim plot DIR`: re-renders the plots of a saved run folder (it has `summary.json`) or
 //! sweep folder (it has `sweep.csv`) from its output files, without simulating again. Only the
-//! plot files are rewritten, each atomically (temporary file, then rename).
+//! plot files are rewritten, each atomically (temporary file, then rename), and only over a
+//! plot: a file of the user's bearing a plot's name is refused.
 
+use super::output::{check_file, write_file, FileRule};
 use crate::report::plot::{self, RunFiles, SweepPlotOptions};
 use crate::report::OutputFile;
 use anyhow::{bail, Context};
@@ -50,22 +52,31 @@ pub fn render(dir: &Path, options: &SweepPlotOptions) -> anyhow::Result<Vec<Outp
 /// Renders and writes the plots of `dir`; returns how many files were written.
 pub fn plot(dir: &Path, options: &SweepPlotOptions) -> anyhow::Result<usize> {
     let files = render(dir, options)?;
+    // Every target is checked before the first is written, so a refusal leaves no mix of old
+    // and new plots.
+    for f in &files {
+        check_file(&dir.join(&f.name), &PLOT_FILE, false)?;
+    }
     for f in &files {
         write_atomic(&dir.join(&f.name), &f.bytes)?;
     }
     Ok(files.len())
 }
 
+/// A plot may replace a file only if that file is a plot too (a PNG or an SVG): a user's own
+/// file that happens to bear a plot's name is never overwritten.
+const PLOT_FILE: FileRule = FileRule {
+    what: "a plot",
+    elsewhere: "another folder, or move the file away",
+    is_ours: |bytes| {
+        let head = &bytes[..bytes.len().min(512)];
+        head.starts_with(b"\x89PNG\r\n\x1a\n") || head.windows(4).any(|w| w == b"<svg")
+    },
+};
+
+/// Writes one plot atomically: a temporary sibling, fsynced, renamed over the old plot.
 fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path.file_name().context("no file name")?.to_string_lossy().to_string();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fs::write(&tmp, bytes)
-        .and_then(|_| fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write {}", path.display()));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    write_file(path, bytes, &PLOT_FILE, false)
 }
 
 /// The plots of a sweep folder about to be written (`files` holds its `sweep.csv` and

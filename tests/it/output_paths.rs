@@ -345,3 +345,29 @@ fn benchmark_replaces_a_saved_job_but_not_another_file() {
     fs::create_dir(&job).unwrap();
     refused(&bench(&["--force"]), &["k.json is a folder, not a file"]);
 }
+
+#[test]
+fn plot_redraws_plots_but_never_a_users_file_bearing_a_plots_name() {
+    let c = Case::new("plot");
+    ok(&c.run(&[]));
+    let out = c.out();
+    let dir = out.display().to_string();
+    // Plots are redrawn over plots, and no temporary sibling is left.
+    ok(&c.fleetsim(&["plot", &dir]));
+    assert!(fs::read(out.join("capacity.png")).unwrap().starts_with(b"\x89PNG"));
+    ok(&c.fleetsim(&["plot", &dir]));
+    assert!(names(&out).iter().all(|n| !n.starts_with('.')), "{:?}", names(&out));
+    // A user's notes saved as latency.svg are not a plot: refused before any plot is
+    // written, and left as they were.
+    fs::write(out.join("latency.svg"), "my notes").unwrap();
+    let capacity = fs::metadata(out.join("capacity.png")).unwrap().modified().unwrap();
+    refused(
+        &c.fleetsim(&["plot", &dir]),
+        &["latency.svg", "is not a plot written by fleetsim"],
+    );
+    assert_eq!(fs::read_to_string(out.join("latency.svg")).unwrap(), "my notes");
+    assert_eq!(
+        fs::metadata(out.join("capacity.png")).unwrap().modified().unwrap(),
+        capacity
+    );
+}
