@@ -308,7 +308,7 @@ pub fn datapoint(
 /// - a sampled metric (concurrency, backlog per instance) is read at the sampling ticks' ends,
 ///   each sample divided by the count in service then; the newest sample weighs most in what
 ///   the policy reacts to, so the basis is the in-service count at the datapoint's end (the
-///   rule of the spec's asynchronous scale-from-zero timeline);
+///   rule the bundled asynchronous scale-from-zero timeline is pinned to);
 /// - any other metric (CPU, latency) was carried by every instance for the time it was in
 ///   service: the basis is the time-weighted mean in-service count.
 pub fn capacity_basis(rec: &Recorder, v: usize, name: MetricName, end: SimTime, period: SimDuration) -> Option<f64> {
