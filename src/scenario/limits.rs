@@ -9,6 +9,12 @@ use super::error::FieldError;
 use super::file::{self, Endpoint, Rate, Scenario};
 use crate::engine::SimDuration;
 
+/// Longest simulated duration (one year, leap day included).
+pub const MAX_DURATION: SimDuration = SimDuration(366 * 86_400 * 1_000_000);
+/// Worker slots per instance.
+pub const MAX_CONCURRENCY: u32 = 10_000;
+/// Instances per variant (initial count, capacity updates, scalable target bounds).
+pub const MAX_INSTANCES: u32 = 100_000;
 /// `ProductionVariants` of one endpoint configuration (the AWS API allows 1 to 10).
 pub const MAX_VARIANTS: usize = 10;
 /// Inference components on one variant.

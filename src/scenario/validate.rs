@@ -14,12 +14,7 @@ use crate::sim::{CapacityUpdate, EndpointConfig, EndpointKind, LaunchConfig, Sim
 use std::path::Path;
 use std::sync::Arc;
 
-/// Longest simulated duration accepted (one year).
-const MAX_DURATION: SimDuration = SimDuration(366 * 86_400 * 1_000_000);
-/// Most worker slots per instance.
-const MAX_CONCURRENCY: u32 = 10_000;
-/// Most instances per variant at start.
-const MAX_INSTANCES: u32 = 100_000;
+use limits::{MAX_CONCURRENCY, MAX_DURATION, MAX_INSTANCES};
 
 /// Collects field errors; later passes still run so a user sees every problem at once.
 pub(super) struct Check<'a> {
@@ -173,15 +168,17 @@ impl Check<'_> {
     fn rate(&mut self, path: &str, r: &Rate) -> RateShape {
         const RPS: &str = "a rate from 0 to 1e9 requests per second";
         match r {
-            Rate::Constant(x) => RateShape::Constant(self.finite_range(&format!("{path}.Constant"), *x, 0.0, 1e9, RPS)),
+            Rate::Constant(x) => {
+                RateShape::Constant(self.finite_range(&format!("{path}.Constant"), *x, 0.0, limits::MAX_RPS, RPS))
+            }
             Rate::Ramp {
                 from_rps,
                 to_rps,
                 start,
                 duration,
             } => RateShape::Ramp {
-                from_rps: self.finite_range(&format!("{path}.from_rps"), *from_rps, 0.0, 1e9, RPS),
-                to_rps: self.finite_range(&format!("{path}.to_rps"), *to_rps, 0.0, 1e9, RPS),
+                from_rps: self.finite_range(&format!("{path}.from_rps"), *from_rps, 0.0, limits::MAX_RPS, RPS),
+                to_rps: self.finite_range(&format!("{path}.to_rps"), *to_rps, 0.0, limits::MAX_RPS, RPS),
                 start: SimTime(start.0 .0),
                 duration: duration.0,
             },
@@ -205,7 +202,7 @@ impl Check<'_> {
                         .map(|(i, s)| {
                             (
                                 SimTime(s.at.0 .0),
-                                self.finite_range(&format!("{path}.Steps[{i}].rps"), s.rps, 0.0, 1e9, RPS),
+                                self.finite_range(&format!("{path}.Steps[{i}].rps"), s.rps, 0.0, limits::MAX_RPS, RPS),
                             )
                         })
                         .collect(),
@@ -233,9 +230,15 @@ impl Check<'_> {
                         "at least 1 µs per step",
                     );
                 }
-                let per = self.finite_range(&format!("{path}.rps_per_step"), *rps_per_step, 0.0, 1e9, RPS);
+                let per = self.finite_range(
+                    &format!("{path}.rps_per_step"),
+                    *rps_per_step,
+                    0.0,
+                    limits::MAX_RPS,
+                    RPS,
+                );
                 let top = per * f64::from(*number_of_steps);
-                if top > 1e9 {
+                if top > limits::MAX_RPS {
                     self.fail(
                         &format!("{path}.rps_per_step"),
                         format!("{per} ({number_of_steps} steps reach {top} requests per second)"),
@@ -250,7 +253,7 @@ impl Check<'_> {
                 period,
                 peak_at,
             } => RateShape::Diurnal {
-                mean_rps: self.finite_range(&format!("{path}.mean_rps"), *mean_rps, 0.0, 1e9, RPS),
+                mean_rps: self.finite_range(&format!("{path}.mean_rps"), *mean_rps, 0.0, limits::MAX_RPS, RPS),
                 amplitude: self.finite_range(
                     &format!("{path}.amplitude"),
                     *amplitude,

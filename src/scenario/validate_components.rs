@@ -14,8 +14,7 @@ use crate::sim::{ComponentsConfig, EndpointKind, LaunchConfig, VariantConfig};
 
 /// Most copies of one component at start.
 const MAX_COPIES: u32 = 100_000;
-/// Most instances of the host pool.
-const MAX_INSTANCES: u32 = 100_000;
+use super::limits::MAX_INSTANCES;
 
 /// Stand-in model of a variant whose models live in its inference components (never served).
 pub(super) fn no_model() -> ModelVersion {

@@ -430,7 +430,7 @@ pub(super) fn validate_scaling(
                 "an integer >= 1 for a real-time variant (0 only on an asynchronous endpoint)",
             );
         }
-        if t.max_capacity < 1 || t.max_capacity < t.min_capacity || t.max_capacity > 100_000 {
+        if t.max_capacity < 1 || t.max_capacity < t.min_capacity || t.max_capacity > limits::MAX_INSTANCES {
             c.fail(
                 &format!("{p}.max_capacity"),
                 format!("{} (min_capacity {})", t.max_capacity, t.min_capacity),
