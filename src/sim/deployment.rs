@@ -648,7 +648,7 @@ impl World {
         let tripped = self.config.deployments[d.index]
             .alarms
             .iter()
-            .map(|a| &self.scaling.alarms[*a])
+            .map(|a| self.scaling.alarm(*a))
             .find(|a| a.state == crate::autoscaling::alarm::AlarmState::Alarm);
         if let Some(a) = tripped {
             let trigger = format!(
@@ -817,9 +817,7 @@ impl World {
             };
         // The scalable target governs the winning fleet from its current size (spec 7).
         self.variants[v].desired = serving;
-        for t in self.scaling.targets.iter_mut().filter(|t| t.cfg.variant == v) {
-            t.target.desired = serving;
-        }
+        self.scaling.on_desired_changed(VariantId(v as u16), serving);
         let vid = VariantId(v as u16);
         let status = if outcome == DeploymentOutcome::UpdateRollbackFailed {
             "endpoint UpdateRollbackFailed (mixed fleet, still serving)".to_string()
@@ -874,20 +872,7 @@ impl World {
     /// Scaling resumes after a deployment: bounds that moved meanwhile (scheduled actions)
     /// apply to the fleet now (spec 7: clamp at the next evaluation).
     fn after_deployment(&mut self, v: usize) {
-        let current = self.variants[v].desired;
-        let clamp = self
-            .scaling
-            .targets
-            .iter()
-            .find(|t| t.cfg.variant == v)
-            .map(|t| (t.target.clamp(current), t.target.min, t.target.max));
-        if let Some((n, min, max)) = clamp {
-            if n != current {
-                let reason =
-                    format!("desired {current} outside [MinCapacity {min}, MaxCapacity {max}] after the deployment");
-                self.set_desired(VariantId(v as u16), n, "deployment", &reason);
-            }
-        }
+        self.scaling_resumes(VariantId(v as u16));
     }
 }
 

@@ -246,14 +246,7 @@ impl World {
         self.variants[v.0 as usize].desired = desired;
         // The scalable target tracks the dimension it scales, whoever changed it (a policy, a
         // scheduled action or an out-of-band update).
-        for t in self
-            .scaling
-            .targets
-            .iter_mut()
-            .filter(|t| t.cfg.variant == v.0 as usize)
-        {
-            t.target.desired = desired;
-        }
+        self.scaling.on_desired_changed(v, desired);
         if old != desired {
             // Policies already spell out the change; other callers get it appended.
             let change = format!("desired {old} -> {desired}");

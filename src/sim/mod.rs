@@ -1,7 +1,6 @@
 //! The simulation: the World that owns model state and (later) controllers, the closed `Event`
 //! enum and its dispatch, and `SimConfig`, the validated description of a run.
 
-mod autoscaler;
 mod components;
 mod config;
 mod deployment;
@@ -13,12 +12,14 @@ pub mod observe;
 mod requests;
 mod result;
 mod rollback;
+mod scaling;
 mod scaling_config;
 mod serverless;
 mod serverless_config;
 mod serverless_observe;
 mod shadow;
 mod world;
+mod world_scaling;
 
 pub use components::HostPoint;
 pub use config::{

@@ -3,13 +3,13 @@
 //! Request handling lives in `requests.rs` and instance lifecycle in `lifecycle.rs`; both are
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
-use super::autoscaler::Autoscaler;
 use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
 use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun, StatusChange};
 use super::deployment_config::config_series;
 use super::event::Event;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
+use super::scaling::Autoscaler;
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{MetricName, Recorder, Series, TickSample, VariantFacts};
@@ -123,11 +123,7 @@ impl World {
         // A serverless endpoint starts with its provisioned concurrency (after the scalable
         // target clamped it into its bounds) ready.
         let serverless = config.endpoint.serverless.clone().map(|cfg| {
-            let pc = scaling
-                .targets
-                .iter()
-                .find(|t| t.cfg.variant == 0)
-                .map_or(initial[0], |t| t.target.desired);
+            let pc = scaling.initial_desired(VariantId(0)).unwrap_or(initial[0]);
             let prices = cfg.prices;
             metrics.enable_serverless(crate::model::metrics::ServerlessMetrics::new(
                 cfg.memory_size_in_mb,
@@ -203,12 +199,7 @@ impl World {
                 concurrency: vc.concurrency,
                 weight: vc.initial_weight,
                 fleets: vec![fid],
-                desired: w
-                    .scaling
-                    .targets
-                    .iter()
-                    .find(|t| t.cfg.variant == i)
-                    .map_or(vc.initial_instance_count, |t| t.target.desired),
+                desired: w.scaling.initial_desired(vid).unwrap_or(vc.initial_instance_count),
                 in_service: 0,
                 current_version: vc.model.clone(),
                 shadow: w.config.shadow.as_ref().is_some_and(|s| s.variant == i),
@@ -353,7 +344,7 @@ impl World {
         if self.ticks % self.ticks_per_period == 0 {
             self.close_period();
         }
-        if !self.scaling.alarms.is_empty() {
+        if self.scaling.has_alarms() {
             self.evaluate_autoscaling();
             self.watch_deployment();
         }
