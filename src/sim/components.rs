@@ -38,7 +38,7 @@ pub struct HostPoint {
 }
 
 /// The host pool and the copy-to-host map of an inference-component endpoint.
-pub(super) struct Components {
+pub(super) struct ComponentHosts {
     pub cfg: ComponentsConfig,
     pub hosts: Hosts,
     /// Host of each copy, by instance slab slot (`None` while unplaced).
@@ -63,9 +63,9 @@ pub(super) struct Components {
     warming: bool,
 }
 
-impl Components {
+impl ComponentHosts {
     pub(super) fn new(cfg: ComponentsConfig, rng: SimRng, n_components: usize) -> Self {
-        Components {
+        ComponentHosts {
             cfg,
             hosts: Hosts::default(),
             copy_host: Vec::new(),
@@ -88,9 +88,9 @@ impl World {
     /// Brings up the initial hosts and copies (warm: in service at time zero).
     pub(super) fn start_components(&mut self) {
         let warm = self.config.endpoint.start == StartState::Warm;
-        let Some(ic) = self.ic.as_mut() else { return };
-        ic.warming = warm;
-        for _ in 0..ic.cfg.initial_instance_count {
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        hosts.warming = warm;
+        for _ in 0..hosts.cfg.initial_instance_count {
             self.launch_host("initial");
         }
         for v in 0..self.variants.len() {
@@ -100,8 +100,8 @@ impl World {
             }
         }
         self.manage_instances("initial");
-        if let Some(ic) = self.ic.as_mut() {
-            ic.warming = false;
+        if let Some(hosts) = self.hosting.components_mut() {
+            hosts.warming = false;
         }
     }
 
@@ -118,12 +118,12 @@ impl World {
         let id = self.instances.launch(fid, conc, self.now);
         self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
         self.billing_changed(v);
-        if let Some(ic) = self.ic.as_mut() {
+        if let Some(hosts) = self.hosting.components_mut() {
             let slot = id.slot as usize;
-            if ic.copy_host.len() <= slot {
-                ic.copy_host.resize(slot + 1, None);
+            if hosts.copy_host.len() <= slot {
+                hosts.copy_host.resize(slot + 1, None);
             }
-            ic.copy_host[slot] = None;
+            hosts.copy_host[slot] = None;
         }
         let serial = self.instances.get(id).expect("just launched").serial;
         self.record(
@@ -137,10 +137,10 @@ impl World {
 
     /// A copy terminated: its host gets the room back and the pool is managed again.
     pub(super) fn copy_gone(&mut self, id: InstanceId, v: VariantId, cause: &str) {
-        let Some(ic) = self.ic.as_mut() else { return };
-        let need = ic.cfg.requirements[v.0 as usize];
-        if let Some(h) = ic.copy_host.get_mut(id.slot as usize).and_then(Option::take) {
-            if let Some(host) = ic.hosts.get_mut(h) {
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        let need = hosts.cfg.requirements[v.0 as usize];
+        if let Some(h) = hosts.copy_host.get_mut(id.slot as usize).and_then(Option::take) {
+            if let Some(host) = hosts.hosts.get_mut(h) {
                 host.free = host.free.plus(&need);
                 host.copies -= 1;
             }
@@ -152,17 +152,17 @@ impl World {
     /// `max_instance_count`), terminates hosts left without copies down to
     /// `min_instance_count` (module docs).
     pub(super) fn manage_instances(&mut self, cause: &str) {
-        let Some(ic) = self.ic.as_ref() else { return };
-        let (min, max) = (ic.cfg.min_instance_count, ic.cfg.max_instance_count);
+        let Some(hosts) = self.hosting.components() else { return };
+        let (min, max) = (hosts.cfg.min_instance_count, hosts.cfg.max_instance_count);
         loop {
             let unplaced = self.place_pending();
-            let Some(ic) = self.ic.as_ref() else { return };
+            let Some(hosts) = self.hosting.components() else { return };
             if unplaced.is_empty() {
                 break;
             }
-            let needs: Vec<_> = unplaced.iter().map(|(_, v)| ic.cfg.requirements[*v]).collect();
-            let wanted = hosts_needed(&ic.cfg.capacity, &needs);
-            let room = max.saturating_sub(ic.hosts.live_count());
+            let needs: Vec<_> = unplaced.iter().map(|(_, v)| hosts.cfg.requirements[*v]).collect();
+            let wanted = hosts_needed(&hosts.cfg.capacity, &needs);
+            let room = max.saturating_sub(hosts.hosts.live_count());
             let mut launched = 0;
             for _ in 0..wanted.min(room) {
                 if self.launch_host(cause).is_none() {
@@ -177,11 +177,11 @@ impl World {
         self.report_waiting(cause, max);
         // Hosts without copies leave, booting ones first (least advanced), newest first.
         loop {
-            let Some(ic) = self.ic.as_ref() else { return };
-            if ic.hosts.live_count() <= min {
+            let Some(hosts) = self.hosting.components() else { return };
+            if hosts.hosts.live_count() <= min {
                 break;
             }
-            let idle = ic
+            let idle = hosts
                 .hosts
                 .live()
                 .filter(|h| h.copies == 0)
@@ -198,7 +198,7 @@ impl World {
                 None => break,
             }
         }
-        while self.ic.as_ref().is_some_and(|ic| ic.hosts.live_count() < min) {
+        while self.hosting.components().is_some_and(|hosts| hosts.hosts.live_count() < min) {
             if self.launch_host(cause).is_none() {
                 break;
             }
@@ -217,18 +217,18 @@ impl World {
         pending.sort_unstable();
         let mut rest = Vec::new();
         for (serial, id, v) in pending {
-            let Some(ic) = self.ic.as_mut() else { break };
-            let need = ic.cfg.requirements[v];
-            let Some(h) = ic.hosts.place(&need) else {
+            let Some(hosts) = self.hosting.components_mut() else { break };
+            let need = hosts.cfg.requirements[v];
+            let Some(h) = hosts.hosts.place(&need) else {
                 rest.push((id, v));
                 continue;
             };
-            let host = ic.hosts.get_mut(h).expect("placed on a live host");
+            let host = hosts.hosts.get_mut(h).expect("placed on a live host");
             host.free = host.free.minus(&need);
             host.copies += 1;
             let (host_state, host_serial) = (host.state, host.serial);
-            ic.copy_host[id.slot as usize] = Some(h);
-            let warming = ic.warming;
+            hosts.copy_host[id.slot as usize] = Some(h);
+            let warming = hosts.warming;
             let vid = VariantId(v as u16);
             if host_state != InstanceState::InService {
                 // Waits for its host to come into service.
@@ -277,18 +277,18 @@ impl World {
             waiting[self.fleets[i.fleet.0 as usize].variant.0 as usize] += 1;
         }
         for (v, &w) in waiting.iter().enumerate() {
-            let Some(ic) = self.ic.as_mut() else { return };
-            if ic.reported_waiting[v] == w {
+            let Some(hosts) = self.hosting.components_mut() else { return };
+            if hosts.reported_waiting[v] == w {
                 continue;
             }
-            let before = match ic.waiting_before[v] {
+            let before = match hosts.waiting_before[v] {
                 Some((t, b)) if t == now => Some(b),
                 _ => None,
             };
             if before.is_none() {
-                ic.waiting_before[v] = Some((now, ic.reported_waiting[v]));
+                hosts.waiting_before[v] = Some((now, hosts.reported_waiting[v]));
             }
-            ic.reported_waiting[v] = w;
+            hosts.reported_waiting[v] = w;
             let name = &self.variants[v].name;
             let earlier = before.and_then(|_| {
                 self.activities
@@ -302,8 +302,8 @@ impl World {
                     continue;
                 }
             }
-            let Some(ic) = self.ic.as_ref() else { return };
-            let live = ic.hosts.live_count();
+            let Some(hosts) = self.hosting.components() else { return };
+            let live = hosts.hosts.live_count();
             let text = if w == 0 {
                 "every copy placed".to_string()
             } else if live >= max {
@@ -318,25 +318,25 @@ impl World {
     /// Requests a host (billing starts); `None` when the account quota refuses it.
     fn launch_host(&mut self, cause: &str) -> Option<HostId> {
         let now = self.now;
-        let ic = self.ic.as_mut()?;
-        let live = ic.hosts.live_count();
-        if let Some(q) = ic.cfg.instance.endpoint_quota {
+        let hosts = self.hosting.components_mut()?;
+        let live = hosts.hosts.live_count();
+        if let Some(q) = hosts.cfg.instance.endpoint_quota {
             if live + 1 > q {
                 let text = format!(
                     "Failed: ResourceLimitExceeded: account-level service limit '{} for endpoint usage' is {q} Instances, with current utilization of {live} Instances and a request delta of 1 Instances",
-                    ic.cfg.instance.name
+                    hosts.cfg.instance.name
                 );
                 self.record_host(ActivityKind::ScalingFailed, cause, text);
                 return None;
             }
         }
-        let id = ic.hosts.launch(ic.cfg.capacity, now);
-        ic.billed.set(now, u64::from(live + 1));
-        ic.peak = ic.peak.max(live + 1);
-        let serial = ic.hosts.get(id).expect("just launched").serial;
-        let ty = ic.cfg.instance.name.clone();
-        if ic.warming {
-            ic.hosts.get_mut(id).expect("live").state = InstanceState::InService;
+        let id = hosts.hosts.launch(hosts.cfg.capacity, now);
+        hosts.billed.set(now, u64::from(live + 1));
+        hosts.peak = hosts.peak.max(live + 1);
+        let serial = hosts.hosts.get(id).expect("just launched").serial;
+        let ty = hosts.cfg.instance.name.clone();
+        if hosts.warming {
+            hosts.hosts.get_mut(id).expect("live").state = InstanceState::InService;
             self.hosts_in_service_changed();
             self.record_host(
                 ActivityKind::InstanceInService,
@@ -344,7 +344,7 @@ impl World {
                 format!("i-{serial} in service (warm start)"),
             );
         } else {
-            let d = ic.cfg.launch.pending.sample(&mut ic.rng);
+            let d = hosts.cfg.launch.pending.sample(&mut hosts.rng);
             self.record_host(
                 ActivityKind::InstanceLaunch,
                 cause,
@@ -358,18 +358,18 @@ impl World {
     /// A host's boot phase ended; stale events (host already terminated) are ignored.
     pub(super) fn on_host_phase_done(&mut self, id: HostId) {
         let now = self.now;
-        let Some(ic) = self.ic.as_mut() else { return };
-        let Some(host) = ic.hosts.get_mut(id) else { return };
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(host) = hosts.hosts.get_mut(id) else { return };
         let serial = host.serial;
         match host.state {
             InstanceState::Pending => {
                 host.state = InstanceState::Provisioning;
-                let d = ic.cfg.launch.provision.sample(&mut ic.rng);
+                let d = hosts.cfg.launch.provision.sample(&mut hosts.rng);
                 self.queue.schedule(now + d, Event::HostPhaseDone { host: id });
             }
             InstanceState::Provisioning => {
                 host.state = InstanceState::Loading;
-                let d = ic.cfg.launch.load.sample(&mut ic.rng);
+                let d = hosts.cfg.launch.load.sample(&mut hosts.rng);
                 self.queue.schedule(now + d, Event::HostPhaseDone { host: id });
             }
             InstanceState::Loading => {
@@ -388,9 +388,9 @@ impl World {
                     .filter(|i| {
                         i.state == InstanceState::Provisioning
                             && self
-                                .ic
-                                .as_ref()
-                                .and_then(|ic| ic.copy_host.get(i.id.slot as usize).copied().flatten())
+                                .hosting
+                                .components()
+                                .and_then(|hosts| hosts.copy_host.get(i.id.slot as usize).copied().flatten())
                                 == Some(id)
                     })
                     .map(|i| (i.serial, i.id))
@@ -408,12 +408,12 @@ impl World {
 
     fn terminate_host(&mut self, id: HostId, cause: &str) {
         let now = self.now;
-        let Some(ic) = self.ic.as_mut() else { return };
-        let Some(host) = ic.hosts.get(id) else { return };
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(host) = hosts.hosts.get(id) else { return };
         let (serial, was_in_service) = (host.serial, host.state == InstanceState::InService);
-        ic.hosts.terminate(id);
-        let live = ic.hosts.live_count();
-        ic.billed.set(now, u64::from(live));
+        hosts.hosts.terminate(id);
+        let live = hosts.hosts.live_count();
+        hosts.billed.set(now, u64::from(live));
         if was_in_service {
             self.hosts_in_service_changed();
         }
@@ -427,17 +427,17 @@ impl World {
     /// The endpoint's capacity is its in-service hosts.
     fn hosts_in_service_changed(&mut self) {
         let now = self.now;
-        let Some(ic) = self.ic.as_mut() else { return };
-        let n = ic.hosts.count(InstanceState::InService);
-        ic.in_service.set(now, u64::from(n));
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        let n = hosts.hosts.count(InstanceState::InService);
+        hosts.in_service.set(now, u64::from(n));
         self.metrics.endpoint_capacity(now, n);
     }
 
     fn record_host(&mut self, kind: ActivityKind, cause: &str, reason: String) {
-        let Some(ic) = self.ic.as_ref() else { return };
+        let Some(hosts) = self.hosting.components() else { return };
         self.activities.push(Activity {
             time: self.now,
-            variant: ic.cfg.variant.clone(),
+            variant: hosts.cfg.variant.clone(),
             kind,
             cause: cause.to_string(),
             reason,
@@ -447,13 +447,13 @@ impl World {
     /// Closes the host pool's metrics period ending now.
     pub(super) fn close_host_period(&mut self) {
         let now = self.now;
-        let Some(ic) = self.ic.as_mut() else { return };
-        let billed = ic.billed.area_at(now) - ic.billed0;
-        ic.billed0 += billed;
-        let ins = ic.in_service.area_at(now) - ic.in_service0;
-        ic.in_service0 += ins;
-        let len = now.0.saturating_sub(ic.period_start.0);
-        ic.period_start = now;
+        let Some(hosts) = self.hosting.components_mut() else { return };
+        let billed = hosts.billed.area_at(now) - hosts.billed0;
+        hosts.billed0 += billed;
+        let ins = hosts.in_service.area_at(now) - hosts.in_service0;
+        hosts.in_service0 += ins;
+        let len = now.0.saturating_sub(hosts.period_start.0);
+        hosts.period_start = now;
         let instance_hours = billed as f64 / 3.6e9;
         let counts = [
             InstanceState::Pending,
@@ -461,18 +461,18 @@ impl World {
             InstanceState::Loading,
             InstanceState::InService,
         ]
-        .map(|s| ic.hosts.count(s));
-        ic.points.push(HostPoint {
+        .map(|s| hosts.hosts.count(s));
+        hosts.points.push(HostPoint {
             counts,
             mean_in_service: if len > 0 { ins as f64 / len as f64 } else { 0.0 },
             instance_hours,
-            cost_usd: ic.cfg.instance.price_per_hour_usd.map(|p| p * instance_hours),
+            cost_usd: hosts.cfg.instance.price_per_hour_usd.map(|p| p * instance_hours),
         });
     }
 
     /// Whether the endpoint hosts inference components.
     #[inline]
     pub(super) fn hosts_components(&self) -> bool {
-        self.ic.is_some()
+        self.hosting.is_components()
     }
 }

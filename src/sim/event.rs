@@ -3,12 +3,11 @@
 
 use crate::model::{FleetId, HostId, InstanceId};
 
-/// Everything that can happen at an instant.
+/// Everything that can happen at an instant, besides the workload's next arrival: the loop
+/// keeps that one outside the heap (`World::next_arrival`), ordered by `(time, seq)` exactly
+/// like the events here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The workload's next request arrives. (Kept outside the heap by the loop, but ordered by
-    /// `(time, seq)` exactly like every other event.)
-    Arrival,
     /// A request releases its worker slot on `instance`.
     ServiceDone { instance: InstanceId, req: u32 },
     /// The current boot phase (pending, provisioning, loading) of `instance` ends.

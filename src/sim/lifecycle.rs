@@ -263,7 +263,7 @@ impl World {
     /// Launches or removes instances of the variant's current fleet until the count of
     /// non-draining instances equals the desired count.
     pub(super) fn converge(&mut self, v: VariantId, cause: &str) {
-        if self.serverless.is_some() {
+        if self.hosting.is_serverless() {
             // The desired count of a serverless variant is its provisioned concurrency.
             return self.serverless_converge(cause);
         }

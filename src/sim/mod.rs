@@ -6,6 +6,7 @@ mod config;
 mod deployment;
 mod deployment_config;
 mod event;
+mod hosting;
 mod in_flight;
 mod lifecycle;
 pub mod observe;

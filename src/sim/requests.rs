@@ -17,7 +17,7 @@ impl World {
         let now = self.now;
         self.metrics.arrival();
         self.schedule_next_arrival();
-        if self.serverless.is_some() {
+        if self.hosting.is_serverless() {
             return self.on_serverless_arrival();
         }
 

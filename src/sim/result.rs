@@ -117,18 +117,18 @@ impl RunResult {
                 cost_usd: w.metrics.cost_usd(i, now),
             })
             .collect();
-        let components = w.ic.as_ref().map(|ic| {
-            let hours = ic.billed.area_at(now) as f64 / 3.6e9;
+        let components = w.hosting.components().map(|hosts| {
+            let hours = hosts.billed.area_at(now) as f64 / 3.6e9;
             ComponentsResult {
-                variant: ic.cfg.variant.clone(),
-                instance_type: ic.cfg.instance.name.clone(),
-                price_per_hour_usd: ic.cfg.instance.price_per_hour_usd,
-                min_instance_count: ic.cfg.min_instance_count,
-                max_instance_count: ic.cfg.max_instance_count,
-                peak_instances: ic.peak,
+                variant: hosts.cfg.variant.clone(),
+                instance_type: hosts.cfg.instance.name.clone(),
+                price_per_hour_usd: hosts.cfg.instance.price_per_hour_usd,
+                min_instance_count: hosts.cfg.min_instance_count,
+                max_instance_count: hosts.cfg.max_instance_count,
+                peak_instances: hosts.peak,
                 instance_hours: hours,
-                cost_usd: ic.cfg.instance.price_per_hour_usd.map(|p| p * hours),
-                points: ic.points.clone(),
+                cost_usd: hosts.cfg.instance.price_per_hour_usd.map(|p| p * hours),
+                points: hosts.points.clone(),
             }
         });
         let shadow = w.config.shadow.as_ref().map(|s| s.variant);

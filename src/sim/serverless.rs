@@ -55,7 +55,7 @@ impl World {
             self.metrics.invocation(series, 0.0);
             return;
         };
-        let Some(run) = self.serverless.as_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else { return };
         let admission = run.pool.admit(now);
         if admission.is_throttled() {
             // Counted as an invocation answered 4XX (ThrottlingException).
@@ -85,7 +85,7 @@ impl World {
     pub(super) fn on_serverless_done(&mut self, req: u32, provisioned: bool) {
         let now = self.now;
         let (arrival, start, outcome) = self.in_flight.release(req);
-        if let Some(run) = self.serverless.as_mut() {
+        if let Some(run) = self.hosting.serverless_mut() {
             run.pool.release(now, provisioned);
         }
         let fleet = &self.fleets[self.variants[0].fleets[0].0 as usize];
@@ -103,7 +103,7 @@ impl World {
     pub(super) fn serverless_converge(&mut self, cause: &str) {
         let now = self.now;
         let desired = self.variants[0].desired;
-        let Some(run) = self.serverless.as_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else { return };
         let ready_at = run.pool.set_pc(now, desired, run.cfg.pc_provisioning_time);
         let allocated = run.pool.pc_allocated;
         if let Some(m) = self.metrics.serverless_mut() {
@@ -123,7 +123,7 @@ impl World {
     /// Raised PC finished provisioning.
     pub(super) fn on_pc_ready(&mut self) {
         let now = self.now;
-        let Some(run) = self.serverless.as_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else { return };
         if run.pool.pc_ready(now) == 0 {
             // The raise was cut back before it was ready.
             return;
@@ -143,14 +143,14 @@ impl World {
 
     /// Whether raised PC is still being provisioned (the variant is `Updating`).
     pub(super) fn serverless_provisioning(&self) -> bool {
-        self.serverless.as_ref().is_some_and(|r| !r.pool.pc_pending.is_empty())
+        self.hosting.serverless().is_some_and(|r| !r.pool.pc_pending.is_empty())
     }
 
     /// Samples the pool at the end of a sampling tick.
     pub(super) fn serverless_close_tick(&mut self) {
         let now = self.now;
         let desired = self.variants.first().map_or(0, |v| v.desired);
-        let Some(run) = self.serverless.as_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else { return };
         let p = &mut run.pool;
         let sample = ServerlessSample {
             concurrent: p.concurrent(),
@@ -174,7 +174,7 @@ impl World {
     /// The PC allocated at the end of the tick ending at `end` (target tracking's current
     /// capacity for `SageMakerVariantProvisionedConcurrencyUtilization`), or now.
     pub(super) fn serverless_basis(&self, end: Option<SimTime>) -> Option<u32> {
-        let run = self.serverless.as_ref()?;
+        let run = self.hosting.serverless()?;
         let at_end = end.and_then(|e| {
             self.metrics
                 .serverless()?
@@ -188,6 +188,6 @@ impl World {
 
     /// Requests executing (cold starts included) at the end of the run.
     pub(super) fn serverless_in_flight(&self) -> u64 {
-        self.serverless.as_ref().map_or(0, |r| u64::from(r.pool.concurrent()))
+        self.hosting.serverless().map_or(0, |r| u64::from(r.pool.concurrent()))
     }
 }

@@ -7,6 +7,7 @@ use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState, VariantCo
 use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun, StatusChange};
 use super::deployment_config::config_series;
 use super::event::Event;
+use super::hosting::Hosting;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
 use super::scaling::Autoscaler;
@@ -65,10 +66,8 @@ pub struct World {
     pub(super) shadow_acc: crate::deployment::shadow::Accumulator,
     pub(super) shadow_rng: SimRng,
     pub(super) shadow_copies: u64,
-    /// The concurrency pool of a serverless endpoint.
-    pub(super) serverless: Option<super::serverless::ServerlessRun>,
-    /// The host pool of an endpoint with inference components (`None` otherwise).
-    pub(super) ic: Option<super::components::Components>,
+    /// Instances, a serverless pool, or inference-component hosts.
+    pub(super) hosting: Hosting,
 }
 
 impl World {
@@ -134,6 +133,15 @@ impl World {
             let name = &config.endpoint.variants[0].name;
             super::serverless::ServerlessRun::new(cfg, pc, rngs.stream(&format!("cold-start/{name}")))
         });
+        let components = config.endpoint.components.clone().map(|c| {
+            let stream = rngs.stream(&format!("hosts/{}", c.variant));
+            super::components::ComponentHosts::new(c, stream, config.endpoint.variants.len())
+        });
+        let hosting = match (serverless, components) {
+            (Some(pool), _) => Hosting::Serverless(pool),
+            (None, Some(hosts)) => Hosting::Components(hosts),
+            (None, None) => Hosting::Instances,
+        };
         metrics.keep_history(scaling.history_ticks(config.metrics.high_resolution_period, config.publication_delay));
         let hr = config.metrics.high_resolution_period.0.max(1);
         let ticks_per_period = (config.metrics.period.0 / hr).max(1);
@@ -175,11 +183,7 @@ impl World {
             shadow_acc: Default::default(),
             shadow_rng: rngs.stream("shadow"),
             shadow_copies: 0,
-            serverless,
-            ic: config.endpoint.components.clone().map(|c| {
-                let stream = rngs.stream(&format!("hosts/{}", c.variant));
-                super::components::Components::new(c, stream, config.endpoint.variants.len())
-            }),
+            hosting,
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
@@ -228,7 +232,7 @@ impl World {
         }
         // A serverless endpoint has no instances (its pool starts with its PC ready), and
         // copies of inference components were placed by `start_components`.
-        let instance_variants = if self.serverless.is_some() || self.hosts_components() {
+        let instance_variants = if !matches!(self.hosting, Hosting::Instances) {
             0
         } else {
             self.variants.len()
@@ -301,24 +305,24 @@ impl World {
             }
             self.now = time;
             self.events += 1;
-            // The two events of every request take direct calls; the rest go through the table.
+            // Arrivals are generated one ahead outside the heap (see `schedule_next_arrival`);
+            // every other event comes from the heap through the table.
             if arrival_first {
                 self.next_arrival = None;
                 self.on_arrival();
             } else {
-                match self.queue.pop().expect("peeked").event {
-                    Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
-                    event => self.dispatch(event),
-                }
+                let event = self.queue.pop().expect("peeked").event;
+                self.dispatch(event);
             }
         }
         true
     }
 
-    /// The table of contents: one arm per kind of event.
+    /// The table of contents: one arm per kind of event on the queue (arrivals, kept outside
+    /// it, go straight to `on_arrival`).
+    #[inline(always)]
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Arrival => self.on_arrival(),
             Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::HostPhaseDone { host } => self.on_host_phase_done(host),

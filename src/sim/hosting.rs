@@ -1,0 +1,58 @@
+//! What an endpoint's capacity is made of: instances of its variants, a serverless
+//! concurrency pool, or a pool of hosts holding inference-component copies. Exactly one of
+//! them, by construction.
+
+use super::components::ComponentHosts;
+use super::serverless::ServerlessRun;
+
+/// The capacity behind an endpoint's variants.
+pub(super) enum Hosting {
+    /// Each variant runs its own instances (real-time and asynchronous endpoints).
+    Instances,
+    /// One variant served from a pool of single-request containers with provisioned
+    /// concurrency; no instances, no backlog.
+    Serverless(ServerlessRun),
+    /// Each variant is an inference component whose "instances" are model copies placed on a
+    /// shared pool of hosts under managed instance scaling.
+    Components(ComponentHosts),
+}
+
+impl Hosting {
+    pub fn serverless(&self) -> Option<&ServerlessRun> {
+        match self {
+            Hosting::Serverless(run) => Some(run),
+            _ => None,
+        }
+    }
+
+    pub fn serverless_mut(&mut self) -> Option<&mut ServerlessRun> {
+        match self {
+            Hosting::Serverless(run) => Some(run),
+            _ => None,
+        }
+    }
+
+    pub fn components(&self) -> Option<&ComponentHosts> {
+        match self {
+            Hosting::Components(hosts) => Some(hosts),
+            _ => None,
+        }
+    }
+
+    pub fn components_mut(&mut self) -> Option<&mut ComponentHosts> {
+        match self {
+            Hosting::Components(hosts) => Some(hosts),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub fn is_serverless(&self) -> bool {
+        matches!(self, Hosting::Serverless(_))
+    }
+
+    #[inline]
+    pub fn is_components(&self) -> bool {
+        matches!(self, Hosting::Components(_))
+    }
+}
