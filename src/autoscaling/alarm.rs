@@ -1,6 +1,6 @@
 //! CloudWatch metric alarms: comparison, statistic, `TreatMissingData` and the M-of-N evaluation
-//! that yields `OK` / `ALARM` / `INSUFFICIENT_DATA` (spec/autoscaling.md section 5,
-//! spec/rollouts.md section 4).
+//! that yields `OK` / `ALARM` / `INSUFFICIENT_DATA` (docs/semantics/autoscaling.md §4,
+//! docs/semantics/rollouts.md §4).
 //!
 //! Pure: datapoints come in as a window of `Option<f64>` (`None` = missing), an [`Evaluation`]
 //! with a CloudWatch-style reason comes out. Turning samples into datapoints (period, statistic)
@@ -94,7 +94,7 @@ impl Comparison {
     }
 
     /// True when the alarm fires on high values; a step policy behind it then matches its
-    /// intervals as `[lower, upper)` (spec 7.2).
+    /// intervals as `[lower, upper)` (docs/semantics/autoscaling.md §6.2).
     pub fn is_upward(self) -> bool {
         matches!(
             self,
@@ -281,7 +281,7 @@ impl FromStr for Statistic {
     }
 }
 
-/// How a step policy combines several alarm datapoints (`MetricAggregationType`, spec 7.1).
+/// How a step policy combines several alarm datapoints (`MetricAggregationType`, docs/semantics/autoscaling.md §6.1).
 /// Defaults to `Average`. [AWS, not in seeds]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Aggregation {

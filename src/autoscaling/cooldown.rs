@@ -1,10 +1,10 @@
 //! The scalable target's bounds and suspension flags, its cooldown clocks, and arbitration between
-//! the proposals of several policies (spec/autoscaling.md sections 2, 8, 9 and 19 steps 4-5).
+//! the proposals of several policies (docs/semantics/autoscaling.md §1.5, §7, §8 and §12 steps 5-6).
 //!
 //! Time is `u64` microseconds since the start of the run (the simulator's `SimTime::micros()`);
 //! cooldown durations are whole seconds as configured on the policies. No float clock.
 //!
-//! How the caller turns one evaluation tick into at most one scaling activity (section 19):
+//! How the caller turns one evaluation tick into at most one scaling activity (§12):
 //!
 //! 1. Collect [`Proposal`]s from the policies whose alarm is in `ALARM`. A step policy computes
 //!    its result from [`Cooldowns::out_origin`] instead of the current desired count, so that
@@ -20,21 +20,21 @@
 //!    `desired = n`, start the activity and call [`Cooldowns::activity_started`], later
 //!    [`Cooldowns::activity_ended`] (the configured [`CooldownStart`] picks which one counts).
 //!
-//! Clamping before admission (rather than after, as the list in section 19 reads) keeps the
+//! Clamping before admission (rather than after, as the list in §12 reads) keeps the
 //! cooldown's "desired set by the last scale-out" in the same, bounded space as the proposals,
 //! and stops a proposal that clamping turns into no change from cancelling a scale-in cooldown.
 
 use super::target_tracking::{Direction, Proposal};
 use crate::engine::MICROS_PER_SEC;
 
-/// Where a target's capacity may move, and which kinds of scaling are suspended (section 2).
+/// Where a target's capacity may move, and which kinds of scaling are suspended (§1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScalableTarget {
     /// `MinCapacity`.
     pub min: u32,
     /// `MaxCapacity`.
     pub max: u32,
-    /// The scalable dimension itself (`DesiredInstanceCount`, ...), set by AAS (section 2.3).
+    /// The scalable dimension itself (`DesiredInstanceCount`, ...), set by AAS (§1.3).
     pub desired: u32,
     /// `DynamicScalingInSuspended`: no policy may reduce capacity.
     pub dynamic_in_suspended: bool,
@@ -46,7 +46,7 @@ pub struct ScalableTarget {
 
 impl ScalableTarget {
     /// A registered target with nothing suspended. `desired` is stored as given, even outside
-    /// the bounds (an out-of-band count is accepted, section 2.3 \[assumption\]); use
+    /// the bounds (an out-of-band count is accepted, §1.3 \[assumption\]); use
     /// [`ScalableTarget::set_bounds`] for the clamping that registration performs.
     pub fn new(min: u32, max: u32, desired: u32) -> Self {
         ScalableTarget {
@@ -59,7 +59,7 @@ impl ScalableTarget {
         }
     }
 
-    /// `n` moved into `[min, max]` (section 2.3 \[AWS, not in seeds\]; C7: 16 in 2..10 -> 10).
+    /// `n` moved into `[min, max]` (§1.3 \[AWS, not in seeds\]; C7: 16 in 2..10 -> 10).
     ///
     /// Never panics: should the bounds ever be inverted, `max` wins, so capacity is not raised
     /// past a limit the user set.
@@ -67,7 +67,7 @@ impl ScalableTarget {
         n.max(self.min).min(self.max)
     }
 
-    /// Whether dynamic policies may move capacity in `direction` (section 2.4). Scheduled
+    /// Whether dynamic policies may move capacity in `direction` (§1.4). Scheduled
     /// actions ignore these flags; see [`ScalableTarget::scheduled_allowed`].
     pub fn allowed(&self, direction: Direction) -> bool {
         match direction {
@@ -76,7 +76,7 @@ impl ScalableTarget {
         }
     }
 
-    /// Whether scheduled actions may run (section 10.2 \[AWS, not in seeds\]). Re-registration is
+    /// Whether scheduled actions may run (§9 \[AWS, not in seeds\]). Re-registration is
     /// not a scheduled action and is never suspended.
     pub fn scheduled_allowed(&self) -> bool {
         !self.scheduled_suspended
@@ -99,7 +99,7 @@ impl ScalableTarget {
 
     /// Moves the bounds (scheduled action or re-registration) and, when the current desired count
     /// falls outside them, clamps it and returns the new count: the caller then starts a scaling
-    /// activity to it, with no cooldown involved (section 10.2 \[assumption\]). Returns `None` when
+    /// activity to it, with no cooldown involved (§9 \[assumption\]). Returns `None` when
     /// only the limits move (G2: min raised to 10 while at 10), and also when the bounds would be
     /// inverted, in which case nothing changes (see [`ScalableTarget::resolve_bounds`]).
     ///
@@ -117,7 +117,7 @@ impl ScalableTarget {
     }
 }
 
-/// When a cooldown clock starts (section 8.3 \[assumption\]).
+/// When a cooldown clock starts (§7.4 \[assumption\]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CooldownStart {
     /// When the scaling activity completes and the endpoint is back `InService` (default).
@@ -127,7 +127,7 @@ pub enum CooldownStart {
     ActivityStart,
 }
 
-/// Cooldown state of one scalable target (sections 8.2 \[AWS, not in seeds\] and 8.3 \[assumption\]).
+/// Cooldown state of one scalable target (§7.2 \[AWS, not in seeds\] and §7.4 \[assumption\]).
 ///
 /// A cooldown is running while `now < until`: at exactly `until` it is over (E4: a scale-in at
 /// t = 0 with a 600 s cooldown allows the next one from t = 600 s).
@@ -190,7 +190,7 @@ impl Cooldowns {
     /// Admits a scale-out to `proposed` (already clamped) from `current`, or refuses it.
     ///
     /// Refused when it does not add capacity, or when a scale-out cooldown runs and `proposed`
-    /// does not exceed the desired count that the last scale-out set (section 8.3). On
+    /// does not exceed the desired count that the last scale-out set (§7.4). On
     /// admission a running scale-in cooldown is cancelled (E3: a scale-out during a scale-in
     /// cooldown is applied immediately), and the origin for [`Cooldowns::out_origin`] is
     /// remembered when this scale-out starts a new chain.
@@ -212,7 +212,7 @@ impl Cooldowns {
     /// Admits a scale-in to `proposed` (already clamped) from `current`, or refuses it.
     ///
     /// Refused when it does not remove capacity or while a scale-in cooldown runs (E4). A
-    /// running scale-out cooldown does not block it (section 8.2), but is cancelled on admission
+    /// running scale-out cooldown does not block it (§7.2), but is cancelled on admission
     /// (\[assumption\]): the capacity that cooldown protected is being removed, so "the last
     /// scale-out already counts" no longer holds, and a later scale-out only has to beat the
     /// new, lower count.
@@ -227,7 +227,7 @@ impl Cooldowns {
     /// Starts a scale-out cooldown of `cooldown_s` at `at_us`, protecting `desired`.
     ///
     /// The duration comes from the policy that triggered the activity and replaces any running
-    /// scale-out cooldown, even a longer one (section 8.3: one clock per direction).
+    /// scale-out cooldown, even a longer one (§7.4: one clock per direction).
     pub fn started_out(&mut self, at_us: u64, cooldown_s: u64, desired: u32) {
         self.out_until_us = Some(deadline(at_us, cooldown_s));
         self.out_last_desired = desired;
@@ -262,7 +262,7 @@ impl Cooldowns {
     }
 }
 
-/// Picks the one proposal to act on this tick (section 9 \[assumption\], reference step 4).
+/// Picks the one proposal to act on this tick (§8 \[assumption\], §12 step 5).
 ///
 /// - Any proposal above `current` -> the largest of those (largest capacity wins; D7).
 /// - Otherwise, proposals below `current` win only if `all_scale_in_tt_agree`, which the caller

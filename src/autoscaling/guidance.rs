@@ -1,15 +1,15 @@
-//! The sizing guidance of the seeds as named constants (spec autoscaling 11.1, 11.2, 15, 16;
-//! worked examples I1, I6, I7, I9), and the small judgements built on them.
+//! The sizing guidance of the seeds as named constants (docs/semantics/autoscaling.md §10, §11;
+//! docs/semantics/components.md §5; worked examples I1, I6, I7, I9), and the small judgements built on them.
 //!
 //! They are defaults and yardsticks, never hidden behaviour: the benchmark stop rule, the
 //! scaling recommendation's default CPU target and the notebook band read them from here, and
 //! the scenario checks that warn about a configuration quote them.
 
 /// `SAFETY_FACTOR` to start from in `TargetValue = MAX_RPS x SAFETY_FACTOR x 60`, then verify
-/// with rising and falling traffic (spec 15.1, I1) \[seed\].
+/// with rising and falling traffic (docs/semantics/autoscaling.md §11.1, I1) \[seed\].
 pub const SAFETY_FACTOR_START: f64 = 0.5;
 
-/// Target utilisation that favours availability (spec 15.2, I6) \[seed\].
+/// Target utilisation that favours availability (docs/semantics/autoscaling.md §11.2, I6) \[seed\].
 pub const UTILISATION_AVAILABILITY: f64 = 0.40;
 /// Target utilisation that balances availability and cost \[seed\].
 pub const UTILISATION_BALANCED: f64 = 0.50;
@@ -17,31 +17,31 @@ pub const UTILISATION_BALANCED: f64 = 0.50;
 pub const UTILISATION_COST: f64 = 0.70;
 
 /// The notebook's analysis band of per-instance utilisation, in percent: `lower_threshold`
-/// 45, `upper_threshold` 55 (spec 15.2, 16 step 2) \[seed\].
+/// 45, `upper_threshold` 55 (docs/semantics/autoscaling.md §11.2, §11.3 step 2) \[seed\].
 pub const NOTEBOOK_BAND_PERCENT: (f64, f64) = (45.0, 55.0);
 
 /// An asynchronous-endpoint instance above 60 to 70 % of its capacity is usually saturated
-/// (spec 11.2, 15.2) \[seed\]; the range in percent.
+/// (docs/semantics/autoscaling.md §10, §11.2) \[seed\]; the range in percent.
 pub const ASYNC_SATURATION_PERCENT: (f64, f64) = (60.0, 70.0);
 
 /// `TargetCpuUtilizationPerCore` of `GetScalingConfigurationRecommendation` when the request
-/// leaves it out, in percent (spec 18.1, J1) \[seed\].
+/// leaves it out, in percent (docs/semantics/load-tests.md §4.1, J1) \[seed\].
 pub const TARGET_CPU_UTILIZATION_PER_CORE_DEFAULT: u32 = 50;
 
 /// An instance-recommendation benchmark stops when this share of invocations in a one-minute
-/// window fails (spec load tests 5.4, I7) \[seed: 1 %; per-minute window: assumption\].
+/// window fails (docs/semantics/load-tests.md §1, autoscaling.md I7) \[seed: 1 %; per-minute window: assumption\].
 pub const BENCHMARK_FAILURE_SHARE: f64 = 0.01;
 
 /// Inference components target 99.95 % availability with more than two copies
 /// (`MORE_THAN_COPIES`) and a managed-instance-scaling minimum of at least
-/// `HA_MIN_INSTANCES` (spec 11.1, I9) \[seed\].
+/// `HA_MIN_INSTANCES` (docs/semantics/components.md §5, I9) \[seed\].
 pub const HA_AVAILABILITY_PERCENT: f64 = 99.95;
 /// See [`HA_AVAILABILITY_PERCENT`]: copies must be more than this.
 pub const HA_MORE_THAN_COPIES: u32 = 2;
 /// See [`HA_AVAILABILITY_PERCENT`]: the instance minimum must be at least this.
 pub const HA_MIN_INSTANCES: u32 = 2;
 
-/// Which way a utilisation target leans, by the notebook's three anchors (spec 15.2).
+/// Which way a utilisation target leans, by the notebook's three anchors (docs/semantics/autoscaling.md §11.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lean {
     /// At or below 40 %: spare room absorbs bursts while new capacity boots.

@@ -1,5 +1,5 @@
 //! Autoscaling controllers: CloudWatch alarms, target tracking, step and scheduled scaling,
-//! cooldowns and arbitration between policies (spec/autoscaling.md).
+//! cooldowns and arbitration between policies (docs/semantics/autoscaling.md).
 //!
 //! Everything here is data plus pure decisions over observations: no event queue, no model
 //! types. The simulation (`sim`) feeds datapoints in and applies the decisions.

@@ -1,5 +1,5 @@
 //! Schedule expressions of scheduled scaling actions (`at`, `rate`, AWS six-field `cron`) and
-//! their fire times in an IANA time zone between optional start and end times (spec §10, §21 G).
+//! their fire times in an IANA time zone between optional start and end times (docs/semantics/autoscaling.md §9, examples G).
 //!
 //! Pure code: the simulation asks [`Schedule::next_after_with_origin`] for the next fire time and
 //! queues an event for it; nothing here reads a clock or knows simulation types.
@@ -71,7 +71,7 @@ const ALLOWED_FORMS: &str =
 /// Longest spring-forward gap searched past \[s\]: real gaps are at most a day (Samoa, 2011).
 const MAX_GAP_S: i64 = 86_400;
 
-/// A parsed `Schedule` expression (spec §10.2).
+/// A parsed `Schedule` expression (docs/semantics/autoscaling.md §9.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleExpr {
     /// One fire at a wall-clock time of the schedule's time zone.
@@ -424,7 +424,7 @@ fn parse_cron(body: &str) -> Result<ScheduleExpr, String> {
     Ok(ScheduleExpr::Cron(expr))
 }
 
-/// A scheduled action's timing: expression, time zone and active window (spec §10.2).
+/// A scheduled action's timing: expression, time zone and active window (docs/semantics/autoscaling.md §9.1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     pub expr: ScheduleExpr,

@@ -1,4 +1,4 @@
-//! Capacity-planning formulas of the seeds (spec sections 15-16, worked examples I2-I5): a
+//! Capacity-planning formulas of the seeds (docs/semantics/autoscaling.md §11, worked examples I2-I5): a
 //! target tracking `TargetValue` from a measured per-instance maximum and a safety factor, and
 //! the notebook's minimum and maximum capacity from a per-instance limit.
 //!
@@ -19,13 +19,13 @@ pub fn target_value_per_minute(max_per_minute: f64, safety_factor: f64) -> f64 {
 
 /// Virtual users a closed-loop load test needs to drive `tps` requests per second when one
 /// user's cycle (send, wait for the answer, send again) takes `cycle_s` seconds: Little's law,
-/// users = throughput x cycle time (spec autoscaling I8, instances I7: 500 TPS from 15 users
+/// users = throughput x cycle time (docs/semantics/autoscaling.md I8, docs/semantics/instances.md I7: 500 TPS from 15 users
 /// is a 30 ms cycle, from 20 users a 40 ms one).
 pub fn closed_loop_users(tps: f64, cycle_s: f64) -> f64 {
     tps * cycle_s
 }
 
-/// What the capacity-planning notebook derives from one instance's limit (spec 16 step 4).
+/// What the capacity-planning notebook derives from one instance's limit (docs/semantics/autoscaling.md §11.3 step 4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NotebookSizing {
     /// `upper_limit / 60`: requests per second one instance serves within the band.
@@ -40,7 +40,7 @@ pub struct NotebookSizing {
     pub round2_target: f64,
 }
 
-/// The notebook's sizing (spec 16) for a per-instance `upper_limit` in invocations per minute.
+/// The notebook's sizing (docs/semantics/autoscaling.md §11.3) for a per-instance `upper_limit` in invocations per minute.
 /// The notebook uses `max_tps` 500, `min_tps` 70 and `growth_factor` 1.2 (I4).
 pub fn notebook_sizing(upper_limit: f64, max_tps: f64, min_tps: f64, growth_factor: f64) -> NotebookSizing {
     let tps = upper_limit / 60.0;
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn no_float_anomalies_for_integer_limits() {
-        // The spec checked upper_limit 1..=20000 in f64: the notebook order of operations never
+        // Example I5 holds for upper_limit 1..=20000 in f64: the notebook order of operations never
         // lands a hair above an integer. Compare with exact rational arithmetic.
         for upper in 1..=20_000u64 {
             let s = notebook_sizing(upper as f64, 500.0, 70.0, 1.2);

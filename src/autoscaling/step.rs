@@ -1,8 +1,8 @@
 //! Step scaling policies: validation of the step intervals and the pure mapping from an alarm
-//! breach to a new capacity (spec/autoscaling.md sections 7.2 and 7.3, worked examples D).
+//! breach to a new capacity (docs/semantics/autoscaling.md §6.2 and §6.3, worked examples D).
 //!
-//! The policy only does arithmetic. Cooldowns (section 8), the `[MinCapacity, MaxCapacity]`
-//! clamp and arbitration between policies (section 9) belong to the caller.
+//! The policy only does arithmetic. Cooldowns (§7), the `[MinCapacity, MaxCapacity]`
+//! clamp and arbitration between policies (§8) belong to the caller.
 
 use super::alarm::{self, fmt_num, Aggregation};
 use std::fmt;
@@ -10,12 +10,12 @@ use std::fmt;
 /// `Cooldown` of a step policy when none is given \[s\]. [AWS, not in seeds]
 pub const DEFAULT_COOLDOWN_S: u64 = 300;
 
-/// `AdjustmentType` (spec 7.1). [seed: `ChangeInCapacity`; AWS, not in seeds: the others]
+/// `AdjustmentType` (docs/semantics/autoscaling.md §6.1). [seed: `ChangeInCapacity`; AWS, not in seeds: the others]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AdjustmentType {
     /// `new = current + adjustment`.
     ChangeInCapacity,
-    /// `new = current + round(current × adjustment / 100)`, rounded as spec 7.3 says.
+    /// `new = current + round(current × adjustment / 100)`, rounded as docs/semantics/autoscaling.md §6.3 says.
     PercentChangeInCapacity,
     /// `new = adjustment`.
     ExactCapacity,
@@ -65,7 +65,7 @@ impl StepAdjustment {
     /// Does the breach `b` fall in this step? Intervals are `[lower, upper)` for a breach above
     /// the threshold (`upward`) and `(lower, upper]` below it, so `b = 0` belongs to the
     /// `[0, …)` step of a scale-out policy and to the `(…, 0]` step of a scale-in policy
-    /// (spec 7.2). Compared exactly, without an epsilon, as AWS compares doubles. \[assumption\]
+    /// (docs/semantics/autoscaling.md §6.2). Compared exactly, without an epsilon, as AWS compares doubles. \[assumption\]
     pub fn contains(&self, b: f64, upward: bool) -> bool {
         if b.is_nan() {
             return false;
@@ -90,14 +90,14 @@ impl StepAdjustment {
     }
 }
 
-/// `StepScalingPolicyConfiguration` (spec 7.1).
+/// `StepScalingPolicyConfiguration` (docs/semantics/autoscaling.md §6.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepPolicyConfig {
     pub adjustment_type: AdjustmentType,
     pub steps: Vec<StepAdjustment>,
     /// `MinAdjustmentMagnitude`: only with `PercentChangeInCapacity`. [AWS, not in seeds]
     pub min_adjustment_magnitude: Option<u32>,
-    /// `Cooldown` \[s\]; [`DEFAULT_COOLDOWN_S`] when omitted. Applied by the caller (section 8).
+    /// `Cooldown` \[s\]; [`DEFAULT_COOLDOWN_S`] when omitted. Applied by the caller (§7).
     pub cooldown_s: u64,
     /// `MetricAggregationType`; `Average` when omitted.
     pub aggregation: alarm::Aggregation,
@@ -131,7 +131,7 @@ impl StepPolicyConfig {
         }
     }
 
-    /// Checks the AWS rules for step adjustments (spec 7.2) and the adjustment type (7.3): at
+    /// Checks the AWS rules for step adjustments (docs/semantics/autoscaling.md §6.2) and the adjustment type (§6.3): at
     /// least one step; finite bounds with `lower < upper`; no step without both bounds; at most
     /// one step without a lower bound, required if any lower bound is negative; at most one
     /// without an upper bound, required if any upper bound is positive; no overlap and no gap;
@@ -254,7 +254,7 @@ impl StepPolicyConfig {
     /// The metric a step policy compares with the threshold: its `aggregation` over the present
     /// datapoints among the `datapoints_to_alarm` most recent slots of the alarm window (oldest
     /// first); for a 1-of-1 alarm, the latest datapoint. `None` when all of them are missing.
-    /// Which datapoints AWS aggregates is undocumented. [assumption, spec 7.2]
+    /// Which datapoints AWS aggregates is undocumented. [assumption, docs/semantics/autoscaling.md §6.2]
     pub fn aggregated_metric(&self, window: &[Option<f64>], datapoints_to_alarm: u32) -> Option<f64> {
         let m = (datapoints_to_alarm as usize).min(window.len());
         let recent: Vec<f64> = window[window.len() - m..].iter().flatten().copied().collect();
@@ -262,7 +262,7 @@ impl StepPolicyConfig {
     }
 
     /// Runs the policy for an alarm breach: `b = metric − threshold` picks the step (`upward` =
-    /// the alarm fires above its threshold, see [`StepAdjustment::contains`]), then spec 7.3
+    /// the alarm fires above its threshold, see [`StepAdjustment::contains`]), then docs/semantics/autoscaling.md §6.3
     /// turns it into a capacity. `None` when no step contains `b` (or `b` is NaN).
     ///
     /// Not clamped to `[MinCapacity, MaxCapacity]` (the caller does that) but floored at 0.
@@ -329,7 +329,7 @@ mod tests {
         }
     }
 
-    /// Notebook step policy (spec 7.4 #1): [0, 5) -> +1, [5, 80) -> +3, [80, inf) -> +4.
+    /// Notebook step policy (docs/semantics/autoscaling.md §6.4): [0, 5) -> +1, [5, 80) -> +3, [80, inf) -> +4.
     fn notebook() -> StepPolicyConfig {
         StepPolicyConfig::new(
             AdjustmentType::ChangeInCapacity,
@@ -534,7 +534,7 @@ mod tests {
         assert_eq!(scale_in().apply(5, f64::NAN, 50.0, false), None);
     }
 
-    /// D8 and the other rules of spec 7.2 / 7.3.
+    /// D8 and the other rules of docs/semantics/autoscaling.md §6.2 / §6.3.
     #[test]
     fn validation_errors() {
         use AdjustmentType::*;

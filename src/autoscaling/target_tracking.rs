@@ -1,9 +1,9 @@
 //! Target tracking: a policy's configuration plus the pure proportional decision it makes when one
-//! of its two AAS-managed alarms is in `ALARM` (spec/autoscaling.md sections 6.1-6.3).
+//! of its two AAS-managed alarms is in `ALARM` (docs/semantics/autoscaling.md §5).
 //!
 //! The alarms themselves live elsewhere: [`decide`] takes their states as plain booleans so this
 //! file depends on nothing but the numbers. No clamping happens here; the caller clamps into the
-//! scalable target's bounds after arbitration (sections 2.3, 9 and 19).
+//! scalable target's bounds after arbitration (§1.3, §8 and §12).
 
 use super::alarm::fmt_num;
 use std::fmt;
@@ -11,11 +11,11 @@ use std::fmt;
 /// Absolute tolerance subtracted before rounding a proportional capacity up \[capacity units\].
 ///
 /// Why: the exact quotient is often a whole number that `f64` lands just above, and a plain
-/// `ceil` then adds a whole unit. Spec C9: `10 x 0.56 / 0.7` evaluates to `8.000000000000002`,
+/// `ceil` then adds a whole unit. Example C9: `10 x 0.56 / 0.7` evaluates to `8.000000000000002`,
 /// which `ceil` turns into 9 although the exact answer is 8. Subtracting 1e-9 first gives 8.
 /// The tolerance is far above the rounding noise of capacities in the thousands (about 1e-12)
 /// and far below any real breach, so a metric above target still adds at least one unit
-/// (section 6.3: only breaches smaller than the tolerance are lost).
+/// (§5.3: only breaches smaller than the tolerance are lost).
 pub const CAPACITY_EPSILON: f64 = 1e-9;
 
 /// Rounds a non-negative capacity up, forgiving float noise of [`CAPACITY_EPSILON`].
@@ -33,12 +33,12 @@ fn ceil_guarded(exact: f64) -> u32 {
 }
 
 /// The capacity that brings `metric` back to `target`: `ceil(basis x metric / target - eps)`
-/// (section 6.3, \[assumption\]).
+/// (§5.3, \[assumption\]).
 ///
 /// `basis` is the number of units whose load produced the datapoint (the in-service count), not
 /// the desired count. Rounding up in both directions is deliberate: it never adds too little and
 /// never removes too much, so after a scale-in the predicted metric is still at or below target
-/// (hence a scale-in from 2 to 1 needs the metric at or below half the target, spec C6).
+/// (hence a scale-in from 2 to 1 needs the metric at or below half the target, example C6).
 ///
 /// ```
 /// use fleetsim::autoscaling::target_tracking::proportional_capacity;
@@ -50,7 +50,7 @@ pub fn proportional_capacity(basis: f64, metric: f64, target: f64) -> u32 {
 }
 
 /// The capacity to start from zero in-service units: `max(1, ceil(backlog / target - eps))`
-/// (section 6.3 last bullet, \[assumption\]; example F5: backlog 6, target 5 -> 2).
+/// (§5.3 last bullet, \[assumption\]; example F5: backlog 6, target 5 -> 2).
 ///
 /// Proportional scaling is undefined at zero units (there is no per-unit load to scale), so the
 /// whole backlog is shared out at `target` queued requests per instance. At least one unit is
@@ -59,8 +59,8 @@ pub fn from_zero_capacity(backlog: f64, target: f64) -> u32 {
     ceil_guarded(backlog / target).max(1)
 }
 
-/// One target tracking policy (`TargetTrackingScalingPolicyConfiguration`, section 6.1) plus the
-/// shape of the two alarms AAS creates for it (section 6.2).
+/// One target tracking policy (`TargetTrackingScalingPolicyConfiguration`, §5.1) plus the
+/// shape of the two alarms AAS creates for it (§5.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetTrackingConfig {
     /// `TargetValue`, in the metric's own units (e.g. invocations per instance per minute).
@@ -69,7 +69,7 @@ pub struct TargetTrackingConfig {
     pub scale_in_cooldown_s: u64,
     /// `ScaleOutCooldown` \[s\]; 300 when not given \[seed\].
     pub scale_out_cooldown_s: u64,
-    /// `DisableScaleIn`: this policy may add capacity but never removes it (section 2.4).
+    /// `DisableScaleIn`: this policy may add capacity but never removes it (§1.4).
     pub disable_scale_in: bool,
     /// Consecutive datapoints above target that put the high alarm in `ALARM`; 3 \[AWS, not in seeds\].
     pub high_datapoints: u32,
@@ -150,7 +150,7 @@ impl fmt::Display for Direction {
 }
 
 /// A policy's wish for a new desired count, before arbitration, suspension, cooldowns and
-/// clamping (section 19 step 3). `desired` may lie outside the target's bounds (even 0, C8).
+/// clamping (§12 step 4). `desired` may lie outside the target's bounds (even 0, C8).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Proposal {
     /// Name of the policy that made the proposal.
@@ -163,10 +163,10 @@ pub struct Proposal {
     pub reason: String,
 }
 
-/// The target tracking decision for one evaluation (section 6.3 and section 19 step 3).
+/// The target tracking decision for one evaluation (§5.3 and §12 step 4).
 ///
 /// - `high_alarm` / `low_alarm`: whether the policy's high / low alarm is in `ALARM`.
-/// - `metric`: the datapoint the formula uses (the most recent of the alarm window, section 6.3).
+/// - `metric`: the datapoint the formula uses (the most recent of the alarm window, §5.3).
 /// - `basis`: the in-service units that produced `metric`, averaged over the datapoint's period
 ///   (so it may be fractional: 6 instances for half a minute and 11 for the other half carried a
 ///   minute's invocations as 8.5 instances would). With `basis == 0` (an asynchronous
@@ -178,11 +178,11 @@ pub struct Proposal {
 ///
 /// Scales out only when the high alarm fires and the proposal exceeds `current_desired`; scales
 /// in only when the low alarm fires, scale-in is enabled and the proposal is below it. A policy
-/// never scales out on a low metric nor in on a high one (section 6.2). A metric that is not a
-/// finite non-negative number is treated as missing data, which never scales (section 6.2).
+/// never scales out on a low metric nor in on a high one (§5.2). A metric that is not a
+/// finite non-negative number is treated as missing data, which never scales (§5.2).
 /// With `basis == 0` only a scale-out is possible: there is no measured load to shrink from
-/// (resolved ambiguity, spec section 20 item 14). No clamping: that is the caller's job.
-#[allow(clippy::too_many_arguments)] // The signature mirrors the spec's inputs one to one.
+/// (an assumption, docs/semantics/autoscaling.md §5.4). No clamping: that is the caller's job.
+#[allow(clippy::too_many_arguments)] // The signature mirrors the rule's inputs one to one.
 pub fn decide(
     name: &str,
     cfg: &TargetTrackingConfig,

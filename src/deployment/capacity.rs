@@ -1,4 +1,4 @@
-//! Capacity sizes (`{Type, Value}`) and how they become whole instances (spec 2.4).
+//! Capacity sizes (`{Type, Value}`) and how they become whole instances (docs/semantics/rollouts.md §2.3).
 
 use std::fmt;
 
@@ -11,7 +11,7 @@ pub enum CapacitySize {
     CapacityPercent(f64),
 }
 
-/// How a percentage is rounded to instances \[assumption, spec 2.4\]: up (default) or down,
+/// How a percentage is rounded to instances \[assumption, docs/semantics/rollouts.md §2.3\]: up (default) or down,
 /// never below one instance.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Rounding {
@@ -21,7 +21,7 @@ pub enum Rounding {
 }
 
 impl CapacitySize {
-    /// The size as a fraction of a fleet of `fleet` instances (spec 2.3: `Value / G` for an
+    /// The size as a fraction of a fleet of `fleet` instances (docs/semantics/rollouts.md §2.2: `Value / G` for an
     /// instance count, `Value / 100` for a percentage).
     pub fn fraction(self, fleet: u32) -> f64 {
         match self {
@@ -40,7 +40,7 @@ impl fmt::Display for CapacitySize {
     }
 }
 
-/// Instances of a fleet of `fleet` that `size` stands for (spec 2.4):
+/// Instances of a fleet of `fleet` that `size` stands for (docs/semantics/rollouts.md §2.3):
 /// `INSTANCE_COUNT` -> `min(value, fleet)`; `CAPACITY_PERCENT` -> `clamp(round(fleet x value /
 /// 100), 1, fleet)` with `round` up or down per `rounding`.
 pub fn instances(size: CapacitySize, fleet: u32, rounding: Rounding) -> u32 {

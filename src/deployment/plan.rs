@@ -1,4 +1,4 @@
-//! The stages a deployment walks through (spec 5.10): built once at the `UpdateEndpoint` call
+//! The stages a deployment walks through (docs/semantics/rollouts.md §5.9): built once at the `UpdateEndpoint` call
 //! from the policy and the fleet sizes, then executed by the simulation.
 
 use super::capacity::instances;
@@ -22,7 +22,7 @@ pub enum Stage {
 }
 
 /// Old instances still active when `new_active` of `g` new instances are: the same proportion
-/// of blue is switched off, `n - round(f x n)` with `f = new_active / g` (spec 3.3).
+/// of blue is switched off, `n - round(f x n)` with `f = new_active / g` (docs/semantics/rollouts.md §3.3).
 fn old_active(new_active: u32, g: u32, n: u32) -> u32 {
     let f = f64::from(new_active) / f64::from(g.max(1));
     n - ((f * f64::from(n)).round() as u32).min(n)
@@ -97,7 +97,7 @@ pub fn plan(policy: &DeploymentPolicy, guard: &Guardrails, n: u32, g: u32) -> Ve
 }
 
 /// Nominal end time of each stage [s after the call] when every set of instances launched
-/// together takes `provision_s` and shifts and terminations are instant (spec 10 inputs).
+/// together takes `provision_s` and shifts and terminations are instant (docs/semantics/rollouts.md §8 inputs).
 pub fn nominal_ends(stages: &[Stage], provision_s: u64) -> Vec<u64> {
     let mut t = 0;
     stages

@@ -59,7 +59,7 @@ impl DeploymentPolicy {
     }
 }
 
-/// When the `MaximumExecutionTimeoutInSeconds` clock starts \[assumption, spec 5.7\].
+/// When the `MaximumExecutionTimeoutInSeconds` clock starts \[assumption, docs/semantics/rollouts.md §5.6\].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ClockStart {
     /// At the `UpdateEndpoint` call.
@@ -69,8 +69,8 @@ pub enum ClockStart {
     FirstShift,
 }
 
-/// Timeout and the simulator's guardrail parameters (each an \[assumption\] of spec 4.5, 5.6,
-/// 5.7 with its documented default).
+/// Timeout and the simulator's guardrail parameters (each an \[assumption\] of docs/semantics/rollouts.md §4.4,
+/// §5.5, §5.6 with its documented default).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Guardrails {
     /// `MaximumExecutionTimeoutInSeconds`; `None` = no timeout.

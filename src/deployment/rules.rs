@@ -1,4 +1,4 @@
-//! The validation rules of spec 2.3 that concern the policy's numbers (rules 4-8 and the
+//! The validation rules of docs/semantics/rollouts.md §2.2 that concern the policy's numbers (rules 4-8 and the
 //! rolling exclusion of 1.1). Each violation names the rule and the numbers; the scenario
 //! validator turns it into a field error.
 
@@ -108,7 +108,7 @@ pub fn check(policy: &DeploymentPolicy, guard: &Guardrails, f: Fleets) -> (Vec<V
                 v.push(Violation {
                     field: "policy",
                     value: format!("Rolling on an endpoint with {} variants", f.variants),
-                    allowed: "a blue/green policy (rolling updates need a single-variant endpoint, spec 1.1)".into(),
+                    allowed: "a blue/green policy (rolling updates need a single-variant endpoint)".into(),
                 });
             }
             r.wait_s

@@ -1,4 +1,4 @@
-//! Shadow tests (spec/rollouts.md section 8): the test's schedule and how requests are sampled
+//! Shadow tests (docs/semantics/rollouts.md §7): the test's schedule and how requests are sampled
 //! for the shadow variant. Pure data and arithmetic; the simulation sends the copies.
 
 /// Seven days: the default length of a shadow test \[seed\].
@@ -13,13 +13,13 @@ pub const MIN_DURATION_S: u64 = 3_600;
 pub struct ShadowWindow {
     pub start_s: u64,
     pub end_s: u64,
-    /// The end was moved so the test lasts at most 30 days (spec 8.2).
+    /// The end was moved so the test lasts at most 30 days (docs/semantics/rollouts.md §7.2).
     pub end_moved: bool,
 }
 
 /// The test's window: scheduled at `start_s` for `duration_s`; started early at
 /// `started_early_s` if given. Starting early keeps the scheduled end unless the test would
-/// then exceed 30 days, in which case the end moves to start + 30 days (spec 8.2, R15).
+/// then exceed 30 days, in which case the end moves to start + 30 days (docs/semantics/rollouts.md §7.2, R15).
 pub fn window(start_s: u64, duration_s: u64, started_early_s: Option<u64>) -> ShadowWindow {
     let end = start_s + duration_s;
     let start = started_early_s.map_or(start_s, |e| e.min(start_s));
@@ -38,7 +38,7 @@ pub fn window(start_s: u64, duration_s: u64, started_early_s: Option<u64>) -> Sh
     }
 }
 
-/// Deterministic sampling \[assumption, spec 8.1\]: a copy each time the running sum of
+/// Deterministic sampling \[assumption, docs/semantics/rollouts.md §7.1\]: a copy each time the running sum of
 /// `SamplingPercentage / 100` crosses an integer, kept in integer hundredths so that 50 % of
 /// 1000 requests is exactly 500.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Built-in catalog of SageMaker instance types, seeded from `spec/instances.md`.
+//! Built-in catalog of SageMaker instance types, described in `docs/semantics/instances.md` §2.
 //!
 //! Every figure carries its provenance: `Derived` (arithmetic on figures printed in the source
 //! material: memory = vCPUs x GiB per vCPU, price = fleet cost per hour / count),

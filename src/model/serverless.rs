@@ -1,4 +1,4 @@
-//! The concurrency pool of a serverless endpoint (spec 12.2): provisioned-concurrency (PC)
+//! The concurrency pool of a serverless endpoint (docs/semantics/serverless.md §3): provisioned-concurrency (PC)
 //! units that are always warm, on-demand containers up to `MaxConcurrency` that cold-start
 //! unless one is idle and still kept alive, and the account's regional concurrency pool.
 //!
@@ -38,7 +38,7 @@ pub struct PoolLimits {
     pub account_concurrency: u32,
     /// Concurrency the account's other serverless endpoints hold (constant over the run).
     pub other_endpoints: u32,
-    /// An on-demand container idle this long is released (scale to zero, spec 11.3).
+    /// An on-demand container idle this long is released (scale to zero, docs/semantics/serverless.md §2).
     pub keep_alive: SimDuration,
 }
 

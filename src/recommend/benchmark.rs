@@ -1,6 +1,6 @@
 //! The instance benchmark behind a recommendation job: one variant's model on one warm
 //! instance under a rising load, measured minute by minute, stopped at saturation or when 1 %
-//! of a minute's invocations fail (spec autoscaling 16 step 1, load tests 5.4 and 9; I7).
+//! of a minute's invocations fail (docs/semantics/load-tests.md §1; docs/semantics/autoscaling.md §11.3 step 1, I7).
 //!
 //! The load is open-loop: minute `k` (from 1) offers `k x step` requests per second, Poisson.
 //! \[assumption\] The seeds give no ramp schedule for a default job; a staircase of one-minute
@@ -22,7 +22,7 @@ pub struct BenchmarkOptions {
     pub step_rps: Option<f64>,
     /// Longest staircase \[minutes\]; the test ends there if nothing stops it first.
     pub max_minutes: u32,
-    /// Stop when a minute's failed share of invocations reaches this (spec: 1 %).
+    /// Stop when a minute's failed share of invocations reaches this (1 %, docs/semantics/load-tests.md §1).
     pub failure_share: f64,
     /// Stop when a minute's utilisation per core reaches this percentage: the instance is
     /// saturated and more load only queues. \[assumption\]
@@ -40,7 +40,7 @@ impl Default for BenchmarkOptions {
     }
 }
 
-/// Why a benchmark stopped (one stop reason per benchmark, spec load tests 1.3).
+/// Why a benchmark stopped (one stop reason per benchmark, an assumption).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopReason {
     /// A minute's failed share reached the limit.

@@ -1,5 +1,5 @@
 //! A completed recommendation job, in the shape `DescribeInferenceRecommendationsJob` returns
-//! (spec load tests 6.1), plus the per-minute benchmark each recommendation was measured on.
+//! (docs/semantics/load-tests.md §2), plus the per-minute benchmark each recommendation was measured on.
 //!
 //! Jobs are saved as JSON (`<jobs-dir>/<JobName>.json`) so `GetScalingConfigurationRecommendation`
 //! can name one later, as the AWS API does. Field names are the AWS ones.
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RecommendationJob {
     pub job_name: String,
-    /// Always `Default`: the service-chosen ramp (spec load tests 1.1).
+    /// Always `Default`: the service-chosen ramp (docs/semantics/load-tests.md §1).
     pub job_type: String,
     /// Always `COMPLETED` for a saved job.
     pub status: String,
@@ -31,7 +31,7 @@ pub struct JobInput {
     pub step_rps: f64,
 }
 
-/// One benchmarked configuration (spec load tests 6.1).
+/// One benchmarked configuration (docs/semantics/load-tests.md §2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InferenceRecommendation {
@@ -44,7 +44,7 @@ pub struct InferenceRecommendation {
     pub benchmark: Vec<BenchmarkMinute>,
 }
 
-/// `Metrics` of a recommendation (spec load tests 6.1, 6.2).
+/// `Metrics` of a recommendation (docs/semantics/load-tests.md §2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RecommendationMetrics {
@@ -73,7 +73,7 @@ pub struct EndpointConfiguration {
 }
 
 /// `CostPerInference = CostPerHour / (MaximumInvocations x 60)`, inputs and result in single
-/// precision (spec load tests 6.2: this reproduces the seed rows exactly).
+/// precision (docs/semantics/load-tests.md §2: this reproduces AWS's example rows exactly).
 pub fn cost_per_inference(cost_per_hour: f64, maximum_invocations: u64) -> Option<f64> {
     if maximum_invocations == 0 {
         return None;
@@ -84,8 +84,8 @@ pub fn cost_per_inference(cost_per_hour: f64, maximum_invocations: u64) -> Optio
 }
 
 impl RecommendationJob {
-    /// A completed job from its benchmarks, recommendations in the default order of spec load
-    /// tests 6.2: ascending `ModelLatency`, then `CostPerInference`, then `InstanceType`.
+    /// A completed job from its benchmarks, recommendations in fleetsim's default order
+    /// (an assumption): ascending `ModelLatency`, then `CostPerInference`, then `InstanceType`.
     /// Identifiers number the benchmarks in the order given (`<job>-<n>`, from 1), so they do
     /// not depend on the results.
     pub fn new(job_name: &str, input: JobInput, benchmarks: &[Benchmark]) -> Self {
@@ -94,7 +94,7 @@ impl RecommendationJob {
             .enumerate()
             .map(|(i, b)| {
                 let peak = b.peak();
-                // Printed as the single-precision number widened (spec load tests L9-L12).
+                // Printed as the single-precision number widened (docs/semantics/load-tests.md L9-L12).
                 let cost_per_hour = b.price_per_hour_usd.map(|c| f64::from(c as f32));
                 InferenceRecommendation {
                     recommendation_id: format!("{job_name}-{}", i + 1),

@@ -1,5 +1,5 @@
 //! Scaling recommendations: the instance benchmark a recommendation job runs, the saved job,
-//! and `GetScalingConfigurationRecommendation` over it (spec autoscaling 16-18; load tests 6).
+//! and `GetScalingConfigurationRecommendation` over it (docs/semantics/load-tests.md §2, §4; docs/semantics/autoscaling.md §11.3).
 //!
 //! `benchmark` runs simulations (one variant, one instance, a rising load); `job` is the
 //! completed job in the `DescribeInferenceRecommendationsJob` shape; `request` and `response`

@@ -1,4 +1,4 @@
-//! `GetScalingConfigurationRecommendation` request (spec autoscaling 18.1) and its checks.
+//! `GetScalingConfigurationRecommendation` request (docs/semantics/load-tests.md §4.1) and its checks.
 //!
 //! The JSON shape and names are the AWS ones, so a request written for the real API can be fed
 //! to `fleetsim recommend-scaling --request FILE` unchanged.

@@ -1,8 +1,8 @@
-//! `GetScalingConfigurationRecommendation` response (spec autoscaling 18.2) and how its values
-//! are derived from a job's benchmark (18.3).
+//! `GetScalingConfigurationRecommendation` response (docs/semantics/load-tests.md §4.2) and how its values
+//! are derived from a job's benchmark (§4.3).
 //!
-//! The seeds do not say how the service derives its values; fleetsim follows the spec's
-//! assumption, consistent with the capacity-planning notebook:
+//! The seeds do not say how the service derives its values; fleetsim assumes the following
+//! (docs/semantics/load-tests.md §4.3), consistent with the capacity-planning notebook:
 //! - `TargetValue` (predefined `SageMakerVariantInvocationsPerInstance`): the invocations per
 //!   instance per minute at which the benchmark's CPU per core reaches
 //!   `TargetCpuUtilizationPerCore`, read off the measured minutes by linear interpolation

@@ -1,6 +1,6 @@
 //! Scenario types for deployments (`UpdateEndpoint` with a `DeploymentConfig`): the serde
 //! mirror, field names after the AWS API in snake_case. `validate_deployment.rs` checks ranges
-//! and the rules of spec/rollouts.md section 2.3.
+//! and the rules of docs/semantics/rollouts.md §2.2.
 
 use super::duration::Duration;
 use super::file::{Launch, Model};
@@ -38,11 +38,11 @@ pub struct Deployment {
     /// `AutoRollbackConfiguration.Alarms[].AlarmName` (alarms defined under `alarms`).
     #[serde(default)]
     pub auto_rollback_alarms: Vec<String>,
-    /// The simulator's choices where the documentation is silent (spec `[assumption]`s).
+    /// The simulator's choices where the documentation is silent (the assumptions of docs/semantics/rollouts.md).
     #[serde(default)]
     pub guardrails: Guardrails,
     /// The container comes from AWS Marketplace: guardrails do not apply and the update runs
-    /// all at once with no bake (spec 1.1).
+    /// all at once with no bake (docs/semantics/rollouts.md §1.2).
     #[serde(default)]
     pub marketplace_container: bool,
     /// Failure injection.
@@ -120,7 +120,7 @@ pub enum Rounding {
     Floor,
 }
 
-/// Guardrail parameters (each an `[assumption]` of spec/rollouts.md with its default).
+/// Guardrail parameters (each an assumption of docs/semantics/rollouts.md, with its default).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Guardrails {
@@ -163,7 +163,7 @@ pub struct Failures {
     pub rollback_provisioning: Option<u32>,
 }
 
-/// A shadow test (`CreateInferenceExperiment` of type `ShadowMode`, spec/rollouts.md 8).
+/// A shadow test (`CreateInferenceExperiment` of type `ShadowMode`, docs/semantics/rollouts.md §7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShadowTest {

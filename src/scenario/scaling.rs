@@ -167,7 +167,7 @@ pub enum Policy {
         scale_out_cooldown: Duration,
         #[serde(default)]
         disable_scale_in: bool,
-        /// Managed alarm shapes; defaults per spec 6.2.
+        /// Managed alarm shapes; defaults per docs/semantics/autoscaling.md §5.2.
         #[serde(default)]
         alarms: ManagedAlarms,
     },
@@ -212,7 +212,7 @@ pub enum TrackedMetric {
     },
 }
 
-/// Shapes of the alarms target tracking creates (spec 6.2; assumptions, configurable).
+/// Shapes of the alarms target tracking creates (docs/semantics/autoscaling.md §5.2; assumptions, configurable).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedAlarms {

@@ -1,4 +1,4 @@
-//! Asynchronous endpoints (spec/autoscaling.md section 11.2 and worked examples B5, B6, C12,
+//! Asynchronous endpoints (docs/semantics/autoscaling.md §10 and worked examples B5, B6, C12,
 //! F3-F5): the durable queue, time-to-live and processing limits, the backlog metrics, scale to
 //! zero and back, and the bundled scale-from-zero scenario's timeline.
 
@@ -90,7 +90,7 @@ fn f3_requests_wait_at_zero_instances_and_are_never_rejected() {
 
 #[test]
 fn scale_from_zero_with_the_backlog_step_policy_takes_two_minutes() {
-    // Spec 11.2: HasBacklogWithoutCapacity must average >= 1 for two consecutive minutes. A
+    // docs/semantics/autoscaling.md §10: HasBacklogWithoutCapacity must average >= 1 for two consecutive minutes. A
     // request at 0 s makes the minutes [0, 60) and [60, 120) breach: desired 0 -> 1 at 120 s;
     // launch 3 min + load 1 min puts the instance in service at 360 s, when the request starts.
     let text = async_scenario(
@@ -314,7 +314,7 @@ fn validation_of_asynchronous_endpoints() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("initial_instance_count"), "{e}");
-    // Metrics an asynchronous endpoint does not publish (spec 4.2).
+    // Metrics an asynchronous endpoint does not publish (docs/semantics/autoscaling.md §3.5).
     let ipi = r#"TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)"#;
     let e = load(&async_scenario("1h", 1, "1s", "", &target(&[ipi])))
         .unwrap_err()

@@ -1,5 +1,5 @@
 //! Golden timelines of autoscaling decisions: deterministic arrivals and launch times, exact
-//! times of alarm transitions and capacity changes (spec/autoscaling.md sections 6-10, 19).
+//! times of alarm transitions and capacity changes (docs/semantics/autoscaling.md §5-§9, §12).
 
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::scenario;
@@ -192,7 +192,7 @@ fn instance_quota_fails_the_scale_out() {
 
 #[test]
 fn a5_quota_fails_a_scale_out_caused_by_a_raised_minimum() {
-    // Spec A5: quota 1000, 997 in use, the minimum raised from 90 to 110 asks for 20 more:
+    // Example A5: quota 1000, 997 in use, the minimum raised from 90 to 110 asks for 20 more:
     // the activity fails with ResourceLimitExceeded and desired stays 90.
     let text = r#"Scenario(
     name: "a5",
@@ -255,7 +255,7 @@ fn quota_refuses_an_out_of_band_capacity_update() {
 #[test]
 fn a_raised_minimum_does_not_undo_a_manual_update() {
     // An out-of-band update to 6 at 01:00; at 08:00 the minimum rises to 4: only the bound
-    // moves, the count stays 6 (spec 2.3, G2).
+    // moves, the count stays 6 (docs/semantics/autoscaling.md §1.3, G2).
     let extra = r#"autoscaling: [ScalableTarget(
         min_capacity: 2, max_capacity: 20,
         scheduled: [ScheduledAction(name: "floor", schedule: "cron(0 8 * * ? *)", min_capacity: Some(4))],

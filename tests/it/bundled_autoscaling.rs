@@ -1,6 +1,6 @@
 //! The bundled autoscaling scenarios show what their header comments claim: exact activity
 //! times where arrivals, service and launch times are deterministic, and, for the notebook case
-//! of spec/autoscaling.md section 16, the same verdict over several seeds.
+//! of docs/semantics/autoscaling.md §11.3, the same verdict over several seeds.
 
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::scenario;

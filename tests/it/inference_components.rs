@@ -1,4 +1,4 @@
-//! Inference components (spec/autoscaling.md 1.2, 4.1, 6.1, 7.4, 11.1 and worked examples E5,
+//! Inference components (docs/semantics/components.md, docs/semantics/autoscaling.md §5.1 and worked examples E5,
 //! F1, F2, I9): copies placed on a managed pool of instances, scale to zero and back, packing,
 //! managed instance scaling at its maximum, validation, conservation and determinism.
 //!
@@ -94,7 +94,7 @@ const SCALE_IN_TRACKING: &str = r#"TargetTracking(
         scale_in_cooldown: "300s", scale_out_cooldown: "300s",
     )"#;
 
-/// The scale-from-zero alarm of spec 11.1 with the given comparison operator.
+/// The scale-from-zero alarm of docs/semantics/components.md §2 with the given comparison operator.
 fn no_capacity_alarm(op: &str) -> String {
     format!(
         r#"alarms: [Alarm(
@@ -218,7 +218,7 @@ fn f2_two_failures_in_a_minute_bring_a_copy_back() {
 
 #[test]
 fn f2_with_greater_or_equal_one_failure_suffices() {
-    // The operator is the alarm's own field (spec 20.9): `>=` fires on the first failure.
+    // The operator is the alarm's own field (docs/semantics/components.md §3): `>=` fires on the first failure.
     let r = f2("GreaterThanOrEqualToThreshold");
     let changes = rows(&r.activities, ActivityKind::CapacityChange);
     assert_eq!(changes[0].0, 60);
@@ -303,7 +303,7 @@ fn two_components_share_instances_and_room_moves_between_them() {
 
 #[test]
 fn p4d_accelerators_bound_the_copies_per_instance() {
-    // Spec instances.md: the ml.p4d.24xlarge example (96 vCPUs, 1152 GiB, 8 GPUs) with the SDK
+    // docs/semantics/instances.md §2: the ml.p4d.24xlarge example (96 vCPUs, 1152 GiB, 8 GPUs) with the SDK
     // requirements 2 CPUs, 1 accelerator, 8192 MB: 8 copies per instance, so 9 need 2.
     let text = r#"Scenario(
     name: "p4d",
@@ -605,7 +605,7 @@ fn overrides_can_add_the_fields_absent_variants_leave_out() {
         None,
     )
     .unwrap_err();
-    assert!(e.to_string().contains("(spec 11.1, A2)"), "{e}");
+    assert!(e.to_string().contains("may scale to zero instances"), "{e}");
 }
 
 #[test]
@@ -614,9 +614,9 @@ fn e5_the_step_cooldown_holds_back_a_second_copy() {
     // for one copy of `llm`, which has none; copies load in 5 s. Two
     // failures in minute 0: ALARM at 60 s, +1 copy, in service at 65 s. Two more requests at
     // 61 s and 63 s fail while it loads, so minute 1 breaches too and the alarm is still in
-    // ALARM at 120 s. With the spec's Cooldown 60 (from the activity's end at 65 s, until
+    // ALARM at 120 s. With the recipe's Cooldown 60 (from the activity's end at 65 s, until
     // 125 s) the step counts from the copy it already added and adds none; without a cooldown
-    // it adds a second copy (spec 8.2, E5).
+    // it adds a second copy (docs/semantics/autoscaling.md §7.2, E5).
     let run_with = |cooldown: &str| {
         let text = ic_scenario(
             "4m",

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod deployment;
 mod determinism;
+mod docs;
 mod fuzz;
 mod inference_components;
 mod lifecycle;

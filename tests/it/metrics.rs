@@ -1,4 +1,4 @@
-//! CloudWatch metric definitions on exact, deterministic inputs (spec autoscaling.md section 21
+//! CloudWatch metric definitions on exact, deterministic inputs (docs/semantics/autoscaling.md §13
 //! B and instances.md I8).
 
 use crate::common::mmc;

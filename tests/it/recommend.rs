@@ -1,5 +1,5 @@
-//! Recommendation jobs and `GetScalingConfigurationRecommendation` (spec autoscaling 16-18,
-//! worked examples I7 and J1-J4; load tests 5.4 and 6): the benchmark's numbers against
+//! Recommendation jobs and `GetScalingConfigurationRecommendation` (docs/semantics/load-tests.md,
+//! worked examples I7 and J1-J4): the benchmark's numbers against
 //! queueing arithmetic, its stop rules, and the API's contract through the binary.
 
 use crate::common::mmc;

@@ -1,5 +1,5 @@
-//! Serverless endpoints (spec/autoscaling.md sections 4.1-4.2, 11.3, 12, 13 and worked examples
-//! B7, C11, G2, H1-H4; spec/instances.md F and I9): validation, the concurrency pool (PC first,
+//! Serverless endpoints (docs/semantics/serverless.md, docs/semantics/autoscaling.md §3.5 and worked examples
+//! B7, C11, G2, H1-H4; docs/semantics/instances.md §6 and I9): validation, the concurrency pool (PC first,
 //! warm and cold on-demand containers, throttling at MaxConcurrency and at the account pool),
 //! the serverless metrics, provisioned concurrency under Application Auto Scaling, accounting
 //! and determinism.
@@ -101,7 +101,7 @@ fn b7_utilisations_with_eight_concurrent_executions() {
     // PC units never cold-start: no ModelSetupTime sample.
     assert_eq!(dp(MetricName::ModelSetupTime, Statistic::Maximum), None);
     assert_eq!(dp(MetricName::Invocations, Statistic::Sum), Some(8.0));
-    // Spec 4.2: no per-instance metric on serverless endpoints.
+    // docs/semantics/serverless.md §4: no per-instance metric on serverless endpoints.
     assert_eq!(dp(MetricName::CPUUtilization, avg), None);
 }
 
@@ -130,7 +130,7 @@ fn spillover_goes_to_on_demand_containers_that_cold_start() {
     );
     assert_eq!(dp(MetricName::ModelSetupTime, Statistic::SampleCount), Some(3.0));
     assert_eq!(dp(MetricName::ModelSetupTime, Statistic::Average), Some(3_000_000.0));
-    // 5 executions over PC 2 (spec 12.2: concurrent executions / allocated PC).
+    // 5 executions over PC 2 (docs/semantics/serverless.md §4: concurrent executions / allocated PC).
     assert_eq!(
         dp(
             MetricName::ServerlessProvisionedConcurrencyUtilization,
@@ -486,7 +486,7 @@ fn c11_pc_target_tracking_from_5_at_utilisation_0_8_to_8() {
     // The minute [180, 240) mixes PC 5 (ticks 190, 200: 0.8) and PC 8 (210-240: 0.5), so its
     // Average is 0.6 > 0.5 and, with the seed's 1 s cooldowns, target tracking scales out once
     // more from the allocated 8: ceil(8 x 0.6 / 0.5) = 10 (a scale-out cooldown does not stop
-    // a larger scale-out, spec 8.2).
+    // a larger scale-out, docs/semantics/autoscaling.md §7.2).
     assert_eq!(c[1].0, 240);
     assert_contains(
         &c[1].2,

@@ -1,4 +1,4 @@
-//! Worked examples of spec/autoscaling.md section 21 that need a scenario: registration
+//! Worked examples of docs/semantics/autoscaling.md §13 that need a scenario: registration
 //! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13),
 //! the cooldown values of the seeds (E5) and the STAIRS step length (I8). Formula-level rows
 //! live next to the code they test (`src/autoscaling/*`: C, D, E, G1, G3, G4, I1-I7); the

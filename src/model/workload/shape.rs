@@ -39,8 +39,8 @@ pub enum RateShape {
 }
 
 impl RateShape {
-    /// A staircase, as a load test's `STAIRS` pattern lays it out (spec load tests 3.2,
-    /// autoscaling I8): `number_of_steps` steps of `duration / number_of_steps` each (whole
+    /// A staircase, as a load test's `STAIRS` pattern lays it out (docs/semantics/load-tests.md §3,
+    /// autoscaling.md I8): `number_of_steps` steps of `duration / number_of_steps` each (whole
     /// microseconds, rounded down), step `k` (from 0) at `(k + 1) x per_step` requests per
     /// second; the last level holds after `duration`. 600 s in 5 steps: a step every 120 s.
     pub fn stairs(duration: SimDuration, number_of_steps: u32, per_step: f64) -> RateShape {
