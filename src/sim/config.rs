@@ -56,7 +56,7 @@ pub enum ShadowSampling {
     Bernoulli,
 }
 
-/// A shadow test (spec rollouts 8): a copy of `sampling_percentage` % of the requests of the
+/// A shadow test (docs/semantics/rollouts.md §7): a copy of `sampling_percentage` % of the requests of the
 /// production variant `source` goes to the shadow variant, whose answers are discarded.
 #[derive(Clone, Debug)]
 pub struct ShadowConfig {

@@ -205,7 +205,7 @@ pub fn datapoint(
         })
         .collect();
     if matches!(dim, Dimension::Config(_)) {
-        // A configuration's metrics exist only while its fleet serves (spec rollouts 4.3):
+        // A configuration's metrics exist only while its fleet serves (docs/semantics/rollouts.md §4.2):
         // before green takes traffic, or after it is gone, CloudWatch has no datapoint.
         ticks.retain(|t| t.invocations > 0 || t.in_service > 0);
         if ticks.is_empty() {

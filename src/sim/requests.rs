@@ -28,7 +28,7 @@ impl World {
         let fid = match self.pick_fleet(v) {
             Some(f) => f,
             // An asynchronous endpoint keeps the request in its durable queue until capacity
-            // arrives (spec 11.2).
+            // arrives (docs/semantics/autoscaling.md §10).
             None if self.config.endpoint.kind == EndpointKind::Async => self.queue_fleet(v),
             None => {
                 // No instance of the variant is in service: the request fails at once.

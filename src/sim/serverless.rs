@@ -50,7 +50,7 @@ impl World {
         let fid = self.variants[0].fleets[0];
         let series = self.fleets[fid.0 as usize].series;
         // A 4XX answered by the model is drawn (and recorded) first; it holds no unit.
-        // Per-instance metrics do not exist on serverless endpoints (spec 4.2): no 1/N.
+        // Per-instance metrics do not exist on serverless endpoints (docs/semantics/serverless.md §4): no 1/N.
         let Some((service, outcome)) = self.draw(0, fid, series) else {
             self.metrics.invocation(series, 0.0);
             return;

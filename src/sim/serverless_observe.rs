@@ -1,4 +1,4 @@
-//! CloudWatch datapoints of the serverless metrics (spec 4.1), from the serverless ticks.
+//! CloudWatch datapoints of the serverless metrics (docs/semantics/serverless.md §4), from the serverless ticks.
 //!
 //! A datapoint of period `P` ending at `t` aggregates the ticks ending in `(t - P, t]`, like
 //! every other metric (`observe.rs`). Sampled metrics (utilisations, PC executions) give one

@@ -1,4 +1,4 @@
-//! Shadow tests in the simulation (spec/rollouts.md section 8): while the test runs, a sample of
+//! Shadow tests in the simulation (docs/semantics/rollouts.md §7): while the test runs, a sample of
 //! the production variant's requests is copied to the shadow variant. The copies are served and
 //! measured like any request of that variant (its per-variant metrics, alarms and autoscaling),
 //! but callers never see them: they are outside the endpoint's totals, its latency and its
