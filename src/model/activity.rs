@@ -68,4 +68,36 @@ pub struct Activity {
     pub cause: String,
     /// A readable account, e.g. "desired 2 -> 4".
     pub reason: String,
+    /// What changed, for programs: the same facts as `reason`, without parsing it.
+    pub change: Change,
+    /// The scaling policy that decided this row (a capacity change or a failed scaling
+    /// activity it started); `None` for scheduled actions, updates, deployments and launches.
+    pub policy: Option<String>,
+}
+
+/// The structured part of an activity row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Change {
+    /// Nothing beyond the row's kind.
+    #[default]
+    None,
+    /// A variant's desired count moved (`CapacityChange` rows).
+    Desired { from: u32, to: u32 },
+    /// An alarm changed state (`AlarmStateChange` rows): CloudWatch state names, and the newest
+    /// datapoint (`None`: missing data).
+    AlarmState {
+        from: &'static str,
+        to: &'static str,
+        latest: Option<f64>,
+    },
+}
+
+impl Activity {
+    /// `(from, to)` of a `CapacityChange` row.
+    pub fn desired_change(&self) -> Option<(u32, u32)> {
+        match self.change {
+            Change::Desired { from, to } => Some((from, to)),
+            _ => None,
+        }
+    }
 }

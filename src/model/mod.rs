@@ -16,7 +16,7 @@ pub mod variant;
 pub mod version;
 pub mod workload;
 
-pub use activity::{Activity, ActivityKind};
+pub use activity::{Activity, ActivityKind, Change};
 pub use catalog::InstanceSpec;
 pub use distribution::DurationDist;
 pub use fleet::{Fleet, FleetId, Routing};

@@ -88,7 +88,9 @@ impl World {
     /// Brings up the initial hosts and copies (warm: in service at time zero).
     pub(super) fn start_components(&mut self) {
         let warm = self.config.endpoint.start == StartState::Warm;
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         hosts.warming = warm;
         for _ in 0..hosts.cfg.initial_instance_count {
             self.launch_host("initial");
@@ -137,7 +139,9 @@ impl World {
 
     /// A copy terminated: its host gets the room back and the pool is managed again.
     pub(super) fn copy_gone(&mut self, id: InstanceId, v: VariantId, cause: &str) {
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         let need = hosts.cfg.requirements[v.0 as usize];
         if let Some(h) = hosts.copy_host.get_mut(id.slot as usize).and_then(Option::take) {
             if let Some(host) = hosts.hosts.get_mut(h) {
@@ -198,7 +202,11 @@ impl World {
                 None => break,
             }
         }
-        while self.hosting.components().is_some_and(|hosts| hosts.hosts.live_count() < min) {
+        while self
+            .hosting
+            .components()
+            .is_some_and(|hosts| hosts.hosts.live_count() < min)
+        {
             if self.launch_host(cause).is_none() {
                 break;
             }
@@ -217,7 +225,9 @@ impl World {
         pending.sort_unstable();
         let mut rest = Vec::new();
         for (serial, id, v) in pending {
-            let Some(hosts) = self.hosting.components_mut() else { break };
+            let Some(hosts) = self.hosting.components_mut() else {
+                break;
+            };
             let need = hosts.cfg.requirements[v];
             let Some(h) = hosts.hosts.place(&need) else {
                 rest.push((id, v));
@@ -277,7 +287,9 @@ impl World {
             waiting[self.fleets[i.fleet.0 as usize].variant.0 as usize] += 1;
         }
         for (v, &w) in waiting.iter().enumerate() {
-            let Some(hosts) = self.hosting.components_mut() else { return };
+            let Some(hosts) = self.hosting.components_mut() else {
+                return;
+            };
             if hosts.reported_waiting[v] == w {
                 continue;
             }
@@ -358,7 +370,9 @@ impl World {
     /// A host's boot phase ended; stale events (host already terminated) are ignored.
     pub(super) fn on_host_phase_done(&mut self, id: HostId) {
         let now = self.now;
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         let Some(host) = hosts.hosts.get_mut(id) else { return };
         let serial = host.serial;
         match host.state {
@@ -408,7 +422,9 @@ impl World {
 
     fn terminate_host(&mut self, id: HostId, cause: &str) {
         let now = self.now;
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         let Some(host) = hosts.hosts.get(id) else { return };
         let (serial, was_in_service) = (host.serial, host.state == InstanceState::InService);
         hosts.hosts.terminate(id);
@@ -427,7 +443,9 @@ impl World {
     /// The endpoint's capacity is its in-service hosts.
     fn hosts_in_service_changed(&mut self) {
         let now = self.now;
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         let n = hosts.hosts.count(InstanceState::InService);
         hosts.in_service.set(now, u64::from(n));
         self.metrics.endpoint_capacity(now, n);
@@ -441,13 +459,17 @@ impl World {
             kind,
             cause: cause.to_string(),
             reason,
+            change: Default::default(),
+            policy: None,
         });
     }
 
     /// Closes the host pool's metrics period ending now.
     pub(super) fn close_host_period(&mut self) {
         let now = self.now;
-        let Some(hosts) = self.hosting.components_mut() else { return };
+        let Some(hosts) = self.hosting.components_mut() else {
+            return;
+        };
         let billed = hosts.billed.area_at(now) - hosts.billed0;
         hosts.billed0 += billed;
         let ins = hosts.in_service.area_at(now) - hosts.in_service0;

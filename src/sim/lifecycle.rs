@@ -8,7 +8,7 @@
 
 use super::event::Event;
 use super::world::World;
-use crate::model::{ActivityKind, FleetId, InstanceId, InstanceState, VariantId};
+use crate::model::{ActivityKind, Change, FleetId, InstanceId, InstanceState, VariantId};
 
 impl World {
     /// An initial instance of a warm endpoint: in service at time zero.
@@ -242,6 +242,18 @@ impl World {
 
     /// Sets the desired instance count of variant `v` and converges its current fleet to it.
     pub fn set_desired(&mut self, v: VariantId, desired: u32, cause: &str, reason: &str) {
+        self.set_desired_by(v, desired, cause, reason, None);
+    }
+
+    /// [`World::set_desired`] on the decision of scaling policy `policy` (named on the row).
+    pub(super) fn set_desired_by(
+        &mut self,
+        v: VariantId,
+        desired: u32,
+        cause: &str,
+        reason: &str,
+        policy: Option<String>,
+    ) {
         let old = self.variants[v.0 as usize].desired;
         self.variants[v.0 as usize].desired = desired;
         // The scalable target tracks the dimension it scales, whoever changed it (a policy, a
@@ -255,7 +267,8 @@ impl World {
             } else {
                 format!("{reason}; {change}")
             };
-            self.record(v, ActivityKind::CapacityChange, cause, text);
+            let change = Change::Desired { from: old, to: desired };
+            self.record_change(Some(v), ActivityKind::CapacityChange, cause, text, change, policy);
         }
         self.converge(v, cause);
     }

@@ -55,7 +55,9 @@ impl World {
             self.metrics.invocation(series, 0.0);
             return;
         };
-        let Some(run) = self.hosting.serverless_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else {
+            return;
+        };
         let admission = run.pool.admit(now);
         if admission.is_throttled() {
             // Counted as an invocation answered 4XX (ThrottlingException).
@@ -103,7 +105,9 @@ impl World {
     pub(super) fn serverless_converge(&mut self, cause: &str) {
         let now = self.now;
         let desired = self.variants[0].desired;
-        let Some(run) = self.hosting.serverless_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else {
+            return;
+        };
         let ready_at = run.pool.set_pc(now, desired, run.cfg.pc_provisioning_time);
         let allocated = run.pool.pc_allocated;
         if let Some(m) = self.metrics.serverless_mut() {
@@ -123,7 +127,9 @@ impl World {
     /// Raised PC finished provisioning.
     pub(super) fn on_pc_ready(&mut self) {
         let now = self.now;
-        let Some(run) = self.hosting.serverless_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else {
+            return;
+        };
         if run.pool.pc_ready(now) == 0 {
             // The raise was cut back before it was ready.
             return;
@@ -150,7 +156,9 @@ impl World {
     pub(super) fn serverless_close_tick(&mut self) {
         let now = self.now;
         let desired = self.variants.first().map_or(0, |v| v.desired);
-        let Some(run) = self.hosting.serverless_mut() else { return };
+        let Some(run) = self.hosting.serverless_mut() else {
+            return;
+        };
         let p = &mut run.pool;
         let sample = ServerlessSample {
             concurrent: p.concurrent(),

@@ -15,7 +15,7 @@ use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{MetricName, Recorder, Series, TickSample, VariantFacts};
 use crate::model::workload::ArrivalGenerator;
-use crate::model::{Activity, ActivityKind, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
+use crate::model::{Activity, ActivityKind, Change, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
 
 /// Per-variant random streams.
 pub(super) struct VariantStreams {
@@ -462,24 +462,30 @@ impl World {
         self.finished = true;
     }
 
+    /// An activity row of a variant.
     pub(super) fn record(&mut self, variant: VariantId, kind: ActivityKind, cause: &str, reason: String) {
-        self.activities.push(Activity {
-            time: self.now,
-            variant: self.variants[variant.0 as usize].name.clone(),
-            kind,
-            cause: cause.to_string(),
-            reason,
-        });
+        self.record_change(Some(variant), kind, cause, reason, Change::None, None);
     }
 
-    /// An activity of the whole endpoint (its variant column reads `*`).
-    pub(super) fn record_endpoint(&mut self, kind: ActivityKind, cause: &str, reason: String) {
+    /// An activity row with its structured change and deciding policy (`variant` `None`: the
+    /// whole endpoint, whose variant column reads `*`).
+    pub(super) fn record_change(
+        &mut self,
+        variant: Option<VariantId>,
+        kind: ActivityKind,
+        cause: &str,
+        reason: String,
+        change: Change,
+        policy: Option<String>,
+    ) {
         self.activities.push(Activity {
             time: self.now,
-            variant: "*".to_string(),
+            variant: variant.map_or_else(|| "*".to_string(), |v| self.variants[v.0 as usize].name.clone()),
             kind,
             cause: cause.to_string(),
             reason,
+            change,
+            policy,
         });
     }
 

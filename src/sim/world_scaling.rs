@@ -7,7 +7,7 @@ use super::scaling_config::AlarmConfig;
 use super::world::World;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricName;
-use crate::model::{ActivityKind, InstanceState, VariantId};
+use crate::model::{ActivityKind, Change, InstanceState, VariantId};
 
 impl ScalingView for World {
     fn datapoint(&self, alarm: &AlarmConfig, end: SimTime) -> Option<f64> {
@@ -90,28 +90,29 @@ impl World {
                     desired,
                     cause,
                     reason,
-                } => self.set_desired(variant, desired, &cause, &reason),
+                    policy,
+                } => self.set_desired_by(variant, desired, &cause, &reason, policy),
                 ScalingCommand::CheckConverged { variant } => self.check_activity_end(variant.0 as usize),
                 ScalingCommand::Record {
                     variant,
                     kind,
                     cause,
                     reason,
-                } => self.record(variant, kind, &cause, reason),
-                ScalingCommand::AlarmChanged(change) => {
-                    let text = change.describe();
-                    match change.dimension {
-                        Dimension::Variant(v) => {
-                            self.record(VariantId(v as u16), ActivityKind::AlarmStateChange, &change.alarm, text)
-                        }
-                        Dimension::Endpoint => {
-                            self.record_endpoint(ActivityKind::AlarmStateChange, &change.alarm, text)
-                        }
-                        Dimension::Config(c) => {
-                            let v = self.config_variant(c);
-                            self.record(v, ActivityKind::AlarmStateChange, &change.alarm, text)
-                        }
-                    }
+                    policy,
+                } => self.record_change(Some(variant), kind, &cause, reason, Change::None, policy),
+                ScalingCommand::AlarmChanged(t) => {
+                    let variant = match t.dimension {
+                        Dimension::Variant(v) => Some(VariantId(v as u16)),
+                        Dimension::Endpoint => None,
+                        Dimension::Config(c) => Some(self.config_variant(c)),
+                    };
+                    let change = Change::AlarmState {
+                        from: t.from.name(),
+                        to: t.to.name(),
+                        latest: t.latest,
+                    };
+                    let text = t.describe();
+                    self.record_change(variant, ActivityKind::AlarmStateChange, &t.alarm, text, change, None);
                 }
                 ScalingCommand::Schedule { at, event } => {
                     self.queue.schedule(at, event);

@@ -40,10 +40,17 @@ fn no_file_cites_the_unpublished_spec() {
     let needles = ["spec/", "spec §"];
     let mut found = Vec::new();
     for path in checked_files() {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue }; // binary data files
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        }; // binary data files
         for (i, line) in text.lines().enumerate() {
             if needles.iter().any(|n| line.contains(n)) {
-                found.push(format!("{}:{}: {}", path.strip_prefix(root()).unwrap().display(), i + 1, line.trim()));
+                found.push(format!(
+                    "{}:{}: {}",
+                    path.strip_prefix(root()).unwrap().display(),
+                    i + 1,
+                    line.trim()
+                ));
             }
         }
     }
@@ -66,7 +73,11 @@ fn link_targets(text: &str) -> Vec<String> {
 
 #[test]
 fn relative_links_point_at_existing_files() {
-    let mut pages = vec![root().join("README.md"), root().join("scenarios/README.md"), root().join("ARCHITECTURE.md")];
+    let mut pages = vec![
+        root().join("README.md"),
+        root().join("scenarios/README.md"),
+        root().join("ARCHITECTURE.md"),
+    ];
     let mut semantics = Vec::new();
     files_under(&root().join("docs/semantics"), &mut semantics);
     semantics.retain(|p| p.extension().is_some_and(|e| e == "md"));

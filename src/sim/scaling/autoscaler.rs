@@ -135,6 +135,7 @@ impl Autoscaler {
             kind: ActivityKind::ScheduledAction,
             cause: action.name.clone(),
             reason,
+            policy: None,
         };
         let mut out = Vec::new();
         if run.target.scheduled_allowed() {
@@ -222,6 +223,7 @@ impl Autoscaler {
                 kind: ActivityKind::ScalingFailed,
                 cause: win.policy.clone(),
                 reason: format!("{}; Failed: ResourceLimitExceeded: {msg}", win.reason),
+                policy: Some(win.policy.clone()),
             }];
         }
         run.cooldowns.activity_started(now_us, win.direction, cooldown_s, n);
@@ -235,10 +237,14 @@ impl Autoscaler {
         } else {
             format!("{}; clamped to {n}", win.reason)
         };
-        vec![
-            set_desired(v, n, &win.policy, reason),
-            ScalingCommand::CheckConverged { variant: v },
-        ]
+        let by_policy = ScalingCommand::SetDesired {
+            variant: v,
+            desired: n,
+            cause: win.policy.clone(),
+            reason,
+            policy: Some(win.policy.clone()),
+        };
+        vec![by_policy, ScalingCommand::CheckConverged { variant: v }]
     }
 
     /// The fleet of `variant` has converged (nothing booting or draining): its scaling
@@ -298,6 +304,7 @@ fn set_desired(variant: VariantId, desired: u32, cause: &str, reason: String) ->
         desired,
         cause: cause.to_string(),
         reason,
+        policy: None,
     }
 }
 

@@ -39,6 +39,8 @@ pub(in crate::sim) enum ScalingCommand {
         desired: u32,
         cause: String,
         reason: String,
+        /// The scaling policy that decided it (`None`: a scheduled action or a deployment).
+        policy: Option<String>,
     },
     /// Once the commands before it are applied: if the variant is no longer updating, tell the
     /// controller its scaling activity ended ([`super::Autoscaler::on_converged`]).
@@ -49,6 +51,8 @@ pub(in crate::sim) enum ScalingCommand {
         kind: ActivityKind,
         cause: String,
         reason: String,
+        /// The scaling policy whose activity this row reports, if any.
+        policy: Option<String>,
     },
     /// An alarm changed state (a row of its variant, or of the endpoint).
     AlarmChanged(AlarmTransition),
@@ -74,5 +78,6 @@ pub(in crate::sim) fn quota_refusal(
         reason: format!(
             "{what}; desired {current} -> {to} Failed: ResourceLimitExceeded: {msg}; desired stays {current}"
         ),
+        policy: None,
     })
 }
