@@ -198,7 +198,7 @@ pub fn merge(shards: &[ShardInput]) -> Result<(Design, Rendered), SweepError> {
         return Err(err(format!("shard {missing}/{count} is missing")));
     }
     let file = format!("{}/sweep.json (sweep_text)", first.dir);
-    let design = Design::new(&plan::parse(text, &file)?, &file)?;
+    let design = plan::design(text, &file)?;
     // The description must be the one its sweep text gives (an edited `replications` or axis
     // would otherwise be merged as if it were true).
     let described: Value = serde_json::from_slice(&super::table::sweep_json(

@@ -225,7 +225,7 @@ fn check_scenario(text: &str, base: &Path, sets: &[String]) -> Option<String> {
 fn check_sweep(text: &str) -> Option<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
     catch_unwind(AssertUnwindSafe(|| {
-        match fleetsim::sweep::plan::load_str(text, "fuzz-sweep.ron", &dir) {
+        match fleetsim::cli::read_base_and_plan(text, "fuzz-sweep.ron", &dir) {
             Err(e) => check_error(&e.to_string()),
             Ok(_) => None,
         }

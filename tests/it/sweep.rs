@@ -4,6 +4,7 @@
 
 use fleetsim::sweep::design::AxisValue;
 use fleetsim::sweep::metrics::Metrics;
+use fleetsim::cli::read_sweep_plan;
 use fleetsim::sweep::{plan, render, Design, RunRecord};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -93,7 +94,7 @@ impl Case {
     }
 
     fn plan(&self) -> Result<plan::Plan, fleetsim::sweep::SweepError> {
-        plan::load(&self.path("sweep.ron"))
+        read_sweep_plan(&self.path("sweep.ron"))
     }
 }
 
@@ -504,7 +505,7 @@ fn bundled_sweeps_are_valid() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "ron") {
-            let p = plan::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            let p = read_sweep_plan(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 p.design.points.len() > 1 && p.design.replications >= 3,
                 "{}",
