@@ -82,7 +82,7 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     let dir = opts.out.unwrap_or_else(|| Path::new("outputs").join(&plan.design.name));
     // Refuse an output path that would be refused anyway before running anything.
     check_dir(&dir, opts.force)?;
-    let selected = sweep::run::selection(&plan, shard);
+    let selected = sweep::run::shard_runs(&plan, shard);
     let points_selected = selected.len() / plan.design.replications as usize;
 
     let bar = if !opts.quiet && std::io::stderr().is_terminal() {
@@ -133,7 +133,7 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     }
     write_tree(&dir, &files, opts.force)?;
     if !opts.quiet {
-        print!("{}", sweep::table::terminal(&plan.design, &rendered.table));
+        print!("{}", sweep::table::terminal_report(&plan.design, &rendered.table));
         // Wall-clock figures go to the terminal only, never into output files.
         println!(
             "wrote     {}/  ({} points x {} replications{} in {:.2} s, {:.1} runs/s)",
