@@ -8,6 +8,7 @@ mod common;
 mod deployment;
 mod determinism;
 mod fuzz;
+mod house;
 mod inference_components;
 mod lifecycle;
 mod limits;
