@@ -13,7 +13,8 @@
 //! - `FLEETSIM_BENCH_ONLY`: with `FLEETSIM_BENCH_CASE`, time only `fleetsim` or only `bare`, so
 //!   `perf stat` / `perf record` around the process see one of them alone.
 
-use fleetsim::bench::{peak_rss_kib, run_bench, time_baseline, time_reference, Measurement};
+use fleetsim::bench::{run_bench, time_baseline, time_reference, Measurement};
+use fleetsim::cli::{peak_rss_kib, process_probes};
 use fleetsim::scenario::duration::parse_duration;
 use std::process::{Command, ExitCode};
 
@@ -51,19 +52,19 @@ fn run_case(rps: f64, case: &str, seed: u64) -> Result<(), String> {
     match std::env::var("FLEETSIM_BENCH_ONLY").as_deref() {
         Err(_) => {}
         Ok("fleetsim") => {
-            print_part("fleetsim", &time_reference(rps, secs, seed).0);
+            print_part("fleetsim", &time_reference(rps, secs, seed, process_probes()).0);
             return Ok(());
         }
         Ok("bare") => {
             // The reference's expected request count: close to what fleetsim would simulate.
             let n = (rps * secs as f64).round() as u64;
-            print_part("bare heap", &time_baseline(rps, n, seed).0);
+            print_part("bare heap", &time_baseline(rps, n, seed, process_probes()).0);
             return Ok(());
         }
         Ok(other) => return Err(format!("FLEETSIM_BENCH_ONLY={other:?}: expected fleetsim or bare")),
     }
     println!("== {rps} rps x {case} ==");
-    let report = run_bench(rps, secs, seed);
+    let report = run_bench(rps, secs, seed, process_probes());
     println!("{report}");
     println!();
     Ok(())

@@ -4,7 +4,9 @@
 //! number of requests at the same arrival rate, service rate and slot count, so the ratio of
 //! their event rates says what fleetsim's model, metrics and dispatch cost on top of the least
 //! work an M/M/c simulation must do. Wall-clock time is read here and only here: benchmark
-//! figures go to the terminal, never into simulation output.
+//! figures go to the terminal, never into simulation output. What the platform reports about
+//! the process (a thread's CPU time, the peak resident set) comes in as [`Probes`] from the
+//! caller, which knows where to read it (`cli::process_probes`).
 
 mod baseline;
 mod reference;
@@ -28,7 +30,7 @@ pub const TARGET_REQUESTS_PER_SEC: f64 = 5_000_000.0;
 ///
 /// Wall-clock rates are what a user waits for; on a shared machine they also count the time the
 /// thread spent waiting for a CPU. The CPU-time rates (this thread's time on a CPU, from
-/// `/proc/thread-self/schedstat`) leave that out, so they are the per-core figure.
+/// [`Probes::thread_cpu_s`]) leave that out, so they are the per-core figure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Measurement {
     /// Simulated requests (arrivals).
@@ -132,33 +134,48 @@ fn median(runs: &[Measurement]) -> Measurement {
     sorted[(sorted.len() - 1) / 2]
 }
 
+/// What the platform reports about this process, read by the caller: the CPU time the calling
+/// thread has run so far \[s\], and the process's peak resident set \[KiB\]; `None` where the
+/// platform does not say.
+#[derive(Clone, Copy, Debug)]
+pub struct Probes {
+    pub thread_cpu_s: fn() -> Option<f64>,
+    pub peak_rss_kib: fn() -> Option<u64>,
+}
+
+impl Probes {
+    /// No probe: wall-clock figures only, peak RSS unknown.
+    pub const NONE: Probes = Probes {
+        thread_cpu_s: || None,
+        peak_rss_kib: || None,
+    };
+}
+
 /// Runs `f` and returns its output with the wall-clock and thread CPU time it took [s].
-fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
-    let cpu0 = thread_cpu_s();
+fn timed<T>(f: impl FnOnce() -> T, probes: Probes) -> (T, f64, Option<f64>) {
+    let cpu0 = (probes.thread_cpu_s)();
     let t0 = Instant::now();
     let out = f();
     let wall = t0.elapsed().as_secs_f64();
-    let cpu = thread_cpu_s().zip(cpu0).map(|(b, a)| (b - a).max(0.0));
+    let cpu = (probes.thread_cpu_s)().zip(cpu0).map(|(b, a)| (b - a).max(0.0));
     (out, wall, cpu)
 }
 
-/// CPU time this thread has run so far \[s\]: the first field (nanoseconds on a CPU) of
-/// `/proc/thread-self/schedstat`; `None` where that file does not exist.
-pub fn thread_cpu_s() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 / 1e9)
-}
-
 /// Times fleetsim on the reference scenario and returns the measurement with the run's result.
-pub fn time_reference(rps: f64, duration_s: u64, seed: u64) -> (Measurement, RunResult) {
-    time_reference_with(rps, duration_s, seed, Controllers::Full)
+pub fn time_reference(rps: f64, duration_s: u64, seed: u64, probes: Probes) -> (Measurement, RunResult) {
+    time_reference_with(rps, duration_s, seed, Controllers::Full, probes)
 }
 
 /// [`time_reference`] with only the given controllers.
-pub fn time_reference_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> (Measurement, RunResult) {
+pub fn time_reference_with(
+    rps: f64,
+    duration_s: u64,
+    seed: u64,
+    controllers: Controllers,
+    probes: Probes,
+) -> (Measurement, RunResult) {
     let config = reference_config_with(rps, duration_s, seed, controllers);
-    let (result, wall, cpu) = timed(|| run(config));
+    let (result, wall, cpu) = timed(|| run(config), probes);
     (
         Measurement::new(result.totals.arrived, result.events, wall, cpu),
         result,
@@ -166,22 +183,22 @@ pub fn time_reference_with(rps: f64, duration_s: u64, seed: u64, controllers: Co
 }
 
 /// Times the bare loop on `n_requests` customers at the reference scenario's rates and slots.
-pub fn time_baseline(rps: f64, n_requests: u64, seed: u64) -> (Measurement, BareStats) {
+pub fn time_baseline(rps: f64, n_requests: u64, seed: u64, probes: Probes) -> (Measurement, BareStats) {
     let mu = 1e6 / reference_service_time().mean_micros();
     let c = reference_instances(rps) * REFERENCE_CONCURRENCY;
-    let (stats, wall, cpu) = timed(|| bare_heap_mmc(rps, mu, c, n_requests, seed));
+    let (stats, wall, cpu) = timed(|| bare_heap_mmc(rps, mu, c, n_requests, seed), probes);
     (Measurement::new(stats.arrived, stats.events, wall, cpu), stats)
 }
 
 /// Runs the reference scenario and the bare loop on the same number of requests, one after the
 /// other in this thread, and reports both.
-pub fn run_bench(rps: f64, duration_s: u64, seed: u64) -> BenchReport {
-    run_bench_with(rps, duration_s, seed, Controllers::Full)
+pub fn run_bench(rps: f64, duration_s: u64, seed: u64, probes: Probes) -> BenchReport {
+    run_bench_with(rps, duration_s, seed, Controllers::Full, probes)
 }
 
 /// [`run_bench`] with only the given controllers in the reference scenario.
-pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> BenchReport {
-    run_bench_repeated(rps, duration_s, seed, controllers, 1)
+pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers, probes: Probes) -> BenchReport {
+    run_bench_repeated(rps, duration_s, seed, controllers, 1, probes)
 }
 
 /// [`run_bench_with`] `repeat` times (at least once), each fleetsim run followed by its bare
@@ -194,13 +211,14 @@ pub fn run_bench_repeated(
     seed: u64,
     controllers: Controllers,
     repeat: usize,
+    probes: Probes,
 ) -> BenchReport {
     let runs: Vec<(Measurement, Measurement)> = (0..repeat.max(1))
         .map(|_| {
-            let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers);
+            let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers, probes);
             // Dropped before the baseline runs, so the baseline does not pay for freeing it.
             drop(result);
-            let (bare, _) = time_baseline(rps, fleetsim.requests, seed);
+            let (bare, _) = time_baseline(rps, fleetsim.requests, seed, probes);
             (fleetsim, bare)
         })
         .collect();
@@ -220,24 +238,8 @@ pub fn run_bench_repeated(
             .events_per_cpu_s
             .zip(bare.events_per_cpu_s)
             .map(|(a, b)| ratio_of(a, b)),
-        peak_rss_kib: peak_rss_kib(),
+        peak_rss_kib: (probes.peak_rss_kib)(),
     }
-}
-
-/// Peak resident set size of this process (`VmHWM` in `/proc/self/status`) \[KiB\]; `None` where
-/// that file does not exist (not Linux) or cannot be parsed.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_hwm(&status)
-}
-
-/// The `VmHWM:   1234 kB` line of a `/proc/<pid>/status` text, in KiB.
-fn parse_vm_hwm(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let mut parts = line["VmHWM:".len()..].split_whitespace();
-    let n: u64 = parts.next()?.parse().ok()?;
-    // The kernel always writes kB (meaning KiB); anything else is not a format we know.
-    (parts.next() == Some("kB")).then_some(n)
 }
 
 /// `12_345_678.9` as `12.35 M`, for rates that span several orders of magnitude.
@@ -346,7 +348,7 @@ mod tests {
 
     #[test]
     fn bench_counts_agree_between_fleetsim_and_baseline() {
-        let r = run_bench(500.0, 30, 1);
+        let r = run_bench(500.0, 30, 1, Probes::NONE);
         assert_eq!(r.instances, 9);
         assert_eq!(r.bare.requests, r.fleetsim.requests);
         assert_eq!(r.bare.events, 2 * r.fleetsim.requests);
@@ -362,7 +364,7 @@ mod tests {
 
     #[test]
     fn repetitions_report_the_median_and_the_range() {
-        let r = run_bench_repeated(500.0, 10, 1, Controllers::None, 3);
+        let r = run_bench_repeated(500.0, 10, 1, Controllers::None, 3, Probes::NONE);
         assert_eq!(r.runs.len(), 3);
         // Every repetition simulates the same run.
         assert!(r
@@ -379,7 +381,12 @@ mod tests {
             "{text}"
         );
         // Zero repetitions means one.
-        assert_eq!(run_bench_repeated(500.0, 5, 1, Controllers::None, 0).runs.len(), 1);
+        assert_eq!(
+            run_bench_repeated(500.0, 5, 1, Controllers::None, 0, Probes::NONE)
+                .runs
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -406,13 +413,16 @@ mod tests {
     }
 
     #[test]
-    fn vm_hwm_is_parsed() {
-        let status = "Name:\tx\nVmPeak:\t  9999 kB\nVmHWM:\t    4321 kB\nVmRSS:\t 100 kB\n";
-        assert_eq!(parse_vm_hwm(status), Some(4321));
-        assert_eq!(parse_vm_hwm("VmRSS: 1 kB\n"), None);
-        if cfg!(target_os = "linux") {
-            assert!(peak_rss_kib().is_some_and(|k| k > 0));
-            assert!(thread_cpu_s().is_some());
-        }
+    fn probes_supply_cpu_time_and_peak_rss() {
+        let probes = Probes {
+            thread_cpu_s: || Some(2.5),
+            peak_rss_kib: || Some(4321),
+        };
+        let r = run_bench_repeated(500.0, 5, 1, Controllers::None, 1, probes);
+        assert_eq!((r.fleetsim.cpu_s, r.bare.cpu_s), (Some(0.0), Some(0.0)));
+        assert_eq!(r.peak_rss_kib, Some(4321));
+        assert!(r.to_string().contains("peak RSS: 4.2 MiB"), "{r}");
+        let none = run_bench_repeated(500.0, 5, 1, Controllers::None, 1, Probes::NONE);
+        assert_eq!((none.fleetsim.cpu_s, none.peak_rss_kib), (None, None));
     }
 }

@@ -50,7 +50,8 @@ pub fn bench(
             "--rps {rps} x --duration {shown} = {requests:e} requests; allowed: at most {MAX_REQUESTS:e} (a lower rate or a shorter duration)"
         ));
     }
-    let report = crate::bench::run_bench_repeated(rps, secs, seed, controllers, repeat as usize);
+    let report =
+        crate::bench::run_bench_repeated(rps, secs, seed, controllers, repeat as usize, super::process_probes());
     println!("{report}");
     Ok(())
 }

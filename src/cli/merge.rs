@@ -28,7 +28,7 @@ pub fn merge(out: &Path, shard_dirs: &[PathBuf], quiet: bool, force: bool) -> an
     files.extend(plots.iter().map(|p| (p.name.to_string(), p.bytes.as_slice())));
     write_tree(out, &files, force)?;
     if !quiet {
-        print!("{}", sweep::table::terminal(&design, &rendered.table));
+        print!("{}", sweep::table::terminal_report(&design, &rendered.table));
         println!(
             "wrote     {}/  ({} shards, {} points)",
             out.display(),

@@ -5,6 +5,7 @@ mod bench;
 mod merge;
 mod output;
 mod plot;
+mod process;
 mod progress;
 mod recommend;
 mod run;
@@ -12,6 +13,9 @@ mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+
+pub use process::{peak_rss_kib, process_probes};
+pub use sweep::{read_base_and_plan, read_sweep_plan};
 
 #[derive(Parser, Debug)]
 #[command(

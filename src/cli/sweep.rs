@@ -2,7 +2,8 @@
 //! `--out`), with a progress bar on a terminal and the best point and Pareto front printed.
 
 use super::output::{check_dir, write_tree};
-use crate::sweep::{self, plan, Shard};
+use crate::scenario;
+use crate::sweep::{self, plan, Plan, Shard, SweepError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -49,17 +50,39 @@ fn parse_threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// Reads the sweep file at `path` and the base scenario it names (relative to the sweep file's
+/// folder), and plans the sweep.
+pub fn read_sweep_plan(path: &Path) -> Result<Plan, SweepError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    read_base_and_plan(&text, &file, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Plans sweep text (named `file` in messages), reading the base scenario it names from the
+/// folder `dir`.
+pub fn read_base_and_plan(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> {
+    let design = plan::design(text, file)?;
+    let base = scenario::Source::read(&dir.join(&design.base_scenario)).map_err(|source| SweepError::Base {
+        file: file.to_string(),
+        source: Box::new(source),
+    })?;
+    plan::build(design, text, file, &base)
+}
+
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     // Parse --shard and validate every point before anything runs or is written.
     let shard: Option<Shard> = opts.shard.as_deref().map(str::parse).transpose()?;
-    let plan = plan::load(path)?;
+    let plan = read_sweep_plan(path)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
     let dir = opts.out.unwrap_or_else(|| Path::new("outputs").join(&plan.design.name));
     // Refuse an output path that would be refused anyway before running anything.
     check_dir(&dir, opts.force)?;
-    let selected = sweep::run::selection(&plan, shard);
+    let selected = sweep::run::shard_runs(&plan, shard);
     let points_selected = selected.len() / plan.design.replications as usize;
 
     let bar = if !opts.quiet && std::io::stderr().is_terminal() {
@@ -110,7 +133,7 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     }
     write_tree(&dir, &files, opts.force)?;
     if !opts.quiet {
-        print!("{}", sweep::table::terminal(&plan.design, &rendered.table));
+        print!("{}", sweep::table::terminal_report(&plan.design, &rendered.table));
         // Wall-clock figures go to the terminal only, never into output files.
         println!(
             "wrote     {}/  ({} points x {} replications{} in {:.2} s, {:.1} runs/s)",

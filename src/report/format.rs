@@ -20,12 +20,12 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// An optional number; empty when absent.
-pub fn opt(x: Option<f64>, decimals: usize) -> String {
+pub fn num_or_empty(x: Option<f64>, decimals: usize) -> String {
     x.map(|v| num(v, decimals)).unwrap_or_default()
 }
 
 /// Microseconds to milliseconds with microsecond precision.
-pub fn ms(us: f64) -> f64 {
+pub fn us_to_ms(us: f64) -> f64 {
     us / 1000.0
 }
 
@@ -44,6 +44,6 @@ mod tests {
         assert_eq!(num(1.5, 3), "1.5");
         assert_eq!(num(2.0, 3), "2");
         assert_eq!(num(-0.0001, 2), "0");
-        assert_eq!(opt(None, 2), "");
+        assert_eq!(num_or_empty(None, 2), "");
     }
 }

@@ -7,7 +7,7 @@
 //! configuration: `traffic_share` (its fraction of the variant's invocations in the period),
 //! `in_service` and `instances` (billed) at the end of the period.
 
-use super::format::{ms, num, opt};
+use super::format::{num, num_or_empty, us_to_ms};
 use crate::engine::SimTime;
 use crate::model::metrics::{LatencyStats, ServerlessPoint, VariantPoint};
 use crate::sim::RunResult;
@@ -17,11 +17,11 @@ fn pct_name(p: f64) -> String {
 }
 
 fn latency_cells(s: &LatencyStats, pcts: &[f64]) -> Vec<String> {
-    let mut out = vec![opt(s.average().map(ms), 3)];
+    let mut out = vec![num_or_empty(s.average().map(us_to_ms), 3)];
     for p in pcts {
-        out.push(opt(s.percentile(*p).map(ms), 3));
+        out.push(num_or_empty(s.percentile(*p).map(us_to_ms), 3));
     }
-    out.push(opt(s.max.map(ms), 3));
+    out.push(num_or_empty(s.max.map(us_to_ms), 3));
     out
 }
 
@@ -197,11 +197,11 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(v.invocations.to_string());
             row.push(num(v.invocations_per_instance, 4));
             row.extend(latency_cells(&v.model_latency, &pcts));
-            row.push(opt(v.overhead_latency.average().map(ms), 3));
+            row.push(num_or_empty(v.overhead_latency.average().map(us_to_ms), 3));
             row.push(v.errors_4xx.to_string());
             row.push(v.errors_5xx.to_string());
-            row.push(opt(v.cpu_utilization, 3));
-            row.push(opt(v.concurrent_requests_per_model, 4));
+            row.push(num_or_empty(v.cpu_utilization, 3));
+            row.push(num_or_empty(v.concurrent_requests_per_model, 4));
             row.push(v.instances[3].to_string());
             row.push(v.desired.to_string());
             row.push(v.backlog_end.to_string());
@@ -238,7 +238,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         if hosts.is_some() {
             for v in &p.variants {
                 row.push(num(v.invocations_per_instance, 4));
-                row.push(opt(v.concurrent_requests_per_model, 4));
+                row.push(num_or_empty(v.concurrent_requests_per_model, 4));
                 row.push(v.rejected_no_capacity.to_string());
                 row.push((v.instances[0] + v.instances[1]).to_string());
                 row.push(v.instances[2].to_string());
@@ -275,7 +275,7 @@ fn serverless_cells(p: &ServerlessPoint) -> Vec<String> {
         num(p.concurrent_mean, 4),
         p.concurrent_max.to_string(),
         num(p.utilization_mean, 4),
-        opt(p.pc_utilization_mean, 4),
+        num_or_empty(p.pc_utilization_mean, 4),
         num(p.pc_executions_mean, 4),
         p.pc_allocated_end.to_string(),
         p.pc_desired_end.to_string(),
@@ -284,6 +284,6 @@ fn serverless_cells(p: &ServerlessPoint) -> Vec<String> {
         p.spillover.to_string(),
         p.throttled.to_string(),
         p.cold_starts.to_string(),
-        opt(p.setup_mean_us.map(ms), 3),
+        num_or_empty(p.setup_mean_us.map(us_to_ms), 3),
     ]
 }

@@ -27,7 +27,7 @@ pub use parse_message::{shorten, shorten_to};
 pub use validate::validate;
 
 use crate::sim::SimConfig;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A scenario read, overridden and validated.
 #[derive(Clone, Debug)]
@@ -123,11 +123,37 @@ pub fn load_str(
 
 /// Reads a scenario file and loads it (see [`load_str`]).
 pub fn load(path: &Path, sets: &[String], seed: Option<u64>) -> Result<Loaded, ScenarioError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    load_str(&text, &file, base, sets, seed)
+    let source = Source::read(path)?;
+    load_str(&source.text, &source.file, &source.data_dir, sets, seed)
+}
+
+/// A scenario file as read: the name messages give it, its text, and the folder its relative
+/// data files (traces, samples) are read from. Code above the loader (a sweep's base scenario)
+/// carries one and validates against it without knowing the folder.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The file as the user named it (or as resolved against a sweep file's folder).
+    pub file: String,
+    /// The file's text as read.
+    pub text: String,
+    data_dir: PathBuf,
+}
+
+impl Source {
+    /// Reads the scenario file at `path`; its data files are relative to the file's folder.
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        let data_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Ok(Source { file, text, data_dir })
+    }
+
+    /// Validates `scenario` (this file's text parsed, perhaps overridden) into a `SimConfig`,
+    /// reading its data files from this file's folder; see [`validate`].
+    pub fn validate(&self, scenario: &Scenario) -> Result<(SimConfig, Vec<String>), ScenarioError> {
+        validate(scenario, &self.file, &self.data_dir)
+    }
 }

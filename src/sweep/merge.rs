@@ -16,7 +16,7 @@ use super::metrics::{self, Metrics};
 use super::plan;
 use super::run::RunRecord;
 use super::shard::Shard;
-use super::table::{read_runs_csv, SweepJson};
+use super::table::{parse_runs_csv, SweepJson};
 use super::{render, Rendered};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -70,7 +70,7 @@ fn value_at<'a>(root: &'a Value, path: &serde_path_to_error::Path) -> Option<&'a
 /// Reads a shard's `sweep.json`: JSON syntax errors with line and column, shape errors with the
 /// field path, the value found and what the field holds. Also returns the document as a JSON
 /// value, to compare fields.
-fn read_sweep_json(dir: &str, bytes: &[u8]) -> Result<(SweepJson, Value), SweepError> {
+fn parse_sweep_json(dir: &str, bytes: &[u8]) -> Result<(SweepJson, Value), SweepError> {
     let file = format!("{dir}/sweep.json");
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         // serde_json ends its message with the position; it is given up front instead.
@@ -128,7 +128,7 @@ pub fn merge(shards: &[ShardInput]) -> Result<(Design, Rendered), SweepError> {
     let first = shards.first().ok_or_else(|| err("no shard folders given".into()))?;
     let docs = shards
         .iter()
-        .map(|s| read_sweep_json(&s.dir, &s.sweep_json))
+        .map(|s| parse_sweep_json(&s.dir, &s.sweep_json))
         .collect::<Result<Vec<_>, _>>()?;
     let text = &docs[0].0.sweep_text;
     let Some(count) = docs[0].0.shard.map(|s| s.count) else {
@@ -198,7 +198,7 @@ pub fn merge(shards: &[ShardInput]) -> Result<(Design, Rendered), SweepError> {
         return Err(err(format!("shard {missing}/{count} is missing")));
     }
     let file = format!("{}/sweep.json (sweep_text)", first.dir);
-    let design = Design::new(&plan::parse(text, &file)?, &file)?;
+    let design = plan::design(text, &file)?;
     // The description must be the one its sweep text gives (an edited `replications` or axis
     // would otherwise be merged as if it were true).
     let described: Value = serde_json::from_slice(&super::table::sweep_json(
@@ -226,7 +226,7 @@ pub fn merge(shards: &[ShardInput]) -> Result<(Design, Rendered), SweepError> {
     let mut base_seed: Option<(u64, String)> = None;
     for ((s, (d, _)), shard) in shards.iter().zip(&docs).zip(&shard_of) {
         let file = format!("{}/runs.csv", s.dir);
-        let (m, recs) = read_runs_csv(&design, &s.runs_csv).map_err(|e| err(format!("{file}: {e}")))?;
+        let (m, recs) = parse_runs_csv(&design, &s.runs_csv).map_err(|e| err(format!("{file}: {e}")))?;
         if m != d.metrics {
             return Err(err(format!(
                 "{file}: line 1: the metric columns differ from `metrics` in {}/sweep.json",

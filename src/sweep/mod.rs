@@ -1,10 +1,11 @@
 //! Parameter sweeps: a base scenario, axes of overrides and replications per point, run in
 //! parallel, aggregated into `sweep.csv`, `runs.csv` and `sweep.json`.
 //!
-//! Flow: [`plan::load`] parses the sweep file ([`file`](mod@file)), expands its [`design`] into points
-//! and validates every point's scenario; [`run::run`] runs points x replications on a rayon
-//! pool; [`render`] aggregates ([`table`]) and renders the files. [`merge`] combines shards.
-//! No file is written here; the CLI writes the returned bytes.
+//! Flow: [`plan::design`] parses the sweep text ([`file`](mod@file)) and expands its [`design`]
+//! into points; [`plan::build`] validates every point's scenario against the base scenario the
+//! CLI read; [`run::run`] runs points x replications on a rayon pool; [`render`] aggregates
+//! ([`table`]) and renders the files. [`merge`] combines shards. No file is read or written
+//! here: the CLI reads the sweep and base scenario files and writes the returned bytes.
 
 pub mod design;
 pub mod error;

@@ -9,7 +9,6 @@ use super::file::SweepFile;
 use super::metrics;
 use crate::scenario::{self, overrides, parse_override, Scenario, ScenarioError};
 use crate::sim::SimConfig;
-use std::path::{Path, PathBuf};
 
 /// One point ready to run.
 #[derive(Clone, Debug)]
@@ -82,35 +81,22 @@ fn in_user_terms(message: &str, path: Option<&str>) -> String {
     m
 }
 
-/// Reads a sweep file and builds its plan.
-pub fn load(path: &Path) -> Result<Plan, SweepError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    load_str(&text, &file, path.parent().unwrap_or(Path::new(".")))
+/// Parses sweep text and expands its design: the first half of planning, which names the base
+/// scenario (`design.base_scenario`) the caller reads for [`build`].
+pub fn design(text: &str, file: &str) -> Result<Design, SweepError> {
+    Design::new(&parse(text, file)?, file)
 }
 
-/// Builds a plan from sweep text; `dir` is the folder `base_scenario` is relative to.
-pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> {
-    let parsed = parse(text, file)?;
-    let design = Design::new(&parsed, file)?;
-    let scenario_path: PathBuf = dir.join(&design.base_scenario);
-    let scenario_file = scenario_path.display().to_string();
-    let scenario_text = std::fs::read_to_string(&scenario_path).map_err(|source| SweepError::Base {
-        file: file.to_string(),
-        source: Box::new(ScenarioError::Io {
-            file: scenario_file.clone(),
-            source,
-        }),
-    })?;
-    let scenario_dir = scenario_path.parent().unwrap_or(Path::new("."));
+/// Builds the plan of sweep text `text` (named `file` in messages) from its `design` (see
+/// [`design`]) and the base scenario it names, as the caller read it: every point's scenario is
+/// validated before anything runs.
+pub fn build(design: Design, text: &str, file: &str, base_source: &scenario::Source) -> Result<Plan, SweepError> {
     let base_err = |source| SweepError::Base {
         file: file.to_string(),
         source: Box::new(source),
     };
-    let base = scenario::parse(&scenario_text, &scenario_file).map_err(base_err)?;
+    let scenario_file = base_source.file.clone();
+    let base = scenario::parse(&base_source.text, &scenario_file).map_err(base_err)?;
     let sets = design
         .set
         .iter()
@@ -118,7 +104,7 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
         .collect::<Result<Vec<_>, _>>()
         .map_err(base_err)?;
     let base = overrides::apply(&base, &sets).map_err(base_err)?;
-    let (_, warnings) = scenario::validate(&base, &scenario_file, scenario_dir).map_err(base_err)?;
+    let (_, warnings) = base_source.validate(&base).map_err(base_err)?;
     let base_seed = design.seed.unwrap_or(base.seed);
 
     let mut points = Vec::with_capacity(design.points.len());
@@ -139,7 +125,7 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
             current = overrides::apply(&current, &[o]).map_err(|e| point_err(*axis, e))?;
         }
         current.seed = base_seed;
-        let (config, _) = scenario::validate(&current, &scenario_file, scenario_dir).map_err(|e| {
+        let (config, _) = base_source.validate(&current).map_err(|e| {
             // Name the axis whose path leads to the first invalid field.
             let axis = match &e {
                 ScenarioError::Invalid { errors, .. } => errors.first().and_then(|fe| {
@@ -193,7 +179,7 @@ pub fn load_str(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> 
         sweep_file: file.to_string(),
         sweep_text: text.to_string(),
         scenario_file,
-        scenario_text,
+        scenario_text: base_source.text.clone(),
         base_seed,
         points,
         known_metrics,

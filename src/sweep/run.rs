@@ -29,7 +29,7 @@ pub struct RunOutput {
 
 /// The (point, replication) pairs a shard runs, in order. All replications of a point stay in
 /// the same shard.
-pub fn selection(plan: &Plan, shard: Option<Shard>) -> Vec<(usize, u32)> {
+pub fn shard_runs(plan: &Plan, shard: Option<Shard>) -> Vec<(usize, u32)> {
     plan.points
         .iter()
         .filter(|p| shard.is_none_or(|s| s.contains(p.point)))
@@ -37,7 +37,7 @@ pub fn selection(plan: &Plan, shard: Option<Shard>) -> Vec<(usize, u32)> {
         .collect()
 }
 
-/// Runs the selection on `threads` threads (`None`: one per core). `on_done(point)` is called
+/// Runs the shard's runs ([`shard_runs`]) on `threads` threads (`None`: one per core). `on_done(point)` is called
 /// after each run, from the worker thread, for progress reporting.
 pub fn run(
     plan: &Plan,
@@ -46,7 +46,7 @@ pub fn run(
     keep_runs: bool,
     on_done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<RunOutput>, SweepError> {
-    let specs = selection(plan, shard);
+    let specs = shard_runs(plan, shard);
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);

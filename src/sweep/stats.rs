@@ -24,7 +24,7 @@ pub fn t975(df: usize) -> f64 {
 }
 
 /// Statistics of the present values, summed in the order given (so results are reproducible).
-pub fn stat(values: &[Option<f64>]) -> Stat {
+pub fn stats_of_present(values: &[Option<f64>]) -> Stat {
     let xs: Vec<f64> = values.iter().flatten().copied().collect();
     let n = xs.len();
     if n == 0 {
@@ -69,10 +69,10 @@ mod tests {
 
     #[test]
     fn missing_values_are_skipped() {
-        let s = stat(&[Some(1.0), None, Some(3.0)]);
+        let s = stats_of_present(&[Some(1.0), None, Some(3.0)]);
         assert_eq!(s.n, 2);
         assert_eq!(s.mean, Some(2.0));
-        assert_eq!(stat(&[None]).mean, None);
-        assert_eq!(stat(&[Some(5.0)]).sd, None);
+        assert_eq!(stats_of_present(&[None]).mean, None);
+        assert_eq!(stats_of_present(&[Some(5.0)]).sd, None);
     }
 }

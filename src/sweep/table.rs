@@ -10,7 +10,7 @@ use super::metrics::Metrics;
 use super::objective::{self, PARETO_COST, PARETO_LATENCY};
 use super::run::RunRecord;
 use super::shard::Shard;
-use super::stats::{stat, Stat};
+use super::stats::{stats_of_present, Stat};
 use serde::{Deserialize, Serialize};
 
 /// One row of `sweep.csv`.
@@ -56,7 +56,7 @@ pub fn aggregate(design: &Design, records: &[RunRecord], metrics: &[String]) -> 
         let stats = metrics
             .iter()
             .map(|m| {
-                stat(
+                stats_of_present(
                     &group
                         .iter()
                         .map(|r| r.metrics.get(m).copied().flatten())
@@ -175,7 +175,7 @@ pub type RunsCsv = (Vec<String>, Vec<(u64, RunRecord)>);
 /// from. Every cell is checked against the design: the point exists, its axis cells are the
 /// point's values, the replication is one of the sweep's, and every metric is a finite number
 /// or empty (missing). Errors name the line and the column (1-based, with its header).
-pub fn read_runs_csv(design: &Design, bytes: &[u8]) -> Result<RunsCsv, String> {
+pub fn parse_runs_csv(design: &Design, bytes: &[u8]) -> Result<RunsCsv, String> {
     let mut rd = csv::Reader::from_reader(bytes);
     let header: Vec<String> = rd
         .headers()
@@ -349,7 +349,7 @@ pub fn sweep_json(design: &Design, sweep_text: &str, table: &Table, shard: Optio
 }
 
 /// The terminal report: the best feasible point and the Pareto front.
-pub fn terminal(design: &Design, table: &Table) -> String {
+pub fn terminal_report(design: &Design, table: &Table) -> String {
     let mut out = String::new();
     let describe = |point: usize| design.points[point].describe(&design.axes);
     let figures = |row: &PointRow| {

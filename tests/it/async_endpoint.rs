@@ -2,16 +2,13 @@
 //! F3-F5): the durable queue, time-to-live and processing limits, the backlog metrics, scale to
 //! zero and back, and the bundled scale-from-zero scenario's timeline.
 
-use crate::common::{capacity_changes, first_minute, run_checked};
+use crate::common::{capacity_changes, config_at, first_minute, invalid, load, load_bundled, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
-use fleetsim::model::workload::{TimestampTrace, Workload};
 use fleetsim::model::{Activity, ActivityKind};
-use fleetsim::scenario;
 use fleetsim::sim::observe::Dimension;
-use fleetsim::sim::{SimConfig, World};
-use std::path::Path;
+use fleetsim::sim::World;
 
 /// An asynchronous endpoint with `n` initial instances (constant `service` time, 3 min launch,
 /// 1 min load) and `extra` appended inside `Scenario(...)`. Arrivals are set by the caller.
@@ -34,16 +31,6 @@ fn async_scenario(duration: &str, n: u32, service: &str, endpoint_extra: &str, e
     {extra}
 )"#
     )
-}
-
-/// Loads `text` and replaces its workload by requests at the given seconds.
-fn config(text: &str, at_s: &[f64]) -> SimConfig {
-    let mut c = scenario::load_str(text, "async.ron", Path::new("."), &[], None)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .config;
-    let times: Vec<SimTime> = at_s.iter().map(|s| SimTime((s * 1e6).round() as u64)).collect();
-    c.workload = Workload::TraceTimestamps(TimestampTrace { times: times.into() });
-    c
 }
 
 fn times_of(acts: &[Activity], kind: ActivityKind) -> Vec<u64> {
@@ -79,7 +66,7 @@ fn target(policies: &[&str]) -> String {
 fn f3_requests_wait_at_zero_instances_and_are_never_rejected() {
     // No instance and no policy: every request waits and, after the time-to-live, expires.
     let text = async_scenario("10m", 0, "1s", r#"request_ttl: "2m","#, "");
-    let r = run_checked(config(&text, &[10.0, 20.0, 30.0, 500.0]));
+    let r = run_checked(config_at(&text, &[10.0, 20.0, 30.0, 500.0]));
     assert_eq!(r.totals.rejected_no_capacity + r.totals.rejected_backlog_full, 0);
     // Three expire at 130, 140 and 150 s; the last is still queued at 600 s (expiry 620 s).
     assert_eq!(r.totals.timed_out, 3);
@@ -100,7 +87,7 @@ fn scale_from_zero_with_the_backlog_step_policy_takes_two_minutes() {
         "",
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[STEP_FROM_ZERO])),
     );
-    let r = run_checked(config(&text, &[0.0]));
+    let r = run_checked(config_at(&text, &[0.0]));
     let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 120);
@@ -123,7 +110,7 @@ fn a_request_landing_mid_minute_waits_one_more_period() {
         "",
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[STEP_FROM_ZERO])),
     );
-    let r = run_checked(config(&text, &[30.0]));
+    let r = run_checked(config_at(&text, &[30.0]));
     let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
 }
@@ -132,7 +119,7 @@ fn a_request_landing_mid_minute_waits_one_more_period() {
 fn f4_target_tracking_alone_leaves_a_short_queue_at_zero() {
     // 3 queued < target 5: the high alarm never fires and nothing scales out.
     let text = async_scenario("30m", 0, "30s", "", &target(&[TT_BACKLOG]));
-    let r = run_checked(config(&text, &[0.0, 1.0, 2.0]));
+    let r = run_checked(config_at(&text, &[0.0, 1.0, 2.0]));
     assert!(
         capacity_changes(&r.activities).is_empty(),
         "{:?}",
@@ -148,7 +135,7 @@ fn f4_target_tracking_alone_leaves_a_short_queue_at_zero() {
         "",
         &format!("{HAS_BACKLOG_ALARM}\n{}", target(&[TT_BACKLOG, STEP_FROM_ZERO])),
     );
-    let r = run_checked(config(&text, &[0.0, 1.0, 2.0]));
+    let r = run_checked(config_at(&text, &[0.0, 1.0, 2.0]));
     let c = capacity_changes(&r.activities);
     assert_eq!(
         (c[0].0, c[0].1.as_str()),
@@ -162,7 +149,7 @@ fn f5_target_tracking_scales_from_zero_once_the_backlog_exceeds_the_target() {
     // 6 queued at zero instances, target 5: three breaching minutes (6 / max(0, 1) = 6 > 5),
     // then max(1, ceil(6 / 5)) = 2 at 180 s.
     let text = async_scenario("30m", 0, "30s", "", &target(&[TT_BACKLOG]));
-    let r = run_checked(config(&text, &[0.0, 0.5, 1.0, 1.5, 2.0, 2.5]));
+    let r = run_checked(config_at(&text, &[0.0, 0.5, 1.0, 1.5, 2.0, 2.5]));
     let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
     assert!(c[0].2.contains("from zero: max(1, ceil(6 / 5)) = 2"), "{}", c[0].2);
@@ -176,7 +163,7 @@ fn c12_backlog_per_instance_scale_out_is_clamped_to_max() {
     // Service 1 h keeps every request (2 processing + 28 waiting) in the queue.
     let text = async_scenario("10m", 2, "1h", r#"invocation_timeout: "1h","#, &target(&[TT_BACKLOG]));
     let at: Vec<f64> = (0..30).map(|i| f64::from(i) * 0.1).collect();
-    let r = run_checked(config(&text, &at));
+    let r = run_checked(config_at(&text, &at));
     let c = capacity_changes(&r.activities);
     assert_eq!(c[0].0, 180, "{c:?}");
     assert!(c[0].2.contains("ceil(2 x 15 / 5) = 6"), "{}", c[0].2);
@@ -196,7 +183,7 @@ fn b5_b6_backlog_metrics_and_age_of_oldest() {
         r#"alarms: [Alarm(name: "keep", metric: ApproximateBacklogSize, evaluation_periods: 3, comparison_operator: GreaterThanThreshold, threshold: 1e9)],"#,
     );
     let at: Vec<f64> = (0..30).map(|i| f64::from(i) * 0.1).collect();
-    let mut w = World::new(config(&text, &at));
+    let mut w = World::new(config_at(&text, &at));
     w.run_until(SimTime::from_secs(60));
     let dp = |name, stat: Statistic| first_minute(&w, Dimension::Endpoint, name, stat);
     // B6: the queue holds the processing and the waiting requests: 30 / 2 instances = 15.
@@ -228,7 +215,7 @@ fn b5_has_backlog_without_capacity_is_one_only_with_a_queue_and_no_instance() {
         "",
         r#"alarms: [Alarm(name: "keep", metric: ApproximateBacklogSize, evaluation_periods: 3, comparison_operator: GreaterThanThreshold, threshold: 1e9)],"#,
     );
-    let mut w = World::new(config(&text, &[65.0]));
+    let mut w = World::new(config_at(&text, &[65.0]));
     w.run_until(SimTime::from_secs(120));
     let dp = |end: u64| {
         w.datapoint(
@@ -249,7 +236,7 @@ fn processing_past_the_invocation_timeout_fails() {
     // Service 2 min against a 1 min limit: the request fails at 60 s of processing, and its
     // slot is free for the next one.
     let text = async_scenario("10m", 1, "2m", r#"invocation_timeout: "1m","#, "");
-    let r = run_checked(config(&text, &[0.0, 1.0]));
+    let r = run_checked(config_at(&text, &[0.0, 1.0]));
     assert_eq!(r.totals.errors_5xx, 2);
     assert_eq!(r.totals.completed, 0);
     // The second request waited for the first one's slot until 60 s, then failed at 120 s.
@@ -263,7 +250,7 @@ fn scale_in_to_zero_after_the_queue_drains() {
     // One instance, one request; the low alarm (15 datapoints below 4.5) then asks for
     // ceil(1 x 0 / 5) = 0 and the endpoint goes to zero instances (MinCapacity 0).
     let text = async_scenario("30m", 1, "10s", "", &target(&[TT_BACKLOG]));
-    let r = run_checked(config(&text, &[0.0]));
+    let r = run_checked(config_at(&text, &[0.0]));
     let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 900);
@@ -273,7 +260,7 @@ fn scale_in_to_zero_after_the_queue_drains() {
 
 #[test]
 fn bundled_scenario_reproduces_the_spec_timeline() {
-    let loaded = scenario::load(Path::new("scenarios/async-scale-from-zero.ron"), &[], None).unwrap();
+    let loaded = load_bundled("async-scale-from-zero.ron", &[], None);
     let r = run_checked(loaded.config);
     let c = capacity_changes(&r.activities);
     let summary: Vec<(u64, &str)> = c.iter().map(|(t, cause, _)| (*t, cause.as_str())).collect();
@@ -301,24 +288,19 @@ fn bundled_scenario_reproduces_the_spec_timeline() {
 
 #[test]
 fn validation_of_asynchronous_endpoints() {
-    let load = |text: &str| scenario::load_str(text, "v.ron", Path::new("."), &[], None).map(|_| ());
     // A2: MinCapacity 0 is valid on an asynchronous endpoint, not on a real-time one.
     assert!(load(&async_scenario("1h", 0, "1s", "", &target(&[TT_BACKLOG]))).is_ok());
     let realtime = async_scenario("1h", 1, "1s", "", &target(&[TT_BACKLOG])).replace("Async(", "RealTime(");
-    let e = load(&realtime).unwrap_err().to_string();
+    let e = invalid(&realtime);
     assert!(
         e.contains("autoscaling[0].min_capacity") && e.contains("0 only on an asynchronous endpoint"),
         "{e}"
     );
-    let e = load(&async_scenario("1h", 0, "1s", "", "").replace("Async(", "RealTime("))
-        .unwrap_err()
-        .to_string();
+    let e = invalid(&async_scenario("1h", 0, "1s", "", "").replace("Async(", "RealTime("));
     assert!(e.contains("initial_instance_count"), "{e}");
     // Metrics an asynchronous endpoint does not publish (docs/semantics/autoscaling.md §3.5).
     let ipi = r#"TargetTracking(name: "ipi", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0)"#;
-    let e = load(&async_scenario("1h", 1, "1s", "", &target(&[ipi])))
-        .unwrap_err()
-        .to_string();
+    let e = invalid(&async_scenario("1h", 1, "1s", "", &target(&[ipi])));
     assert!(
         e.contains("policies[0].metric") && e.contains("InvocationsPerInstance"),
         "{e}"
@@ -333,12 +315,10 @@ fn validation_of_asynchronous_endpoints() {
             "endpoint.max_concurrent_invocations_per_instance",
         ),
     ] {
-        let e = load(&async_scenario("1h", 1, "1s", extra, "")).unwrap_err().to_string();
+        let e = invalid(&async_scenario("1h", 1, "1s", extra, ""));
         assert!(e.contains(path), "{extra}: {e}");
     }
     // The bounded backlog belongs to real-time endpoints only.
-    let e = load(&async_scenario("1h", 1, "1s", "backlog: Backlog(capacity: 10),", ""))
-        .unwrap_err()
-        .to_string();
+    let e = invalid(&async_scenario("1h", 1, "1s", "backlog: Backlog(capacity: 10),", ""));
     assert!(e.contains("backlog"), "{e}");
 }

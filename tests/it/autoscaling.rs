@@ -1,10 +1,8 @@
 //! Golden timelines of autoscaling decisions: deterministic arrivals and launch times, exact
 //! times of alarm transitions and capacity changes (docs/semantics/autoscaling.md §5-§9, §12).
 
+use crate::common::{config, invalid, run_checked};
 use fleetsim::model::{Activity, ActivityKind};
-use fleetsim::scenario;
-use fleetsim::sim::run;
-use std::path::Path;
 
 /// A one-variant endpoint with `n` instances (4 slots, 10 ms service, 60 s launch) under
 /// deterministic arrivals at `rate`, with `extra` appended inside `Scenario(...)`.
@@ -29,11 +27,9 @@ fn scenario(duration: &str, n: u32, rate: &str, extra: &str) -> String {
     )
 }
 
+/// The activities of a run of `text`, every arrival accounted for.
 fn activities(text: &str) -> Vec<Activity> {
-    let loaded = scenario::load_str(text, "golden.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
-    let r = run(loaded.config);
-    assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end);
-    r.activities
+    run_checked(config(text)).activities
 }
 
 /// `(time in s, reason)` of capacity changes.
@@ -283,15 +279,7 @@ fn invalid_policies_name_the_field() {
         ],
         scheduled: [ScheduledAction(name: "x", schedule: "cron(0 8 * * *)", min_capacity: Some(1))],
     )],"#;
-    let err = scenario::load_str(
-        &scenario("1h", 2, "Constant(5.0)", bad),
-        "bad.ron",
-        Path::new("."),
-        &[],
-        None,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = invalid(&scenario("1h", 2, "Constant(5.0)", bad));
     for needle in [
         "alarms[0].statistic",
         "alarms[0]: got evaluation_periods 3, datapoints_to_alarm 4",

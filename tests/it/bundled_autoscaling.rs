@@ -2,26 +2,17 @@
 //! times where arrivals, service and launch times are deterministic, and, for the notebook case
 //! of docs/semantics/autoscaling.md §11.3, the same verdict over several seeds.
 
+use crate::common::{load_bundled, run_checked};
 use fleetsim::model::{Activity, ActivityKind};
-use fleetsim::scenario;
-use fleetsim::sim::{run, RunResult};
-use std::path::Path;
+use fleetsim::sim::RunResult;
 
 const MIN: u64 = 60;
 const HOUR: u64 = 3600;
 
-/// Runs `scenarios/<file>` with `--set` overrides and an optional seed.
+/// Runs `scenarios/<file>` with `--set` overrides and an optional seed, every arrival accounted
+/// for.
 fn run_file(file: &str, sets: &[&str], seed: Option<u64>) -> RunResult {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    let loaded = scenario::load(&p, &sets, seed).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let r = run(loaded.config);
-    assert_eq!(
-        r.totals.arrived,
-        r.accounted() + r.in_flight_at_end,
-        "{file}: accounting"
-    );
-    r
+    run_checked(load_bundled(file, sets, seed).config)
 }
 
 fn secs(a: &Activity) -> u64 {

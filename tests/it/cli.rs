@@ -1,81 +1,68 @@
 //! The binary's contract on bad input: a clear message naming the file and position or the field
 //! path, the value and what is allowed; a non-zero exit; no panic; no output folder.
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
 use std::process::{Command, Output};
 
-use super::common::TINY_SCENARIO as GOOD;
+use super::common::{
+    all_bundled, assert_contains, assert_success, bundled_dir, failed, fails, fleetsim, TempFolder,
+    TINY_SCENARIO as GOOD,
+};
 
+/// A folder holding the scenario `s.ron`; runs write to `out` beside it.
 struct Case {
-    dir: PathBuf,
+    folder: TempFolder,
 }
 
 impl Case {
     fn new(tag: &str, text: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("fleetsim-cli-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("s.ron"), text).unwrap();
-        Case { dir }
+        let folder = TempFolder::new("cli", tag);
+        folder.write("s.ron", text);
+        Case { folder }
     }
 
+    /// `fleetsim run s.ron --out out --quiet` plus `extra`.
     fn run(&self, extra: &[&str]) -> Output {
-        let out = self.dir.join("out");
-        let mut args = vec![
-            "run".to_string(),
-            self.dir.join("s.ron").display().to_string(),
+        let mut args: Vec<OsString> = vec![
+            "run".into(),
+            self.folder.join("s.ron").into(),
             "--out".into(),
-            out.display().to_string(),
+            self.folder.join("out").into(),
             "--quiet".into(),
         ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-            .args(&args)
-            .output()
-            .unwrap()
+        args.extend(extra.iter().map(OsString::from));
+        fleetsim(&args)
     }
 
     fn out_exists(&self) -> bool {
-        self.dir.join("out").exists()
+        self.folder.join("out").exists()
     }
 }
 
-impl Drop for Case {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Runs the binary on `text` and checks it fails cleanly with a message containing `needles`.
-fn fails(tag: &str, text: &str, extra: &[&str], needles: &[&str]) {
+/// Runs the binary on `text` and checks it fails cleanly, leaves no output folder, and says
+/// every one of `needles`.
+fn run_fails(tag: &str, text: &str, extra: &[&str], needles: &[&str]) {
     let c = Case::new(tag, text);
-    let o = c.run(extra);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{tag}: should fail");
-    assert!(!err.contains("panicked"), "{tag}: panicked: {err}");
+    let err = failed(&c.run(extra), tag);
     assert!(!c.out_exists(), "{tag}: left an output folder");
-    for n in needles {
-        assert!(err.contains(n), "{tag}: message lacks `{n}`:\n{err}");
-    }
+    assert_contains(&err, needles);
 }
 
 #[test]
 fn good_scenario_writes_all_outputs() {
     let c = Case::new("good", GOOD);
-    let o = c.run(&[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_success(&c.run(&[]));
     for f in ["manifest.json", "summary.json", "timeseries.csv", "activities.csv"] {
-        assert!(c.dir.join("out").join(f).is_file(), "{f} missing");
+        assert!(c.folder.join("out").join(f).is_file(), "{f} missing");
     }
     // No temporary folders left beside the output.
-    let leftovers: Vec<_> = std::fs::read_dir(&c.dir)
+    let leftovers: Vec<_> = std::fs::read_dir(c.folder.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(c.dir.join("out/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&c.folder.read("out/summary.json")).unwrap();
     for key in [
         "scenario",
         "seed",
@@ -111,7 +98,7 @@ fn good_scenario_writes_all_outputs() {
 
 #[test]
 fn malformed_ron_names_line_and_column() {
-    fails(
+    run_fails(
         "malformed",
         &GOOD.replace("duration: \"2m\",", "duration: \"2m\""),
         &[],
@@ -121,7 +108,7 @@ fn malformed_ron_names_line_and_column() {
 
 #[test]
 fn unknown_field_is_named() {
-    fails(
+    run_fails(
         "unknown",
         &GOOD.replace("concurrency: 2,", "concurrency: 2, concurency: 3,"),
         &[],
@@ -131,7 +118,7 @@ fn unknown_field_is_named() {
 
 #[test]
 fn wrong_type_is_reported_with_position() {
-    fails(
+    run_fails(
         "type",
         &GOOD.replace("initial_instance_count: 2", "initial_instance_count: \"two\""),
         &[],
@@ -141,25 +128,25 @@ fn wrong_type_is_reported_with_position() {
 
 #[test]
 fn out_of_range_values_name_path_value_and_range() {
-    fails(
+    run_fails(
         "rate",
         &GOOD.replace("Constant(20.0)", "Constant(-5.0)"),
         &[],
         &["workload.rate.Constant", "got -5", "from 0 to 1e9"],
     );
-    fails(
+    run_fails(
         "conc",
         &GOOD.replace("concurrency: 2", "concurrency: 0"),
         &[],
         &["endpoint.variants[0].concurrency", "got 0", "1 to 10000"],
     );
-    fails(
+    run_fails(
         "p99",
         &GOOD.replace("p99: \"120ms\"", "p99: \"20ms\""),
         &[],
         &["service_time.p99", "median"],
     );
-    fails(
+    run_fails(
         "minmax",
         &GOOD.replace(
             "LogNormal(median: \"40ms\", p99: \"120ms\")",
@@ -168,7 +155,7 @@ fn out_of_range_values_name_path_value_and_range() {
         &[],
         &["service_time.max", ">= min"],
     );
-    fails(
+    run_fails(
         "itype",
         &GOOD.replace("ml.c5.xlarge", "ml.c5.huge"),
         &[],
@@ -178,15 +165,8 @@ fn out_of_range_values_name_path_value_and_range() {
 
 #[test]
 fn missing_files_are_named() {
-    let c = Case::new("nofile", GOOD);
-    let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .args(["run", "/nonexistent/x.ron", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.ron"));
-    drop(c);
-    fails(
+    fails(&["run", "/nonexistent/x.ron", "--quiet"], &["/nonexistent/x.ron"]);
+    run_fails(
         "notrace",
         &GOOD.replace(
             "Open(rate: Constant(20.0))",
@@ -204,17 +184,15 @@ fn bad_trace_rows_are_reported_with_line_numbers() {
         "Trace(file: \"t.csv\", format: Counts(period: \"60s\"))",
     );
     let c = Case::new("badrow", &text);
-    std::fs::write(c.dir.join("t.csv"), "timestamp,count\n0,10\n60,abc\n").unwrap();
-    let o = c.run(&[]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    c.folder.write("t.csv", "timestamp,count\n0,10\n60,abc\n");
+    let err = failed(&c.run(&[]), "badrow");
     assert!(err.contains("t.csv:3") && err.contains("abc"), "{err}");
     assert!(!c.out_exists());
 }
 
 #[test]
 fn bad_overrides_name_the_path() {
-    fails(
+    run_fails(
         "setpath",
         GOOD,
         &["--set", "endpoint.variants[0].concurency=3"],
@@ -224,19 +202,19 @@ fn bad_overrides_name_the_path() {
             "concurrency",
         ],
     );
-    fails(
+    run_fails(
         "setidx",
         GOOD,
         &["--set", "endpoint.variants[3].concurrency=3"],
         &["index 3 is out of range"],
     );
-    fails(
+    run_fails(
         "setval",
         GOOD,
         &["--set", "endpoint.variants[0].concurrency=lots"],
         &["--set", "concurrency"],
     );
-    fails(
+    run_fails(
         "setrange",
         GOOD,
         &["--set", "endpoint.variants[0].concurrency=0"],
@@ -255,12 +233,11 @@ fn overrides_change_the_run_and_are_recorded() {
         "--seed",
         "3",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(c.dir.join("out/manifest.json")).unwrap()).unwrap();
+    assert_success(&o);
+    let m: serde_json::Value = serde_json::from_slice(&c.folder.read("out/manifest.json")).unwrap();
     assert_eq!(m["seed"], 3);
     assert_eq!(m["overrides"][0], "endpoint.variants[0].initial_instance_count=5");
-    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(c.dir.join("out/summary.json")).unwrap()).unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&c.folder.read("out/summary.json")).unwrap();
     assert_eq!(s["capacity"]["max_in_service"], 5);
     // 40 rps for 120 s: about 4800 arrivals (5 sd = 350).
     let arrived = s["requests"]["arrived"].as_f64().unwrap();
@@ -269,8 +246,8 @@ fn overrides_change_the_run_and_are_recorded() {
 
 #[test]
 fn validate_command_accepts_bundled_scenarios() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    for p in crate::scenarios::bundled() {
+    let dir = bundled_dir();
+    for p in all_bundled() {
         let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
             .arg("validate")
             .arg(&p)
@@ -288,15 +265,7 @@ fn validate_command_accepts_bundled_scenarios() {
 
 #[test]
 fn bench_flags_are_bounded_before_anything_runs() {
-    let bench = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-            .arg("bench")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(!o.status.success(), "{args:?}: should fail");
-        String::from_utf8_lossy(&o.stderr).to_string()
-    };
+    let bench = |args: &[&str]| fails(&[&["bench"], args].concat(), &[]);
     for rps in ["1e12", "0", "-5", "inf", "NaN"] {
         let e = bench(&[&format!("--rps={rps}")]);
         assert!(

@@ -6,10 +6,9 @@
 //! instances launched together takes P = 300 s to provision (load 0 s), shifts and
 //! terminations are instantaneous, warm start, deterministic arrivals.
 
+use crate::common::{config, invalid, load_bundled, loaded, run_checked};
 use fleetsim::model::{Activity, ActivityKind};
-use fleetsim::scenario;
 use fleetsim::sim::{run, RunResult};
-use std::path::Path;
 
 /// Inputs of one deployment scenario.
 struct Case<'a> {
@@ -82,25 +81,18 @@ impl Case<'_> {
         )
     }
 
+    /// A run of the scenario, every arrival accounted for.
     fn run(&self) -> RunResult {
-        let loaded = scenario::load_str(&self.text(), "deploy.ron", Path::new("."), &[], None)
-            .unwrap_or_else(|e| panic!("{e}\n{}", self.text()));
-        let r = run(loaded.config);
-        assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end, "conservation");
-        r
+        run_checked(config(&self.text()))
     }
 
+    /// The validation error of the scenario, which must be invalid.
     fn error(&self) -> String {
-        match scenario::load_str(&self.text(), "deploy.ron", Path::new("."), &[], None) {
-            Ok(_) => panic!("expected a validation error:\n{}", self.text()),
-            Err(e) => e.to_string(),
-        }
+        invalid(&self.text())
     }
 
     fn warnings(&self) -> Vec<String> {
-        scenario::load_str(&self.text(), "deploy.ron", Path::new("."), &[], None)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .warnings
+        loaded(&self.text()).warnings
     }
 }
 
@@ -479,7 +471,7 @@ fn r7_variant_level_latency_alarm_trips_only_in_the_final_bake() {
         ..Case::default()
     };
     let text = case.text().replace("maximum_execution_timeout: Some(\"1800s\"),", "");
-    let loaded = scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap();
+    let loaded = loaded(&text);
     let r = run(loaded.config);
     // During the canary the blended average is 0.3 x 150 + 0.7 x 50 = 80 ms; after the full
     // shift at 900 both periods [900,1200) and [1200,1500) are 150 ms: ALARM at 1500, the end
@@ -711,7 +703,7 @@ fn r12_autoscaling_is_blocked_while_updating_and_resumes_after() {
         "rate: Constant(100)",
         r#"rate: Steps([Step(at: "0s", rps: 100.0), Step(at: "20m", rps: 400.0)])"#,
     );
-    let loaded = scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap();
+    let loaded = loaded(&text);
     let r = run(loaded.config);
     let changes: Vec<u64> = r
         .activities
@@ -744,8 +736,7 @@ fn r12_retain_all_variant_properties_takes_the_current_desired_count() {
             "    ),\n    workload",
             "        capacity_updates: [CapacityUpdate(at: \"1m\", variant: \"AllTraffic\", desired_instance_count: 7)],\n    ),\n    workload",
         );
-        let loaded =
-            scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = loaded(&text);
         run(loaded.config)
     };
     let kept = run_with(true);
@@ -845,7 +836,7 @@ fn a_second_call_while_updating_is_rejected() {
         policy: BlueGreen(traffic_routing: AllAtOnce))],
 )"#,
     );
-    let loaded = scenario::load_str(&text, "deploy.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = loaded(&text);
     let r = run(loaded.config);
     let d = &r.deployments[1];
     assert_eq!(d.outcome.name(), "Rejected");
@@ -999,7 +990,7 @@ fn asynchronous_endpoints_deploy_too() {
         model: Model(label: "v2", service_time: Constant("400ms")),
         policy: BlueGreen(traffic_routing: Linear(linear_step_size: InstanceCount(2)), wait_interval: Some("5m")))],
 )"#;
-    let loaded = scenario::load_str(text, "async.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = loaded(text);
     let r = run(loaded.config);
     assert_eq!(r.totals.arrived, r.accounted() + r.in_flight_at_end);
     let d = &r.deployments[0];
@@ -1012,8 +1003,7 @@ fn asynchronous_endpoints_deploy_too() {
 
 #[test]
 fn bundled_deployment_during_a_ramp_freezes_capacity() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deploy-during-ramp.ron");
-    let loaded = scenario::load(&path, &[], None).unwrap();
+    let loaded = load_bundled("deploy-during-ramp.ron", &[], None);
     let r = run(loaded.config);
     let d = &r.deployments[0];
     let (start, finish) = (d.started.0, d.finished.unwrap().0);
@@ -1059,9 +1049,7 @@ fn r16_variant_weights_split_traffic() {
     workload: Open(arrivals: Deterministic, rate: Constant(100.0)),
 )"#
         );
-        let r = run(scenario::load_str(&text, "ab.ron", Path::new("."), &[], None)
-            .unwrap()
-            .config);
+        let r = run(config(&text));
         let per = |v: usize| r.points.iter().map(|p| p.variants[v].invocations).sum::<u64>() as f64;
         per(0) / (per(0) + per(1))
     };
@@ -1124,16 +1112,8 @@ fn shadow_scenario(shadow: &str) -> String {
 
 #[test]
 fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
-    let with = run(
-        scenario::load_str(&shadow_scenario(SHADOW), "s.ron", Path::new("."), &[], None)
-            .unwrap()
-            .config,
-    );
-    let without = run(
-        scenario::load_str(&shadow_scenario(""), "s.ron", Path::new("."), &[], None)
-            .unwrap()
-            .config,
-    );
+    let with = run(config(&shadow_scenario(SHADOW)));
+    let without = run(config(&shadow_scenario("")));
     // 1000 production requests per minute; 50 % sampling: exactly 500 copies per minute once the
     // shadow's instances serve (requested at 00:10, in service at 00:15), none after 01:10.
     let shadow = with.shadow.as_ref().unwrap().variant;
@@ -1177,15 +1157,14 @@ fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
 #[test]
 fn r15_shadow_schedule_and_validation() {
     let with = |fields: &str| shadow_scenario(&SHADOW.replace("        duration: \"1h\",\n", fields));
-    let load = |text: &str| scenario::load_str(text, "s.ron", Path::new("."), &[], None);
     // Default duration 7 days.
-    let cfg = load(&with("")).unwrap().config.shadow.unwrap();
+    let cfg = config(&with("")).shadow.unwrap();
     assert_eq!(cfg.end.0 / 1_000_000, 600 + 604_800);
     // Scheduled day 10 for 25 days, started early on day 2: ends on day 32, with a warning.
     let text = with("        duration: \"25d\",\n        started_early_at: Some(\"2d\"),\n")
         .replace("start: \"10m\"", "start: \"10d\"")
         .replace("duration: \"2h\"", "duration: \"40d\"");
-    let loaded = load(&text).unwrap();
+    let loaded = loaded(&text);
     let cfg = loaded.config.shadow.unwrap();
     assert_eq!((cfg.start.0 / 86_400_000_000, cfg.end.0 / 86_400_000_000), (2, 32));
     assert!(loaded.warnings.iter().any(|w| w.contains("more than 30 days")));
@@ -1201,16 +1180,14 @@ fn r15_shadow_schedule_and_validation() {
             "1 hour to 30 days",
         ),
     ] {
-        let e = load(&with(fields)).unwrap_err().to_string();
+        let e = invalid(&with(fields));
         assert!(e.contains(path) && e.contains(allowed), "{e}");
     }
-    let e = load(&with("").replace("sampling_percentage: 50", "sampling_percentage: 101"))
-        .unwrap_err()
-        .to_string();
+    let e = invalid(&with("").replace("sampling_percentage: 50", "sampling_percentage: 101"));
     assert!(
         e.contains("shadow_test.sampling_percentage") && e.contains("1 to 100"),
         "{e}"
     );
-    let e = load(&with("").replace("RealTime(", "Async(")).unwrap_err().to_string();
+    let e = invalid(&with("").replace("RealTime(", "Async("));
     assert!(e.contains("shadow tests are not available for asynchronous"), "{e}");
 }

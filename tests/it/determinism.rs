@@ -1,17 +1,15 @@
 //! Determinism: a run is a pure function of (scenario, seed), independent of how the loop is
 //! sliced; policy variants see the same requests (common random numbers).
 
-use crate::common::mmc;
+use crate::common::{load_bundled, mmc};
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::DurationDist;
 use fleetsim::report::{render_run, ManifestInput};
 use fleetsim::scenario;
 use fleetsim::sim::{run, World};
-use std::path::Path;
 
 fn quickstart() -> scenario::Loaded {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.ron");
-    scenario::load(&p, &["duration=20m".to_string()], None).unwrap()
+    load_bundled("quickstart.ron", &["duration=20m"], None)
 }
 
 fn files(loaded: &scenario::Loaded, r: &fleetsim::sim::RunResult) -> Vec<(String, Vec<u8>)> {
@@ -33,12 +31,7 @@ fn same_scenario_and_seed_give_identical_bytes() {
     let a = files(&l, &run(l.config.clone()));
     let b = files(&l, &run(l.config.clone()));
     assert_eq!(a, b);
-    let other = scenario::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.ron"),
-        &["duration=20m".to_string()],
-        Some(99),
-    )
-    .unwrap();
+    let other = load_bundled("quickstart.ron", &["duration=20m"], Some(99));
     let c = files(&other, &run(other.config.clone()));
     assert_ne!(a[1], c[1], "a different seed changes the summary");
 }

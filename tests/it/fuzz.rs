@@ -14,6 +14,7 @@
 //!   `target/fuzz-findings/` and fails with the case's number. Add the file to the corpus
 //!   with the fix.
 
+use crate::common::{bundled, bundled_dir, target_scratch};
 use fleetsim::engine::SimDuration;
 use fleetsim::scenario::{self, parse_override};
 use fleetsim::sim::run;
@@ -223,9 +224,9 @@ fn check_scenario(text: &str, base: &Path, sets: &[String]) -> Option<String> {
 
 /// Loads sweep text against the bundled scenarios: nothing may panic.
 fn check_sweep(text: &str) -> Option<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let dir = bundled_dir().join("sweeps");
     catch_unwind(AssertUnwindSafe(|| {
-        match fleetsim::sweep::plan::load_str(text, "fuzz-sweep.ron", &dir) {
+        match fleetsim::cli::read_base_and_plan(text, "fuzz-sweep.ron", &dir) {
             Err(e) => check_error(&e.to_string()),
             Ok(_) => None,
         }
@@ -261,7 +262,7 @@ fn trace_scenario() -> &'static str {
 /// Checks one input of `kind`; `scratch` is a folder the case may write its trace into.
 fn check(kind: Kind, text: &str, scratch: &Path) -> Option<String> {
     match kind {
-        Kind::Scenario => check_scenario(text, &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &[]),
+        Kind::Scenario => check_scenario(text, &bundled_dir(), &[]),
         Kind::Sweep => check_sweep(text),
         Kind::Trace => {
             std::fs::write(scratch.join("trace.csv"), text).unwrap();
@@ -272,9 +273,7 @@ fn check(kind: Kind, text: &str, scratch: &Path) -> Option<String> {
             if let Some(bad) = sets.iter().find_map(|s| parse_override(s).err()) {
                 return check_error(&bad.to_string());
             }
-            let quickstart =
-                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.ron"))
-                    .unwrap();
+            let quickstart = std::fs::read_to_string(bundled("quickstart.ron")).unwrap();
             check_scenario(&quickstart, Path::new("."), &sets)
         }
     }
@@ -292,7 +291,7 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 /// The corpus of `kind`: the bundled files of that kind, then `tests/fuzz/corpus/<kind>/`.
 fn corpus(kind: &str) -> Vec<(PathBuf, String)> {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let bundled = bundled_dir();
     let mut all = match kind {
         "scenario" => files(&bundled, ".ron"),
         "sweep" => files(&bundled.join("sweeps"), ".ron"),
@@ -306,9 +305,7 @@ fn corpus(kind: &str) -> Vec<(PathBuf, String)> {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz").join(name);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    target_scratch("fuzz", name)
 }
 
 #[test]

@@ -5,14 +5,14 @@
 //! Arrivals are timestamp traces and every duration is constant, so activity times are exact.
 //! Instances take 120 s to provision; a copy takes 30 s to load (the variant's `launch.load`).
 
-use crate::common::run_checked;
-use fleetsim::engine::SimTime;
-use fleetsim::model::workload::{TimestampTrace, Workload};
+use crate::common::{
+    assert_success, bundled, config, config_at, fleetsim, invalid, load_bundled, load_with, loaded, run_checked,
+    TempFolder,
+};
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::report;
-use fleetsim::scenario;
-use fleetsim::sim::{RunResult, SimConfig};
-use std::path::Path;
+use fleetsim::sim::RunResult;
+use std::ffi::OsStr;
 
 /// An endpoint whose variant `pool` (ml.m5.large: 2 vCPUs, 8192 MB) hosts `components`, with
 /// `pool_extra` inside the variant and `extra` inside `Scenario(...)`.
@@ -55,26 +55,6 @@ fn pool(initial: u32, min: u32, max: u32) -> String {
         "initial_instance_count: {initial},
          managed_instance_scaling: ManagedInstanceScaling(min_instance_count: {min}, max_instance_count: {max}),"
     )
-}
-
-fn load(text: &str) -> (SimConfig, Vec<String>) {
-    let l = scenario::load_str(text, "ic.ron", Path::new("."), &[], None).unwrap_or_else(|e| panic!("{e}"));
-    (l.config, l.warnings)
-}
-
-fn invalid(text: &str) -> String {
-    match scenario::load_str(text, "ic.ron", Path::new("."), &[], None) {
-        Ok(_) => panic!("expected a validation error"),
-        Err(e) => e.to_string(),
-    }
-}
-
-/// Loads `text` with requests at the given seconds.
-fn config(text: &str, at_s: &[f64]) -> SimConfig {
-    let mut c = load(text).0;
-    let times: Vec<SimTime> = at_s.iter().map(|s| SimTime((s * 1e6).round() as u64)).collect();
-    c.workload = Workload::TraceTimestamps(TimestampTrace { times: times.into() });
-    c
 }
 
 /// `(time in s, variant column, reason)` of the rows of `kind`.
@@ -127,7 +107,7 @@ fn f1_idle_copies_then_instances_fall_to_zero() {
         ),
     );
     let at: Vec<f64> = (0..20).map(|k| 30.0 + 60.0 * f64::from(k)).collect();
-    let r = run_checked(config(&text, &at));
+    let r = run_checked(config_at(&text, &at));
     assert_eq!(
         rows(&r.activities, ActivityKind::CapacityChange),
         vec![row(
@@ -166,7 +146,7 @@ fn f2(op: &str) -> RunResult {
             no_capacity_alarm(op)
         ),
     );
-    run_checked(config(&text, &F2_ARRIVALS))
+    run_checked(config_at(&text, &F2_ARRIVALS))
 }
 
 #[test]
@@ -244,7 +224,7 @@ fn two_components_share_instances_and_room_moves_between_them() {
         &format!("{}{}", component("a", 1.0, 2), component("b", 1.0, 2)),
         &format!("autoscaling: [{a_target}, {b_target}],"),
     );
-    let r = run_checked(config(&text, &[]));
+    let r = run_checked(config_at(&text, &[]));
     let warm = rows(&r.activities, ActivityKind::InstanceInService);
     assert_eq!(
         warm[..6],
@@ -319,7 +299,7 @@ fn p4d_accelerators_bound_the_copies_per_instance() {
     )]),
     workload: Open(rate: Constant(0.0)),
 )"#;
-    let r = run_checked(load(text).0);
+    let r = run_checked(config(text));
     let c = r.components.as_ref().unwrap();
     assert_eq!((c.peak_instances, c.points[0].counts[3]), (2, 2));
     assert_eq!(r.points[0].variants[0].instances[3], 9);
@@ -330,7 +310,7 @@ fn i9_availability_guidance_is_warned_about_on_both_sides() {
     let guidance = "99.95 % availability guidance";
     let warned = |initial: u32, min: u32, copies: u32| {
         let text = ic_scenario("1m", &pool(initial, min, 4), &component("llm", 0.5, copies), "");
-        load(&text).1.iter().any(|w| w.contains(guidance))
+        loaded(&text).warnings.iter().any(|w| w.contains(guidance))
     };
     // More than two copies and at least 2 instances: met.
     assert!(!warned(2, 2, 3));
@@ -344,27 +324,23 @@ fn i9_availability_guidance_is_warned_about_on_both_sides() {
         &component("llm", 0.5, 3),
         "autoscaling: [ScalableTarget(inference_component: Some(\"llm\"), min_capacity: 1, max_capacity: 4)],",
     );
-    let warnings = load(&text).1;
+    let warnings = loaded(&text).warnings;
     let w = warnings.iter().find(|w| w.contains(guidance)).expect("warned");
     assert!(w.contains("keeps at least 1 copies on at least 2 instances"), "{w}");
     // The command reports it too.
-    let dir = std::env::temp_dir().join(format!("fleetsim-ic-i9-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("ic.ron");
-    std::fs::write(&file, ic_scenario("1m", &pool(1, 1, 4), &component("llm", 0.5, 1), "")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .arg("validate")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let folder = TempFolder::new("ic", "i9");
+    let file = folder.write(
+        "ic.ron",
+        &ic_scenario("1m", &pool(1, 1, 4), &component("llm", 0.5, 1), ""),
+    );
+    let out = fleetsim(&[OsStr::new("validate"), file.as_os_str()]);
+    assert_success(&out);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(all.contains(guidance), "{all}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -444,9 +420,8 @@ fn validation_names_field_value_and_range() {
 
 #[test]
 fn bundled_scenario_is_deterministic_and_conserves_requests() {
-    let text = std::fs::read_to_string("scenarios/inference-components-scale-to-zero.ron").unwrap();
     let outputs = || {
-        let r = run_checked(load(&text).0);
+        let r = run_checked(load_bundled("inference-components-scale-to-zero.ron", &[], None).config);
         (
             serde_json::to_string_pretty(&report::summary(&r)).unwrap(),
             report::timeseries_csv(&r),
@@ -486,7 +461,7 @@ fn concurrency_per_copy_tracking_scales_copies_and_instances_out() {
         tracking,
     );
     let at: Vec<f64> = (0..150).map(|k| 2.0 * f64::from(k)).collect();
-    let r = run_checked(config(&text, &at));
+    let r = run_checked(config_at(&text, &at));
     let changes = rows(&r.activities, ActivityKind::CapacityChange);
     assert_eq!(changes[0].0, 30, "{changes:?}");
     assert_eq!(
@@ -531,13 +506,13 @@ fn variant_predefined_metrics_are_rejected_on_components() {
 fn idle_instances_stop_at_min_instance_count() {
     // Zero copies at the start and MinInstanceCount 1: the one instance stays, empty.
     let text = ic_scenario("5m", &pool(1, 1, 2), &component("llm", 1.0, 0), "");
-    let r = run_checked(config(&text, &[30.0]));
+    let r = run_checked(config_at(&text, &[30.0]));
     assert!(rows(&r.activities, ActivityKind::InstanceTerminated).is_empty());
     assert_eq!(r.components.as_ref().unwrap().points[0].counts, [0, 0, 0, 1]);
     assert_eq!(r.totals.rejected_no_capacity, 1);
     // MinInstanceCount 0: the empty instance goes at once.
     let text = ic_scenario("5m", &pool(1, 0, 2), &component("llm", 1.0, 0), "");
-    let r = run_checked(config(&text, &[]));
+    let r = run_checked(config_at(&text, &[]));
     assert_eq!(
         rows(&r.activities, ActivityKind::InstanceTerminated),
         vec![row(0, "pool", "i-0 terminated")]
@@ -549,7 +524,7 @@ fn the_instance_quota_holds_copies_back() {
     // Quota 1 ml.m5.large for endpoint usage: the third copy would need a second instance.
     let text = ic_scenario("5m", &pool(1, 0, 3), &component("llm", 1.0, 3), "")
         .replace("price_per_hour: 0.115)", "price_per_hour: 0.115, endpoint_quota: 1)");
-    let r = run_checked(config(&text, &[]));
+    let r = run_checked(config_at(&text, &[]));
     let failed = rows(&r.activities, ActivityKind::ScalingFailed);
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert!(
@@ -568,19 +543,20 @@ fn the_instance_quota_holds_copies_back() {
 
 #[test]
 fn the_capacity_plot_counts_copies_and_draws_instances() {
-    let dir = std::env::temp_dir().join(format!("fleetsim-ic-plot-{}", std::process::id()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .args(["run", "scenarios/inference-components-scale-to-zero.ron", "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let svg = std::fs::read_to_string(dir.join("capacity.svg")).unwrap();
+    let folder = TempFolder::new("ic", "plot");
+    let scenario = bundled("inference-components-scale-to-zero.ron");
+    let out = folder.join("out");
+    assert_success(&fleetsim(&[
+        OsStr::new("run"),
+        scenario.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]));
+    let svg = String::from_utf8(folder.read("out/capacity.svg")).unwrap();
     assert!(
         svg.contains("\ncopies\n") && svg.contains("instances in service"),
         "labels"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -588,24 +564,21 @@ fn overrides_can_add_the_fields_absent_variants_leave_out() {
     // Fields absent from a plain variant are left out of the resolved scenario (manifest.json
     // stays as it was) and `--set` can still add them.
     let text = ic_scenario("1m", &pool(1, 1, 2), &component("llm", 1.0, 3), "");
-    let set = |s: &str| scenario::load_str(&text, "ic.ron", Path::new("."), &[s.to_string()], None);
+    let set = |s: &str| load_with(&text, &[s]);
     let l = set("endpoint.variants[0].inference_components[0].copy_count=1").unwrap();
     assert_eq!(l.config.endpoint.variants[0].initial_instance_count, 1);
     let e = set("endpoint.variants[0].model=Model(service_time: Constant(\"1s\"))").unwrap_err();
-    assert!(e.to_string().contains("endpoint.variants[0].model"), "{e}");
+    assert!(e.contains("endpoint.variants[0].model"), "{e}");
     let plain = r#"Scenario(name: "x", duration: "1m",
         endpoint: RealTime(variants: [Variant(name: "v", instance_type: "ml.m5.large", initial_instance_count: 1,
             model: Model(service_time: Constant("1s")))]),
         workload: Open(rate: Constant(1.0)))"#;
-    let e = scenario::load_str(
+    let e = load_with(
         plain,
-        "x.ron",
-        Path::new("."),
-        &["endpoint.variants[0].managed_instance_scaling=ManagedInstanceScaling(min_instance_count: 0, max_instance_count: 2)".to_string()],
-        None,
+        &["endpoint.variants[0].managed_instance_scaling=ManagedInstanceScaling(min_instance_count: 0, max_instance_count: 2)"],
     )
     .unwrap_err();
-    assert!(e.to_string().contains("may scale to zero instances"), "{e}");
+    assert!(e.contains("may scale to zero instances"), "{e}");
 }
 
 #[test]
@@ -633,7 +606,7 @@ fn e5_the_step_cooldown_holds_back_a_second_copy() {
                 STEP_FROM_ZERO.replace("cooldown: \"60s\"", &format!("cooldown: \"{cooldown}\""))
             ),
         );
-        run_checked(config(&text, &[10.0, 20.0, 61.0, 63.0]))
+        run_checked(config_at(&text, &[10.0, 20.0, 61.0, 63.0]))
     };
     let with = run_with("60s");
     let changes: Vec<u64> = rows(&with.activities, ActivityKind::CapacityChange)
@@ -664,7 +637,7 @@ fn disabled_managed_scaling_keeps_the_instance_count() {
         &component("llm", 1.0, 3),
         "",
     );
-    let r = run_checked(config(&text, &[]));
+    let r = run_checked(config_at(&text, &[]));
     assert_eq!(
         rows(&r.activities, ActivityKind::CopiesPending),
         vec![row(

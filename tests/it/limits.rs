@@ -2,6 +2,7 @@
 //! refused at validation, before anything is allocated, with the field path, the value as
 //! written and what is allowed; messages speak the scenario's terms, never Rust's.
 
+use crate::common::{assert_contains, config, invalid, load_with, loaded, target_scratch};
 use fleetsim::scenario::{self, limits};
 use std::path::{Path, PathBuf};
 
@@ -35,26 +36,14 @@ fn error_in(text: &str, base: &Path) -> String {
     }
 }
 
-fn error(text: &str) -> String {
-    error_in(text, Path::new("."))
-}
-
-fn assert_has(msg: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(msg.contains(p), "`{p}` not in:\n{msg}");
-    }
-}
-
 /// A folder of its own for a test's data files.
 fn data_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("limits").join(name);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    target_scratch("limits", name)
 }
 
 #[test]
 fn the_small_scenario_is_valid() {
-    scenario::load_str(&text("", ""), "limits.ron", Path::new("."), &[], None).unwrap();
+    loaded(&text("", ""));
 }
 
 #[test]
@@ -69,14 +58,14 @@ fn alarm_evaluation_periods_are_bounded_to_a_day_before_any_window_is_allocated(
         )
     };
     // 2^31 periods once aborted the run with a 34 GB allocation.
-    let msg = error(&alarm(1 << 31));
-    assert_has(
+    let msg = invalid(&alarm(1 << 31));
+    assert_contains(
         &msg,
         &["alarms[0].evaluation_periods", "2147483648", "1 to 1440", "one day"],
     );
     // One day of one-minute periods is the most CloudWatch allows.
-    scenario::load_str(&alarm(1440), "limits.ron", Path::new("."), &[], None).unwrap();
-    assert_has(&error(&alarm(1441)), &["alarms[0].evaluation_periods", "1441"]);
+    loaded(&alarm(1440));
+    assert_contains(&invalid(&alarm(1441)), &["alarms[0].evaluation_periods", "1441"]);
 }
 
 #[test]
@@ -87,8 +76,8 @@ fn target_tracking_alarm_windows_are_bounded_too() {
             alarms: ManagedAlarms(low_datapoints: 4000000000))])],"#,
         "",
     );
-    assert_has(
-        &error(&tt),
+    assert_contains(
+        &invalid(&tt),
         &["autoscaling[0].policies[0].alarms.low_datapoints", "4000000000"],
     );
 }
@@ -100,8 +89,8 @@ fn stairs_steps_are_checked_before_the_shape_is_built() {
         "Constant(10.0)",
         r#"Stairs(duration: "10m", number_of_steps: 4294967295, rps_per_step: 1.0)"#,
     );
-    assert_has(
-        &error(&t),
+    assert_contains(
+        &invalid(&t),
         &["workload.rate.number_of_steps", "4294967295", "1 to 10000"],
     );
 }
@@ -110,8 +99,8 @@ fn stairs_steps_are_checked_before_the_shape_is_built() {
 fn metrics_periods_and_ticks_are_bounded_per_run() {
     // A 1 µs period over ten minutes is 600 million periods.
     let t = text(r#"metrics: Metrics(period: "1us", high_resolution_period: "1us"),"#, "");
-    let msg = error(&t);
-    assert_has(
+    let msg = invalid(&t);
+    assert_contains(
         &msg,
         &[
             "metrics.period",
@@ -123,10 +112,10 @@ fn metrics_periods_and_ticks_are_bounded_per_run() {
     // 1 ms over a year.
     let t =
         text(r#"metrics: Metrics(period: "1ms", high_resolution_period: "1ms"),"#, "").replace("\"10m\"", "\"366d\"");
-    assert_has(&error(&t), &["metrics.period", "at least 31622400us"]);
+    assert_contains(&invalid(&t), &["metrics.period", "at least 31622400us"]);
     // A year of one-minute periods and ten-second ticks is fine.
     let t = text("", "").replace("\"10m\"", "\"366d\"");
-    scenario::load_str(&t, "limits.ron", Path::new("."), &[], None).unwrap();
+    loaded(&t);
 }
 
 #[test]
@@ -137,8 +126,8 @@ fn an_alarm_period_of_more_ticks_than_kept_is_refused() {
             evaluation_periods: 1, comparison_operator: GreaterThanThreshold, threshold: 50.0)],"#,
         "",
     );
-    assert_has(
-        &error(&t),
+    assert_contains(
+        &invalid(&t),
         &["alarms[0].period", "3600000 sampling ticks", "at most 100000"],
     );
 }
@@ -149,13 +138,13 @@ fn backlogs_hold_a_bounded_number_of_requests() {
         "    ),\n    workload",
         "    backlog: Backlog(capacity: 1000000000000),\n    ),\n    workload",
     );
-    assert_has(
-        &error(&t),
+    assert_contains(
+        &invalid(&t),
         &["endpoint.backlog.capacity", "1000000000000", "0 to 10000000"],
     );
     // An asynchronous endpoint's durable queue holds at most the same number in memory.
     let t = text("", "").replace("RealTime(", "Async(");
-    let loaded = scenario::load_str(&t, "limits.ron", Path::new("."), &[], None).unwrap();
+    let loaded = loaded(&t);
     assert_eq!(loaded.config.endpoint.backlog_capacity, limits::MAX_BACKLOG);
 }
 
@@ -165,14 +154,14 @@ fn oversized_lists_are_refused_before_they_are_compared() {
     let v = r#"Variant(name: "v", instance_type: "ml.c5.xlarge", initial_instance_count: 1, model: Model(service_time: Constant("10ms")))"#;
     let many = vec![v; 100_000].join(",");
     let t = text("", "").replacen("variants: [Variant(", &format!("variants: [{many}, Variant("), 1);
-    let msg = error(&t);
-    assert_has(
+    let msg = invalid(&t);
+    assert_contains(
         &msg,
         &["endpoint.variants", "100001 entries", "at most 10 production variants"],
     );
     let a = r#"Alarm(name: "a", metric: CPUUtilization, statistic: "Average", period: "60s", evaluation_periods: 1, comparison_operator: GreaterThanThreshold, threshold: 50.0)"#;
     let t = text(&format!("alarms: [{}],", vec![a; 100_000].join(",")), "");
-    assert_has(&error(&t), &["alarms", "100000 entries", "at most 1000 alarms"]);
+    assert_contains(&invalid(&t), &["alarms", "100000 entries", "at most 1000 alarms"]);
 }
 
 #[test]
@@ -184,7 +173,7 @@ fn trace_counts_are_held_to_the_open_workload_rate_limit() {
         r#"Trace(file: "huge.csv", format: Counts(period: "1m"))"#,
     );
     let msg = error_in(&t, &dir);
-    assert_has(
+    assert_contains(
         &msg,
         &[
             "huge.csv:2",
@@ -195,7 +184,7 @@ fn trace_counts_are_held_to_the_open_workload_rate_limit() {
     );
     std::fs::write(dir.join("inf.csv"), "0,inf\n").unwrap();
     let msg = error_in(&t.replace("huge.csv", "inf.csv"), &dir);
-    assert_has(&msg, &["inf.csv:1", "count `inf` is not a number of requests"]);
+    assert_contains(&msg, &["inf.csv:1", "count `inf` is not a number of requests"]);
 }
 
 #[test]
@@ -207,7 +196,7 @@ fn a_trace_mixing_numbers_and_dates_is_refused() {
         "Open(arrivals: Deterministic, rate: Constant(10.0))",
         r#"Trace(file: "mixed.csv", format: Counts(period: "1m"))"#,
     );
-    assert_has(
+    assert_contains(
         &error_in(&counts, &dir),
         &[
             "mixed.csv:2",
@@ -219,15 +208,15 @@ fn a_trace_mixing_numbers_and_dates_is_refused() {
         "Open(arrivals: Deterministic, rate: Constant(10.0))",
         r#"Trace(file: "mixed-ts.csv", format: Timestamps)"#,
     );
-    assert_has(&error_in(&stamps, &dir), &["mixed-ts.csv:2", "is a number of seconds"]);
+    assert_contains(&error_in(&stamps, &dir), &["mixed-ts.csv:2", "is a number of seconds"]);
 }
 
 #[test]
 fn ron_nesting_past_the_limit_is_explained_once_in_the_users_terms() {
     let deep = format!("{}1.0{}", "Sum([".repeat(200), "])".repeat(200));
     let t = text("", "").replace("Constant(10.0)", &deep);
-    let msg = error(&t);
-    assert_has(&msg, &["nested too deeply"]);
+    let msg = invalid(&t);
+    assert_contains(&msg, &["nested too deeply"]);
     assert!(
         !msg.contains("serde_stacker") && !msg.contains("recursion_limit"),
         "{msg}"
@@ -237,54 +226,48 @@ fn ron_nesting_past_the_limit_is_explained_once_in_the_users_terms() {
 
 #[test]
 fn messages_name_what_the_field_expects_not_rust_types() {
-    let msg = error(&text("", "").replace("concurrency: 4", "concurrency: \"four\""));
-    assert_has(&msg, &["concurrency", "expected a whole number"]);
+    let msg = invalid(&text("", "").replace("concurrency: 4", "concurrency: \"four\""));
+    assert_contains(&msg, &["concurrency", "expected a whole number"]);
     assert!(!msg.contains("u32"), "{msg}");
     // The same through --set, whose values are read by another path.
-    let msg = match scenario::load_str(
-        &text("", ""),
-        "limits.ron",
-        Path::new("."),
-        &["endpoint.variants[0].concurrency=\"four\"".to_string()],
-        None,
-    ) {
-        Err(e) => e.to_string(),
+    let msg = match load_with(&text("", ""), &["endpoint.variants[0].concurrency=\"four\""]) {
+        Err(e) => e,
         Ok(_) => panic!("accepted"),
     };
-    assert_has(&msg, &["concurrency", "expected a whole number >= 0", "\"four\""]);
+    assert_contains(&msg, &["concurrency", "expected a whole number >= 0", "\"four\""]);
     assert!(!msg.contains("u32"), "{msg}");
-    let msg = error(&text("", "").replace("Constant(10.0)", "Constant(\"fast\")"));
-    assert_has(&msg, &["expected a number"]);
+    let msg = invalid(&text("", "").replace("Constant(10.0)", "Constant(\"fast\")"));
+    assert_contains(&msg, &["expected a number"]);
     assert!(!msg.contains("f64"), "{msg}");
 }
 
 #[test]
 fn long_values_are_shortened_in_messages() {
     let long = "x".repeat(1_000_000);
-    let msg = error(&text("", "").replace("name: \"limits\"", &format!("name: \"{long}\"")));
+    let msg = invalid(&text("", "").replace("name: \"limits\"", &format!("name: \"{long}\"")));
     assert!(msg.len() < 1_000, "{} characters", msg.len());
-    assert_has(&msg, &["name", "(1000002 characters)"]);
+    assert_contains(&msg, &["name", "(1000002 characters)"]);
 }
 
 #[test]
 fn a_duration_below_the_time_resolution_is_reported_as_written() {
-    let msg = error(&text("", "").replace("Constant(\"10ms\")", "Constant(\"0.4us\")"));
-    assert_has(&msg, &["\"0.4us\"", "shorter than 1µs"]);
+    let msg = invalid(&text("", "").replace("Constant(\"10ms\")", "Constant(\"0.4us\")"));
+    assert_contains(&msg, &["\"0.4us\"", "shorter than 1µs"]);
     assert!(!msg.contains("got \"0s\""), "{msg}");
 }
 
 #[test]
 fn expected_requests_say_how_large_a_run_is() {
-    let loaded = scenario::load_str(&text("", ""), "limits.ron", Path::new("."), &[], None).unwrap();
+    let c = config(&text("", ""));
     // 10 requests per second for 10 minutes.
-    let n = loaded.config.workload.expected_requests(loaded.config.duration);
+    let n = c.workload.expected_requests(c.duration);
     assert!((n - 6000.0).abs() < 1e-6, "{n}");
     let ramp = text("", "").replace(
         "Constant(10.0)",
         r#"Ramp(from_rps: 0.0, to_rps: 100.0, start: "0s", duration: "10m")"#,
     );
-    let loaded = scenario::load_str(&ramp, "limits.ron", Path::new("."), &[], None).unwrap();
-    let n = loaded.config.workload.expected_requests(loaded.config.duration);
+    let c = config(&ramp);
+    let n = c.workload.expected_requests(c.duration);
     assert!((n - 30_000.0).abs() < 30.0, "{n}");
 }
 
@@ -296,5 +279,5 @@ fn a_set_value_nested_past_the_limit_is_refused_before_it_is_read() {
         Err(e) => e.to_string(),
         Ok(_) => panic!("accepted"),
     };
-    assert_has(&msg, &["nests brackets more than 128 levels", "(700017 characters)"]);
+    assert_contains(&msg, &["nests brackets more than 128 levels", "(700017 characters)"]);
 }

@@ -9,6 +9,7 @@ mod deployment;
 mod determinism;
 mod docs;
 mod fuzz;
+mod house;
 mod inference_components;
 mod lifecycle;
 mod limits;

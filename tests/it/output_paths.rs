@@ -5,10 +5,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
-use super::common::TINY_SCENARIO as BASE;
+use super::common::{assert_contains, assert_success, failed, file_names, fleetsim, TempFolder, TINY_SCENARIO as BASE};
 
 /// Two points over the instance count.
 const SWEEP: &str = r#"Sweep(
@@ -17,43 +17,36 @@ const SWEEP: &str = r#"Sweep(
     axes: [Values(name: "count", path: "endpoint.variants[0].initial_instance_count", values: [1, 2])],
 )"#;
 
+/// A folder holding `base.ron` and `sweep.ron`, and `work/` where outputs go.
 struct Case {
-    dir: PathBuf,
+    folder: TempFolder,
 }
 
 impl Case {
     fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("fleetsim-paths-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("work")).unwrap();
-        fs::write(dir.join("base.ron"), BASE).unwrap();
-        fs::write(dir.join("sweep.ron"), SWEEP).unwrap();
-        Case { dir }
+        let folder = TempFolder::new("paths", tag);
+        fs::create_dir_all(folder.join("work")).unwrap();
+        folder.write("base.ron", BASE);
+        folder.write("sweep.ron", SWEEP);
+        Case { folder }
     }
 
     /// The folder outputs are written in; nothing else is put there.
     fn work(&self) -> PathBuf {
-        self.dir.join("work")
+        self.folder.join("work")
     }
 
     fn out(&self) -> PathBuf {
         self.work().join("out")
     }
 
-    fn fleetsim(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
     /// `fleetsim run base.ron --out OUT --quiet --no-plots` plus `extra`.
     fn run_to(&self, out: &Path, extra: &[&str]) -> Output {
-        let base = self.dir.join("base.ron").display().to_string();
+        let base = self.folder.join("base.ron").display().to_string();
         let out = out.display().to_string();
         let mut args = vec!["run", &base, "--out", &out, "--quiet", "--no-plots"];
         args.extend_from_slice(extra);
-        self.fleetsim(&args)
+        fleetsim(&args)
     }
 
     fn run(&self, extra: &[&str]) -> Output {
@@ -61,47 +54,24 @@ impl Case {
     }
 
     fn sweep_to(&self, out: &Path, extra: &[&str]) -> Output {
-        let sweep = self.dir.join("sweep.ron").display().to_string();
+        let sweep = self.folder.join("sweep.ron").display().to_string();
         let out = out.display().to_string();
         let mut args = vec!["sweep", &sweep, "--out", &out, "--quiet", "--no-plots"];
         args.extend_from_slice(extra);
-        self.fleetsim(&args)
+        fleetsim(&args)
     }
 
     /// Names in the work folder, sorted.
     fn listing(&self) -> Vec<String> {
-        names(&self.work())
+        file_names(&self.work())
     }
-}
-
-impl Drop for Case {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    v.sort();
-    v
-}
-
-fn ok(o: &Output) {
-    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// The command failed cleanly with one message holding every needle.
 fn refused(o: &Output, needles: &[&str]) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "should fail; stderr: {err}");
-    assert!(!err.contains("panicked"), "panicked: {err}");
+    let err = failed(o, "refused");
     assert_eq!(err.matches("error:").count(), 1, "one message: {err}");
-    for n in needles {
-        assert!(err.contains(n), "message lacks `{n}`:\n{err}");
-    }
+    assert_contains(&err, needles);
 }
 
 #[test]
@@ -122,7 +92,7 @@ fn a_folder_of_other_files_is_refused_and_left_untouched() {
         ],
     );
     assert_eq!(fs::read(c.out().join("keep.txt")).unwrap(), keep);
-    assert_eq!(names(&c.out()), ["keep.txt", "more.txt"]);
+    assert_eq!(file_names(&c.out()), ["keep.txt", "more.txt"]);
     assert_eq!(c.listing(), ["out"], "no temporary sibling");
 }
 
@@ -132,9 +102,9 @@ fn force_replaces_a_folder_of_other_files() {
     fs::create_dir_all(c.out().join("sub")).unwrap();
     fs::write(c.out().join("keep.txt"), "x").unwrap();
     fs::write(c.out().join("sub/deep.txt"), "x").unwrap();
-    ok(&c.run(&["--force"]));
+    assert_success(&c.run(&["--force"]));
     assert_eq!(
-        names(&c.out()),
+        file_names(&c.out()),
         ["activities.csv", "manifest.json", "summary.json", "timeseries.csv"]
     );
     assert_eq!(c.listing(), ["out"], "the previous folder is gone, no stray sibling");
@@ -175,8 +145,8 @@ fn dev_null_is_refused_and_stays_a_device() {
 fn a_symbolic_link_is_refused_and_its_target_untouched() {
     let c = Case::new("link");
     // The link points at a previous run output: still refused, the link is not followed.
-    let target = c.dir.join("target");
-    ok(&c.run_to(&target, &[]));
+    let target = c.folder.join("target");
+    assert_success(&c.run_to(&target, &[]));
     let before = fs::read(target.join("summary.json")).unwrap();
     std::os::unix::fs::symlink(&target, c.out()).unwrap();
     for extra in [&[][..], &["--force", "--seed", "9"][..]] {
@@ -191,13 +161,13 @@ fn a_symbolic_link_is_refused_and_its_target_untouched() {
 fn a_previous_run_output_is_replaced_completely_unless_a_file_was_added() {
     let c = Case::new("rerun");
     // The first run draws plots; the second does not: none of the first's files remain.
-    let base = c.dir.join("base.ron").display().to_string();
+    let base = c.folder.join("base.ron").display().to_string();
     let out = c.out().display().to_string();
-    ok(&c.fleetsim(&["run", &base, "--out", &out, "--quiet"]));
+    assert_success(&fleetsim(&["run", &base, "--out", &out, "--quiet"]));
     assert!(c.out().join("capacity.png").exists());
-    ok(&c.run(&["--seed", "99"]));
+    assert_success(&c.run(&["--seed", "99"]));
     assert_eq!(
-        names(&c.out()),
+        file_names(&c.out()),
         ["activities.csv", "manifest.json", "summary.json", "timeseries.csv"]
     );
     let manifest: serde_json::Value =
@@ -219,10 +189,10 @@ fn a_previous_run_output_is_replaced_completely_unless_a_file_was_added() {
 fn an_empty_folder_is_accepted_one_holding_only_a_hidden_file_is_not() {
     let c = Case::new("empty");
     fs::create_dir(c.out()).unwrap();
-    ok(&c.run(&[]));
+    assert_success(&c.run(&[]));
     assert!(c.out().join("manifest.json").exists());
     let nested = c.work().join("a/b/c");
-    ok(&c.run_to(&nested, &[]));
+    assert_success(&c.run_to(&nested, &[]));
     assert!(nested.join("summary.json").exists());
     assert_eq!(c.listing(), ["a", "out"]);
     let hidden = c.work().join("hidden");
@@ -232,7 +202,7 @@ fn an_empty_folder_is_accepted_one_holding_only_a_hidden_file_is_not() {
         &c.run_to(&hidden, &[]),
         &["is not a fleetsim output folder: it holds .git;"],
     );
-    assert_eq!(names(&hidden), [".git"]);
+    assert_eq!(file_names(&hidden), [".git"]);
 }
 
 /// Sets the modification time of `path` and everything in it to `t` (contents first).
@@ -270,7 +240,7 @@ fn stale_marked_temporaries_are_cleaned_and_lookalikes_kept() {
     fs::write(other.join(".fleetsim-partial"), "").unwrap();
     age(&other, long_ago);
 
-    ok(&c.run(&[]));
+    assert_success(&c.run(&[]));
     assert_eq!(
         c.listing(),
         [
@@ -294,27 +264,27 @@ fn sweep_and_merge_refuse_a_folder_of_other_files() {
         &[&out, "is not a fleetsim output folder", "keep.txt"],
     );
 
-    let (s0, s1) = (c.dir.join("s0"), c.dir.join("s1"));
-    ok(&c.sweep_to(&s0, &["--shard", "0/2"]));
-    ok(&c.sweep_to(&s1, &["--shard", "1/2"]));
+    let (s0, s1) = (c.folder.join("s0"), c.folder.join("s1"));
+    assert_success(&c.sweep_to(&s0, &["--shard", "0/2"]));
+    assert_success(&c.sweep_to(&s1, &["--shard", "1/2"]));
     let (s0, s1) = (s0.display().to_string(), s1.display().to_string());
     refused(
-        &c.fleetsim(&["merge", &out, &s0, &s1, "--quiet"]),
+        &fleetsim(&["merge", &out, &s0, &s1, "--quiet"]),
         &[&out, "is not a fleetsim output folder", "--force"],
     );
-    assert_eq!(names(&c.out()), ["keep.txt"]);
+    assert_eq!(file_names(&c.out()), ["keep.txt"]);
     assert_eq!(fs::read(c.out().join("keep.txt")).unwrap(), b"keep");
     assert_eq!(c.listing(), ["out"]);
 
     // A previous sweep output (with its runs/) is replaced by a merge, and a merge by a sweep.
     let merged = c.work().join("merged");
-    ok(&c.sweep_to(&merged, &["--keep-runs"]));
+    assert_success(&c.sweep_to(&merged, &["--keep-runs"]));
     assert!(merged.join("runs/p1-r0/manifest.json").exists());
     let m = merged.display().to_string();
-    ok(&c.fleetsim(&["merge", &m, &s0, &s1, "--quiet"]));
+    assert_success(&fleetsim(&["merge", &m, &s0, &s1, "--quiet"]));
     assert!(!merged.join("runs").exists());
-    ok(&c.sweep_to(&merged, &[]));
-    ok(&c.fleetsim(&["merge", &out, &s0, &s1, "--quiet", "--force"]));
+    assert_success(&c.sweep_to(&merged, &[]));
+    assert_success(&fleetsim(&["merge", &out, &s0, &s1, "--quiet", "--force"]));
     assert!(c.out().join("sweep.json").exists() && !c.out().join("keep.txt").exists());
     assert_eq!(c.listing(), ["merged", "out"]);
 }
@@ -322,13 +292,13 @@ fn sweep_and_merge_refuse_a_folder_of_other_files() {
 #[test]
 fn benchmark_replaces_a_saved_job_but_not_another_file() {
     let c = Case::new("job");
-    let base = c.dir.join("base.ron").display().to_string();
+    let base = c.folder.join("base.ron").display().to_string();
     let jobs = c.work().display().to_string();
     let bench = |extra: &[&str]| {
         let mut args = vec!["benchmark", &base, "--job-name", "k", "--jobs-dir", &jobs, "--quiet"];
         args.extend_from_slice(&["--max-minutes", "2"]);
         args.extend_from_slice(extra);
-        c.fleetsim(&args)
+        fleetsim(&args)
     };
     let job = c.work().join("k.json");
     fs::write(&job, "{\"mine\": 1}\n").unwrap();
@@ -337,8 +307,8 @@ fn benchmark_replaces_a_saved_job_but_not_another_file() {
         &["k.json exists and is not a recommendation job", "--force"],
     );
     assert_eq!(fs::read(&job).unwrap(), b"{\"mine\": 1}\n");
-    ok(&bench(&["--force"]));
-    ok(&bench(&[]));
+    assert_success(&bench(&["--force"]));
+    assert_success(&bench(&[]));
     assert!(fs::read_to_string(&job).unwrap().contains("\"JobName\": \"k\""));
     assert_eq!(c.listing(), ["k.json"]);
     fs::remove_file(&job).unwrap();
@@ -349,20 +319,24 @@ fn benchmark_replaces_a_saved_job_but_not_another_file() {
 #[test]
 fn plot_redraws_plots_but_never_a_users_file_bearing_a_plots_name() {
     let c = Case::new("plot");
-    ok(&c.run(&[]));
+    assert_success(&c.run(&[]));
     let out = c.out();
     let dir = out.display().to_string();
     // Plots are redrawn over plots, and no temporary sibling is left.
-    ok(&c.fleetsim(&["plot", &dir]));
+    assert_success(&fleetsim(&["plot", &dir]));
     assert!(fs::read(out.join("capacity.png")).unwrap().starts_with(b"\x89PNG"));
-    ok(&c.fleetsim(&["plot", &dir]));
-    assert!(names(&out).iter().all(|n| !n.starts_with('.')), "{:?}", names(&out));
+    assert_success(&fleetsim(&["plot", &dir]));
+    assert!(
+        file_names(&out).iter().all(|n| !n.starts_with('.')),
+        "{:?}",
+        file_names(&out)
+    );
     // A user's notes saved as latency.svg are not a plot: refused before any plot is
     // written, and left as they were.
     fs::write(out.join("latency.svg"), "my notes").unwrap();
     let capacity = fs::metadata(out.join("capacity.png")).unwrap().modified().unwrap();
     refused(
-        &c.fleetsim(&["plot", &dir]),
+        &fleetsim(&["plot", &dir]),
         &["latency.svg", "is not a plot written by fleetsim"],
     );
     assert_eq!(fs::read_to_string(out.join("latency.svg")).unwrap(), "my notes");

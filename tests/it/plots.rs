@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use super::common::{assert_success, fails, fleetsim, TempFolder};
 
 /// A short autoscaling run with an SLO, so the capacity plot has bounds and markers and the
 /// latency plot an SLO line.
@@ -36,34 +37,6 @@ const SCENARIO: &str = r#"Scenario(
 
 const RUN_PLOTS: [&str; 4] = ["capacity", "latency", "backlog", "cost"];
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Self {
-        let d = std::env::temp_dir().join(format!("fleetsim-plots-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
-        fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn fleetsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) {
-    assert!(o.status.success(), "failed: {}", String::from_utf8_lossy(&o.stderr));
-}
-
 /// Runs `SCENARIO` (with `extra` arguments) into `<dir>/out`.
 fn run(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
     fs::write(dir.join("s.ron"), text).unwrap();
@@ -71,7 +44,7 @@ fn run(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
     let (s, o) = (dir.join("s.ron").display().to_string(), out.display().to_string());
     let mut args = vec!["run", s.as_str(), "--out", o.as_str(), "--quiet"];
     args.extend_from_slice(extra);
-    ok(&fleetsim(&args));
+    assert_success(&fleetsim(&args));
     out
 }
 
@@ -124,8 +97,8 @@ fn remove_plots(dir: &Path) {
 
 #[test]
 fn run_writes_every_plot_and_plot_rerenders_the_same_bytes() {
-    let d = Dir::new("run");
-    let out = run(&d.0, SCENARIO, &[]);
+    let d = TempFolder::new("plots", "run");
+    let out = run(d.path(), SCENARIO, &[]);
     for p in RUN_PLOTS {
         check_png(&out.join(format!("{p}.png")));
         check_svg(&out.join(format!("{p}.svg")));
@@ -151,7 +124,7 @@ fn run_writes_every_plot_and_plot_rerenders_the_same_bytes() {
     let first = plot_bytes(&out);
     assert_eq!(first.len(), 8);
     remove_plots(&out);
-    ok(&fleetsim(&["plot", out.to_str().unwrap()]));
+    assert_success(&fleetsim(&["plot", out.to_str().unwrap()]));
     let second = plot_bytes(&out);
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
@@ -162,16 +135,16 @@ fn run_writes_every_plot_and_plot_rerenders_the_same_bytes() {
 
 #[test]
 fn no_plots_writes_none() {
-    let d = Dir::new("noplots");
-    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    let d = TempFolder::new("plots", "noplots");
+    let out = run(d.path(), SCENARIO, &["--no-plots"]);
     assert!(out.join("summary.json").is_file());
     assert!(plot_bytes(&out).is_empty());
 }
 
 #[test]
 fn slo_is_reported_and_validated() {
-    let d = Dir::new("slo");
-    let out = run(&d.0, SCENARIO, &["--no-plots", "--set", "slo.latency=1ms"]);
+    let d = TempFolder::new("plots", "slo");
+    let out = run(d.path(), SCENARIO, &["--no-plots", "--set", "slo.latency=1ms"]);
     let s: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["slo"]["percentile"], 99.0);
     assert_eq!(s["slo"]["latency_ms"], 1.0);
@@ -180,23 +153,16 @@ fn slo_is_reported_and_validated() {
     let p99 = s["latency_ms"]["p99"].as_f64().unwrap();
     assert!(p99 > 1.0);
 
-    fs::write(
-        d.0.join("bad.ron"),
-        SCENARIO.replace("percentile: 99.0", "percentile: 100.0"),
-    )
-    .unwrap();
-    let o = fleetsim(&["validate", d.0.join("bad.ron").to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
-    assert!(err.contains("slo.percentile") && err.contains("100"), "{err}");
+    let bad = d.write("bad.ron", &SCENARIO.replace("percentile: 99.0", "percentile: 100.0"));
+    fails(&["validate", bad.to_str().unwrap()], &["slo.percentile", "100"]);
 }
 
 /// The deployment contract: `<variant>@<config>.traffic_share` columns and `Deployment*`
 /// activity rows give a traffic plot with the rollback marked.
 #[test]
 fn deployment_columns_give_a_traffic_plot() {
-    let d = Dir::new("traffic");
-    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    let d = TempFolder::new("plots", "traffic");
+    let out = run(d.path(), SCENARIO, &["--no-plots"]);
     let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
     let mut lines = ts.lines();
     let mut text = format!(
@@ -214,7 +180,7 @@ fn deployment_columns_give_a_traffic_plot() {
     acts.push_str("360,00:06:00,blue,DeploymentRollback,latency-alarm,alarm in ALARM\n");
     acts.push_str("420,00:07:00,blue,DeploymentEnd,deployment,rolled back\n");
     fs::write(out.join("activities.csv"), acts).unwrap();
-    ok(&fleetsim(&["plot", out.to_str().unwrap()]));
+    assert_success(&fleetsim(&["plot", out.to_str().unwrap()]));
     check_png(&out.join("traffic.png"));
     let svg = check_svg(&out.join("traffic.svg"));
     for label in ["blue@v1", "blue@v2", "rollback at 6 min", "deployment start"] {
@@ -222,8 +188,8 @@ fn deployment_columns_give_a_traffic_plot() {
     }
 }
 
-fn sweep_dir(d: &Dir) -> PathBuf {
-    let s = d.0.join("sweep");
+fn sweep_dir(d: &TempFolder) -> PathBuf {
+    let s = d.join("sweep");
     fs::create_dir_all(&s).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/sweep");
     for f in ["sweep.csv", "sweep.json"] {
@@ -234,10 +200,10 @@ fn sweep_dir(d: &Dir) -> PathBuf {
 
 #[test]
 fn sweep_plots_render_from_the_sweep_files() {
-    let d = Dir::new("sweep");
+    let d = TempFolder::new("plots", "sweep");
     let s = sweep_dir(&d);
     let dir = s.to_str().unwrap();
-    ok(&fleetsim(&["plot", dir]));
+    assert_success(&fleetsim(&["plot", dir]));
     for p in ["heatmap-latency_ms.p99", "lines-latency_ms.p99", "pareto"] {
         check_png(&s.join(format!("{p}.png")));
         check_svg(&s.join(format!("{p}.svg")));
@@ -248,10 +214,10 @@ fn sweep_plots_render_from_the_sweep_files() {
     }
     let first = plot_bytes(&s);
     remove_plots(&s);
-    ok(&fleetsim(&["plot", dir]));
+    assert_success(&fleetsim(&["plot", dir]));
     assert!(first == plot_bytes(&s), "sweep plots differ after re-rendering");
 
-    ok(&fleetsim(&[
+    assert_success(&fleetsim(&[
         "plot",
         dir,
         "--metric",
@@ -265,26 +231,15 @@ fn sweep_plots_render_from_the_sweep_files() {
     check_png(&s.join("lines-cost_usd.png"));
 }
 
-/// Fails cleanly: non-zero exit, no panic, a message containing every needle.
-fn fails(args: &[&str], needles: &[&str]) {
-    let o = fleetsim(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{args:?} should fail");
-    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: message lacks `{n}`:\n{err}");
-    }
-}
-
 #[test]
 fn bad_folders_fail_with_a_clear_message() {
-    let d = Dir::new("bad");
-    let empty = d.0.join("empty");
+    let d = TempFolder::new("plots", "bad");
+    let empty = d.join("empty");
     fs::create_dir_all(&empty).unwrap();
     fails(&["plot", empty.to_str().unwrap()], &["neither a run folder"]);
-    fails(&["plot", d.0.join("absent").to_str().unwrap()], &["not a folder"]);
+    fails(&["plot", d.join("absent").to_str().unwrap()], &["not a folder"]);
 
-    let out = run(&d.0, SCENARIO, &["--no-plots"]);
+    let out = run(d.path(), SCENARIO, &["--no-plots"]);
     let o = out.to_str().unwrap();
     let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
     let header = ts.lines().next().unwrap();

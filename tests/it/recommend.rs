@@ -9,8 +9,9 @@ use fleetsim::recommend::job::RecommendationJob;
 use fleetsim::recommend::request::{CheckedRequest, Selector};
 use fleetsim::recommend::response::at_cpu_target;
 use fleetsim::recommend::{recommend, run_benchmark, BenchmarkOptions, JobInput, RecommendOptions, StopReason};
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use super::common::{assert_success, bundled, failed, fleetsim, TempFolder};
 
 fn exp50() -> DurationDist {
     DurationDist::Exponential {
@@ -172,52 +173,43 @@ const SCENARIO: &str = r#"Scenario(
     workload: Open(rate: Constant(20.0)),
 )"#;
 
+/// A folder holding the scenario `s.ron`; saved jobs go to its `jobs/`.
 struct Jobs {
-    dir: PathBuf,
+    folder: TempFolder,
 }
 
 impl Jobs {
     fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("fleetsim-rec-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("s.ron"), SCENARIO).unwrap();
-        Jobs { dir }
+        let folder = TempFolder::new("rec", tag);
+        folder.write("s.ron", SCENARIO);
+        Jobs { folder }
     }
 
+    /// `fleetsim` with `args` and `--jobs-dir <folder>/jobs`.
     fn fleetsim(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-            .args(args)
-            .arg("--jobs-dir")
-            .arg(self.dir.join("jobs"))
-            .output()
-            .unwrap()
+        let jobs = self.folder.join("jobs").display().to_string();
+        fleetsim(&[args, &["--jobs-dir", &jobs]].concat())
+    }
+
+    /// The message of `fleetsim` with `args`, which must fail cleanly.
+    fn fails(&self, args: &[&str]) -> String {
+        failed(&self.fleetsim(args), &format!("{args:?}"))
     }
 
     fn benchmark(&self, job: &str) -> Output {
-        let s = self.dir.join("s.ron").display().to_string();
+        let s = self.folder.join("s.ron").display().to_string();
         self.fleetsim(&["benchmark", &s, "--job-name", job, "--quiet"])
     }
 
     fn job_text(&self, job: &str) -> String {
-        std::fs::read_to_string(self.dir.join("jobs").join(format!("{job}.json"))).unwrap()
+        String::from_utf8(self.folder.read(&format!("jobs/{job}.json"))).unwrap()
     }
 }
 
-impl Drop for Jobs {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
+/// The JSON a successful command printed.
 fn stdout_json(o: &Output) -> serde_json::Value {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_success(o);
     serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    assert!(!o.status.success(), "expected a failure");
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 #[test]
@@ -273,7 +265,7 @@ fn j1_j4_recommendation_through_the_binary() {
         );
     }
     // A request file in the AWS shape, with the CPU policy (Customized, Average).
-    let req = jobs.dir.join("req.json");
+    let req = jobs.folder.join("req.json");
     std::fs::write(
         &req,
         r#"{"InferenceRecommendationsJobName": "j", "RecommendationId": "j-2", "TargetCpuUtilizationPerCore": 40}"#,
@@ -302,57 +294,54 @@ fn j2_j3_errors_through_the_binary() {
         ]
         .concat(),
     );
-    assert!(stderr(&both).contains("ValidationException: both RecommendationId"));
-    assert!(stderr(&jobs.fleetsim(&base)).contains("ValidationException: neither"));
+    assert!(failed(&both, "both ids").contains("ValidationException: both RecommendationId"));
+    assert!(jobs.fails(&base).contains("ValidationException: neither"));
     // J3: an unknown job, and an unknown recommendation of a known job.
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "nope", "--recommendation-id", "x"]));
+    let e = jobs.fails(&["recommend-scaling", "--job-name", "nope", "--recommendation-id", "x"]);
     assert!(
         e.contains("ResourceNotFound: no completed recommendation job named \"nope\""),
         "{e}"
     );
-    let e = stderr(&jobs.fleetsim(&[&base[..], &["--recommendation-id", "j-9"]].concat()));
+    let e = jobs.fails(&[&base[..], &["--recommendation-id", "j-9"]].concat());
     assert!(
         e.contains("ResourceNotFound: job \"j\" has no recommendation \"j-9\""),
         "{e}"
     );
     // Out of range (the flag is checked by its parser, the request file's field by the API's
     // checks), a bad job name, a malformed job file and request file.
-    let e = stderr(
-        &jobs.fleetsim(
-            &[
-                &base[..],
-                &["--recommendation-id", "j-1", "--target-cpu-utilization-per-core", "0"],
-            ]
-            .concat(),
-        ),
+    let e = jobs.fails(
+        &[
+            &base[..],
+            &["--recommendation-id", "j-1", "--target-cpu-utilization-per-core", "0"],
+        ]
+        .concat(),
     );
     assert!(e.contains("expected an integer percentage from 1 to 100"), "{e}");
-    let zero = jobs.dir.join("zero.json");
+    let zero = jobs.folder.join("zero.json");
     std::fs::write(
         &zero,
         r#"{"InferenceRecommendationsJobName": "j", "RecommendationId": "j-1", "TargetCpuUtilizationPerCore": 0}"#,
     )
     .unwrap();
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", zero.to_str().unwrap()]));
+    let e = jobs.fails(&["recommend-scaling", "--request", zero.to_str().unwrap()]);
     assert!(e.contains("TargetCpuUtilizationPerCore is 0; allowed: 1 to 100"), "{e}");
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "../x", "--recommendation-id", "x"]));
+    let e = jobs.fails(&["recommend-scaling", "--job-name", "../x", "--recommendation-id", "x"]);
     assert!(e.contains("letters, digits and hyphens"), "{e}");
-    std::fs::write(jobs.dir.join("jobs").join("broken.json"), "{\n  \"JobName\": 3\n}").unwrap();
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "broken", "--recommendation-id", "x"]));
+    std::fs::write(jobs.folder.join("jobs").join("broken.json"), "{\n  \"JobName\": 3\n}").unwrap();
+    let e = jobs.fails(&["recommend-scaling", "--job-name", "broken", "--recommendation-id", "x"]);
     assert!(
         e.contains("broken.json:2:") && e.contains("not a saved recommendation job"),
         "{e}"
     );
-    let req = jobs.dir.join("req.json");
+    let req = jobs.folder.join("req.json");
     std::fs::write(&req, r#"{"InferenceRecommendationsJobName": "j", "Bogus": 1}"#).unwrap();
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
+    let e = jobs.fails(&["recommend-scaling", "--request", req.to_str().unwrap()]);
     assert!(e.contains("req.json:1:") && e.contains("unknown field `Bogus`"), "{e}");
 }
 
 #[test]
 fn only_instance_endpoints_are_benchmarked() {
     let jobs = Jobs::new("kinds");
-    let root = env!("CARGO_MANIFEST_DIR");
     for (file, kind) in [
         ("serverless-provisioned-concurrency.ron", "serverless"),
         (
@@ -361,21 +350,21 @@ fn only_instance_endpoints_are_benchmarked() {
         ),
         ("async-scale-from-zero.ron", "asynchronous"),
     ] {
-        let path = format!("{root}/scenarios/{file}");
-        let e = stderr(&jobs.fleetsim(&["benchmark", &path, "--job-name", "k", "--quiet"]));
+        let path = bundled(file).display().to_string();
+        let e = jobs.fails(&["benchmark", &path, "--job-name", "k", "--quiet"]);
         assert!(
             e.contains(&format!("this scenario's endpoint is {kind}")),
             "{file}: {e}"
         );
     }
-    assert!(!jobs.dir.join("jobs").join("k.json").exists(), "no job is saved");
+    assert!(!jobs.folder.join("jobs").join("k.json").exists(), "no job is saved");
 }
 
 /// Rewrites a saved job through `f`.
 fn edit_job(jobs: &Jobs, job: &str, f: impl FnOnce(&mut serde_json::Value)) {
     let mut v: serde_json::Value = serde_json::from_str(&jobs.job_text(job)).unwrap();
     f(&mut v);
-    let path = jobs.dir.join("jobs").join(format!("{job}.json"));
+    let path = jobs.folder.join("jobs").join(format!("{job}.json"));
     std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
 
@@ -386,7 +375,7 @@ fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
     let ask = |job: &str| jobs.fleetsim(&["recommend-scaling", "--job-name", job, "--recommendation-id", "j-1"]);
     // A job that did not complete is not a completed job (J3).
     edit_job(&jobs, "j", |v| v["Status"] = "FAILED".into());
-    let e = stderr(&ask("j"));
+    let e = failed(&ask("j"), "ask j");
     assert!(
         e.contains(r#"ResourceNotFound: no completed recommendation job named "j" (its Status is "FAILED"; allowed: COMPLETED)"#),
         "{e}"
@@ -394,8 +383,8 @@ fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
     edit_job(&jobs, "j", |v| v["Status"] = "COMPLETED".into());
     assert!(ask("j").status.success());
     // A file that holds another job than its name says.
-    std::fs::copy(jobs.dir.join("jobs/j.json"), jobs.dir.join("jobs/k.json")).unwrap();
-    let e = stderr(&ask("k"));
+    std::fs::copy(jobs.folder.join("jobs/j.json"), jobs.folder.join("jobs/k.json")).unwrap();
+    let e = failed(&ask("k"), "ask k");
     assert!(
         e.contains(
             r#"ResourceNotFound: no completed recommendation job named "k" (the job saved under that name is "j")"#
@@ -410,7 +399,7 @@ fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
             }
         }
     });
-    let e = stderr(&jobs.fleetsim(&[
+    let e = jobs.fails(&[
         "recommend-scaling",
         "--job-name",
         "j",
@@ -418,14 +407,14 @@ fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
         "j-1",
         "--max-invocations-per-minute",
         "30000",
-    ]));
+    ]);
     assert!(
         e.contains(r#"ValidationException: recommendation "j-1" has no benchmark minute with Invocations above 0"#),
         "{e}"
     );
     // And the benchmark itself refuses to save a job that measured nothing.
-    let s = jobs.dir.join("s.ron").display().to_string();
-    let e = stderr(&jobs.fleetsim(&[
+    let s = jobs.folder.join("s.ron").display().to_string();
+    let e = jobs.fails(&[
         "benchmark",
         &s,
         "--job-name",
@@ -435,18 +424,18 @@ fn jobs_that_did_not_complete_or_measured_nothing_are_refused() {
         "--max-minutes",
         "1",
         "--quiet",
-    ]));
+    ]);
     assert!(
         e.contains("the benchmark of variant `small` saw no invocation in its 1 minute(s)"),
         "{e}"
     );
-    assert!(!jobs.dir.join("jobs/empty.json").exists());
+    assert!(!jobs.folder.join("jobs/empty.json").exists());
 }
 
 #[test]
 fn numeric_flags_say_what_they_take() {
     let jobs = Jobs::new("flags");
-    let s = jobs.dir.join("s.ron").display().to_string();
+    let s = jobs.folder.join("s.ron").display().to_string();
     let bench = |extra: &[&str]| {
         let mut args = vec!["benchmark", s.as_str(), "--job-name", "f", "--quiet"];
         args.extend_from_slice(extra);
@@ -467,49 +456,52 @@ fn numeric_flags_say_what_they_take() {
         ("--step-rps", "-1", "a number above 0 and at most 1000000"),
         ("--step-rps", "NaN", "a number above 0 and at most 1000000"),
     ] {
-        let e = stderr(&bench(&[&format!("{flag}={value}")]));
+        let e = failed(&bench(&[&format!("{flag}={value}")]), flag);
         assert!(
             e.contains(&format!("invalid value '{value}' for '{flag}")) && e.contains(expected),
             "{flag} {value}: {e}"
         );
     }
-    let e = stderr(&bench(&["--step-rps", "1000000", "--max-minutes", "10080"]));
+    let e = failed(
+        &bench(&["--step-rps", "1000000", "--max-minutes", "10080"]),
+        "staircase",
+    );
     assert!(
         e.contains(
             "the staircase would reach 1000000 x 10080 = 10080000000 requests per second; allowed: at most 1000000000"
         ),
         "{e}"
     );
-    assert!(!jobs.dir.join("jobs/f.json").exists());
+    assert!(!jobs.folder.join("jobs/f.json").exists());
     for value in ["99.5", "0", "101", "-3"] {
-        let e = stderr(&jobs.fleetsim(&[
+        let e = jobs.fails(&[
             "recommend-scaling",
             "--job-name",
             "j",
             "--recommendation-id",
             "j-1",
             &format!("--target-cpu-utilization-per-core={value}"),
-        ]));
+        ]);
         assert!(
             e.contains("expected an integer percentage from 1 to 100 (TargetCpuUtilizationPerCore)"),
             "{value}: {e}"
         );
     }
-    let e = stderr(&jobs.fleetsim(&[
+    let e = jobs.fails(&[
         "recommend-scaling",
         "--job-name",
         "j",
         "--max-invocations-per-minute=-5",
-    ]));
+    ]);
     assert!(e.contains("expected a whole number of invocations per minute"), "{e}");
     // The request file's fields say the same, not the Rust type (`expected u32`).
-    let req = jobs.dir.join("req.json");
+    let req = jobs.folder.join("req.json");
     std::fs::write(
         &req,
         "{\"InferenceRecommendationsJobName\": \"j\",\n \"TargetCpuUtilizationPerCore\": 99.5}",
     )
     .unwrap();
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--request", req.to_str().unwrap()]));
+    let e = jobs.fails(&["recommend-scaling", "--request", req.to_str().unwrap()]);
     assert!(
         e.contains("req.json:2:")
             && e.contains("`TargetCpuUtilizationPerCore` expects an integer percentage from 1 to 100"),
@@ -517,13 +509,13 @@ fn numeric_flags_say_what_they_take() {
     );
     assert!(!e.contains("u32"), "{e}");
     // So do a saved job's.
-    std::fs::create_dir_all(jobs.dir.join("jobs")).unwrap();
+    std::fs::create_dir_all(jobs.folder.join("jobs")).unwrap();
     std::fs::write(
-        jobs.dir.join("jobs/neg.json"),
+        jobs.folder.join("jobs/neg.json"),
         "{\"JobName\": \"neg\", \"JobType\": \"Default\", \"Status\": \"COMPLETED\", \"InputConfig\": {\"Scenario\": \"s\", \"Seed\": -1, \"StepRps\": 1}}",
     )
     .unwrap();
-    let e = stderr(&jobs.fleetsim(&["recommend-scaling", "--job-name", "neg", "--recommendation-id", "x"]));
+    let e = jobs.fails(&["recommend-scaling", "--job-name", "neg", "--recommendation-id", "x"]);
     assert!(
         e.contains("not a saved recommendation job: invalid value: integer `-1`, expected a whole number, 0 or more (at InputConfig.Seed)"),
         "{e}"

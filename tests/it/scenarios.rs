@@ -1,24 +1,13 @@
 //! Every bundled scenario validates, runs with balanced accounting, and keeps its summary:
 //! a snapshot under the scenario's fixed seed catches any unintended change of behaviour.
 
+use crate::common::all_bundled;
 use fleetsim::report;
 use fleetsim::scenario;
-use std::path::{Path, PathBuf};
-
-pub fn bundled() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn there_is_a_scenario_per_workload_shape() {
-    let names: Vec<String> = bundled()
+    let names: Vec<String> = all_bundled()
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
@@ -39,7 +28,7 @@ fn there_is_a_scenario_per_workload_shape() {
 
 #[test]
 fn bundled_scenarios_validate_run_and_match_snapshots() {
-    for path in bundled() {
+    for path in all_bundled() {
         let loaded = scenario::load(&path, &[], None).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let name = loaded.config.name.clone();
         assert_eq!(

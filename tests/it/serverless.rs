@@ -4,18 +4,17 @@
 //! the serverless metrics, provisioned concurrency under Application Auto Scaling, accounting
 //! and determinism.
 
-use crate::common::{capacity_changes, first_minute, run_checked};
+use crate::common::{
+    assert_contains, assert_success, bundled, capacity_changes, config, config_at, fails, first_minute, fleetsim,
+    invalid, load, load_bundled, run_checked, TempFolder,
+};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::SimTime;
 use fleetsim::model::metrics::MetricName;
-use fleetsim::model::workload::{TimestampTrace, Workload};
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::report;
-use fleetsim::scenario;
 use fleetsim::sim::observe::Dimension;
-use fleetsim::sim::{run, SimConfig, World};
-use std::path::Path;
-use std::process::Command;
+use fleetsim::sim::{run, World};
 
 /// A serverless endpoint: `endpoint` holds the fields inside `Serverless(...)` after the
 /// model; `extra` goes inside `Scenario(...)`.
@@ -35,20 +34,6 @@ fn serverless(duration: &str, service: &str, endpoint: &str, extra: &str) -> Str
     )
 }
 
-fn load(text: &str) -> Result<SimConfig, String> {
-    scenario::load_str(text, "serverless.ron", Path::new("."), &[], None)
-        .map(|l| l.config)
-        .map_err(|e| e.to_string())
-}
-
-/// Loads `text` and replaces its workload by requests at the given seconds.
-fn config(text: &str, at_s: &[f64]) -> SimConfig {
-    let mut c = load(text).unwrap_or_else(|e| panic!("{e}"));
-    let times: Vec<SimTime> = at_s.iter().map(|s| SimTime((s * 1e6).round() as u64)).collect();
-    c.workload = Workload::TraceTimestamps(TimestampTrace { times: times.into() });
-    c
-}
-
 /// `n` requests at the same instant `t` seconds.
 fn burst(n: usize, t: f64) -> Vec<f64> {
     vec![t; n]
@@ -66,7 +51,7 @@ fn b7_utilisations_with_eight_concurrent_executions() {
         "max_concurrency: 20, provisioned_concurrency: Some(10),",
         KEEP_HISTORY,
     );
-    let mut w = World::new(config(&text, &burst(8, 1.0)));
+    let mut w = World::new(config_at(&text, &burst(8, 1.0)));
     w.run_until(SimTime::from_secs(60));
     let dp = |name, stat: Statistic| first_minute(&w, Dimension::Variant(0), name, stat);
     let avg = Statistic::Average;
@@ -114,7 +99,7 @@ fn spillover_goes_to_on_demand_containers_that_cold_start() {
         r#"max_concurrency: 10, provisioned_concurrency: Some(2), cold_start: Constant("3s"),"#,
         KEEP_HISTORY,
     );
-    let mut w = World::new(config(&text, &burst(5, 1.0)));
+    let mut w = World::new(config_at(&text, &burst(5, 1.0)));
     w.run_until(SimTime::from_secs(60));
     let dp = |name, stat: Statistic| first_minute(&w, Dimension::Endpoint, name, stat);
     assert_eq!(
@@ -147,7 +132,7 @@ fn spillover_goes_to_on_demand_containers_that_cold_start() {
 
     // On demand only: nothing is a spillover.
     let text = serverless("2m", "1h", "max_concurrency: 10,", "");
-    let r = run_checked(config(&text, &burst(5, 1.0)));
+    let r = run_checked(config_at(&text, &burst(5, 1.0)));
     let s = r.serverless.as_ref().expect("serverless result");
     assert_eq!((s.totals.spillover, s.totals.on_demand_invocations), (0, 5));
 }
@@ -164,7 +149,7 @@ fn cold_start_warm_reuse_and_cold_again_after_the_keep_alive() {
         r#"max_concurrency: 5, cold_start: Constant("2s"), keep_alive: "60s","#,
         r#"metrics: Metrics(period: "10s", high_resolution_period: "10s"),"#,
     );
-    let r = run_checked(config(&text, &[10.0, 20.0, 80.0, 140.1]));
+    let r = run_checked(config_at(&text, &[10.0, 20.0, 80.0, 140.1]));
     assert_eq!(r.totals.completed, 4);
     assert_eq!(r.totals.latency_sum_us, 4_400_000);
     let s = r.serverless.as_ref().expect("serverless result");
@@ -201,7 +186,7 @@ fn cold_start_warm_reuse_and_cold_again_after_the_keep_alive() {
 #[test]
 fn h3_201_concurrent_requests_on_max_concurrency_200_throttle_exactly_one() {
     let text = serverless("2m", "1h", r#"max_concurrency: 200, cold_start: Constant("1s"),"#, "");
-    let r = run_checked(config(&text, &burst(201, 1.0)));
+    let r = run_checked(config_at(&text, &burst(201, 1.0)));
     assert_eq!(r.totals.throttled, 1);
     assert_eq!(r.totals.errors_4xx, 0, "a throttle is not a model 4XX in the totals");
     assert_eq!(r.in_flight_at_end, 200);
@@ -230,7 +215,7 @@ fn account_concurrency_throttles_across_endpoints() {
         r#"max_concurrency: 200, region: Some("us-east-1"), other_endpoints_concurrency: 900,"#,
         "",
     );
-    let r = run_checked(config(&text, &burst(200, 1.0)));
+    let r = run_checked(config_at(&text, &burst(200, 1.0)));
     let s = r.serverless.as_ref().expect("serverless result");
     assert_eq!(s.account_concurrency, 1000);
     assert_eq!(
@@ -246,7 +231,7 @@ fn account_concurrency_throttles_across_endpoints() {
         r#"max_concurrency: 200, region: Some("eu-west-2"), other_endpoints_concurrency: 450,"#,
         "",
     );
-    let r = run_checked(config(&text, &burst(60, 1.0)));
+    let r = run_checked(config_at(&text, &burst(60, 1.0)));
     let s = r.serverless.as_ref().expect("serverless result");
     assert_eq!((s.account_concurrency, s.totals.throttled_account), (500, 10));
 
@@ -257,7 +242,7 @@ fn account_concurrency_throttles_across_endpoints() {
         r#"max_concurrency: 200, provisioned_concurrency: Some(20), region: Some("eu-west-2"), other_endpoints_concurrency: 470,"#,
         "",
     );
-    let r = run_checked(config(&text, &burst(40, 1.0)));
+    let r = run_checked(config_at(&text, &burst(40, 1.0)));
     let s = r.serverless.as_ref().expect("serverless result");
     assert_eq!(
         (s.totals.pc_invocations, s.totals.spillover, s.totals.throttled_account),
@@ -265,23 +250,13 @@ fn account_concurrency_throttles_across_endpoints() {
     );
 }
 
-/// The validation error of `text` (which must be invalid).
-fn invalid(text: &str) -> String {
-    match load(text) {
-        Ok(_) => panic!("should be invalid:\n{text}"),
-        Err(e) => e,
-    }
-}
-
-fn assert_contains(msg: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(msg.contains(n), "message lacks `{n}`:\n{msg}");
-    }
-}
-
 #[test]
 fn h1_h2_i9_limits_name_path_value_and_range() {
-    let ok = |ep: &str| load(&serverless("1m", "1s", ep, "")).unwrap_or_else(|e| panic!("{ep}: {e}"));
+    let ok = |ep: &str| {
+        load(&serverless("1m", "1s", ep, ""))
+            .unwrap_or_else(|e| panic!("{ep}: {e}"))
+            .config
+    };
     // H1: MaxConcurrency 1..200, PC <= MaxConcurrency.
     ok("max_concurrency: 200,");
     ok("max_concurrency: 20, provisioned_concurrency: Some(10),");
@@ -438,22 +413,12 @@ fn deployments_and_shadow_tests_are_rejected_on_serverless() {
 
 #[test]
 fn the_binary_reports_serverless_limits() {
-    let dir = std::env::temp_dir().join(format!("fleetsim-serverless-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("s.ron");
-    std::fs::write(
-        &file,
-        serverless("1m", "1s", "max_concurrency: 201,", "").replace("2048", "1500"),
-    )
-    .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .args(["validate", &file.display().to_string()])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(!o.status.success());
-    assert!(!err.contains("panicked"), "{err}");
+    let folder = TempFolder::new("serverless", "limits");
+    let file = folder.write(
+        "s.ron",
+        &serverless("1m", "1s", "max_concurrency: 201,", "").replace("2048", "1500"),
+    );
+    let err = fails(&["validate", &file.display().to_string()], &[]);
     assert_contains(
         &err,
         &[
@@ -478,7 +443,7 @@ fn c11_pc_target_tracking_from_5_at_utilisation_0_8_to_8() {
         r#"max_concurrency: 20, provisioned_concurrency: Some(5), provisioned_concurrency_provisioning_time: "30s","#,
         &format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 10, policies: [{PC_TRACKING}])],"),
     );
-    let r = run_checked(config(&text, &burst(4, 1.0)));
+    let r = run_checked(config_at(&text, &burst(4, 1.0)));
     let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 2, "{c:?}");
     assert_eq!(c[0].0, 180);
@@ -519,7 +484,7 @@ fn g2_scheduled_min_capacity_raises_pc_to_ten_at_12_15() {
                     scheduled: [ScheduledAction(name: "noon", schedule: "cron(15 12 * * ? *)", min_capacity: Some(10))])],"#
             ),
         );
-        run_checked(config(&text, &[]))
+        run_checked(config_at(&text, &[]))
     };
     // Idle from the start: the low alarm sees 15 quiet minutes at 12:15, when the scheduled
     // action (queued first) has already raised the minimum, so PC goes 4 -> 10 and never back.
@@ -563,7 +528,7 @@ fn a_step_policy_scales_provisioned_concurrency() {
             name: "pc-step", alarm: "pc-high", adjustment_type: ChangeInCapacity, cooldown: "600s",
             step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 2)])])],"#,
     );
-    let r = run_checked(config(&text, &burst(2, 1.0)));
+    let r = run_checked(config_at(&text, &burst(2, 1.0)));
     let c = capacity_changes(&r.activities);
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].0, c[0].1.as_str()), (60, "pc-step"));
@@ -583,7 +548,7 @@ fn accounting_holds_with_errors_throttles_and_cold_starts() {
         r#"model: Model(service_time: Exponential(mean: "2s"), error_rate: 0.05, client_error_rate: 0.05),"#,
     )
     .replace("Constant(0.0)", "Constant(3.0)");
-    let r = run_checked(load(&text).unwrap());
+    let r = run_checked(config(&text));
     assert!(r.totals.throttled > 0 && r.totals.errors_4xx > 0 && r.totals.errors_5xx > 0);
     let s = r.serverless.as_ref().expect("serverless result");
     assert!(s.totals.cold_starts > 0);
@@ -597,9 +562,8 @@ fn accounting_holds_with_errors_throttles_and_cold_starts() {
 
 #[test]
 fn serverless_runs_are_deterministic() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/serverless-provisioned-concurrency.ron");
     let once = || {
-        let l = scenario::load(&path, &[], None).unwrap();
+        let l = load_bundled("serverless-provisioned-concurrency.ron", &[], None);
         let r = run(l.config);
         (
             report::timeseries_csv(&r),
@@ -611,8 +575,7 @@ fn serverless_runs_are_deterministic() {
 
 #[test]
 fn the_terminal_summary_shows_the_pool_not_instances() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/serverless-provisioned-concurrency.ron");
-    let r = run(scenario::load(&path, &[], None).unwrap().config);
+    let r = run(load_bundled("serverless-provisioned-concurrency.ron", &[], None).config);
     let text = report::terminal_summary(&report::summary(&r));
     assert!(text.contains("serverless  peak "), "{text}");
     assert!(text.contains("capacity  scaling activities "), "{text}");
@@ -621,23 +584,18 @@ fn the_terminal_summary_shows_the_pool_not_instances() {
 
 #[test]
 fn the_capacity_plot_shows_provisioned_concurrency() {
-    let dir = std::env::temp_dir().join(format!("fleetsim-serverless-plot-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/serverless-provisioned-concurrency.ron");
-    let o = Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-        .args([
-            "run",
-            &scenario.display().to_string(),
-            "--out",
-            &dir.display().to_string(),
-            "--quiet",
-            "--set",
-            "duration=20m",
-        ])
-        .output()
-        .unwrap();
-    let svg = std::fs::read_to_string(dir.join("capacity.svg")).unwrap_or_default();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let folder = TempFolder::new("serverless", "plot");
+    let scenario = bundled("serverless-provisioned-concurrency.ron");
+    let out = folder.join("out");
+    assert_success(&fleetsim(&[
+        "run",
+        &scenario.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--quiet",
+        "--set",
+        "duration=20m",
+    ]));
+    let svg = String::from_utf8(folder.read("out/capacity.svg")).unwrap();
     assert_contains(&svg, &["provisioned concurrency", "PC allocated", "desired PC"]);
 }

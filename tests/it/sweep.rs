@@ -2,11 +2,14 @@
 //! byte-identical output across thread counts, statistics, objective and Pareto front, shards
 //! and merge, and the contract on bad input.
 
+use fleetsim::cli::read_sweep_plan;
 use fleetsim::sweep::design::AxisValue;
 use fleetsim::sweep::metrics::Metrics;
 use fleetsim::sweep::{plan, render, Design, RunRecord};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
+
+use super::common::{assert_contains, assert_success, bundled_dir, failed, fleetsim, TempFolder};
 
 /// A small autoscaling scenario: 10 minutes at 30 requests per second.
 const BASE: &str = r#"Scenario(
@@ -54,29 +57,21 @@ const SWEEP: &str = r#"Sweep(
     constraints: ["latency_ms.p99 <= 1000", "error_rate < 5 %"],
 )"#;
 
+/// A folder holding `base.ron` ([`BASE`]) and a sweep file `sweep.ron`.
 struct Case {
-    dir: PathBuf,
+    folder: TempFolder,
 }
 
 impl Case {
     fn new(tag: &str, sweep: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("fleetsim-sweep-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("base.ron"), BASE).unwrap();
-        std::fs::write(dir.join("sweep.ron"), sweep).unwrap();
-        Case { dir }
+        let folder = TempFolder::new("sweep", tag);
+        folder.write("base.ron", BASE);
+        folder.write("sweep.ron", sweep);
+        Case { folder }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    fn fleetsim(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_fleetsim"))
-            .args(args)
-            .output()
-            .unwrap()
+        self.folder.join(name)
     }
 
     /// `fleetsim sweep sweep.ron --out <dir>/<out> --quiet` plus `extra`.
@@ -85,35 +80,20 @@ impl Case {
         let out = self.path(out).display().to_string();
         let mut args = vec!["sweep", sweep.as_str(), "--out", out.as_str(), "--quiet"];
         args.extend_from_slice(extra);
-        self.fleetsim(&args)
+        fleetsim(&args)
     }
 
     fn read(&self, rel: &str) -> Vec<u8> {
-        std::fs::read(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        self.folder.read(rel)
     }
 
     fn plan(&self) -> Result<plan::Plan, fleetsim::sweep::SweepError> {
-        plan::load(&self.path("sweep.ron"))
+        read_sweep_plan(&self.path("sweep.ron"))
     }
-}
-
-impl Drop for Case {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn design(text: &str) -> Design {
-    Design::new(&plan::parse(text, "t.ron").unwrap(), "t.ron").unwrap()
+    plan::design(text, "t.ron").unwrap()
 }
 
 fn values(d: &Design) -> Vec<Vec<String>> {
@@ -200,7 +180,7 @@ fn derived_values_reach_the_scenario() {
 #[test]
 fn seeds_follow_replications_and_give_common_random_numbers() {
     let case = Case::new("crn", SWEEP);
-    ok(&case.sweep("out", &["--keep-runs", "--threads", "2"]));
+    assert_success(&case.sweep("out", &["--keep-runs", "--threads", "2"]));
     let runs = String::from_utf8(case.read("out/runs.csv")).unwrap();
     let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 4 * 3);
@@ -233,8 +213,8 @@ fn seeds_follow_replications_and_give_common_random_numbers() {
 #[test]
 fn output_is_byte_identical_whatever_the_thread_count() {
     let case = Case::new("threads", SWEEP);
-    ok(&case.sweep("one", &["--threads", "1"]));
-    ok(&case.sweep("two", &["--threads", "2"]));
+    assert_success(&case.sweep("one", &["--threads", "1"]));
+    assert_success(&case.sweep("two", &["--threads", "2"]));
     for f in ["sweep.csv", "runs.csv", "sweep.json"] {
         assert_eq!(case.read(&format!("one/{f}")), case.read(&format!("two/{f}")), "{f}");
     }
@@ -364,10 +344,10 @@ fn objective_constraints_and_pareto_front() {
 #[test]
 fn shards_merge_into_the_single_machine_output() {
     let case = Case::new("shard", SWEEP);
-    ok(&case.sweep("all", &[]));
-    ok(&case.sweep("s0", &["--shard", "0/3", "--threads", "1"]));
-    ok(&case.sweep("s1", &["--shard", "1/3"]));
-    ok(&case.sweep("s2", &["--shard", "2/3"]));
+    assert_success(&case.sweep("all", &[]));
+    assert_success(&case.sweep("s0", &["--shard", "0/3", "--threads", "1"]));
+    assert_success(&case.sweep("s1", &["--shard", "1/3"]));
+    assert_success(&case.sweep("s2", &["--shard", "2/3"]));
     // Shard 1 of 3 holds point 1 only (index % 3 == 1), with all its replications.
     let s1 = String::from_utf8(case.read("s1/sweep.csv")).unwrap();
     assert_eq!(
@@ -382,17 +362,24 @@ fn shards_merge_into_the_single_machine_output() {
 
     let dir = |n: &str| case.path(n).display().to_string();
     // Shards in any order.
-    ok(&case.fleetsim(&["merge", &dir("merged"), &dir("s2"), &dir("s0"), &dir("s1"), "--quiet"]));
+    assert_success(&fleetsim(&[
+        "merge",
+        &dir("merged"),
+        &dir("s2"),
+        &dir("s0"),
+        &dir("s1"),
+        "--quiet",
+    ]));
     for f in ["sweep.csv", "runs.csv", "sweep.json"] {
         assert_eq!(case.read(&format!("merged/{f}")), case.read(&format!("all/{f}")), "{f}");
     }
     // A missing or repeated shard is refused and nothing is written.
-    let out = case.fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1")]);
+    let out = fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1")]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("shard 2/3 is missing"));
-    let out = case.fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1"), &dir("s1")]);
+    let out = fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("s1"), &dir("s1")]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
-    let out = case.fleetsim(&["merge", &dir("bad"), &dir("all")]);
+    let out = fleetsim(&["merge", &dir("bad"), &dir("all")]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard"));
     assert!(!case.path("bad").exists());
 }
@@ -400,15 +387,10 @@ fn shards_merge_into_the_single_machine_output() {
 /// Runs a bad sweep; it must fail with every `expected` fragment in stderr and write nothing.
 fn rejects(tag: &str, sweep: &str, extra: &[&str], expected: &[&str]) {
     let case = Case::new(tag, sweep);
-    let out = case.sweep("out", extra);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{tag}: should fail");
-    assert!(!err.contains("panicked"), "{tag}: {err}");
-    for e in expected {
-        assert!(err.contains(e), "{tag}: expected {e:?} in:\n{err}");
-    }
+    let err = failed(&case.sweep("out", extra), tag);
+    assert_contains(&err, expected);
     assert!(!case.path("out").exists(), "{tag}: wrote output");
-    let leftovers: Vec<_> = std::fs::read_dir(&case.dir)
+    let leftovers: Vec<_> = std::fs::read_dir(case.folder.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name())
@@ -499,12 +481,12 @@ fn bad_input_is_refused_clearly_and_writes_nothing() {
 
 #[test]
 fn bundled_sweeps_are_valid() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let dir = bundled_dir().join("sweeps");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "ron") {
-            let p = plan::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            let p = read_sweep_plan(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 p.design.points.len() > 1 && p.design.replications >= 3,
                 "{}",
@@ -665,8 +647,8 @@ fn edit(case: &Case, rel: &str, from: &str, to: &str) {
 #[test]
 fn merge_checks_every_shard_against_its_files_and_the_others() {
     let case = Case::new("merge-hostile", &SWEEP.replace("replications: 3", "replications: 2"));
-    ok(&case.sweep("s0", &["--shard", "0/2"]));
-    ok(&case.sweep("s1", &["--shard", "1/2"]));
+    assert_success(&case.sweep("s0", &["--shard", "0/2"]));
+    assert_success(&case.sweep("s1", &["--shard", "1/2"]));
     let dir = |n: &str| case.path(n).display().to_string();
     let copy = |from: &str, to: &str| {
         std::fs::create_dir_all(case.path(to)).unwrap();
@@ -675,7 +657,7 @@ fn merge_checks_every_shard_against_its_files_and_the_others() {
         }
     };
     let refused = |bad: &str, expected: &[&str]| {
-        let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir(bad)]);
+        let out = fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir(bad)]);
         let err = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(!out.status.success(), "{bad}: merged");
         assert!(!err.contains("panicked"), "{bad}: {err}");
@@ -749,7 +731,7 @@ fn merge_checks_every_shard_against_its_files_and_the_others() {
             "\"replications\": 3",
         );
     }
-    let out = case.fleetsim(&["merge", &dir("merged"), &dir("e0"), &dir("e1")]);
+    let out = fleetsim(&["merge", &dir("merged"), &dir("e0"), &dir("e1")]);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
         err.contains("`replications` is 3, but its `sweep_text` gives 2"),
@@ -758,7 +740,7 @@ fn merge_checks_every_shard_against_its_files_and_the_others() {
     // Not a sweep.json at all: said in JSON terms, not Rust's.
     copy("s1", "shape");
     std::fs::write(case.path("shape/sweep.json"), "[]").unwrap();
-    let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("shape")]);
+    let out = fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("shape")]);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
         err.contains("shape/sweep.json: the document is []; expected an object") && !err.contains("SweepJson"),
@@ -766,12 +748,12 @@ fn merge_checks_every_shard_against_its_files_and_the_others() {
     );
     copy("s1", "count");
     edit(&case, "count/sweep.json", "\"replications\": 2", "\"replications\": -2");
-    let out = case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("count")]);
+    let out = fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("count")]);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
         err.contains("field `replications` is -2; expected a whole number of replications") && !err.contains("u32"),
         "{err}"
     );
     // The untouched shards still merge.
-    ok(&case.fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
+    assert_success(&fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
 }

@@ -6,14 +6,13 @@
 //! `autoscaling.rs` (A5, G2), `async_endpoint.rs` (B5, B6, C12, F3-F5), `serverless.rs` (B7,
 //! C11, G2, H1-H4), `inference_components.rs` (F1, F2, E5, I9) and `recommend.rs` (I7, J1-J4).
 
+use crate::common::{config, invalid, load};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
 use fleetsim::model::ActivityKind;
-use fleetsim::scenario;
 use fleetsim::sim::observe::Dimension;
 use fleetsim::sim::{run, PolicyConfig, SimConfig, World};
-use std::path::Path;
 
 /// One variant of `n` × `ml.c5.xlarge` (4 vCPUs) with `slots` slots, constant `service`,
 /// 60 s launch, deterministic arrivals at `rate`; `extra` goes inside `Scenario(...)`.
@@ -36,12 +35,6 @@ fn scenario(duration: &str, n: u32, slots: u32, service: &str, rate: &str, extra
     {extra}
 )"#
     )
-}
-
-fn load(text: &str) -> Result<SimConfig, String> {
-    scenario::load_str(text, "worked.ron", Path::new("."), &[], None)
-        .map(|l| l.config)
-        .map_err(|e| e.to_string())
 }
 
 /// Desired counts set by capacity changes, with their times [s].
@@ -75,7 +68,7 @@ fn a1_capacity_moves_within_one_to_eight() {
     // stops: desired climbs to the maximum 8 and falls back to the minimum 1, never beyond.
     let extra = format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 8, policies: [{TT_IPI}])],");
     let rate = r#"Steps([Step(at: "0s", rps: 100.0), Step(at: "20m", rps: 0.0)])"#;
-    let c = load(&scenario("1h", 2, 4, "10ms", rate, &extra)).unwrap();
+    let c = config(&scenario("1h", 2, 4, "10ms", rate, &extra));
     let d = desired_changes(c);
     assert_eq!(d.first().map(|x| x.1), Some(8), "{d:?}");
     assert_eq!(d.last().map(|x| x.1), Some(1), "{d:?}");
@@ -85,7 +78,7 @@ fn a1_capacity_moves_within_one_to_eight() {
 #[test]
 fn a3_min_above_max_is_invalid_a4_cloudformation_target_is_valid() {
     let bad = format!("autoscaling: [ScalableTarget(min_capacity: 5, max_capacity: 3, policies: [{TT_IPI}])],");
-    let e = load(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", &bad)).unwrap_err();
+    let e = invalid(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", &bad));
     assert!(
         e.contains("autoscaling[0].max_capacity") && e.contains("3 (min_capacity 5)") && e.contains(">= min_capacity"),
         "{e}"
@@ -94,7 +87,7 @@ fn a3_min_above_max_is_invalid_a4_cloudformation_target_is_valid() {
     let cfn = r#"autoscaling: [ScalableTarget(min_capacity: 2, max_capacity: 10, policies: [
         TargetTracking(name: "cfn", metric: SageMakerVariantInvocationsPerInstance, target_value: 70.0,
                        scale_in_cooldown: "600s", scale_out_cooldown: "30s")])],"#;
-    let c = load(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", cfn)).unwrap();
+    let c = config(&scenario("1h", 4, 4, "10ms", "Constant(1.0)", cfn));
     let t = &c.targets[0];
     assert_eq!((t.min, t.max), (2, 10));
     let PolicyConfig::TargetTracking { config, .. } = &t.policies[0] else {
@@ -121,7 +114,7 @@ fn a8_burstable_variants_cannot_be_registered() {
         &format!("autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 4, policies: [{TT_IPI}])],"),
     )
     .replace("ml.c5.xlarge", "ml.t2.medium");
-    let e = load(&text).unwrap_err();
+    let e = invalid(&text);
     assert!(e.contains("autoscaling[0].variant") && e.contains("burstable"), "{e}");
 }
 
@@ -131,7 +124,7 @@ fn b3_b4_cpu_utilization_range_and_sample_count() {
     // variant's CPUUtilization is 400 % (0-100 per core, summed) and its one-minute SampleCount
     // is the number of in-service instances, 5.
     let keep = r#"alarms: [Alarm(name: "keep", metric: CPUUtilization, evaluation_periods: 3, comparison_operator: GreaterThanThreshold, threshold: 1e9)],"#;
-    let mut w = World::new(load(&scenario("5m", 5, 1, "10s", "Constant(1.0)", keep)).unwrap());
+    let mut w = World::new(config(&scenario("5m", 5, 1, "10s", "Constant(1.0)", keep)));
     w.run_until(SimTime::from_secs(120));
     let dp = |stat: Statistic| {
         w.datapoint(
@@ -158,7 +151,7 @@ fn c13_high_resolution_concurrency_scales_out_at_ten_second_granularity() {
     let extra = r#"autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 40, policies: [
         TargetTracking(name: "conc", metric: SageMakerVariantConcurrentRequestsPerModelHighResolution, target_value: 5.0)])],"#;
     let rate = r#"Steps([Step(at: "0s", rps: 60.0), Step(at: "5m", rps: 1000.0), Step(at: "10m", rps: 60.0)])"#;
-    let d = desired_changes(load(&scenario("40m", 10, 8, "100ms", rate, extra)).unwrap());
+    let d = desired_changes(config(&scenario("40m", 10, 8, "100ms", rate, extra)));
     assert_eq!(d[0], (330, 40), "{d:?}");
     assert_eq!(d[1], (1320, 2), "{d:?}");
     assert_eq!(d.len(), 2, "{d:?}");
@@ -193,8 +186,9 @@ fn e5_cooldown_values_of_the_seeds_are_accepted() {
     for (policy, expected) in rows {
         let extra =
             format!("{alarm}\nautoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 10, policies: [{policy}])],");
-        let c =
-            load(&scenario("1h", 1, 1, "10ms", "Constant(1.0)", &extra)).unwrap_or_else(|e| panic!("{policy}: {e}"));
+        let c = load(&scenario("1h", 1, 1, "10ms", "Constant(1.0)", &extra))
+            .unwrap_or_else(|e| panic!("{policy}: {e}"))
+            .config;
         let got = match &c.targets[0].policies[0] {
             PolicyConfig::TargetTracking { config, .. } => (config.scale_in_cooldown_s, config.scale_out_cooldown_s),
             PolicyConfig::Step { config, .. } => (config.cooldown_s, config.cooldown_s),
@@ -206,15 +200,14 @@ fn e5_cooldown_values_of_the_seeds_are_accepted() {
 #[test]
 fn i8_stairs_of_600_s_in_5_steps_change_every_120_s() {
     // Deterministic arrivals: each 60 s period holds exactly 60 x the step's rate.
-    let c = load(&scenario(
+    let c = config(&scenario(
         "600s",
         4,
         4,
         "10ms",
         r#"Stairs(duration: "600s", number_of_steps: 5, rps_per_step: 10.0)"#,
         "",
-    ))
-    .unwrap();
+    ));
     let per_minute: Vec<u64> = run(c).points.iter().map(|p| p.arrivals).collect();
     assert_eq!(per_minute, [600, 600, 1200, 1200, 1800, 1800, 2400, 2400, 3000, 3000]);
     for (rate, want) in [
@@ -231,7 +224,7 @@ fn i8_stairs_of_600_s_in_5_steps_change_every_120_s() {
             "rps_per_step: got -1",
         ),
     ] {
-        let e = load(&scenario("600s", 4, 4, "10ms", rate, "")).unwrap_err();
+        let e = invalid(&scenario("600s", 4, 4, "10ms", rate, ""));
         assert!(e.contains(want), "{rate}: {e}");
     }
 }

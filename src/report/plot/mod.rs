@@ -41,7 +41,7 @@ pub const RUN_INPUTS: [&str; 4] = ["timeseries.csv", "activities.csv", "summary.
 /// The plot files of one run, in a fixed order: `capacity`, `latency`, `backlog`, `cost`
 /// (each `.png` then `.svg`), then `traffic` if the run had a deployment.
 pub fn render_run(files: RunFiles<'_>) -> Result<Vec<OutputFile>, PlotError> {
-    let data = run_data::RunData::read(files)?;
+    let data = run_data::RunData::parse(files)?;
     let mut out = canvas::render("capacity", &capacity::Capacity::new(&data)?)?;
     out.extend(canvas::render("latency", &latency::Latency::new(&data)?)?);
     out.extend(canvas::render("backlog", &backlog::Backlog::new(&data)?)?);
@@ -92,7 +92,7 @@ pub fn render_sweep(
     sweep_json: &[u8],
     options: &SweepPlotOptions,
 ) -> Result<Vec<OutputFile>, PlotError> {
-    let data = sweep_data::SweepData::read(sweep_csv, sweep_json)?;
+    let data = sweep_data::SweepData::parse(sweep_csv, sweep_json)?;
     let view = data.view(options)?;
     let mut out = vec![];
     for metric in &view.metrics {

@@ -62,7 +62,7 @@ fn missing(file: &str, what: &str) -> PlotError {
 }
 
 impl RunData {
-    pub(super) fn read(files: RunFiles<'_>) -> Result<RunData, PlotError> {
+    pub(super) fn parse(files: RunFiles<'_>) -> Result<RunData, PlotError> {
         let summary = json("summary.json", files.summary_json)?;
         let manifest = json("manifest.json", files.manifest_json)?;
         let scenario = summary["scenario"]

@@ -68,7 +68,7 @@ fn matches(cell: &str, v: &Value) -> bool {
 }
 
 impl SweepData {
-    pub(super) fn read(csv: &[u8], json: &[u8]) -> Result<SweepData, PlotError> {
+    pub(super) fn parse(csv: &[u8], json: &[u8]) -> Result<SweepData, PlotError> {
         let meta: Value =
             serde_json::from_slice(json).map_err(|e| bad("sweep.json", format!("malformed JSON: {e}")))?;
         let name = meta["name"].as_str().unwrap_or("sweep").to_string();

@@ -1,0 +1,73 @@
+//! House rules every source file keeps: it opens with a `//!` comment saying what it is for.
+//!
+//! Checked over `src/`, `tests/` and `benches/` (every `.rs` file below them) and `build.rs`
+//! where those exist.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file below `dir`, in path order; none where `dir` does not exist.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Whether `text` opens with a module comment: its first line starts with `//!`.
+fn opens_with_module_doc(text: &str) -> bool {
+    text.starts_with("//!")
+}
+
+#[test]
+fn the_module_doc_check_tells_apart_what_it_should() {
+    assert!(opens_with_module_doc("//! A module.\n\nfn f() {}\n"));
+    assert!(opens_with_module_doc("//!\n"));
+    for text in [
+        "",
+        "\n//! Too late.\n",
+        "// A plain comment.\n//! Then a module comment.\n",
+        "/// An item comment.\nfn f() {}\n",
+        "use std::fs;\n",
+        " //! Indented.\n",
+    ] {
+        assert!(!opens_with_module_doc(text), "{text:?}");
+    }
+}
+
+#[test]
+fn every_source_file_opens_with_a_module_doc_comment() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = ["src", "tests", "benches"]
+        .iter()
+        .flat_map(|d| rust_files(&root.join(d)))
+        .collect();
+    if root.join("build.rs").is_file() {
+        files.push(root.join("build.rs"));
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("src/lib.rs")) && files.iter().any(|f| f.ends_with("tests/it/house.rs")),
+        "the walk missed known files: {} found",
+        files.len()
+    );
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| !opens_with_module_doc(&std::fs::read_to_string(f).unwrap()))
+        .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} files do not open with a `//!` comment saying what they are for:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
