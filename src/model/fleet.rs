@@ -6,7 +6,7 @@
 
 use super::backlog::Backlog;
 use super::instance::{InstanceId, InstanceState, Instances};
-use super::metrics::Series;
+use super::metrics::{InstanceCounts, Series};
 use super::variant::VariantId;
 use super::version::ModelVersion;
 use crate::engine::SimRng;
@@ -44,8 +44,8 @@ pub struct Fleet {
     pub routable_slots: u32,
     /// Outstanding requests over all live instances of the fleet (in service or draining).
     pub busy: u32,
-    /// Live instances per lifecycle state (`Terminated` unused).
-    pub counts: [u32; 7],
+    /// Live instances per lifecycle state.
+    pub counts: InstanceCounts,
     pub backlog: Backlog,
     /// Share of the variant's traffic sent to this fleet.
     pub traffic_weight: f64,
@@ -83,7 +83,7 @@ impl Fleet {
             free_slots: 0,
             routable_slots: 0,
             busy: 0,
-            counts: [0; 7],
+            counts: InstanceCounts::default(),
             backlog: Backlog::default(),
             traffic_weight: 1.0,
             series: Series::variant(usize::from(variant.0)),
@@ -97,7 +97,7 @@ impl Fleet {
     }
 
     pub fn count(&self, s: InstanceState) -> u32 {
-        self.counts[s.index()]
+        self.counts.get(s)
     }
 
     /// Requests holding a slot on in-service instances (draining ones excluded).
@@ -111,17 +111,15 @@ impl Fleet {
 
     /// Instances billed now: every live state.
     pub fn live(&self) -> u32 {
-        self.counts[..6].iter().sum()
+        self.counts.live()
     }
 
     /// Records a state change in the per-state counts.
     pub fn moved(&mut self, from: Option<InstanceState>, to: InstanceState) {
         if let Some(f) = from {
-            self.counts[f.index()] -= 1;
+            self.counts.leave(f);
         }
-        if to != InstanceState::Terminated {
-            self.counts[to.index()] += 1;
-        }
+        self.counts.enter(to);
     }
 
     /// Adds an in-service instance to the routing list.

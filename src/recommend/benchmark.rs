@@ -225,11 +225,11 @@ pub fn run_benchmark(config: &SimConfig, variant: usize, opts: &BenchmarkOptions
     let mut stop = StopReason::PatternComplete;
     for (k, p) in result.points.iter().enumerate() {
         let vp = &p.variants[0];
-        let failures =
-            vp.errors_4xx + vp.errors_5xx + vp.timed_out + vp.rejected_backlog_full + vp.rejected_no_capacity;
+        let r = &vp.requests;
+        let failures = r.errors_4xx + r.errors_5xx + r.timed_out + r.rejected_backlog_full + r.rejected_no_capacity;
         let minute = BenchmarkMinute {
             offered_rps: step * (k as f64 + 1.0),
-            invocations: vp.invocations,
+            invocations: vp.requests.invocations,
             failures,
             cpu_utilization_per_core: vp.cpu_utilization.unwrap_or(0.0) / f64::from(vcpus),
             model_latency_us: vp.model_latency.average().unwrap_or(0.0),

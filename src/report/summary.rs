@@ -327,8 +327,8 @@ pub fn summary(r: &RunResult) -> Summary {
                 let (mut n, mut e, mut sum, mut cnt) = (0u64, 0u64, 0.0f64, 0u64);
                 for p in &r.points {
                     let x = &p.variants[v];
-                    n += x.invocations;
-                    e += x.errors_5xx;
+                    n += x.requests.invocations;
+                    e += x.requests.errors_5xx;
                     sum += x.model_latency.sum;
                     cnt += x.model_latency.sample_count;
                 }
@@ -395,11 +395,11 @@ pub fn summary(r: &RunResult) -> Summary {
                     let last = r.points.last().and_then(|p| p.variants.get(i));
                     ComponentSummary {
                         name: v.name.clone(),
-                        invocations: series().map(|x| x.invocations).sum(),
-                        completed: series().map(|x| x.completed).sum(),
-                        no_capacity_invocation_failures: series().map(|x| x.rejected_no_capacity).sum(),
-                        copies_in_service_at_end: last.map_or(0, |x| x.instances[3]),
-                        peak_copies_in_service: series().map(|x| x.instances[3]).max().unwrap_or(0),
+                        invocations: series().map(|x| x.requests.invocations).sum(),
+                        completed: series().map(|x| x.requests.completed).sum(),
+                        no_capacity_invocation_failures: series().map(|x| x.requests.rejected_no_capacity).sum(),
+                        copies_in_service_at_end: last.map_or(0, |x| x.instances.in_service),
+                        peak_copies_in_service: series().map(|x| x.instances.in_service).max().unwrap_or(0),
                         desired_copies_at_end: last.map_or(0, |x| x.desired),
                         copy_hours: round(v.instance_hours, 4),
                         model_latency_mean_ms: (cnt > 0).then(|| round(sum / cnt as f64 / 1000.0, 3)),

@@ -9,7 +9,7 @@
 
 use super::format::{num, num_or_empty, us_to_ms};
 use crate::engine::SimTime;
-use crate::model::metrics::{LatencyStats, ServerlessPoint, VariantPoint};
+use crate::model::metrics::{Counters, InstanceCounts, LatencyStats, ServerlessPoint, VariantPoint};
 use crate::sim::RunResult;
 
 fn pct_name(p: f64) -> String {
@@ -146,18 +146,19 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         // Shadow copies are not the endpoint's requests: endpoint columns leave them out.
         let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| s.variant)];
         let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
+        let requests: Counters = production.iter().map(|v| v.requests).sum();
         let secs = p.length_us as f64 / 1e6;
         let mut row = vec![
             num(p.start_us as f64 / 1e6, 6),
             SimTime(p.start_us).to_string(),
             p.arrivals.to_string(),
             num(if secs > 0.0 { p.arrivals as f64 / secs } else { 0.0 }, 3),
-            sum(|v| v.invocations).to_string(),
-            sum(|v| v.completed).to_string(),
-            sum(|v| v.errors_4xx).to_string(),
-            sum(|v| v.errors_5xx).to_string(),
-            sum(|v| v.timed_out).to_string(),
-            sum(|v| v.rejected_backlog_full + v.rejected_no_capacity).to_string(),
+            requests.invocations.to_string(),
+            requests.completed.to_string(),
+            requests.errors_4xx.to_string(),
+            requests.errors_5xx.to_string(),
+            requests.timed_out.to_string(),
+            (requests.rejected_backlog_full + requests.rejected_no_capacity).to_string(),
         ];
         row.extend(latency_cells(&p.latency, &pcts));
         if let Some(h) = hosts {
@@ -168,8 +169,16 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(num(h.mean_in_service, 4));
             row.push(h.counts.iter().sum::<u32>().to_string());
         } else {
-            for i in 0..6 {
-                row.push(p.variants.iter().map(|v| v.instances[i]).sum::<u32>().to_string());
+            let i: InstanceCounts = p.variants.iter().map(|v| v.instances).sum();
+            for n in [
+                i.pending,
+                i.provisioning,
+                i.loading,
+                i.in_service,
+                i.standby,
+                i.draining,
+            ] {
+                row.push(n.to_string());
             }
             row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));
             row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
@@ -194,15 +203,15 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             row.push(String::new());
         }
         for v in &p.variants {
-            row.push(v.invocations.to_string());
+            row.push(v.requests.invocations.to_string());
             row.push(num(v.invocations_per_instance, 4));
             row.extend(latency_cells(&v.model_latency, &pcts));
             row.push(num_or_empty(v.overhead_latency.average().map(us_to_ms), 3));
-            row.push(v.errors_4xx.to_string());
-            row.push(v.errors_5xx.to_string());
+            row.push(v.requests.errors_4xx.to_string());
+            row.push(v.requests.errors_5xx.to_string());
             row.push(num_or_empty(v.cpu_utilization, 3));
             row.push(num_or_empty(v.concurrent_requests_per_model, 4));
-            row.push(v.instances[3].to_string());
+            row.push(v.instances.in_service.to_string());
             row.push(v.desired.to_string());
             row.push(v.backlog_end.to_string());
         }
@@ -222,15 +231,15 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
                 .iter()
                 .position(|v| v.name == r.configs[i].0)
                 .and_then(|k| p.variants.get(k))
-                .map_or(0, |v| v.invocations);
-            row.push(c.invocations.to_string());
+                .map_or(0, |v| v.requests.invocations);
+            row.push(c.requests.invocations.to_string());
             row.push(if variant > 0 {
-                num(c.invocations as f64 / variant as f64, 4)
+                num(c.requests.invocations as f64 / variant as f64, 4)
             } else {
                 String::new()
             });
-            row.push(c.instances[3].to_string());
-            row.push(c.instances.iter().sum::<u32>().to_string());
+            row.push(c.instances.in_service.to_string());
+            row.push(c.instances.live().to_string());
         }
         if let Some(sp) = sp {
             row.extend(serverless_cells(sp));
@@ -239,10 +248,10 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             for v in &p.variants {
                 row.push(num(v.invocations_per_instance, 4));
                 row.push(num_or_empty(v.concurrent_requests_per_model, 4));
-                row.push(v.rejected_no_capacity.to_string());
-                row.push((v.instances[0] + v.instances[1]).to_string());
-                row.push(v.instances[2].to_string());
-                row.push(v.instances[3].to_string());
+                row.push(v.requests.rejected_no_capacity.to_string());
+                row.push((v.instances.pending + v.instances.provisioning).to_string());
+                row.push(v.instances.loading.to_string());
+                row.push(v.instances.in_service.to_string());
                 row.push(v.desired.to_string());
             }
         }

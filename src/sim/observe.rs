@@ -7,7 +7,7 @@
 
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{SimDuration, SimTime};
-use crate::model::metrics::{Agg, BasePoint, EndpointPoint, MetricName, Recorder};
+use crate::model::metrics::{Agg, BasePoint, Counters, EndpointPoint, MetricName, Recorder};
 
 /// Which requests and instances a metric covers (CloudWatch dimensions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,13 +23,10 @@ pub enum Dimension {
 
 /// One tick of a dimension: a variant's base point, or the variants' points combined.
 struct Tick {
-    invocations: u64,
+    requests: Counters,
     ipi: f64,
     model_latency: Agg,
     overhead_latency: Agg,
-    errors_4xx: u64,
-    errors_5xx: u64,
-    no_capacity: u64,
     /// Sum over variants of busy/slots x 100 x vCPUs weighted by in-service instance time.
     cpu_weighted: f64,
     /// In-service instance time [instances x µs].
@@ -39,37 +36,29 @@ struct Tick {
     concurrency_present: bool,
     queued: u64,
     oldest_wait_us: u64,
-    expired: u64,
     in_service: u32,
 }
 
 impl Tick {
     fn from_points(points: &[&BasePoint]) -> Tick {
         let mut t = Tick {
-            invocations: 0,
+            requests: Counters::default(),
             ipi: 0.0,
             model_latency: Agg::default(),
             overhead_latency: Agg::default(),
-            errors_4xx: 0,
-            errors_5xx: 0,
-            no_capacity: 0,
             cpu_weighted: 0.0,
             instance_time: 0.0,
             concurrency_weighted: 0.0,
             concurrency_present: false,
             queued: 0,
             oldest_wait_us: 0,
-            expired: 0,
             in_service: 0,
         };
         for b in points {
-            t.invocations += b.invocations;
+            t.requests += b.requests;
             t.ipi += b.invocations_per_instance;
             t.model_latency.merge(&b.model_latency);
             t.overhead_latency.merge(&b.overhead_latency);
-            t.errors_4xx += b.errors_4xx;
-            t.errors_5xx += b.errors_5xx;
-            t.no_capacity += b.rejected_no_capacity;
             if b.slot_area > 0 {
                 let util = b.busy_area as f64 / b.slot_area as f64 * 100.0 * f64::from(b.vcpus);
                 t.cpu_weighted += util * b.in_service_area as f64;
@@ -81,7 +70,6 @@ impl Tick {
             }
             t.queued += b.queued;
             t.oldest_wait_us = t.oldest_wait_us.max(b.oldest_wait_us);
-            t.expired += b.timed_out;
             t.in_service += b.in_service;
         }
         t
@@ -207,29 +195,22 @@ pub fn datapoint(
     if matches!(dim, Dimension::Config(_)) {
         // A configuration's metrics exist only while its fleet serves (docs/semantics/rollouts.md §4.2):
         // before green takes traffic, or after it is gone, CloudWatch has no datapoint.
-        ticks.retain(|t| t.invocations > 0 || t.in_service > 0);
+        ticks.retain(|t| t.requests.invocations > 0 || t.in_service > 0);
         if ticks.is_empty() {
             return None;
         }
     }
-    let sum_u = |f: fn(&Tick) -> u64| ticks.iter().map(f).sum::<u64>();
     match name {
-        MetricName::Invocations => {
-            let n = sum_u(|t| t.invocations);
-            zero_one(stat, n, n)
-        }
-        MetricName::Invocation4XXErrors => zero_one(stat, sum_u(|t| t.invocations), sum_u(|t| t.errors_4xx)),
-        MetricName::Invocation5XXErrors => zero_one(stat, sum_u(|t| t.invocations), sum_u(|t| t.errors_5xx)),
-        MetricName::NoCapacityInvocationFailures => {
-            let n = sum_u(|t| t.no_capacity);
-            zero_one(stat, n, n)
-        }
-        MetricName::ExpiredRequests => {
-            let n = sum_u(|t| t.expired);
-            zero_one(stat, n, n)
+        MetricName::Invocations
+        | MetricName::Invocation4XXErrors
+        | MetricName::Invocation5XXErrors
+        | MetricName::NoCapacityInvocationFailures
+        | MetricName::ExpiredRequests => {
+            let requests: Counters = ticks.iter().map(|t| t.requests).sum();
+            zero_one(stat, requests.samples(name)?, requests.get(name)?)
         }
         MetricName::InvocationsPerInstance | MetricName::InvocationsPerCopy => {
-            let n = sum_u(|t| t.invocations);
+            let n: u64 = ticks.iter().map(|t| t.requests.invocations).sum();
             let s: f64 = ticks.iter().map(|t| t.ipi).sum();
             match stat {
                 Statistic::Sum => Some(s),
@@ -320,7 +301,7 @@ pub fn capacity_basis(rec: &Recorder, v: usize, name: MetricName, end: SimTime, 
         length += u128::from(b.length.0);
         area += b.in_service_area;
         at_end = b.in_service;
-        invocations += b.invocations;
+        invocations += b.requests.invocations;
         ipi += b.invocations_per_instance;
     }
     if ticks == 0 {

@@ -13,7 +13,7 @@ use super::result::RunResult;
 use super::scaling::Autoscaler;
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
-use crate::model::metrics::{MetricName, Recorder, Series, TickSample, VariantFacts};
+use crate::model::metrics::{InstanceCounts, MetricName, PeriodSample, Recorder, Series, TickSample, VariantFacts};
 use crate::model::workload::ArrivalGenerator;
 use crate::model::{Activity, ActivityKind, Change, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
 
@@ -419,30 +419,23 @@ impl World {
     }
 
     pub(super) fn close_period(&mut self) {
-        let counts = |fleets: &mut dyn Iterator<Item = &Fleet>| {
-            let mut c = [0u32; 6];
-            for f in fleets {
-                for (i, x) in c.iter_mut().enumerate() {
-                    *x += f.counts[i];
-                }
-            }
-            c
-        };
-        let mut state: Vec<([u32; 6], u32)> = self
+        let instances = |fleets: &mut dyn Iterator<Item = &Fleet>| fleets.map(|f| f.counts).sum::<InstanceCounts>();
+        let mut samples: Vec<PeriodSample> = self
             .variants
             .iter()
-            .map(|v| {
-                (
-                    counts(&mut v.fleets.iter().map(|f| &self.fleets[f.0 as usize])),
-                    v.desired,
-                )
+            .map(|v| PeriodSample {
+                instances: instances(&mut v.fleets.iter().map(|f| &self.fleets[f.0 as usize])),
+                desired: v.desired,
             })
             .collect();
         // A configuration has no desired count of its own.
         for c in self.variants.len()..self.metrics.series_count() {
-            state.push((counts(&mut self.config_fleets(c)), 0));
+            samples.push(PeriodSample {
+                instances: instances(&mut self.config_fleets(c)),
+                desired: 0,
+            });
         }
-        self.metrics.close_period(self.now, &state);
+        self.metrics.close_period(self.now, &samples);
         self.serverless_close_period();
         if self.hosts_components() {
             self.close_host_period();

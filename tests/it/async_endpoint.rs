@@ -5,7 +5,7 @@
 use crate::common::{capacity_changes, config_at, first_minute, invalid, load, load_bundled, run_checked};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
-use fleetsim::model::metrics::MetricName;
+use fleetsim::model::metrics::{InstanceCounts, MetricName};
 use fleetsim::model::{Activity, ActivityKind};
 use fleetsim::sim::observe::Dimension;
 use fleetsim::sim::World;
@@ -241,7 +241,7 @@ fn processing_past_the_invocation_timeout_fails() {
     assert_eq!(r.totals.completed, 0);
     // The second request waited for the first one's slot until 60 s, then failed at 120 s.
     let p = &r.points[1].variants[0];
-    assert_eq!(p.errors_5xx, 1);
+    assert_eq!(p.requests.errors_5xx, 1);
     assert_eq!(p.model_latency.max, Some(60e6));
 }
 
@@ -255,7 +255,10 @@ fn scale_in_to_zero_after_the_queue_drains() {
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].0, 900);
     assert!(c[0].2.contains("desired 1 -> 0"), "{}", c[0].2);
-    assert_eq!(r.points.last().unwrap().variants[0].instances, [0, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        r.points.last().unwrap().variants[0].instances,
+        InstanceCounts::default()
+    );
 }
 
 #[test]

@@ -130,7 +130,7 @@ fn step_spike_steps_out_while_the_alarm_stays_in_alarm_and_steps_back_in() {
     let failing: Vec<u64> = r
         .points
         .iter()
-        .filter(|p| p.variants[0].rejected_backlog_full + p.variants[0].timed_out > 0)
+        .filter(|p| p.variants[0].requests.rejected_backlog_full + p.variants[0].requests.timed_out > 0)
         .map(|p| p.start_us / 60_000_000)
         .collect();
     assert_eq!(failing, vec![10, 11, 12]);
@@ -296,13 +296,17 @@ impl Window {
                 .find(|p| p.start_us + p.length_us == from)
                 .unwrap()
                 .variants[0]
-                .instances[3], // InService
+                .instances
+                .in_service,
         };
         for p in r.points.iter().filter(|p| p.start_us >= from) {
             w.offered += p.arrivals;
             for v in &p.variants {
-                w.completed += v.completed;
-                w.failed += v.timed_out + v.rejected_backlog_full + v.rejected_no_capacity + v.errors_5xx;
+                w.completed += v.requests.completed;
+                w.failed += v.requests.timed_out
+                    + v.requests.rejected_backlog_full
+                    + v.requests.rejected_no_capacity
+                    + v.requests.errors_5xx;
             }
             w.p99_ms = w
                 .p99_ms

@@ -409,7 +409,7 @@ fn r6_linear_rollback_returns_all_traffic_to_blue_at_the_trip() {
     assert!((got - expect).abs() < 500.0, "{got} vs {expect}");
     // After the rollback only blue serves: no 5XX in the last period.
     let last = r.points.last().unwrap();
-    assert_eq!(last.variants[0].errors_5xx, 0);
+    assert_eq!(last.variants[0].requests.errors_5xx, 0);
 }
 
 fn latency_alarm(config: bool) -> String {
@@ -638,9 +638,9 @@ fn r10_failed_rollback_round_leaves_a_mixed_fleet_serving() {
     );
     // 6 old + 4 new keep serving until the end of the run.
     let last = r.points.last().unwrap();
-    assert_eq!(last.variants[0].instances[3], 10);
-    assert_eq!(last.configs[0].instances[3], 6);
-    assert_eq!(last.configs[1].instances[3], 4);
+    assert_eq!(last.variants[0].instances.in_service, 10);
+    assert_eq!(last.configs[0].instances.in_service, 6);
+    assert_eq!(last.configs[1].instances.in_service, 4);
     assert_eq!(r.totals.rejected_no_capacity, 0);
 }
 
@@ -1050,7 +1050,7 @@ fn r16_variant_weights_split_traffic() {
 )"#
         );
         let r = run(config(&text));
-        let per = |v: usize| r.points.iter().map(|p| p.variants[v].invocations).sum::<u64>() as f64;
+        let per = |v: usize| r.points.iter().map(|p| p.variants[v].requests.invocations).sum::<u64>() as f64;
         per(0) / (per(0) + per(1))
     };
     // 180,000 requests: the binomial standard deviation of the share is at most 0.0012; allow
@@ -1119,9 +1119,9 @@ fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
     let shadow = with.shadow.as_ref().unwrap().variant;
     for p in &with.points {
         let minute = p.start_us / 60_000_000;
-        assert_eq!(p.variants[0].invocations, 1000);
+        assert_eq!(p.variants[0].requests.invocations, 1000);
         let want = if (15..70).contains(&minute) { 500 } else { 0 };
-        assert_eq!(p.variants[shadow].invocations, want, "minute {minute}");
+        assert_eq!(p.variants[shadow].requests.invocations, want, "minute {minute}");
     }
     assert_eq!(with.shadow.as_ref().unwrap().copies, 55 * 500);
     // Callers see production answers only: the endpoint's totals and latency are those of the
@@ -1145,13 +1145,7 @@ fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
     // Its instances are billed only while the test runs: 2 instances for one hour.
     assert!((with.variants[shadow].instance_hours - 2.0).abs() < 1e-9);
     // The endpoint returns to its pre-test state.
-    assert_eq!(
-        with.points.last().unwrap().variants[shadow]
-            .instances
-            .iter()
-            .sum::<u32>(),
-        0
-    );
+    assert_eq!(with.points.last().unwrap().variants[shadow].instances.live(), 0);
 }
 
 #[test]

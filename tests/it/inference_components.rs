@@ -129,7 +129,10 @@ fn f1_idle_copies_then_instances_fall_to_zero() {
     assert!((c.instance_hours - 2100.0 / 3600.0).abs() < 1e-9);
     assert_eq!(c.points.last().unwrap().counts, [0, 0, 0, 0]);
     let last = r.points.last().unwrap();
-    assert_eq!((last.variants[0].instances[3], last.variants[0].desired), (0, 0));
+    assert_eq!(
+        (last.variants[0].instances.in_service, last.variants[0].desired),
+        (0, 0)
+    );
 }
 
 /// Requests at 30 s (alone in its minute), 130 s and 150 s (two in minute 2), 200 s and 320 s
@@ -191,9 +194,13 @@ fn f2_two_failures_in_a_minute_bring_a_copy_back() {
     );
     // Every request before 330 s fails at once (NoCapacityInvocationFailures), the last is served.
     assert_eq!((r.totals.rejected_no_capacity, r.totals.completed), (5, 1));
-    let failures: Vec<u64> = r.points.iter().map(|p| p.variants[0].rejected_no_capacity).collect();
+    let failures: Vec<u64> = r
+        .points
+        .iter()
+        .map(|p| p.variants[0].requests.rejected_no_capacity)
+        .collect();
     assert_eq!(failures, vec![1, 0, 2, 1, 0, 1, 0, 0, 0, 0]);
-    assert_eq!(r.points[5].variants[0].invocations, 1);
+    assert_eq!(r.points[5].variants[0].requests.invocations, 1);
 }
 
 #[test]
@@ -274,7 +281,13 @@ fn two_components_share_instances_and_room_moves_between_them() {
         ]
     );
     let last = r.points.last().unwrap();
-    assert_eq!((last.variants[0].instances[3], last.variants[1].instances[3]), (0, 4));
+    assert_eq!(
+        (
+            last.variants[0].instances.in_service,
+            last.variants[1].instances.in_service
+        ),
+        (0, 4)
+    );
     // Two instances throughout: nothing launched, nothing terminated.
     let c = r.components.as_ref().unwrap();
     assert_eq!(c.peak_instances, 2);
@@ -302,7 +315,7 @@ fn p4d_accelerators_bound_the_copies_per_instance() {
     let r = run_checked(config(text));
     let c = r.components.as_ref().unwrap();
     assert_eq!((c.peak_instances, c.points[0].counts[3]), (2, 2));
-    assert_eq!(r.points[0].variants[0].instances[3], 9);
+    assert_eq!(r.points[0].variants[0].instances.in_service, 9);
 }
 
 #[test]
@@ -484,7 +497,13 @@ fn concurrency_per_copy_tracking_scales_copies_and_instances_out() {
         )]
     );
     let last = r.points.last().unwrap();
-    assert_eq!((last.variants[0].instances[0], last.variants[0].instances[3]), (2, 6));
+    assert_eq!(
+        (
+            last.variants[0].instances.pending,
+            last.variants[0].instances.in_service
+        ),
+        (2, 6)
+    );
 }
 
 #[test]

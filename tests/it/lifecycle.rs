@@ -39,7 +39,7 @@ fn scale_out_goes_through_provisioning_and_loading_at_exact_times() {
     assert!((r.instance_hours() - 4200.0 / 3600.0).abs() < 1e-9);
     // The period that contains 450 s sees the new instances in its end-of-period count.
     let p = &r.points[7]; // 420..480 s
-    assert_eq!(p.variants[0].instances[3], 4);
+    assert_eq!(p.variants[0].instances.in_service, 4);
     assert!((p.variants[0].mean_in_service - (2.0 + 2.0 * 30.0 / 60.0)).abs() < 1e-9);
 }
 
@@ -83,5 +83,5 @@ fn cold_start_rejects_until_the_first_instance_serves() {
     let nc = r.totals.rejected_no_capacity as f64;
     assert!((nc - 1500.0).abs() < 5.0 * 1500f64.sqrt(), "{nc}");
     assert_eq!(rows(&r, ActivityKind::InstanceInService), vec![150, 150]);
-    assert_eq!(r.points[0].variants[0].invocations, 0);
+    assert_eq!(r.points[0].variants[0].requests.invocations, 0);
 }

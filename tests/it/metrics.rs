@@ -21,7 +21,7 @@ fn b1_invocations_per_instance_with_three_instances() {
     c.workload = deterministic(10.0);
     let r = run(c);
     let p = &r.points[0].variants[0];
-    assert_eq!(p.invocations, 600);
+    assert_eq!(p.requests.invocations, 600);
     assert!(
         (p.invocations_per_instance - 200.0).abs() < 1e-9,
         "{}",
@@ -44,7 +44,7 @@ fn b2_invocations_per_instance_when_n_changes_inside_the_minute() {
     }];
     let r = run(c);
     let p = &r.points[0].variants[0];
-    assert_eq!(p.invocations, 600);
+    assert_eq!(p.requests.invocations, 600);
     assert!(
         (p.invocations_per_instance - 225.0).abs() < 1e-9,
         "{}",
@@ -62,7 +62,7 @@ fn a6_idle_variant_emits_zero_not_missing() {
     let r = run(c);
     assert_eq!(r.points.len(), 3);
     for p in &r.points {
-        assert_eq!(p.variants[0].invocations, 0);
+        assert_eq!(p.variants[0].requests.invocations, 0);
         assert_eq!(p.variants[0].invocations_per_instance, 0.0);
         assert_eq!(p.variants[0].cpu_utilization, Some(0.0));
     }

@@ -368,7 +368,9 @@ fn littles_law_for_busy_slots_and_concurrent_requests() {
         let conc: Vec<f64> = r
             .points
             .iter()
-            .map(|p| p.variants[0].concurrent_requests_per_model.unwrap() * f64::from(p.variants[0].instances[3]))
+            .map(|p| {
+                p.variants[0].concurrent_requests_per_model.unwrap() * f64::from(p.variants[0].instances.in_service)
+            })
             .collect();
         samples = (r.duration.0 / MetricsConfig::default().high_resolution_period.0) as f64;
         l.push(conc.iter().sum::<f64>() / conc.len() as f64);
@@ -559,14 +561,22 @@ fn every_request_is_accounted_for() {
             r.points.iter().map(|p| f(&p.variants[0])).sum()
         };
         assert_eq!(r.points.iter().map(|p| p.arrivals).sum::<u64>(), t.arrived, "{name}");
-        assert_eq!(sum(&|v| v.completed), t.completed, "{name}");
-        assert_eq!(sum(&|v| v.errors_4xx), t.errors_4xx, "{name}");
-        assert_eq!(sum(&|v| v.errors_5xx), t.errors_5xx, "{name}");
-        assert_eq!(sum(&|v| v.timed_out), t.timed_out, "{name}");
-        assert_eq!(sum(&|v| v.rejected_backlog_full), t.rejected_backlog_full, "{name}");
-        assert_eq!(sum(&|v| v.rejected_no_capacity), t.rejected_no_capacity, "{name}");
+        assert_eq!(sum(&|v| v.requests.completed), t.completed, "{name}");
+        assert_eq!(sum(&|v| v.requests.errors_4xx), t.errors_4xx, "{name}");
+        assert_eq!(sum(&|v| v.requests.errors_5xx), t.errors_5xx, "{name}");
+        assert_eq!(sum(&|v| v.requests.timed_out), t.timed_out, "{name}");
         assert_eq!(
-            sum(&|v| v.invocations),
+            sum(&|v| v.requests.rejected_backlog_full),
+            t.rejected_backlog_full,
+            "{name}"
+        );
+        assert_eq!(
+            sum(&|v| v.requests.rejected_no_capacity),
+            t.rejected_no_capacity,
+            "{name}"
+        );
+        assert_eq!(
+            sum(&|v| v.requests.invocations),
             t.arrived - t.rejected_no_capacity,
             "{name}: Invocations"
         );

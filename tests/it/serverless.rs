@@ -160,12 +160,12 @@ fn cold_start_warm_reuse_and_cold_again_after_the_keep_alive() {
     let ended: Vec<(u64, u64, Option<f64>)> = r
         .points
         .iter()
-        .filter(|p| p.variants[0].completed > 0)
+        .filter(|p| p.variants[0].requests.completed > 0)
         .map(|p| {
             let v = &p.variants[0];
             (
                 p.start_us / 1_000_000,
-                v.completed,
+                v.requests.completed,
                 v.overhead_latency.max.map(|x| x / 1000.0),
             )
         })
@@ -193,8 +193,8 @@ fn h3_201_concurrent_requests_on_max_concurrency_200_throttle_exactly_one() {
     let s = r.serverless.as_ref().expect("serverless result");
     assert_eq!((s.totals.throttled_max_concurrency, s.totals.throttled_account), (1, 0));
     // The throttle is a 4XX datapoint of the minute it happened in.
-    assert_eq!(r.points[0].variants[0].errors_4xx, 1);
-    assert_eq!(r.points[0].variants[0].invocations, 201);
+    assert_eq!(r.points[0].variants[0].requests.errors_4xx, 1);
+    assert_eq!(r.points[0].variants[0].requests.invocations, 201);
     let sum = report::summary(&r);
     assert_eq!(sum.requests.throttled, Some(1));
     assert_eq!(sum.endpoint, "Serverless");
@@ -556,7 +556,7 @@ fn accounting_holds_with_errors_throttles_and_cold_starts() {
     let admitted = r.totals.arrived - r.totals.throttled - r.totals.errors_4xx;
     assert_eq!(s.totals.pc_invocations + s.totals.on_demand_invocations, admitted);
     // Per-period 4XX datapoints hold the throttles and the model's 4XX.
-    let period_4xx: u64 = r.points.iter().map(|p| p.variants[0].errors_4xx).sum();
+    let period_4xx: u64 = r.points.iter().map(|p| p.variants[0].requests.errors_4xx).sum();
     assert_eq!(period_4xx, r.totals.errors_4xx + r.totals.throttled);
 }
 

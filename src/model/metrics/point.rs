@@ -3,6 +3,7 @@
 //! Periods are the rows of `timeseries.csv`; base points (one per sampling tick) are what
 //! alarm datapoints are aggregated from.
 
+use super::{Counters, InstanceCounts};
 use crate::engine::{SimDuration, SimTime};
 
 /// Count, sum, minimum and maximum of samples: the CloudWatch statistics that aggregate.
@@ -66,16 +67,10 @@ pub struct BasePoint {
     /// End of the tick.
     pub end: SimTime,
     pub length: SimDuration,
-    pub invocations: u64,
+    pub requests: Counters,
     pub invocations_per_instance: f64,
     pub model_latency: Agg,
     pub overhead_latency: Agg,
-    pub errors_4xx: u64,
-    pub errors_5xx: u64,
-    pub completed: u64,
-    pub timed_out: u64,
-    pub rejected_backlog_full: u64,
-    pub rejected_no_capacity: u64,
     /// Busy worker slots of in-service instances, integrated [slots x µs].
     pub busy_area: u128,
     /// Worker slots of in-service instances, integrated [slots x µs].
@@ -110,6 +105,15 @@ pub struct TickSample {
     pub oldest_wait_us: u64,
 }
 
+/// What the world samples at the end of a metrics period, per series.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PeriodSample {
+    pub instances: InstanceCounts,
+    /// The variant's desired instance count; 0 for a configuration series, which has none of
+    /// its own.
+    pub desired: u32,
+}
+
 /// Summary statistics of a latency-like metric within one period \[µs\].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LatencyStats {
@@ -140,27 +144,20 @@ impl LatencyStats {
 /// One period of one variant, CloudWatch style.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantPoint {
-    /// `Invocations` (Sum): requests that reached the variant and were handled by it.
-    pub invocations: u64,
+    /// The period's requests by outcome (each counter a CloudWatch `Sum`).
+    pub requests: Counters,
     /// `InvocationsPerInstance` (Sum): each request adds `1/N`, `N` in service at its arrival.
     pub invocations_per_instance: f64,
     pub model_latency: LatencyStats,
     pub overhead_latency: LatencyStats,
-    pub errors_4xx: u64,
-    pub errors_5xx: u64,
-    pub completed: u64,
-    pub timed_out: u64,
-    pub rejected_backlog_full: u64,
-    /// Requests that arrived with no instance in service (`NoCapacityInvocationFailures`).
-    pub rejected_no_capacity: u64,
     /// `CPUUtilization` (Average over in-service instances): busy slots over slots, times
     /// 100 x vCPUs; `None` when no instance was in service.
     pub cpu_utilization: Option<f64>,
     /// `ConcurrentRequestsPerModel` (Average of the high-resolution samples in the period):
     /// in-flight plus waiting requests per in-service instance.
     pub concurrent_requests_per_model: Option<f64>,
-    /// Instance counts at the end of the period, by state (Pending..Draining, Standby included).
-    pub instances: [u32; 6],
+    /// Instances at the end of the period, by state.
+    pub instances: InstanceCounts,
     /// Time-weighted mean of in-service instances over the period.
     pub mean_in_service: f64,
     pub desired: u32,
