@@ -293,18 +293,10 @@ fn invalid_policies_name_the_field() {
     }
 }
 
-/// Capacity changes as `(time in s, from, to)`, read from "desired A -> B" at the end of each
-/// reason.
+/// Capacity changes as `(time in s, from, to)`.
 fn moves(acts: &[Activity]) -> Vec<(u64, u32, u32)> {
     acts.iter()
-        .filter(|a| a.kind == ActivityKind::CapacityChange)
-        .map(|a| {
-            let tail = a.reason.rsplit("desired ").next().unwrap();
-            let mut it = tail.split(" -> ");
-            let from = it.next().unwrap().trim().parse().unwrap();
-            let to: String = it.next().unwrap().chars().take_while(char::is_ascii_digit).collect();
-            (a.time.0 / 1_000_000, from, to.parse().unwrap())
-        })
+        .filter_map(|a| a.desired_change().map(|(from, to)| (a.time.0 / 1_000_000, from, to)))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 //! of docs/semantics/autoscaling.md §11.3, the same verdict over several seeds.
 
 use crate::common::{load_bundled, run_checked};
-use fleetsim::model::{Activity, ActivityKind};
+use fleetsim::model::{Activity, ActivityKind, Change};
 use fleetsim::sim::RunResult;
 
 const MIN: u64 = 60;
@@ -23,11 +23,14 @@ fn secs(a: &Activity) -> u64 {
 fn changes(r: &RunResult) -> Vec<(u64, String, String, String)> {
     r.activities
         .iter()
-        .filter(|a| a.kind == ActivityKind::CapacityChange)
-        .map(|a| {
-            let arrow = a.reason.rfind("desired ").map_or("", |i| &a.reason[i..]);
-            let arrow = arrow.split(';').next().unwrap();
-            (secs(a), a.cause.clone(), arrow.to_string(), a.reason.clone())
+        .filter_map(|a| {
+            let (from, to) = a.desired_change()?;
+            Some((
+                secs(a),
+                a.cause.clone(),
+                format!("desired {from} -> {to}"),
+                a.reason.clone(),
+            ))
         })
         .collect()
 }
@@ -45,11 +48,9 @@ fn transitions(r: &RunResult, name: &str) -> Vec<(u64, String)> {
     r.activities
         .iter()
         .filter(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == name)
-        .map(|a| {
-            // "alarm NAME: OLD -> NEW: why (latest X)"
-            let rest = &a.reason[format!("alarm {name}: ").len()..];
-            let new = rest.split(": ").next().unwrap().split(" -> ").nth(1).unwrap();
-            (secs(a), new.to_string())
+        .map(|a| match a.change {
+            Change::AlarmState { to, .. } => (secs(a), to.to_string()),
+            _ => panic!("an alarm row without its states: {a:?}"),
         })
         .collect()
 }
@@ -70,8 +71,10 @@ fn latest(r: &RunResult, name: &str, t: u64) -> f64 {
         .iter()
         .find(|a| a.kind == ActivityKind::AlarmStateChange && a.cause == name && secs(a) == t)
         .unwrap_or_else(|| panic!("no transition of {name} at {t} s"));
-    let i = a.reason.rfind("(latest ").unwrap() + "(latest ".len();
-    a.reason[i..a.reason.len() - 1].parse().unwrap()
+    match a.change {
+        Change::AlarmState { latest: Some(x), .. } => x,
+        _ => panic!("no datapoint on {a:?}"),
+    }
 }
 
 /// What target tracking proposes: `ceil(n x metric / target)`.
@@ -391,4 +394,55 @@ fn notebook_round3_step_policy_keeps_up_with_the_fast_ramp() {
         // from then on).
         assert!(w.in_service >= 6, "seed {seed}: {w:?}");
     }
+}
+
+/// Every capacity change and failed scaling activity a scaling policy decided names that
+/// policy in its `policy` field; scheduled actions, updates and deployments name none; every
+/// capacity change carries its from/to counts, and every alarm row its states.
+#[test]
+fn activity_rows_carry_their_policy_and_change() {
+    let mut policy_rows = 0;
+    // Target tracking and step policies, scheduled actions, a quota, a serverless endpoint and
+    // a deployment during scaling.
+    for name in [
+        "two-policies.ron",
+        "scheduled-business-hours.ron",
+        "step-spike.ron",
+        "notebook-round3-step.ron",
+        "serverless-provisioned-concurrency.ron",
+        "deploy-during-ramp.ron",
+    ] {
+        let loaded = load_bundled(name, &[], None);
+        let policies: Vec<String> = loaded
+            .config
+            .targets
+            .iter()
+            .flat_map(|t| t.policies.iter().map(|p| p.name().to_string()))
+            .collect();
+        let r = run_checked(loaded.config);
+        for a in &r.activities {
+            match a.kind {
+                ActivityKind::CapacityChange | ActivityKind::ScalingFailed => {
+                    let by_policy = policies.contains(&a.cause);
+                    assert_eq!(a.policy.is_some(), by_policy, "{name}: {a:?}");
+                    if by_policy {
+                        policy_rows += 1;
+                        assert_eq!(a.policy.as_deref(), Some(a.cause.as_str()), "{name}: {a:?}");
+                    }
+                    if a.kind == ActivityKind::CapacityChange {
+                        let (from, to) = a.desired_change().unwrap_or_else(|| panic!("{name}: {a:?}"));
+                        assert!(a.reason.contains(&format!("desired {from} -> {to}")), "{name}: {a:?}");
+                    }
+                }
+                ActivityKind::AlarmStateChange => {
+                    assert!(
+                        matches!(a.change, Change::AlarmState { from, to, .. } if from != to),
+                        "{name}: {a:?}"
+                    )
+                }
+                _ => assert_eq!((&a.change, &a.policy), (&Change::None, &None), "{name}: {a:?}"),
+            }
+        }
+    }
+    assert!(policy_rows > 20, "only {policy_rows} rows decided by policies");
 }

@@ -7,7 +7,7 @@
 //! terminations are instantaneous, warm start, deterministic arrivals.
 
 use crate::common::{config, invalid, load_bundled, loaded, run_checked};
-use fleetsim::model::{Activity, ActivityKind};
+use fleetsim::model::{Activity, ActivityKind, Change};
 use fleetsim::sim::{run, RunResult};
 
 /// Inputs of one deployment scenario.
@@ -438,11 +438,9 @@ fn r7_new_fleet_latency_alarm_rolls_back_when_the_canary_bake_ends() {
         .activities
         .iter()
         .filter(|a| a.kind == ActivityKind::AlarmStateChange)
-        .map(|a: &Activity| {
-            (
-                a.time.0 / 1_000_000,
-                a.reason.split(':').nth(1).unwrap().trim().to_string(),
-            )
+        .map(|a: &Activity| match a.change {
+            Change::AlarmState { from, to, .. } => (a.time.0 / 1_000_000, format!("{from} -> {to}")),
+            _ => panic!("an alarm row without its states: {a:?}"),
         })
         .collect();
     // [0,300) missing (green not serving), [300,600) = 150 ms: 1 of 2 at 600 -> OK; ALARM at 900.

@@ -10,7 +10,6 @@ use crate::common::{config, invalid, load};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
-use fleetsim::model::ActivityKind;
 use fleetsim::sim::observe::Dimension;
 use fleetsim::sim::{run, PolicyConfig, SimConfig, World};
 
@@ -42,20 +41,7 @@ fn desired_changes(c: SimConfig) -> Vec<(u64, u32)> {
     let r = run(c);
     r.activities
         .iter()
-        .filter(|a| a.kind == ActivityKind::CapacityChange)
-        .map(|a| {
-            // "...; desired A -> B", possibly followed by "; clamped to C".
-            let number_after = |key: &str| -> Option<u32> {
-                let tail = a.reason.rsplit(key).next().filter(|t| t.len() < a.reason.len())?;
-                tail.chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-                    .parse()
-                    .ok()
-            };
-            let to = number_after("clamped to ").or_else(|| number_after("-> ")).unwrap();
-            (a.time.0 / 1_000_000, to)
-        })
+        .filter_map(|a| a.desired_change().map(|(_, to)| (a.time.0 / 1_000_000, to)))
         .collect()
 }
 
