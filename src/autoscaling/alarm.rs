@@ -6,7 +6,7 @@
 //! with a CloudWatch-style reason comes out. Turning samples into datapoints (period, statistic)
 //! is the metrics layer's job; this module only names the statistics.
 //!
-//! # How a window is evaluated [AWS, not in seeds]
+//! # How a window is evaluated [AWS]
 //!
 //! CloudWatch reads an *evaluation range* that may be longer than `EvaluationPeriods` (N), so it
 //! can look past missing datapoints (5 points for N = 3 in the AWS examples). The window passed to
@@ -56,8 +56,7 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
-/// `ComparisonOperator` of a static-threshold alarm. [seed: the two `Greater*` operators;
-/// AWS, not in seeds: the two `Less*` ones]
+/// `ComparisonOperator` of a static-threshold alarm. [AWS]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Comparison {
     GreaterThanThreshold,
@@ -123,7 +122,7 @@ impl Comparison {
     }
 
     /// Can any value in `[min, max]` breach `threshold`? Used to warn about alarms that can never
-    /// fire, such as `Average` of a 0/1 error metric `> 1` (rollouts.md 4.4). \[derived\]
+    /// fire, such as `Average` of a 0/1 error metric `> 1` (rollouts.md 4.4). \[AWS\]
     pub fn can_breach(self, min: f64, max: f64, threshold: f64) -> bool {
         if self.is_upward() {
             self.breaches(max, threshold)
@@ -139,8 +138,7 @@ impl fmt::Display for Comparison {
     }
 }
 
-/// `TreatMissingData`; the module doc gives the exact semantics. [AWS, not in seeds; `missing`
-/// and `notBreaching` appear in the seeds]
+/// `TreatMissingData`; the module doc gives the exact semantics. [AWS]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum TreatMissingData {
     /// Missing datapoints count neither way; an all-missing window is `INSUFFICIENT_DATA`.
@@ -187,7 +185,7 @@ impl TreatMissingData {
     }
 }
 
-/// Alarm state. A new alarm starts in `INSUFFICIENT_DATA` (the `Default`). [AWS, not in seeds]
+/// Alarm state. A new alarm starts in `INSUFFICIENT_DATA` (the `Default`). [AWS]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AlarmState {
     Ok,
@@ -213,7 +211,7 @@ impl fmt::Display for AlarmState {
 }
 
 /// The statistic that turns a period's samples into one datapoint (`Statistic` or
-/// `ExtendedStatistic`). [AWS, not in seeds]
+/// `ExtendedStatistic`). [AWS]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Statistic {
     Sum,
@@ -282,7 +280,7 @@ impl FromStr for Statistic {
 }
 
 /// How a step policy combines several alarm datapoints (`MetricAggregationType`, docs/semantics/autoscaling.md §6.1).
-/// Defaults to `Average`. [AWS, not in seeds]
+/// Defaults to `Average`. [AWS]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Aggregation {
     #[default]
@@ -332,9 +330,9 @@ pub fn aggregate(values: &[f64], how: Aggregation) -> Option<f64> {
 /// The decision part of a CloudWatch metric alarm: "M out of N datapoints `cmp` threshold".
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlarmRule {
-    /// N: how many periods the alarm looks at. \[seed\]
+    /// N: how many periods the alarm looks at. \[AWS\]
     pub evaluation_periods: u32,
-    /// M: how many of them must breach; equals N when omitted in AWS. [AWS, not in seeds]
+    /// M: how many of them must breach; equals N when omitted in AWS. [AWS]
     pub datapoints_to_alarm: u32,
     pub comparison: Comparison,
     pub threshold: f64,
@@ -376,7 +374,7 @@ impl AlarmRule {
         self
     }
 
-    /// Checks `N >= 1`, `1 <= M <= N` and a finite threshold. [AWS, not in seeds]
+    /// Checks `N >= 1`, `1 <= M <= N` and a finite threshold. [AWS]
     pub fn validate(&self) -> Result<(), String> {
         let (n, m) = (self.evaluation_periods, self.datapoints_to_alarm);
         if n == 0 {

@@ -40,7 +40,7 @@ pub struct ScalableTarget {
     pub dynamic_in_suspended: bool,
     /// `DynamicScalingOutSuspended`: no policy may increase capacity.
     pub dynamic_out_suspended: bool,
-    /// `ScheduledScalingSuspended` \[AWS, not in seeds\]: scheduled actions do not run.
+    /// `ScheduledScalingSuspended` \[AWS\]: scheduled actions do not run.
     pub scheduled_suspended: bool,
 }
 
@@ -59,7 +59,7 @@ impl ScalableTarget {
         }
     }
 
-    /// `n` moved into `[min, max]` (§1.3 \[AWS, not in seeds\]; C7: 16 in 2..10 -> 10).
+    /// `n` moved into `[min, max]` (§1.3 \[AWS\]; C7: 16 in 2..10 -> 10).
     ///
     /// Never panics: should the bounds ever be inverted, `max` wins, so capacity is not raised
     /// past a limit the user set.
@@ -76,7 +76,7 @@ impl ScalableTarget {
         }
     }
 
-    /// Whether scheduled actions may run (§9 \[AWS, not in seeds\]). Re-registration is
+    /// Whether scheduled actions may run (§9 \[AWS\]). Re-registration is
     /// not a scheduled action and is never suspended.
     pub fn scheduled_allowed(&self) -> bool {
         !self.scheduled_suspended
@@ -127,7 +127,7 @@ pub enum CooldownStart {
     ActivityStart,
 }
 
-/// Cooldown state of one scalable target (§7.2 \[AWS, not in seeds\] and §7.4 \[assumption\]).
+/// Cooldown state of one scalable target (§7.2 \[AWS\] and §7.4 \[assumption\]).
 ///
 /// A cooldown is running while `now < until`: at exactly `until` it is over (E4: a scale-in at
 /// t = 0 with a 600 s cooldown allows the next one from t = 600 s).

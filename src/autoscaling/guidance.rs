@@ -1,4 +1,4 @@
-//! The sizing guidance of the seeds as named constants (docs/semantics/autoscaling.md §10, §11;
+//! The sizing guidance AWS publishes as named constants (docs/semantics/autoscaling.md §10, §11;
 //! docs/semantics/components.md §5; worked examples I1, I6, I7, I9), and the small judgements built on them.
 //!
 //! They are defaults and yardsticks, never hidden behaviour: the benchmark stop rule, the
@@ -6,35 +6,35 @@
 //! the scenario checks that warn about a configuration quote them.
 
 /// `SAFETY_FACTOR` to start from in `TargetValue = MAX_RPS x SAFETY_FACTOR x 60`, then verify
-/// with rising and falling traffic (docs/semantics/autoscaling.md §11.1, I1) \[seed\].
+/// with rising and falling traffic (docs/semantics/autoscaling.md §11.1, I1) \[AWS\].
 pub const SAFETY_FACTOR_START: f64 = 0.5;
 
-/// Target utilisation that favours availability (docs/semantics/autoscaling.md §11.2, I6) \[seed\].
+/// Target utilisation that favours availability (docs/semantics/autoscaling.md §11.2, I6) \[AWS\].
 pub const UTILISATION_AVAILABILITY: f64 = 0.40;
-/// Target utilisation that balances availability and cost \[seed\].
+/// Target utilisation that balances availability and cost \[AWS\].
 pub const UTILISATION_BALANCED: f64 = 0.50;
-/// Target utilisation that favours cost \[seed\].
+/// Target utilisation that favours cost \[AWS\].
 pub const UTILISATION_COST: f64 = 0.70;
 
 /// The notebook's analysis band of per-instance utilisation, in percent: `lower_threshold`
-/// 45, `upper_threshold` 55 (docs/semantics/autoscaling.md §11.2, §11.3 step 2) \[seed\].
+/// 45, `upper_threshold` 55 (docs/semantics/autoscaling.md §11.2, §11.3 step 2) \[AWS\].
 pub const NOTEBOOK_BAND_PERCENT: (f64, f64) = (45.0, 55.0);
 
 /// An asynchronous-endpoint instance above 60 to 70 % of its capacity is usually saturated
-/// (docs/semantics/autoscaling.md §10, §11.2) \[seed\]; the range in percent.
+/// (docs/semantics/autoscaling.md §10, §11.2) \[AWS\]; the range in percent.
 pub const ASYNC_SATURATION_PERCENT: (f64, f64) = (60.0, 70.0);
 
 /// `TargetCpuUtilizationPerCore` of `GetScalingConfigurationRecommendation` when the request
-/// leaves it out, in percent (docs/semantics/load-tests.md §4.1, J1) \[seed\].
+/// leaves it out, in percent (docs/semantics/load-tests.md §4.1, J1) \[AWS\].
 pub const TARGET_CPU_UTILIZATION_PER_CORE_DEFAULT: u32 = 50;
 
 /// An instance-recommendation benchmark stops when this share of invocations in a one-minute
-/// window fails (docs/semantics/load-tests.md §1, autoscaling.md I7) \[seed: 1 %; per-minute window: assumption\].
+/// window fails (docs/semantics/load-tests.md §1, autoscaling.md I7) \[AWS: 1 %; per-minute window: assumption\].
 pub const BENCHMARK_FAILURE_SHARE: f64 = 0.01;
 
 /// Inference components target 99.95 % availability with more than two copies
 /// (`MORE_THAN_COPIES`) and a managed-instance-scaling minimum of at least
-/// `HA_MIN_INSTANCES` (docs/semantics/components.md §5, I9) \[seed\].
+/// `HA_MIN_INSTANCES` (docs/semantics/components.md §5, I9) \[AWS\].
 pub const HA_AVAILABILITY_PERCENT: f64 = 99.95;
 /// See [`HA_AVAILABILITY_PERCENT`]: copies must be more than this.
 pub const HA_MORE_THAN_COPIES: u32 = 2;

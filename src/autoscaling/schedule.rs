@@ -4,7 +4,7 @@
 //! Pure code: the simulation asks [`Schedule::next_after_with_origin`] for the next fire time and
 //! queues an event for it; nothing here reads a clock or knows simulation types.
 //!
-//! # Syntax accepted [AWS, not in seeds]
+//! # Syntax accepted [AWS]
 //!
 //! - `at(yyyy-mm-ddThh:mm:ss)`: one fire, a wall-clock time in the schedule's time zone.
 //! - `rate(<value> <unit>)`: `value` a positive integer, `unit` one of `minute`, `hour`, `day`
@@ -58,7 +58,7 @@ use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds, Year};
 use croner::Cron;
 
-/// The time zone of a scheduled action that names none [AWS, not in seeds].
+/// The time zone of a scheduled action that names none [AWS].
 pub const DEFAULT_TIMEZONE: &str = "UTC";
 
 /// Layout of `at()` and of start/end times given without an offset.
@@ -184,7 +184,7 @@ fn parse_rate(body: &str) -> Result<ScheduleExpr, String> {
         "days" => (86_400, true),
         _ => return Err(format!("{USAGE}; unknown unit {unit:?}")),
     };
-    // [AWS, not in seeds] EventBridge's rate reference; see the module docs.
+    // [AWS] EventBridge's rate reference; see the module docs.
     if plural != (value > 1) {
         let fixed = if value == 1 {
             unit.trim_end_matches('s').to_string()
@@ -348,7 +348,7 @@ fn day_of_week(text: &str) -> Result<String, String> {
     if text == "*" {
         return Ok("*".to_string());
     }
-    // [AWS, not in seeds] "L in Day-of-week is the last day of the week": SAT, POSIX 6.
+    // [AWS] "L in Day-of-week is the last day of the week": SAT, POSIX 6.
     if text == "L" {
         return Ok("6".to_string());
     }
@@ -379,7 +379,7 @@ fn parse_cron(body: &str) -> Result<ScheduleExpr, String> {
             parts.len()
         ));
     };
-    // [AWS, not in seeds] One of the two day fields must be `?`, and it means "any".
+    // [AWS] One of the two day fields must be `?`, and it means "any".
     let (dom, dow) = match (dom == "?", dow == "?") {
         (true, false) => ("*".to_string(), day_of_week(dow)?),
         (false, true) => (day_of_month(dom)?, "*".to_string()),
@@ -498,7 +498,7 @@ impl Schedule {
     ///   time fires at time zero and then every period \[assumption\]: the action is taken to
     ///   exist before the run, with its lattice anchored at time zero.
     /// - `cron()` fires at its matches on the time zone's wall clock.
-    /// - [AWS, not in seeds] "If you specify a start time, Application Auto Scaling performs the
+    /// - [AWS] "If you specify a start time, Application Auto Scaling performs the
     ///   action at this time, and then performs the action based on the specified recurrence":
     ///   recurring schedules with a start time also fire at `start` itself.
     /// - Nothing fires after `end`.
@@ -565,7 +565,7 @@ mod tests {
     /// One case a line: `expression | time zone | start | end | search from | fires`, with `-`
     /// for no start or end, times in UTC, and a final `end` when no further fire may follow.
     const FIRE_CASES: &str = "
-        # G1 [seed]: daily at 12:15 UTC; from a fire time itself the next is a day later.
+        # G1 [AWS]: daily at 12:15 UTC; from a fire time itself the next is a day later.
         cron(15 12 * * ? *)      | UTC | - | - | 2025-01-01T00:00:00 | 2025-01-01T12:15 2025-01-02T12:15 2025-01-03T12:15
         cron(15 12 * * ? *)      | UTC | - | - | 2025-01-01T12:15:00 | 2025-01-02T12:15
         # G4 [AWS]: midnight at GMT-9 (POSIX sign: Etc/GMT+9) is 09:00 UTC, once.

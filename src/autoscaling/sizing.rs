@@ -1,11 +1,11 @@
-//! Capacity-planning formulas of the seeds (docs/semantics/autoscaling.md §11, worked examples I2-I5): a
+//! Capacity-planning formulas AWS publishes (docs/semantics/autoscaling.md §11, worked examples I2-I5): a
 //! target tracking `TargetValue` from a measured per-instance maximum and a safety factor, and
 //! the notebook's minimum and maximum capacity from a per-instance limit.
 //!
 //! They are plain arithmetic, kept here so scenarios, sweeps and tests size fleets the same way
 //! the AWS material does, in the same order of operations (the notebook computes in f64).
 
-/// `TargetValue = MAX_RPS x SAFETY_FACTOR x 60` \[seed\]: invocations per instance per minute,
+/// `TargetValue = MAX_RPS x SAFETY_FACTOR x 60` \[AWS\]: invocations per instance per minute,
 /// from the requests per second one instance sustains (I2: 100 rps at 0.5 -> 3000).
 pub fn target_value(max_rps: f64, safety_factor: f64) -> f64 {
     (max_rps * safety_factor) * 60.0

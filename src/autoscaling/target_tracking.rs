@@ -65,18 +65,18 @@ pub fn from_zero_capacity(backlog: f64, target: f64) -> u32 {
 pub struct TargetTrackingConfig {
     /// `TargetValue`, in the metric's own units (e.g. invocations per instance per minute).
     pub target_value: f64,
-    /// `ScaleInCooldown` \[s\]; 300 when not given \[seed\].
+    /// `ScaleInCooldown` \[s\]; 300 when not given \[AWS\].
     pub scale_in_cooldown_s: u64,
-    /// `ScaleOutCooldown` \[s\]; 300 when not given \[seed\].
+    /// `ScaleOutCooldown` \[s\]; 300 when not given \[AWS\].
     pub scale_out_cooldown_s: u64,
     /// `DisableScaleIn`: this policy may add capacity but never removes it (§1.4).
     pub disable_scale_in: bool,
-    /// Consecutive datapoints above target that put the high alarm in `ALARM`; 3 \[AWS, not in seeds\].
+    /// Consecutive datapoints above target that put the high alarm in `ALARM`; 3 \[AWS\].
     pub high_datapoints: u32,
     /// Consecutive datapoints below the low threshold that put the low alarm in `ALARM`;
-    /// 15 \[AWS, not in seeds\].
+    /// 15 \[AWS\].
     pub low_datapoints: u32,
-    /// Low threshold as a fraction of the target; 0.9 \[AWS, not in seeds\].
+    /// Low threshold as a fraction of the target; 0.9 \[AWS\].
     pub low_threshold_ratio: f64,
 }
 

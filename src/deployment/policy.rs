@@ -20,7 +20,7 @@ pub struct BlueGreen {
     /// `WaitIntervalInSeconds` \[s\]: the bake after each shift (all at once: its only bake;
     /// 0 when absent \[assumption\]).
     pub wait_s: u64,
-    /// Final bake on 100 % green after a canary \[s\]; the seeds give no length, default
+    /// Final bake on 100 % green after a canary \[s\]; AWS documents no length, default
     /// `wait_s` \[assumption\].
     pub final_bake_s: u64,
     /// `TerminationWaitInSeconds` \[s\]: after the final bake, before blue is terminated.

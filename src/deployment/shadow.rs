@@ -1,11 +1,11 @@
 //! Shadow tests (docs/semantics/rollouts.md §7): the test's schedule and how requests are sampled
 //! for the shadow variant. Pure data and arithmetic; the simulation sends the copies.
 
-/// Seven days: the default length of a shadow test \[seed\].
+/// Seven days: the default length of a shadow test \[AWS\].
 pub const DEFAULT_DURATION_S: u64 = 7 * 86_400;
-/// Thirty days: the longest shadow test \[seed\].
+/// Thirty days: the longest shadow test \[AWS\].
 pub const MAX_DURATION_S: u64 = 30 * 86_400;
-/// One hour: the console's shortest shadow test \[seed\].
+/// One hour: the console's shortest shadow test \[AWS\].
 pub const MIN_DURATION_S: u64 = 3_600;
 
 /// When the test runs [s since time zero].

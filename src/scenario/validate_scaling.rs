@@ -14,7 +14,7 @@ use crate::sim::observe::Dimension;
 use crate::sim::{AlarmConfig, EndpointKind, PolicyConfig, ScheduledConfig, TargetConfig, VariantConfig};
 
 /// Rejects a metric the endpoint kind does not publish: asynchronous endpoints publish no
-/// `Invocations`, `InvocationsPerInstance` or `OverheadLatency` (spec 4.2 [seed]) and never
+/// `Invocations`, `InvocationsPerInstance` or `OverheadLatency` (spec 4.2 [AWS]) and never
 /// fail a request for lack of capacity.
 fn published(c: &mut Check, path: &str, metric: MetricName, kind: EndpointKind) {
     if kind == EndpointKind::Serverless {

@@ -12,12 +12,12 @@ use crate::model::metrics::ServerlessPrices;
 use crate::model::DurationDist;
 use crate::sim::{LaunchConfig, ServerlessConfig, VariantConfig};
 
-/// `MemorySizeInMB` choices [seed].
+/// `MemorySizeInMB` choices [AWS].
 pub const MEMORY_SIZES_MB: [u32; 6] = [1024, 2048, 3072, 4096, 5120, 6144];
-/// Highest `MaxConcurrency` of one endpoint [seed].
+/// Highest `MaxConcurrency` of one endpoint [AWS].
 pub const MAX_CONCURRENCY: u32 = 200;
 
-/// Regions with an account concurrency of 1000 [seed]: US East (Ohio, N. Virginia), US West
+/// Regions with an account concurrency of 1000 [AWS]: US East (Ohio, N. Virginia), US West
 /// (Oregon), Asia Pacific (Singapore, Sydney, Tokyo), Europe (Frankfurt, Ireland).
 pub const REGIONS_1000: [&str; 8] = [
     "us-east-2",
@@ -30,7 +30,7 @@ pub const REGIONS_1000: [&str; 8] = [
     "eu-west-1",
 ];
 
-/// The other regions with Serverless Inference, account concurrency 500 [seed]: US West
+/// The other regions with Serverless Inference, account concurrency 500 [AWS]: US West
 /// (N. California), Africa (Cape Town), Asia Pacific (Hong Kong, Mumbai, Osaka, Seoul), Canada
 /// (Central), Europe (London, Milan, Paris, Stockholm), Middle East (Bahrain), South America
 /// (São Paulo).
@@ -286,6 +286,6 @@ mod tests {
         assert_eq!(region_concurrency("us-east-1"), Some(1000));
         assert_eq!(region_concurrency("eu-west-2"), Some(500));
         assert_eq!(region_concurrency("mars-north-1"), None);
-        assert_eq!(REGIONS_1000.len() + REGIONS_500.len(), 21, "21 regions [seed]");
+        assert_eq!(REGIONS_1000.len() + REGIONS_500.len(), 21, "21 regions [AWS]");
     }
 }

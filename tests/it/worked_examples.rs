@@ -1,6 +1,6 @@
 //! Worked examples of docs/semantics/autoscaling.md §13 that need a scenario: registration
 //! bounds (A1, A3, A4, A8), per-instance metrics (B3, B4), the high-resolution policy (C13),
-//! the cooldown values of the seeds (E5) and the STAIRS step length (I8). Formula-level rows
+//! the cooldown values of the documented examples (E5) and the STAIRS step length (I8). Formula-level rows
 //! live next to the code they test (`src/autoscaling/*`: C, D, E, G1, G3, G4, I1-I7); the
 //! other timing-level examples live with their feature: `metrics.rs` (A6, B1, B2),
 //! `autoscaling.rs` (A5, G2), `async_endpoint.rs` (B5, B6, C12, F3-F5), `serverless.rs` (B7,
@@ -144,7 +144,7 @@ fn c13_high_resolution_concurrency_scales_out_at_ten_second_granularity() {
 }
 
 #[test]
-fn e5_cooldown_values_of_the_seeds_are_accepted() {
+fn e5_documented_cooldown_values_are_accepted() {
     // (policy text, expected (scale-in, scale-out) or step cooldown [s])
     let rows = [
         (

@@ -113,7 +113,7 @@ impl MetricName {
     }
 
     /// Metrics with a datapoint (possibly zero) whenever the variant exists: SageMaker emits
-    /// explicit zeros for idle variants rather than missing data \[seed\].
+    /// explicit zeros for idle variants rather than missing data \[AWS\].
     pub fn zero_when_idle(self) -> bool {
         matches!(
             self,
