@@ -95,7 +95,7 @@ impl World {
         for _ in 0..hosts.cfg.initial_instance_count {
             self.launch_host("initial");
         }
-        for v in 0..self.variants.len() {
+        for v in self.variants.keys() {
             let fid = self.variants[v].fleets[0];
             for _ in 0..self.variants[v].desired {
                 self.new_copy(fid, "initial");
@@ -115,10 +115,10 @@ impl World {
     }
 
     fn new_copy(&mut self, fid: FleetId, cause: &str) -> InstanceId {
-        let v = self.fleets[fid.0 as usize].variant;
-        let conc = self.variants[v.0 as usize].concurrency;
+        let v = self.fleets[fid].variant;
+        let conc = self.variants[v].concurrency;
         let id = self.instances.launch(fid, conc, self.now);
-        self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
+        self.fleets[fid].moved(None, InstanceState::Pending);
         self.billing_changed(v);
         if let Some(hosts) = self.hosting.components_mut() {
             let slot = id.slot as usize;
@@ -142,7 +142,7 @@ impl World {
         let Some(hosts) = self.hosting.components_mut() else {
             return;
         };
-        let need = hosts.cfg.requirements[v.0 as usize];
+        let need = hosts.cfg.requirements[usize::from(v)];
         if let Some(h) = hosts.copy_host.get_mut(id.slot as usize).and_then(Option::take) {
             if let Some(host) = hosts.hosts.get_mut(h) {
                 host.free = host.free.plus(&need);
@@ -164,7 +164,10 @@ impl World {
             if unplaced.is_empty() {
                 break;
             }
-            let needs: Vec<_> = unplaced.iter().map(|(_, v)| hosts.cfg.requirements[*v]).collect();
+            let needs: Vec<_> = unplaced
+                .iter()
+                .map(|(_, v)| hosts.cfg.requirements[usize::from(*v)])
+                .collect();
             let wanted = hosts_needed(&hosts.cfg.capacity, &needs);
             let room = max.saturating_sub(hosts.hosts.live_count());
             let mut launched = 0;
@@ -215,12 +218,12 @@ impl World {
 
     /// Places every pending copy that fits a live host; returns the rest as `(copy, component)`
     /// in request order.
-    fn place_pending(&mut self) -> Vec<(InstanceId, usize)> {
-        let mut pending: Vec<(u64, InstanceId, usize)> = self
+    fn place_pending(&mut self) -> Vec<(InstanceId, VariantId)> {
+        let mut pending: Vec<(u64, InstanceId, VariantId)> = self
             .instances
             .live()
             .filter(|i| i.state == InstanceState::Pending)
-            .map(|i| (i.serial, i.id, self.fleets[i.fleet.0 as usize].variant.0 as usize))
+            .map(|i| (i.serial, i.id, self.fleets[i.fleet].variant))
             .collect();
         pending.sort_unstable();
         let mut rest = Vec::new();
@@ -228,7 +231,7 @@ impl World {
             let Some(hosts) = self.hosting.components_mut() else {
                 break;
             };
-            let need = hosts.cfg.requirements[v];
+            let need = hosts.cfg.requirements[usize::from(v)];
             let Some(h) = hosts.hosts.place(&need) else {
                 rest.push((id, v));
                 continue;
@@ -239,7 +242,7 @@ impl World {
             let (host_state, host_serial) = (host.state, host.serial);
             hosts.copy_host[id.slot as usize] = Some(h);
             let warming = hosts.warming;
-            let vid = VariantId(v as u16);
+            let vid = v;
             if host_state != InstanceState::InService {
                 // Waits for its host to come into service.
                 self.set_state(id, InstanceState::Provisioning);
@@ -262,11 +265,9 @@ impl World {
     fn load_copy(&mut self, id: InstanceId, serial: u64, host_serial: u64) {
         let Some(inst) = self.instances.get(id) else { return };
         let fid = inst.fleet;
-        let v = self.fleets[fid.0 as usize].variant;
+        let v = self.fleets[fid].variant;
         self.set_state(id, InstanceState::Loading);
-        let d = self.fleet_launch[fid.0 as usize]
-            .load
-            .sample(&mut self.streams[v.0 as usize].launch);
+        let d = self.fleet_launch[fid].load.sample(&mut self.streams[v].launch);
         self.record(
             v,
             ActivityKind::InstanceLoading,
@@ -284,7 +285,7 @@ impl World {
         let n = self.variants.len();
         let mut waiting = vec![0u32; n];
         for i in self.instances.live().filter(|i| i.state == InstanceState::Pending) {
-            waiting[self.fleets[i.fleet.0 as usize].variant.0 as usize] += 1;
+            waiting[usize::from(self.fleets[i.fleet].variant)] += 1;
         }
         for (v, &w) in waiting.iter().enumerate() {
             let Some(hosts) = self.hosting.components_mut() else {
@@ -301,7 +302,7 @@ impl World {
                 hosts.waiting_before[v] = Some((now, hosts.reported_waiting[v]));
             }
             hosts.reported_waiting[v] = w;
-            let name = &self.variants[v].name;
+            let name = &self.variants[VariantId::from(v)].name;
             let earlier = before.and_then(|_| {
                 self.activities
                     .iter()
@@ -323,7 +324,7 @@ impl World {
             } else {
                 format!("{w} copies pending: no room on {live} instances and the instance quota allows no more")
             };
-            self.record(VariantId(v as u16), ActivityKind::CopiesPending, cause, text);
+            self.record(VariantId::from(v), ActivityKind::CopiesPending, cause, text);
         }
     }
 

@@ -105,7 +105,7 @@ pub struct DeploymentResult {
 pub(super) struct DeploymentRun {
     /// Index into `SimConfig::deployments` and `World::deployment_results`.
     pub index: usize,
-    pub variant: usize,
+    pub variant: VariantId,
     pub old: FleetId,
     pub new: FleetId,
     pub n: u32,
@@ -141,12 +141,8 @@ impl World {
     }
 
     /// Live instances of variant `v` over its fleets.
-    pub(super) fn variant_live(&self, v: usize) -> u32 {
-        self.variants[v]
-            .fleets
-            .iter()
-            .map(|f| self.fleets[f.0 as usize].live())
-            .sum()
+    pub(super) fn variant_live(&self, v: VariantId) -> u32 {
+        self.variants[v].fleets.iter().map(|f| self.fleets[*f].live()).sum()
     }
 
     /// Whether the endpoint is `Updating` because of a deployment.
@@ -163,8 +159,8 @@ impl World {
     /// The `UpdateEndpoint` call of deployment `index`.
     pub(super) fn on_deployment_call(&mut self, index: usize) {
         let cfg = self.config.deployments[index].clone();
-        let v = cfg.variant;
-        let vid = VariantId(v as u16);
+        let v = VariantId::from(cfg.variant);
+        let vid = v;
         let n = self.variants[v].desired;
         let g = if cfg.retain_all_variant_properties {
             n
@@ -180,7 +176,7 @@ impl World {
                 "endpoint is Updating (deployment {} in progress)",
                 self.config.deployments[d.index].name
             ))
-        } else if (0..self.variants.len()).any(|x| self.updating(x)) {
+        } else if self.variants.keys().any(|x| self.updating(x)) {
             Some("endpoint is Updating (instances are launching or draining)".to_string())
         } else {
             None
@@ -221,7 +217,7 @@ impl World {
         let old = *self.variants[v].fleets.last().expect("a variant has a fleet");
         let new = FleetId(self.fleets.len() as u16);
         let mut fleet = Fleet::new(new, vid, cfg.model.clone());
-        fleet.series = crate::model::metrics::Series::with_config(v, self.config_series_index(v, &cfg.name));
+        fleet.series = crate::model::metrics::Series::with_config(v.into(), self.config_series_index(v, &cfg.name));
         fleet.traffic_weight = 0.0;
         fleet.hold = true;
         self.fleets.push(fleet);
@@ -308,11 +304,11 @@ impl World {
     }
 
     /// Index of the metric series of configuration `name` of variant `v`.
-    pub(super) fn config_series_index(&self, v: usize, name: &str) -> usize {
+    pub(super) fn config_series_index(&self, v: VariantId, name: &str) -> usize {
         let pos = self
             .config_series
             .iter()
-            .position(|(cv, cn)| *cv == v && cn == name)
+            .position(|(cv, cn)| VariantId::from(*cv) == v && cn == name)
             .expect("every deployment has a configuration series");
         self.variants.len() + pos
     }
@@ -356,7 +352,7 @@ impl World {
             None => text,
         };
         let d = self.deploy.as_ref().expect("deployment in progress");
-        let v = VariantId(d.variant as u16);
+        let v = d.variant;
         let cause = self.cause();
         self.record(v, kind, &cause, text);
     }
@@ -546,7 +542,7 @@ impl World {
     /// Brings the in-service count of fleet `fid` to `target`: activates standby instances
     /// (oldest first) or deactivates in-service ones (fewest requests in flight, newest first).
     pub(super) fn set_active(&mut self, fid: FleetId, target: u32) {
-        let current = self.fleets[fid.0 as usize].in_service();
+        let current = self.fleets[fid].in_service();
         if current < target {
             let ids = self.fleet_members(fid, |s| s == InstanceState::Standby);
             for id in ids.into_iter().take((target - current) as usize) {
@@ -578,16 +574,16 @@ impl World {
     pub(super) fn set_weights(&mut self, old_w: f64, new_w: f64) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (old, new) = (d.old, d.new);
-        self.fleets[old.0 as usize].traffic_weight = old_w;
-        self.fleets[new.0 as usize].traffic_weight = new_w;
+        self.fleets[old].traffic_weight = old_w;
+        self.fleets[new].traffic_weight = new_w;
         for (from, to) in [(old, new), (new, old)] {
-            let f = &self.fleets[from.0 as usize];
+            let f = &self.fleets[from];
             if (f.traffic_weight > 0.0 && f.in_service() > 0) || f.backlog.is_empty() {
                 continue;
             }
-            let mut moved = std::mem::take(&mut self.fleets[from.0 as usize].backlog);
+            let mut moved = std::mem::take(&mut self.fleets[from].backlog);
             moved.timer_armed = false;
-            let target = &mut self.fleets[to.0 as usize].backlog;
+            let target = &mut self.fleets[to].backlog;
             target.absorb(&mut moved);
             // The merged front may expire earlier than the timer the queue had armed.
             target.timer_armed = false;
@@ -731,7 +727,7 @@ impl World {
     }
 
     /// Keeps the billing statistics of the running deployment current.
-    pub(super) fn deployment_billing(&mut self, v: usize) {
+    pub(super) fn deployment_billing(&mut self, v: VariantId) {
         let Some(d) = self.deploy.as_ref() else { return };
         if d.variant != v {
             return;
@@ -754,7 +750,7 @@ impl World {
         };
         self.deployment_billing(v);
         let d = self.deploy.as_ref().expect("checked");
-        let served = self.fleets[d.new.0 as usize].routed;
+        let served = self.fleets[d.new].routed;
         let errors = self.error_count() - d.errors_at_start;
         let extra = d.extra_us as f64 / 3.6e9;
         let r = &mut self.deployment_results[d.index];
@@ -798,27 +794,27 @@ impl World {
             d.old
         };
         for f in [d.old, d.new] {
-            self.fleets[f.0 as usize].hold = false;
+            self.fleets[f].hold = false;
         }
         let fleets = &mut self.variants[v].fleets;
         fleets.retain(|f| *f != winner);
         fleets.push(winner);
         if outcome == DeploymentOutcome::Succeeded {
-            self.variants[v].current_version = self.fleets[d.new.0 as usize].version.clone();
+            self.variants[v].current_version = self.fleets[d.new].version.clone();
         } else if outcome != DeploymentOutcome::UpdateRollbackFailed {
-            self.variants[v].current_version = self.fleets[d.old.0 as usize].version.clone();
+            self.variants[v].current_version = self.fleets[d.old].version.clone();
         }
         self.drop_empty_fleets(v);
-        let serving = self.fleets[winner.0 as usize].in_service()
+        let serving = self.fleets[winner].in_service()
             + if outcome == DeploymentOutcome::UpdateRollbackFailed {
-                self.fleets[d.new.0 as usize].in_service()
+                self.fleets[d.new].in_service()
             } else {
                 0
             };
         // The scalable target governs the winning fleet from its current size (spec 7).
         self.variants[v].desired = serving;
-        self.scaling.on_desired_changed(VariantId(v as u16), serving);
-        let vid = VariantId(v as u16);
+        self.scaling.on_desired_changed(v, serving);
+        let vid = v;
         let status = if outcome == DeploymentOutcome::UpdateRollbackFailed {
             "endpoint UpdateRollbackFailed (mixed fleet, still serving)".to_string()
         } else {
@@ -845,14 +841,14 @@ impl World {
 
     /// The configuration name a fleet's requests are recorded under.
     pub(super) fn config_name_of(&self, fid: FleetId) -> String {
-        match self.fleets[fid.0 as usize].series.config() {
+        match self.fleets[fid].series.config() {
             Some(c) => self.config_series[c - self.variants.len()].1.clone(),
             None => self.config.endpoint.config_name.clone(),
         }
     }
 
     /// Removes fleets with no live instance from the variant's list (never the current one).
-    pub(super) fn drop_empty_fleets(&mut self, v: usize) {
+    pub(super) fn drop_empty_fleets(&mut self, v: VariantId) {
         let keep_new = self.deploy.as_ref().filter(|d| d.variant == v).map(|d| (d.old, d.new));
         let fleets = &self.variants[v].fleets;
         let last = *fleets.last().expect("a variant has a fleet");
@@ -862,8 +858,8 @@ impl World {
             .filter(|f| {
                 *f == last
                     || keep_new.is_some_and(|(o, n)| *f == o || *f == n)
-                    || self.fleets[f.0 as usize].live() > 0
-                    || !self.fleets[f.0 as usize].backlog.is_empty()
+                    || self.fleets[*f].live() > 0
+                    || !self.fleets[*f].backlog.is_empty()
             })
             .collect();
         self.variants[v].fleets = keep;
@@ -871,8 +867,8 @@ impl World {
 
     /// Scaling resumes after a deployment: bounds that moved meanwhile (scheduled actions)
     /// apply to the fleet now (spec 7: clamp at the next evaluation).
-    fn after_deployment(&mut self, v: usize) {
-        self.scaling_resumes(VariantId(v as u16));
+    fn after_deployment(&mut self, v: VariantId) {
+        self.scaling_resumes(v);
     }
 }
 

@@ -24,7 +24,7 @@ pub enum Event {
     /// A scheduled action of a scalable target fires.
     ScheduledAction { target: u16, action: u16 },
     /// The `UpdateEndpoint` call of a deployment (index into `SimConfig::deployments`).
-    DeploymentCall { index: u16 },
+    DeploymentCall { index: usize },
     /// A deployment stage timer (bake, termination wait, delayed rollback shift); stale
     /// unless `gen` matches the running deployment's.
     DeploymentTimer { gen: u32 },

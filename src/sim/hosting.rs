@@ -6,6 +6,9 @@ use super::components::ComponentHosts;
 use super::serverless::ServerlessRun;
 
 /// The capacity behind an endpoint's variants.
+// One per run, built once and never moved: boxing the large variants would only add an
+// indirection on the serverless arrival path.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Hosting {
     /// Each variant runs its own instances (real-time and asynchronous endpoints).
     Instances,

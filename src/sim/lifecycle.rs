@@ -13,10 +13,10 @@ use crate::model::{ActivityKind, Change, FleetId, InstanceId, InstanceState, Var
 impl World {
     /// An initial instance of a warm endpoint: in service at time zero.
     pub(super) fn launch_warm(&mut self, fid: FleetId) {
-        let v = self.fleets[fid.0 as usize].variant;
-        let conc = self.variants[v.0 as usize].concurrency;
+        let v = self.fleets[fid].variant;
+        let conc = self.variants[v].concurrency;
         let id = self.instances.launch(fid, conc, self.now);
-        self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
+        self.fleets[fid].moved(None, InstanceState::Pending);
         self.billing_changed(v);
         self.set_state(id, InstanceState::InService);
         let serial = self.instances.get(id).expect("just launched").serial;
@@ -34,21 +34,19 @@ impl World {
             // A copy of an inference component: placed on a host, not booted on its own.
             return self.launch_copy(fid, cause);
         }
-        let v = self.fleets[fid.0 as usize].variant;
-        let conc = self.variants[v.0 as usize].concurrency;
+        let v = self.fleets[fid].variant;
+        let conc = self.variants[v].concurrency;
         let id = self.instances.launch(fid, conc, self.now);
-        self.fleets[fid.0 as usize].moved(None, InstanceState::Pending);
+        self.fleets[fid].moved(None, InstanceState::Pending);
         self.billing_changed(v);
         let serial = self.instances.get(id).expect("just launched").serial;
         self.record(
             v,
             ActivityKind::InstanceLaunch,
             cause,
-            format!("i-{serial} requested ({})", self.variants[v.0 as usize].instance.name),
+            format!("i-{serial} requested ({})", self.variants[v].instance.name),
         );
-        let d = self.fleet_launch[fid.0 as usize]
-            .pending
-            .sample(&mut self.streams[v.0 as usize].launch);
+        let d = self.fleet_launch[fid].pending.sample(&mut self.streams[v].launch);
         self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
         id
     }
@@ -58,9 +56,9 @@ impl World {
         let Some(inst) = self.instances.get(id) else { return };
         let fid = inst.fleet;
         let serial = inst.serial;
-        let v = self.fleets[fid.0 as usize].variant;
-        let launch = &self.fleet_launch[fid.0 as usize];
-        let rng = &mut self.streams[v.0 as usize].launch;
+        let v = self.fleets[fid].variant;
+        let launch = &self.fleet_launch[fid];
+        let rng = &mut self.streams[v].launch;
         match inst.state {
             InstanceState::Pending => {
                 let d = launch.provision.sample(rng);
@@ -78,7 +76,7 @@ impl World {
                 );
                 self.queue.schedule(self.now + d, Event::PhaseDone { instance: id });
             }
-            InstanceState::Loading if self.fleets[fid.0 as usize].hold => {
+            InstanceState::Loading if self.fleets[fid].hold => {
                 // A deployment's instance: ready, but it takes traffic only when activated.
                 self.set_state(id, InstanceState::Standby);
                 let since = self.now - self.instances.get(id).expect("live").launched_at;
@@ -114,15 +112,15 @@ impl World {
         inst.state = to;
         let outstanding = inst.outstanding;
         let fid = inst.fleet;
-        let fleet = &mut self.fleets[fid.0 as usize];
+        let fleet = &mut self.fleets[fid];
         fleet.moved(Some(from), to);
         let (v, series) = (fleet.variant, fleet.series);
         if to == InstanceState::InService {
             fleet.add_routable(&mut self.instances, id);
-            self.variants[v.0 as usize].in_service += 1;
+            self.variants[v].in_service += 1;
         } else if from == InstanceState::InService {
             fleet.remove_routable(&mut self.instances, id);
-            self.variants[v.0 as usize].in_service -= 1;
+            self.variants[v].in_service -= 1;
             if outstanding > 0 {
                 self.metrics.busy_adjust(series, now, -i64::from(outstanding));
             }
@@ -135,15 +133,15 @@ impl World {
             self.capacity_changed(v);
         }
         if to == InstanceState::InService {
-            self.check_activity_end(v.0 as usize);
+            self.check_activity_end(v);
         }
     }
 
     /// Configuration series of the fleets of variant `v`, each once.
     fn config_series(&self, v: VariantId) -> Vec<usize> {
         let mut cs: Vec<usize> = Vec::new();
-        for f in &self.variants[v.0 as usize].fleets {
-            if let Some(c) = self.fleets[f.0 as usize].series.config() {
+        for f in &self.variants[v].fleets {
+            if let Some(c) = self.fleets[*f].series.config() {
                 if !cs.contains(&c) {
                     cs.push(c);
                 }
@@ -154,10 +152,10 @@ impl World {
 
     fn capacity_changed(&mut self, v: VariantId) {
         let now = self.now;
-        let variant = &self.variants[v.0 as usize];
+        let variant = &self.variants[v];
         let conc = variant.concurrency;
         self.metrics
-            .capacity(v.0 as usize, now, variant.in_service, variant.in_service * conc);
+            .capacity(v.into(), now, variant.in_service, variant.in_service * conc);
         for c in self.config_series(v) {
             let n: u32 = self.config_fleets(c).map(|f| f.in_service()).sum();
             self.metrics.capacity(c, now, n, n * conc);
@@ -172,13 +170,9 @@ impl World {
     }
 
     pub(super) fn billing_changed(&mut self, v: VariantId) {
-        let live: u32 = self.variants[v.0 as usize]
-            .fleets
-            .iter()
-            .map(|f| self.fleets[f.0 as usize].live())
-            .sum();
-        self.metrics.billed(v.0 as usize, self.now, live);
-        self.deployment_billing(v.0 as usize);
+        let live: u32 = self.variants[v].fleets.iter().map(|f| self.fleets[*f].live()).sum();
+        self.metrics.billed(v.into(), self.now, live);
+        self.deployment_billing(v);
         for c in self.config_series(v) {
             let live: u32 = self.config_fleets(c).map(|f| f.live()).sum();
             self.metrics.billed(c, self.now, live);
@@ -192,7 +186,7 @@ impl World {
         if state == InstanceState::InService {
             self.set_state(id, InstanceState::Draining);
         }
-        let fleet = &mut self.fleets[fid.0 as usize];
+        let fleet = &mut self.fleets[fid];
         fleet.moved(
             Some(if state == InstanceState::InService {
                 InstanceState::Draining
@@ -204,10 +198,10 @@ impl World {
         let v = fleet.variant;
         self.instances.terminate(id);
         self.billing_changed(v);
-        if self.fleets[fid.0 as usize].live() == 0 {
-            self.drop_empty_fleets(v.0 as usize);
+        if self.fleets[fid].live() == 0 {
+            self.drop_empty_fleets(v);
         }
-        self.check_activity_end(v.0 as usize);
+        self.check_activity_end(v);
         let unit = self.unit(serial);
         self.record(v, ActivityKind::InstanceTerminated, why, format!("{unit} terminated"));
         self.copy_gone(id, v, why);
@@ -227,7 +221,7 @@ impl World {
     pub(super) fn drain(&mut self, id: InstanceId, cause: &str) {
         let Some(inst) = self.instances.get(id) else { return };
         let (serial, fid, outstanding) = (inst.serial, inst.fleet, inst.outstanding);
-        let v = self.fleets[fid.0 as usize].variant;
+        let v = self.fleets[fid].variant;
         self.set_state(id, InstanceState::Draining);
         self.record(
             v,
@@ -254,8 +248,8 @@ impl World {
         reason: &str,
         policy: Option<String>,
     ) {
-        let old = self.variants[v.0 as usize].desired;
-        self.variants[v.0 as usize].desired = desired;
+        let old = self.variants[v].desired;
+        self.variants[v].desired = desired;
         // The scalable target tracks the dimension it scales, whoever changed it (a policy, a
         // scheduled action or an out-of-band update).
         self.scaling.on_desired_changed(v, desired);
@@ -280,11 +274,8 @@ impl World {
             // The desired count of a serverless variant is its provisioned concurrency.
             return self.serverless_converge(cause);
         }
-        let fid = *self.variants[v.0 as usize]
-            .fleets
-            .last()
-            .expect("a variant has a fleet");
-        let desired = self.variants[v.0 as usize].desired;
+        let fid = *self.variants[v].fleets.last().expect("a variant has a fleet");
+        let desired = self.variants[v].desired;
         let mut members: Vec<(InstanceState, u32, u64, InstanceId)> = self
             .instances
             .live()

@@ -8,7 +8,7 @@ use super::event::Event;
 use super::world::World;
 use crate::engine::SimDuration;
 use crate::model::metrics::Series;
-use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request};
+use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request, VariantId};
 use rand::RngExt;
 
 impl World {
@@ -32,13 +32,13 @@ impl World {
             None if self.config.endpoint.kind == EndpointKind::Async => self.queue_fleet(v),
             None => {
                 // No instance of the variant is in service: the request fails at once.
-                self.metrics.rejected_no_capacity(v);
+                self.metrics.rejected_no_capacity(v.into());
                 return;
             }
         };
         let n = self.variants[v].in_service;
-        self.fleets[fid.0 as usize].routed += 1;
-        let series = self.fleets[fid.0 as usize].series;
+        self.fleets[fid].routed += 1;
+        let series = self.fleets[fid].series;
         self.metrics.invocation(series, 1.0 / f64::from(n.max(1)));
 
         // Everything random about the request is drawn now, from the variant's own streams.
@@ -64,16 +64,16 @@ impl World {
         } else {
             &mut self.routing_rng
         };
-        if let Some(inst) = self.fleets[fid.0 as usize].route(routing, &self.instances, rng) {
+        if let Some(inst) = self.fleets[fid].route(routing, &self.instances, rng) {
             return self.start_service(inst, req, false);
         }
         let waiting = if shadow {
-            self.fleets[fid.0 as usize].backlog.len() as u64
+            self.fleets[fid].backlog.len() as u64
         } else {
             self.backlog_total - self.shadow_waiting()
         };
         if waiting < self.config.endpoint.backlog_capacity {
-            self.fleets[fid.0 as usize].backlog.push(req);
+            self.fleets[fid].backlog.push(req);
             self.backlog_total += 1;
             self.note_backlog(fid);
             self.arm_backlog_timer(fid);
@@ -86,8 +86,8 @@ impl World {
     /// variant's own streams: its service time and outcome. A 4XX is answered at once (and
     /// recorded); `None` then.
     #[inline(always)]
-    pub(super) fn draw(&mut self, v: usize, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
-        let fleet = &self.fleets[fid.0 as usize];
+    pub(super) fn draw(&mut self, v: VariantId, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
+        let fleet = &self.fleets[fid];
         let streams = &mut self.streams[v];
         let service = fleet.version.service_time.sample(&mut streams.service);
         // One uniform decides the outcome: 4XX with `client_error_rate`; otherwise the request is
@@ -116,37 +116,38 @@ impl World {
 
     /// Chooses a variant by weight (no random draw when there is only one).
     #[inline(always)]
-    fn pick_variant(&mut self) -> usize {
+    fn pick_variant(&mut self) -> VariantId {
         // A shadow variant (always the last) takes no traffic of its own.
         let n = self.variants.len() - usize::from(self.config.shadow.is_some());
         if n == 1 {
-            return 0;
+            return VariantId(0);
         }
-        let total: f64 = self.variants[..n].iter().map(|v| v.weight).sum();
+        let production = &self.variants.raw[..n];
+        let total: f64 = production.iter().map(|v| v.weight).sum();
         let mut x = self.routing_rng.random::<f64>() * total;
-        for (i, v) in self.variants[..n].iter().enumerate() {
+        for v in production {
             if x < v.weight {
-                return i;
+                return v.id;
             }
             x -= v.weight;
         }
-        n - 1
+        production[n - 1].id
     }
 
     /// The fleet whose queue holds requests of variant `v` while none of its instances is in
     /// service (asynchronous endpoints): the first fleet that takes traffic.
-    fn queue_fleet(&self, v: usize) -> FleetId {
+    fn queue_fleet(&self, v: VariantId) -> FleetId {
         let fleets = &self.variants[v].fleets;
         fleets
             .iter()
             .copied()
-            .find(|f| self.fleets[f.0 as usize].traffic_weight > 0.0)
+            .find(|f| self.fleets[*f].traffic_weight > 0.0)
             .unwrap_or(fleets[0])
     }
 
     /// Chooses a fleet of variant `v` that has in-service instances, by traffic weight.
     #[inline(always)]
-    fn pick_fleet(&mut self, v: usize) -> Option<FleetId> {
+    fn pick_fleet(&mut self, v: VariantId) -> Option<FleetId> {
         let variant = &self.variants[v];
         if variant.in_service == 0 {
             return None;
@@ -155,26 +156,26 @@ impl World {
             return Some(variant.fleets[0]);
         }
         let eligible = |f: &FleetId| {
-            let f = &self.fleets[f.0 as usize];
+            let f = &self.fleets[*f];
             f.in_service() > 0 && f.traffic_weight > 0.0
         };
         let total: f64 = variant
             .fleets
             .iter()
             .filter(|f| eligible(f))
-            .map(|f| self.fleets[f.0 as usize].traffic_weight)
+            .map(|f| self.fleets[*f].traffic_weight)
             .sum();
         if total <= 0.0 {
             return variant
                 .fleets
                 .iter()
                 .copied()
-                .find(|f| self.fleets[f.0 as usize].in_service() > 0);
+                .find(|f| self.fleets[*f].in_service() > 0);
         }
         let mut x = self.routing_rng.random::<f64>() * total;
         let mut last = None;
         for f in variant.fleets.iter().filter(|f| eligible(f)) {
-            let w = self.fleets[f.0 as usize].traffic_weight;
+            let w = self.fleets[*f].traffic_weight;
             last = Some(*f);
             if x < w {
                 return Some(*f);
@@ -191,7 +192,7 @@ impl World {
         let inst = self.instances.get_mut(id).expect("routed instance is live");
         let busy_before = inst.outstanding;
         inst.outstanding += 1;
-        let fleet = &mut self.fleets[inst.fleet.0 as usize];
+        let fleet = &mut self.fleets[inst.fleet];
         fleet.take_slot(inst.route_pos as usize);
         fleet.busy += 1;
         let series = fleet.series;
@@ -223,7 +224,7 @@ impl World {
         let outstanding = inst.outstanding;
         let fid = inst.fleet;
         let pos = inst.route_pos as usize;
-        let fleet = &mut self.fleets[fid.0 as usize];
+        let fleet = &mut self.fleets[fid];
         fleet.busy -= 1;
         let series = fleet.series;
         let overhead = (start - arrival) + fleet.version.overhead;
@@ -260,7 +261,7 @@ impl World {
                 return;
             }
             let fid = inst.fleet;
-            let fleet = &mut self.fleets[fid.0 as usize];
+            let fleet = &mut self.fleets[fid];
             let series = fleet.series;
             // A request whose timeout falls exactly now has failed; it is not served.
             let expired = fleet.backlog.expire(self.now, timeout);
@@ -280,7 +281,7 @@ impl World {
 
     pub(super) fn arm_backlog_timer(&mut self, fid: FleetId) {
         let timeout = self.config.endpoint.invocation_timeout;
-        let fleet = &mut self.fleets[fid.0 as usize];
+        let fleet = &mut self.fleets[fid];
         if fleet.backlog.timer_armed {
             return;
         }
@@ -292,7 +293,7 @@ impl World {
 
     pub(super) fn on_backlog_timeout(&mut self, fid: FleetId) {
         let timeout = self.config.endpoint.invocation_timeout;
-        let fleet = &mut self.fleets[fid.0 as usize];
+        let fleet = &mut self.fleets[fid];
         fleet.backlog.timer_armed = false;
         let series = fleet.series;
         let n = fleet.backlog.expire(self.now, timeout);

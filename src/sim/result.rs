@@ -5,7 +5,7 @@ use super::config::{EndpointKind, Slo};
 use super::world::World;
 use crate::engine::SimDuration;
 use crate::model::metrics::{EndpointPoint, ServerlessPoint, ServerlessTotals, Totals};
-use crate::model::Activity;
+use crate::model::{Activity, VariantId};
 
 /// Per-variant outcome of a run.
 #[derive(Clone, Debug)]
@@ -102,7 +102,7 @@ impl RunResult {
         let configs = w
             .config_series
             .iter()
-            .map(|(v, n)| (w.variants[*v].name.clone(), n.clone()))
+            .map(|(v, n)| (w.variants[VariantId::from(*v)].name.clone(), n.clone()))
             .collect();
         let now = w.now;
         let variants: Vec<VariantResult> = w
@@ -142,7 +142,7 @@ impl RunResult {
         let shadow_test = w.config.shadow.as_ref().map(|s| ShadowResult {
             name: s.name.clone(),
             variant: s.variant,
-            source: w.variants[s.source].name.clone(),
+            source: w.variants[VariantId::from(s.source)].name.clone(),
             sampling_percentage: s.sampling_percentage,
             start: s.start,
             end: s.end,

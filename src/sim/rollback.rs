@@ -93,8 +93,7 @@ impl World {
         d.waiting = Waiting::Nothing;
         let (old, new) = (d.old, d.new);
         let rb = d.rollback.clone().expect("rolling back");
-        let alive =
-            self.fleets[old.0 as usize].in_service() + self.fleets[old.0 as usize].count(InstanceState::Standby);
+        let alive = self.fleets[old].in_service() + self.fleets[old].count(InstanceState::Standby);
         self.set_active(old, alive);
         self.set_weights(1.0, 0.0);
         for id in self.fleet_members(new, |s| s != InstanceState::Draining) {
@@ -105,10 +104,7 @@ impl World {
 
     fn rebalance(&mut self) {
         let d = self.deploy.as_ref().expect("deployment in progress");
-        let (o, n) = (
-            self.fleets[d.old.0 as usize].in_service(),
-            self.fleets[d.new.0 as usize].in_service(),
-        );
+        let (o, n) = (self.fleets[d.old].in_service(), self.fleets[d.new].in_service());
         let total = f64::from((o + n).max(1));
         self.set_weights(f64::from(o) / total, f64::from(n) / total);
     }
@@ -126,8 +122,8 @@ impl World {
     fn start_rolling_rollback(&mut self, trigger: String, batch: Option<u32>) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (old, n) = (d.old, d.n);
-        let standby = self.fleets[old.0 as usize].count(InstanceState::Standby);
-        let alive = self.fleets[old.0 as usize].in_service() + standby;
+        let standby = self.fleets[old].count(InstanceState::Standby);
+        let alive = self.fleets[old].in_service() + standby;
         self.set_active(old, alive);
         // With rollback batches, each old instance back in service retires a new one (R10).
         let retired = if batch.is_some() { self.retire_new(standby) } else { 0 };
@@ -156,7 +152,7 @@ impl World {
         let (v, old, index) = (d.variant, d.old, d.index);
         let rb = d.rollback.clone().expect("rolling back");
         if rb.missing == 0 {
-            let rest = self.fleets[d.new.0 as usize].in_service();
+            let rest = self.fleets[d.new].in_service();
             self.retire_new(rest);
             self.set_weights(1.0, 0.0);
             return self.finish(rb.outcome, Some(rb.trigger));
@@ -167,7 +163,7 @@ impl World {
             return self.rollback_failed(format!("rollback round {round}: ResourceLimitExceeded: {msg}"));
         }
         let fails = self.config.deployments[index].failures.rollback_provisioning == Some(round);
-        self.fleets[old.0 as usize].hold = true;
+        self.fleets[old].hold = true;
         self.record_stage(
             ActivityKind::DeploymentStage,
             Some("Creating"),
@@ -195,7 +191,7 @@ impl World {
             return self.rollback_failed(format!("rollback round {} failed (injected)", rb.round));
         }
         let k = ready.len() as u32;
-        let target = self.fleets[old.0 as usize].in_service() + k;
+        let target = self.fleets[old].in_service() + k;
         self.set_active(old, target);
         let retired = if rb.batch.is_some() { self.retire_new(k) } else { 0 };
         let d = self.deploy.as_mut().expect("deployment in progress");
@@ -215,7 +211,7 @@ impl World {
     fn rollback_failed(&mut self, why: String) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let rb = d.rollback.clone().expect("rolling back");
-        self.fleets[d.old.0 as usize].hold = false;
+        self.fleets[d.old].hold = false;
         self.rebalance();
         self.record_stage(
             ActivityKind::DeploymentRollback,

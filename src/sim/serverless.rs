@@ -47,11 +47,11 @@ impl World {
     /// A request arrives at a serverless endpoint (its only variant is 0).
     pub(super) fn on_serverless_arrival(&mut self) {
         let now = self.now;
-        let fid = self.variants[0].fleets[0];
-        let series = self.fleets[fid.0 as usize].series;
+        let fid = self.variants[VariantId(0)].fleets[0];
+        let series = self.fleets[fid].series;
         // A 4XX answered by the model is drawn (and recorded) first; it holds no unit.
         // Per-instance metrics do not exist on serverless endpoints (docs/semantics/serverless.md §4): no 1/N.
-        let Some((service, outcome)) = self.draw(0, fid, series) else {
+        let Some((service, outcome)) = self.draw(VariantId(0), fid, series) else {
             self.metrics.invocation(series, 0.0);
             return;
         };
@@ -90,7 +90,7 @@ impl World {
         if let Some(run) = self.hosting.serverless_mut() {
             run.pool.release(now, provisioned);
         }
-        let fleet = &self.fleets[self.variants[0].fleets[0].0 as usize];
+        let fleet = &self.fleets[self.variants[VariantId(0)].fleets[0]];
         let series = fleet.series;
         let overhead = (start - arrival) + fleet.version.overhead;
         self.metrics
@@ -104,7 +104,7 @@ impl World {
     /// the provisioning time; cut units leave at once (busy ones finish their request).
     pub(super) fn serverless_converge(&mut self, cause: &str) {
         let now = self.now;
-        let desired = self.variants[0].desired;
+        let desired = self.variants[VariantId(0)].desired;
         let Some(run) = self.hosting.serverless_mut() else {
             return;
         };
@@ -144,7 +144,7 @@ impl World {
             "provisioning",
             format!("provisioned concurrency {allocated} allocated"),
         );
-        self.check_activity_end(0);
+        self.check_activity_end(VariantId(0));
     }
 
     /// Whether raised PC is still being provisioned (the variant is `Updating`).

@@ -15,7 +15,7 @@ impl World {
     /// The shadow test starts or ends.
     pub(super) fn on_shadow(&mut self, start: bool) {
         let Some(cfg) = self.config.shadow.clone() else { return };
-        let v = VariantId(cfg.variant as u16);
+        let v = VariantId::from(cfg.variant);
         let n = self.config.endpoint.variants[cfg.variant].initial_instance_count;
         if start {
             self.shadow_running = true;
@@ -25,10 +25,13 @@ impl World {
                 &cfg.name,
                 format!(
                     "shadow test {} Running: {} % of {} copied to {}",
-                    cfg.name, cfg.sampling_percentage, self.variants[cfg.source].name, self.variants[cfg.variant].name
+                    cfg.name,
+                    cfg.sampling_percentage,
+                    self.variants[VariantId::from(cfg.source)].name,
+                    self.variants[v].name
                 ),
             );
-            if self.variants[cfg.variant].desired == 0 {
+            if self.variants[v].desired == 0 {
                 self.set_desired(v, n, &cfg.name, "shadow test starts");
             }
         } else {
@@ -49,9 +52,9 @@ impl World {
 
     /// Copies the request that just arrived for variant `v` to the shadow variant if it is
     /// sampled.
-    pub(super) fn shadow_copy(&mut self, v: usize) {
+    pub(super) fn shadow_copy(&mut self, v: VariantId) {
         let Some(cfg) = self.config.shadow.as_ref() else { return };
-        if v != cfg.source {
+        if usize::from(v) != cfg.source {
             return;
         }
         let take = match cfg.sampling {
@@ -61,16 +64,16 @@ impl World {
         if !take {
             return;
         }
-        let sv = cfg.variant;
+        let sv = VariantId::from(cfg.variant);
         let n = self.variants[sv].in_service;
         if n == 0 {
             // The shadow is still starting (its instances boot): nothing is copied yet.
             return;
         }
         self.shadow_copies += 1;
-        let fid = self.variants[sv].fleets[self.variants[sv].fleets.len() - 1];
-        let series = self.fleets[fid.0 as usize].series;
-        self.fleets[fid.0 as usize].routed += 1;
+        let fid = *self.variants[sv].fleets.last().expect("a variant has a fleet");
+        let series = self.fleets[fid].series;
+        self.fleets[fid].routed += 1;
         self.metrics.invocation(series, 1.0 / f64::from(n));
         let Some((service, outcome)) = self.draw(sv, fid, series) else {
             return;
@@ -86,7 +89,7 @@ impl World {
     /// Requests waiting in the shadow variant's queue (not the endpoint's backlog).
     pub(super) fn shadow_waiting(&self) -> u64 {
         match &self.config.shadow {
-            Some(cfg) => self.variant_backlog(cfg.variant),
+            Some(cfg) => self.variant_backlog(VariantId::from(cfg.variant)),
             None => 0,
         }
     }

@@ -16,6 +16,7 @@ use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{InstanceCounts, MetricName, PeriodSample, Recorder, Series, TickSample, VariantFacts};
 use crate::model::workload::ArrivalGenerator;
 use crate::model::{Activity, ActivityKind, Change, Fleet, FleetId, InstanceState, Instances, Variant, VariantId};
+use typed_index_collections::TiVec;
 
 /// Per-variant random streams.
 pub(super) struct VariantStreams {
@@ -35,12 +36,12 @@ pub struct World {
     pub(super) arrival_rng: SimRng,
     /// Splits traffic between variants and between fleets; picks instances under `Random`.
     pub(super) routing_rng: SimRng,
-    pub(super) streams: Vec<VariantStreams>,
+    pub(super) streams: TiVec<VariantId, VariantStreams>,
     pub(super) instances: Instances,
-    pub(super) variants: Vec<Variant>,
-    pub(super) fleets: Vec<Fleet>,
+    pub(super) variants: TiVec<VariantId, Variant>,
+    pub(super) fleets: TiVec<FleetId, Fleet>,
     /// Boot phases of each fleet's instances (a new model version may load differently).
-    pub(super) fleet_launch: Vec<LaunchConfig>,
+    pub(super) fleet_launch: TiVec<FleetId, LaunchConfig>,
     /// Waiting requests over all fleets (the backlog capacity is endpoint-wide).
     pub(super) backlog_total: u64,
     pub(super) metrics: Recorder,
@@ -163,9 +164,9 @@ impl World {
                 })
                 .collect(),
             instances: Instances::default(),
-            variants: Vec::new(),
-            fleets: Vec::new(),
-            fleet_launch: Vec::new(),
+            variants: TiVec::new(),
+            fleets: TiVec::new(),
+            fleet_launch: TiVec::new(),
             backlog_total: 0,
             metrics,
             scaling,
@@ -187,8 +188,8 @@ impl World {
             config,
         };
         for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
-            let vid = VariantId(i as u16);
-            let fid = FleetId(w.fleets.len() as u16);
+            let vid = VariantId::from(i);
+            let fid = w.fleets.next_key();
             let mut fleet = Fleet::new(fid, vid, vc.model.clone());
             // A variant with deployments records its requests per configuration as well.
             if let Some(pos) = w.config_series.iter().position(|(cv, _)| *cv == i) {
@@ -220,7 +221,7 @@ impl World {
             self.metrics.set_shadow(v);
             // The shadow's instances exist only while the test runs.
             if start > SimTime::ZERO {
-                self.variants[v].desired = 0;
+                self.variants[VariantId::from(v)].desired = 0;
             }
             self.queue.schedule(start, Event::Shadow { start: true });
             if end.0 < self.config.duration.0 {
@@ -232,14 +233,11 @@ impl World {
         }
         // A serverless endpoint has no instances (its pool starts with its PC ready), and
         // copies of inference components were placed by `start_components`.
-        let instance_variants = if !matches!(self.hosting, Hosting::Instances) {
-            0
-        } else {
-            self.variants.len()
+        let instance_variants: Vec<(FleetId, u32)> = match self.hosting {
+            Hosting::Instances => self.variants.iter().map(|v| (v.fleets[0], v.desired)).collect(),
+            Hosting::Serverless(_) | Hosting::Components(_) => Vec::new(),
         };
-        for v in 0..instance_variants {
-            let fid = self.variants[v].fleets[0];
-            let n = self.variants[v].desired;
+        for (fid, n) in instance_variants {
             for _ in 0..n {
                 match self.config.endpoint.start {
                     StartState::Warm => self.launch_warm(fid),
@@ -259,7 +257,7 @@ impl World {
         self.queue.schedule(SimTime(self.config.duration.0), Event::End);
         for (i, d) in self.config.deployments.iter().enumerate() {
             if d.at.0 < self.config.duration.0 {
-                self.queue.schedule(d.at, Event::DeploymentCall { index: i as u16 });
+                self.queue.schedule(d.at, Event::DeploymentCall { index: i });
             }
         }
         self.schedule_actions();
@@ -330,7 +328,7 @@ impl World {
             Event::SampleTick => self.on_sample_tick(),
             Event::CapacityUpdate { index } => self.on_capacity_update(index as usize),
             Event::ScheduledAction { target, action } => self.on_scheduled_action(target as usize, action as usize),
-            Event::DeploymentCall { index } => self.on_deployment_call(index as usize),
+            Event::DeploymentCall { index } => self.on_deployment_call(index),
             Event::DeploymentTimer { gen } => self.on_deployment_timer(gen),
             Event::DeploymentDeadline { gen } => self.on_deployment_deadline(gen),
             Event::Shadow { start } => self.on_shadow(start),
@@ -382,8 +380,10 @@ impl World {
                 oldest_wait_us: oldest,
             }
         };
-        let mut samples: Vec<TickSample> = (0..self.variants.len())
-            .map(|v| sample(&mut self.variants[v].fleets.iter().map(|f| &self.fleets[f.0 as usize])))
+        let mut samples: Vec<TickSample> = self
+            .variants
+            .iter()
+            .map(|v| sample(&mut v.fleets.iter().map(|f| &self.fleets[*f])))
             .collect();
         for c in self.variants.len()..self.metrics.series_count() {
             samples.push(sample(&mut self.config_fleets(c)));
@@ -393,11 +393,11 @@ impl World {
     }
 
     /// Requests waiting in all fleets of variant `v`.
-    pub(super) fn variant_backlog(&self, v: usize) -> u64 {
+    pub(super) fn variant_backlog(&self, v: VariantId) -> u64 {
         self.variants[v]
             .fleets
             .iter()
-            .map(|f| self.fleets[f.0 as usize].backlog.len() as u64)
+            .map(|f| self.fleets[*f].backlog.len() as u64)
             .sum()
     }
 
@@ -408,10 +408,10 @@ impl World {
 
     /// Records the backlog length of fleet `fid`'s variant and configuration series.
     pub(super) fn note_backlog(&mut self, fid: FleetId) {
-        let f = &self.fleets[fid.0 as usize];
-        let (v, series) = (f.variant.0 as usize, f.series);
+        let f = &self.fleets[fid];
+        let (v, series) = (f.variant, f.series);
         let len = self.variant_backlog(v);
-        self.metrics.backlog(v, len);
+        self.metrics.backlog(v.into(), len);
         if let Some(c) = series.config() {
             let len = self.config_fleets(c).map(|f| f.backlog.len() as u64).sum();
             self.metrics.backlog(c, len);
@@ -424,7 +424,7 @@ impl World {
             .variants
             .iter()
             .map(|v| PeriodSample {
-                instances: instances(&mut v.fleets.iter().map(|f| &self.fleets[f.0 as usize])),
+                instances: instances(&mut v.fleets.iter().map(|f| &self.fleets[*f])),
                 desired: v.desired,
             })
             .collect();
@@ -473,7 +473,7 @@ impl World {
     ) {
         self.activities.push(Activity {
             time: self.now,
-            variant: variant.map_or_else(|| "*".to_string(), |v| self.variants[v.0 as usize].name.clone()),
+            variant: variant.map_or_else(|| "*".to_string(), |v| self.variants[v].name.clone()),
             kind,
             cause: cause.to_string(),
             reason,
@@ -488,11 +488,11 @@ impl World {
     }
 
     /// Instances of variant `v` by state (summed over its fleets).
-    pub fn instance_count(&self, v: usize, state: InstanceState) -> u32 {
+    pub fn instance_count(&self, v: VariantId, state: InstanceState) -> u32 {
         self.variants[v]
             .fleets
             .iter()
-            .map(|f| self.fleets[f.0 as usize].count(state))
+            .map(|f| self.fleets[*f].count(state))
             .sum()
     }
 

@@ -22,20 +22,19 @@ impl ScalingView for World {
     }
 
     fn capacity_basis(&self, variant: VariantId, metric: MetricName, end: Option<SimTime>, period: SimDuration) -> f64 {
-        let v = variant.0 as usize;
         // Serverless: the current capacity is the allocated provisioned concurrency.
         self.serverless_basis(end)
             .map(f64::from)
-            .or_else(|| end.and_then(|e| observe::capacity_basis(&self.metrics, v, metric, e, period)))
-            .unwrap_or(f64::from(self.variants[v].in_service))
+            .or_else(|| end.and_then(|e| observe::capacity_basis(&self.metrics, variant.into(), metric, e, period)))
+            .unwrap_or(f64::from(self.variants[variant].in_service))
     }
 
     fn desired(&self, variant: VariantId) -> u32 {
-        self.variants[variant.0 as usize].desired
+        self.variants[variant].desired
     }
 
     fn updating(&self, variant: VariantId) -> bool {
-        self.updating(variant.0 as usize)
+        self.updating(variant)
     }
 
     fn deploying(&self) -> bool {
@@ -43,11 +42,11 @@ impl ScalingView for World {
     }
 
     fn quota_exceeded(&self, variant: VariantId, delta: u32) -> Option<String> {
-        self.quota_exceeded(variant.0 as usize, delta)
+        self.quota_exceeded(variant, delta)
     }
 
     fn config_variant(&self, series: usize) -> VariantId {
-        VariantId(self.config_series[series - self.variants.len()].0 as u16)
+        VariantId::from(self.config_series[series - self.variants.len()].0)
     }
 }
 
@@ -92,7 +91,7 @@ impl World {
                     reason,
                     policy,
                 } => self.set_desired_by(variant, desired, &cause, &reason, policy),
-                ScalingCommand::CheckConverged { variant } => self.check_activity_end(variant.0 as usize),
+                ScalingCommand::CheckConverged { variant } => self.check_activity_end(variant),
                 ScalingCommand::Record {
                     variant,
                     kind,
@@ -102,7 +101,7 @@ impl World {
                 } => self.record_change(Some(variant), kind, &cause, reason, Change::None, policy),
                 ScalingCommand::AlarmChanged(t) => {
                     let variant = match t.dimension {
-                        Dimension::Variant(v) => Some(VariantId(v as u16)),
+                        Dimension::Variant(v) => Some(VariantId::from(v)),
                         Dimension::Endpoint => None,
                         Dimension::Config(c) => Some(self.config_variant(c)),
                     };
@@ -138,8 +137,8 @@ impl World {
     /// unless a deployment is running or the account quota refuses the extra instances.
     pub(super) fn on_capacity_update(&mut self, index: usize) {
         let u = self.config.endpoint.capacity_updates[index].clone();
-        let v = VariantId(u.variant as u16);
-        let current = self.variants[u.variant].desired;
+        let v = VariantId::from(u.variant);
+        let current = self.variants[v].desired;
         let what = "UpdateEndpointWeightsAndCapacities";
         if self.deploying() {
             let reason = format!(
@@ -159,7 +158,7 @@ impl World {
 
     /// The account quota message when adding `delta` instances of the variant's type would
     /// exceed it.
-    pub(super) fn quota_exceeded(&self, v: usize, delta: u32) -> Option<String> {
+    pub(super) fn quota_exceeded(&self, v: VariantId, delta: u32) -> Option<String> {
         if self.hosts_components() {
             // Copies are not instances: managed instance scaling checks the quota per host.
             return None;
@@ -170,7 +169,7 @@ impl World {
             .variants
             .iter()
             .filter(|x| x.instance.name == ty.name)
-            .map(|x| x.fleets.iter().map(|f| self.fleets[f.0 as usize].live()).sum::<u32>())
+            .map(|x| x.fleets.iter().map(|f| self.fleets[*f].live()).sum::<u32>())
             .sum();
         (in_use + delta > quota).then(|| {
             format!("account-level service limit '{} for endpoint usage' is {quota} Instances, with current utilization of {in_use} Instances and a request delta of {delta} Instances", ty.name)
@@ -178,7 +177,7 @@ impl World {
     }
 
     /// Whether the variant is `Updating`: instances are booting or draining.
-    pub(super) fn updating(&self, v: usize) -> bool {
+    pub(super) fn updating(&self, v: VariantId) -> bool {
         self.deploying()
             || self.serverless_provisioning()
             || [
@@ -196,10 +195,10 @@ impl World {
 
     /// Tells the controller that variant `v`'s scaling activity ended once its fleet has
     /// converged (nothing booting or draining).
-    pub(super) fn check_activity_end(&mut self, v: usize) {
+    pub(super) fn check_activity_end(&mut self, v: VariantId) {
         if !self.scaling.has_targets() || self.updating(v) {
             return;
         }
-        self.scaling.on_converged(VariantId(v as u16), self.now);
+        self.scaling.on_converged(v, self.now);
     }
 }

@@ -110,9 +110,10 @@ impl Autoscaler {
         let us = (next - clock.start).num_microseconds().unwrap_or(i64::MAX);
         (us >= 0 && (us as u64) < clock.duration.0).then_some(ScalingCommand::Schedule {
             at: SimTime(us as u64),
+            // Scenario limits keep both far below `u16::MAX` (a small event keeps the queue fast).
             event: Event::ScheduledAction {
-                target: t as u16,
-                action: a as u16,
+                target: u16::try_from(t).expect("target index within scenario limits"),
+                action: u16::try_from(a).expect("action index within scenario limits"),
             },
         })
     }
