@@ -1,6 +1,6 @@
 //! Scenario types for deployments (`UpdateEndpoint` with a `DeploymentConfig`): the serde
-//! mirror, field names after the AWS API in snake_case. `validate_deployment.rs` checks ranges
-//! and the rules of spec/rollouts.md section 2.3.
+//! mirror, field names after the AWS API in snake_case. `validate/deployment.rs` checks ranges
+//! and the deployment rules.
 
 use super::duration::Duration;
 use super::file::{Launch, Model};
