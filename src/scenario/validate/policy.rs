@@ -123,8 +123,27 @@ pub(super) fn validate(
             cfg.high_datapoints = shapes.high_datapoints;
             cfg.low_datapoints = shapes.low_datapoints;
             cfg.low_threshold_ratio = shapes.low_threshold_ratio;
-            if let Err(e) = cfg.validate() {
-                c.fail(pp, format!("target_value {target_value}"), &e);
+            // The configuration's checks, each on the field at fault; zero datapoints were
+            // reported with the alarm windows above.
+            let mut refused = shapes.high_datapoints == 0 || shapes.low_datapoints == 0;
+            if !(target_value.is_finite() && *target_value > 0.0) {
+                c.fail(&format!("{pp}.target_value"), target_value, "a finite number > 0");
+                refused = true;
+            }
+            let ratio = shapes.low_threshold_ratio;
+            if !(ratio.is_finite() && ratio > 0.0 && ratio < 1.0) {
+                c.fail(
+                    &format!("{pp}.alarms.low_threshold_ratio"),
+                    ratio,
+                    "a number strictly between 0 and 1",
+                );
+                refused = true;
+            }
+            // Whatever else the configuration refuses concerns the policy as a whole.
+            if !refused {
+                if let Err(e) = cfg.validate() {
+                    c.fail(pp, format!("target_value {target_value}"), &e);
+                }
             }
             Some(PolicyConfig::TargetTracking {
                 name: name.clone(),
@@ -175,7 +194,21 @@ pub(super) fn validate(
                 f::MetricAggregationType::Minimum => crate::autoscaling::alarm::Aggregation::Minimum,
                 f::MetricAggregationType::Maximum => crate::autoscaling::alarm::Aggregation::Maximum,
             };
-            if let Err(e) = cfg.validate() {
+            if let Some(m) =
+                min_adjustment_magnitude.filter(|_| cfg.adjustment_type != AdjustmentType::PercentChangeInCapacity)
+            {
+                c.fail(
+                    &format!("{pp}.min_adjustment_magnitude"),
+                    m,
+                    "None unless adjustment_type is PercentChangeInCapacity (MinAdjustmentMagnitude applies to percent changes only)",
+                );
+            }
+            // The steps on their own: a misplaced magnitude is reported on its field above.
+            let steps = StepPolicyConfig {
+                min_adjustment_magnitude: None,
+                ..cfg.clone()
+            };
+            if let Err(e) = steps.validate() {
                 c.fail(
                     &format!("{pp}.step_adjustments"),
                     format!("{} steps", step_adjustments.len()),

@@ -290,3 +290,13 @@ pub(super) fn per_copy(c: &mut Check, path: &str, metric: MetricName, components
         );
     }
 }
+
+/// The field that names a scalable resource: `inference_component` on an endpoint with
+/// inference components, `variant` otherwise.
+pub(super) fn resource_field(components: bool) -> &'static str {
+    if components {
+        "inference_component"
+    } else {
+        "variant"
+    }
+}

@@ -85,8 +85,14 @@ pub(super) fn validate(
         ));
     }
     if w.start_s * 1_000_000 >= duration.0 {
+        // Started early, the test begins at `started_early_at`: that is the start at fault.
+        let field = if early.is_some_and(|e| e <= start) {
+            "shadow_test.started_early_at"
+        } else {
+            "shadow_test.start"
+        };
         c.fail(
-            "shadow_test.start",
+            field,
             format!("{} s", w.start_s),
             &format!("a start before the end of the run ({duration})"),
         );

@@ -3,7 +3,7 @@
 
 use super::check::Check;
 use super::policy;
-use super::scaling::{resource, Scope};
+use super::scaling::{resource, resource_field, Scope};
 use crate::autoscaling::cooldown::CooldownStart;
 use crate::autoscaling::schedule::Schedule;
 use crate::scenario::limits;
@@ -32,16 +32,22 @@ pub(super) fn validate(
         let Some(v) = resource(c, &p, &t.variant, &t.inference_component, variants, components, true) else {
             continue;
         };
+        // The field the user named the resource in.
+        let named = format!("{p}.{}", resource_field(components));
         if out.iter().any(|o: &TargetConfig| o.variant == v) {
             c.fail(
-                &format!("{p}.variant"),
+                &named,
                 format!("\"{}\"", variants[v].name),
-                "a variant with no other scalable target",
+                if components {
+                    "a component with no other scalable target"
+                } else {
+                    "a variant with no other scalable target"
+                },
             );
         }
         if variants[v].instance.burstable {
             c.fail(
-                &format!("{p}.variant"),
+                &named,
                 format!("\"{}\" ({})", variants[v].name, variants[v].instance.name),
                 "a variant on a non-burstable instance type (T2 cannot be registered for auto scaling)",
             );
