@@ -1,5 +1,5 @@
 //! Scenario types for inference components and managed instance scaling (the serde mirror;
-//! `validate_components.rs` checks ranges). Field names follow the AWS API in snake_case:
+//! `validate/components.rs` checks ranges). Field names follow the AWS API in snake_case:
 //! `CreateInferenceComponent` (`Specification.ComputeResourceRequirements`,
 //! `RuntimeConfig.CopyCount`) and the production variant's `ManagedInstanceScaling`.
 

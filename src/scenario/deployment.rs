@@ -1,5 +1,5 @@
 //! Scenario types for deployments (`UpdateEndpoint` with a `DeploymentConfig`): the serde
-//! mirror, field names after the AWS API in snake_case. `validate_deployment.rs` checks ranges
+//! mirror, field names after the AWS API in snake_case. `validate/deployment.rs` checks ranges
 //! and the rules of docs/semantics/rollouts.md §2.2.
 
 use super::duration::Duration;

@@ -15,10 +15,6 @@ pub mod overrides;
 mod parse_message;
 pub mod scaling;
 mod validate;
-mod validate_components;
-mod validate_deployment;
-mod validate_scaling;
-mod validate_serverless;
 
 pub use error::{FieldError, ScenarioError};
 pub use file::Scenario;

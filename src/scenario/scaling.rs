@@ -1,5 +1,5 @@
 //! Scenario types for CloudWatch alarms and Application Auto Scaling (the serde mirror; see
-//! `validate_scaling.rs` for ranges). Field names follow the AWS API in snake_case.
+//! `validate/` for ranges). Field names follow the AWS API in snake_case.
 
 use super::duration::Duration;
 use serde::{Deserialize, Serialize};

@@ -282,9 +282,9 @@ fn invalid_policies_name_the_field() {
     let err = invalid(&scenario("1h", 2, "Constant(5.0)", bad));
     for needle in [
         "alarms[0].statistic",
-        "alarms[0]: got evaluation_periods 3, datapoints_to_alarm 4",
+        "alarms[0].datapoints_to_alarm: got 4",
         "autoscaling[0].max_capacity: got 3 (min_capacity 5)",
-        "autoscaling[0].policies[0]: got target_value -1",
+        "autoscaling[0].policies[0].target_value: got -1",
         "autoscaling[0].policies[0].scale_in_cooldown",
         "autoscaling[0].policies[1].alarm: got \"nope\"",
         "autoscaling[0].scheduled[0].schedule",
@@ -413,4 +413,98 @@ fn a_cpu_datapoint_is_carried_by_the_time_weighted_in_service_count() {
     let c = changes(&acts);
     assert_eq!(c.len(), 1, "{c:?}");
     assert!(c[0].1.ends_with("ceil(6 x 18 / 10) = 11; desired 6 -> 11"), "{c:?}");
+}
+
+/// The error of loading a two-instance scenario with `extra` inside `Scenario(...)`.
+fn error_with(extra: &str) -> String {
+    invalid(&scenario("1h", 2, "Constant(5.0)", extra))
+}
+
+/// A target tracking policy with `fields` added to its own.
+fn tracking(fields: &str) -> String {
+    format!(
+        r#"autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 4, policies: [TargetTracking(
+            name: "t", metric: SageMakerVariantInvocationsPerInstance, {fields})])],"#
+    )
+}
+
+#[test]
+fn a_bad_low_threshold_ratio_is_reported_on_its_own_field() {
+    let e = error_with(&tracking(
+        "target_value: 50.0, alarms: ManagedAlarms(low_threshold_ratio: 1.5)",
+    ));
+    assert!(
+        e.contains(
+            "autoscaling[0].policies[0].alarms.low_threshold_ratio: got 1.5; allowed: a number strictly between 0 and 1"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("target_value"), "{e}");
+}
+
+#[test]
+fn a_bad_target_value_is_reported_on_its_own_field() {
+    let e = error_with(&tracking("target_value: 0.0"));
+    assert!(
+        e.contains("autoscaling[0].policies[0].target_value: got 0; allowed: a finite number > 0"),
+        "{e}"
+    );
+}
+
+#[test]
+fn zero_managed_alarm_datapoints_are_reported_once_on_their_field() {
+    let e = error_with(&tracking(
+        "target_value: 50.0, alarms: ManagedAlarms(high_datapoints: 0)",
+    ));
+    let lines: Vec<&str> = e.lines().filter(|l| l.contains("high_datapoints")).collect();
+    assert_eq!(lines.len(), 1, "{e}");
+    assert!(
+        lines[0].contains("autoscaling[0].policies[0].alarms.high_datapoints: got 0"),
+        "{e}"
+    );
+}
+
+/// An alarm on CPUUtilization with `fields` added to its own.
+fn cpu_alarm(fields: &str) -> String {
+    format!(
+        r#"alarms: [Alarm(name: "a", metric: CPUUtilization, statistic: "Average", comparison_operator: GreaterThanThreshold, {fields})],"#
+    )
+}
+
+#[test]
+fn alarm_rule_errors_name_their_field() {
+    let e = error_with(&cpu_alarm(
+        "evaluation_periods: 3, datapoints_to_alarm: Some(4), threshold: 50.0",
+    ));
+    assert!(
+        e.contains("alarms[0].datapoints_to_alarm: got 4; allowed: an integer from 1 to evaluation_periods (3)"),
+        "{e}"
+    );
+    let e = error_with(&cpu_alarm("evaluation_periods: 1, threshold: NaN"));
+    assert!(
+        e.contains("alarms[0].threshold: got NaN; allowed: a finite number"),
+        "{e}"
+    );
+    // No evaluation period: one error, on the field.
+    let e = error_with(&cpu_alarm("evaluation_periods: 0, threshold: 50.0"));
+    let lines: Vec<&str> = e.lines().filter(|l| l.contains("evaluation_periods")).collect();
+    assert_eq!(lines.len(), 1, "{e}");
+    assert!(lines[0].contains("alarms[0].evaluation_periods: got 0"), "{e}");
+}
+
+#[test]
+fn a_misplaced_min_adjustment_magnitude_is_reported_on_its_own_field() {
+    let e = error_with(&format!(
+        r#"{}
+        autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 4, policies: [StepScaling(
+            name: "s", alarm: "a", adjustment_type: ChangeInCapacity,
+            step_adjustments: [StepAdjustment(lower: Some(0.0), adjustment: 1)],
+            min_adjustment_magnitude: Some(2))])],"#,
+        cpu_alarm("evaluation_periods: 1, threshold: 50.0")
+    ));
+    assert!(
+        e.contains("autoscaling[0].policies[0].min_adjustment_magnitude: got 2"),
+        "{e}"
+    );
+    assert!(!e.contains("step_adjustments"), "{e}");
 }

@@ -1183,3 +1183,18 @@ fn r15_shadow_schedule_and_validation() {
     let e = invalid(&with("").replace("RealTime(", "Async("));
     assert!(e.contains("shadow tests are not available for asynchronous"), "{e}");
 }
+
+#[test]
+fn a_shadow_test_started_early_after_the_run_names_started_early_at() {
+    // Scheduled at 3 h, started early at 2.5 h: the test would start at 2.5 h, after the run.
+    let text = shadow_scenario(&SHADOW.replace(
+        "start: \"10m\",",
+        "start: \"3h\",\n        started_early_at: Some(\"9000s\"),",
+    ));
+    let e = invalid(&text);
+    assert!(
+        e.contains("shadow_test.started_early_at: got 9000 s; allowed: a start before the end of the run (2h)"),
+        "{e}"
+    );
+    assert!(!e.contains("shadow_test.start:"), "{e}");
+}

@@ -667,3 +667,20 @@ fn disabled_managed_scaling_keeps_the_instance_count() {
     );
     assert_eq!(r.components.as_ref().unwrap().peak_instances, 1);
 }
+
+#[test]
+fn a_second_target_on_a_component_names_the_inference_component_field() {
+    let target = r#"ScalableTarget(inference_component: Some("llm"), min_capacity: 1, max_capacity: 4)"#;
+    let e = invalid(&ic_scenario(
+        "1m",
+        &pool(1, 0, 2),
+        &component("llm", 1.0, 1),
+        &format!("autoscaling: [{target}, {target}],"),
+    ));
+    assert!(
+        e.contains(
+            "autoscaling[1].inference_component: got \"llm\"; allowed: a component with no other scalable target"
+        ),
+        "{e}"
+    );
+}

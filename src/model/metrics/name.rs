@@ -131,7 +131,7 @@ impl MetricName {
 }
 
 impl MetricName {
-    /// Metrics only a serverless endpoint publishes (spec 4.1).
+    /// Metrics only a serverless endpoint publishes (docs/semantics/serverless.md §4).
     pub fn serverless_only(self) -> bool {
         matches!(
             self,
@@ -144,7 +144,7 @@ impl MetricName {
         )
     }
 
-    /// Whether a serverless endpoint publishes the metric (spec 4.2: Invocations, 4XX, 5XX,
+    /// Whether a serverless endpoint publishes the metric (docs/semantics/serverless.md §4: Invocations, 4XX, 5XX,
     /// ModelLatency, OverheadLatency, ModelSetupTime and the serverless metrics; nothing else).
     pub fn published_by_serverless(self) -> bool {
         self.serverless_only()

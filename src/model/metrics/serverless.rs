@@ -1,8 +1,8 @@
-//! Metrics of a serverless endpoint (spec 4.1 serverless table, `ModelSetupTime`): per-tick
+//! Metrics of a serverless endpoint (docs/semantics/serverless.md §4, `ModelSetupTime`): per-tick
 //! base points for alarms, per-period points for `timeseries.csv`, run totals and the bill.
 //!
 //! The concurrency metrics are sampled at the end of every sampling tick, like
-//! `ConcurrentRequestsPerModel` (spec 4.5); request counts and setup times accumulate within
+//! `ConcurrentRequestsPerModel` (docs/semantics/autoscaling.md §3.3); request counts and setup times accumulate within
 //! the tick. Billing (GB-seconds) follows the documented structure: on-demand compute per
 //! request duration x memory; with provisioned concurrency, PC-served compute at its own
 //! price plus the provisioned units x memory x time.
@@ -57,7 +57,7 @@ impl ServerlessTick {
     }
 
     /// `ServerlessProvisionedConcurrencyUtilization`: concurrent executions over allocated PC
-    /// (spec 12.2); no datapoint while no PC is allocated.
+    /// (docs/semantics/serverless.md §4); no datapoint while no PC is allocated.
     pub fn pc_utilization(&self) -> Option<f64> {
         (self.sample.pc_allocated > 0).then(|| f64::from(self.sample.concurrent) / f64::from(self.sample.pc_allocated))
     }

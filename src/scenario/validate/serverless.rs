@@ -1,15 +1,14 @@
-//! Validation of a serverless endpoint (spec 12, instances F, worked examples H1-H4, I9):
-//! memory size, `MaxConcurrency`, provisioned concurrency, the region's account concurrency,
-//! cold start and keep-alive, prices; and what a serverless endpoint does not support
-//! (deployments, shadow tests).
+//! A serverless endpoint: memory size, `MaxConcurrency`, provisioned concurrency, the region's
+//! account concurrency, cold start and keep-alive, prices; and what a serverless endpoint does
+//! not support (deployments, shadow tests).
 
-use super::deployment::UpdatePolicy;
-use super::file::{Endpoint, Scenario};
-use super::validate::Check;
+use super::check::{Check, NAME_RULE};
 use crate::engine::SimDuration;
 use crate::model::catalog::{Arch, InstanceSpec, Provenance};
 use crate::model::metrics::ServerlessPrices;
 use crate::model::DurationDist;
+use crate::scenario::deployment::UpdatePolicy;
+use crate::scenario::file::{Endpoint, Scenario};
 use crate::sim::{LaunchConfig, ServerlessConfig, VariantConfig};
 
 /// `MemorySizeInMB` choices [AWS].
@@ -63,7 +62,7 @@ pub fn region_concurrency(region: &str) -> Option<u32> {
 
 /// The serverless endpoint of `s` as its one variant and its configuration; `None` for other
 /// endpoint kinds. Also rejects what serverless endpoints do not support.
-pub(super) fn validate_serverless(c: &mut Check, s: &Scenario) -> Option<(VariantConfig, ServerlessConfig)> {
+pub(super) fn validate(c: &mut Check, s: &Scenario) -> Option<(VariantConfig, ServerlessConfig)> {
     let Endpoint::Serverless {
         variant_name,
         memory_size_in_mb,
@@ -85,13 +84,7 @@ pub(super) fn validate_serverless(c: &mut Check, s: &Scenario) -> Option<(Varian
         return None;
     };
     let p = "endpoint";
-    if !super::validate::valid_name(variant_name) {
-        c.fail(
-            &format!("{p}.variant_name"),
-            format!("\"{variant_name}\""),
-            "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit",
-        );
-    }
+    c.name(&format!("{p}.variant_name"), variant_name, NAME_RULE);
     if !MEMORY_SIZES_MB.contains(memory_size_in_mb) {
         c.fail(
             &format!("{p}.memory_size_in_mb"),
@@ -222,8 +215,7 @@ pub(super) fn validate_serverless(c: &mut Check, s: &Scenario) -> Option<(Varian
 }
 
 /// Deployments and shadow tests are not simulated on serverless endpoints: rolling updates
-/// do not exist for them (spec rollouts), and blue/green updates with their cold starts are
-/// not modelled here.
+/// do not exist for them, and blue/green updates with their cold starts are not modelled here.
 fn unsupported(c: &mut Check, s: &Scenario) {
     for (i, d) in s.deployments.iter().enumerate() {
         match d.policy {

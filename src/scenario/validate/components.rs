@@ -1,20 +1,21 @@
-//! Validation of inference components and managed instance scaling (spec 11.1): the hosting
-//! variant becomes a host pool (`ComponentsConfig`) and each component one of the run's
-//! variants, whose "instances" are its copies.
+//! Inference components and managed instance scaling: the hosting variant becomes a host pool
+//! (`ComponentsConfig`) and each component one of the run's variants, whose "instances" are
+//! its copies.
 
-use super::components::{InferenceComponent, ManagedStatus};
-use super::file::{self, Scenario};
-use super::validate::{valid_name, Check};
+use super::check::{Check, NAME_RULE};
 use crate::autoscaling::guidance::{
     meets_ic_availability_guidance, HA_AVAILABILITY_PERCENT, HA_MIN_INSTANCES, HA_MORE_THAN_COPIES,
 };
 use crate::engine::SimDuration;
 use crate::model::{DurationDist, InstanceSpec, ModelVersion, Resources};
+use crate::scenario::components::{InferenceComponent, ManagedStatus};
+use crate::scenario::file::{self, Scenario};
 use crate::sim::{ComponentsConfig, EndpointKind, LaunchConfig, VariantConfig};
+
+use crate::scenario::limits::MAX_INSTANCES;
 
 /// Most copies of one component at start.
 const MAX_COPIES: u32 = 100_000;
-use super::limits::MAX_INSTANCES;
 
 /// Stand-in model of a variant whose models live in its inference components (never served).
 pub(super) fn no_model() -> ModelVersion {
@@ -56,10 +57,10 @@ fn show(r: &Resources) -> String {
 /// production variants and `vcs` their validated configurations (the hosting variant's
 /// instance type resolved). Returns the host pool and one variant configuration per
 /// component, which replace the production variants in the run.
-pub(super) fn validate_components(
+pub(super) fn validate(
     c: &mut Check,
     s: &Scenario,
-    variants: &[&file::Variant],
+    variants: &[file::Variant],
     vcs: &[VariantConfig],
     kind: EndpointKind,
     warnings: &mut Vec<String>,
@@ -72,7 +73,7 @@ pub(super) fn validate_components(
                     c.fail(
                         &format!("{p}.managed_instance_scaling.min_instance_count"),
                         0,
-                        "an integer >= 1: only a variant that hosts inference_components may scale to zero instances (spec 11.1, A2)",
+                        "an integer >= 1: only a variant that hosts inference_components may scale to zero instances (docs/semantics/components.md §2)",
                     );
                 } else {
                     c.fail(
@@ -85,7 +86,7 @@ pub(super) fn validate_components(
         }
     }
     let hosting = variants.iter().position(|v| !v.inference_components.is_empty())?;
-    let v = variants[hosting];
+    let v = &variants[hosting];
     let p = format!("endpoint.variants[{hosting}]");
     if kind != EndpointKind::RealTime {
         c.fail(
@@ -222,13 +223,7 @@ fn component(
     host: &VariantConfig,
     cap: &Resources,
 ) -> Option<(VariantConfig, Resources)> {
-    if !valid_name(&ic.name) {
-        c.fail(
-            &format!("{ip}.name"),
-            format!("\"{}\"", ic.name),
-            "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit",
-        );
-    }
+    c.name(&format!("{ip}.name"), &ic.name, NAME_RULE);
     if earlier.iter().any(|o| o.name == ic.name) {
         c.fail(
             &format!("{ip}.name"),
@@ -330,7 +325,7 @@ fn component(
     ))
 }
 
-/// The availability guidance (spec 11.1, I9): 99.95 % needs more than two copies of each
+/// The availability guidance: 99.95 % needs more than two copies of each
 /// component and a managed instance scaling minimum of 2 instances. Warns otherwise.
 fn availability(s: &Scenario, ic: &InferenceComponent, min_instances: u32, warnings: &mut Vec<String>) {
     let floor = s
@@ -354,7 +349,7 @@ mod tests {
 
     #[test]
     fn instance_resources_come_from_the_catalog() {
-        // spec/instances.md table D: ml.p4d.24xlarge has 96 vCPUs, 1152 GiB and 8 GPUs.
+        // The catalog's ml.p4d.24xlarge has 96 vCPUs, 1152 GiB and 8 GPUs.
         let p4d = capacity(&catalog::builtin("ml.p4d.24xlarge").unwrap()).unwrap();
         assert_eq!(
             p4d,

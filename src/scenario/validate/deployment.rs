@@ -1,16 +1,15 @@
-//! Validation of deployments: names, times, policies and the rules of spec/rollouts.md
-//! section 2.3 (each violation names the field, the numbers and the rule), the exclusions of
-//! section 1.1, and the configuration warnings of rules 8 and R8.
+//! Deployments (`UpdateEndpoint` calls): names, times, the new model and launch, the update
+//! policy and its guardrails, and the deployment rules, each violation naming the field, the
+//! numbers and the rule. Marketplace containers and Inf1 instances fall back to an all-at-once
+//! update, and configurations that cannot behave as written raise warnings.
 
-use super::deployment as d;
-use super::validate::{valid_name, Check};
+use super::check::{Check, NAME_RULE};
 use crate::autoscaling::alarm::Statistic;
 use crate::deployment::{self as dep, BlueGreen, CapacitySize, ClockStart, DeploymentPolicy, Rolling, TrafficRouting};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricName;
-use crate::sim::{
-    AlarmConfig, DeploymentConfig, DeploymentFailures, EndpointKind, ShadowConfig, ShadowSampling, VariantConfig,
-};
+use crate::scenario::deployment as d;
+use crate::sim::{AlarmConfig, DeploymentConfig, DeploymentFailures, EndpointKind, VariantConfig};
 
 /// What deployment validation needs to know about the rest of the scenario.
 pub(super) struct Context<'a> {
@@ -64,7 +63,7 @@ fn seconds(c: &mut Check, path: &str, v: SimDuration, min: u64, max: u64, rule: 
 }
 
 /// Validates the deployments; warnings go to `warnings`.
-pub(super) fn validate_deployments(
+pub(super) fn validate(
     c: &mut Check,
     deployments: &[d::Deployment],
     ctx: &Context,
@@ -75,13 +74,7 @@ pub(super) fn validate_deployments(
     for (i, x) in deployments.iter().enumerate() {
         let p = format!("deployments[{i}]");
         let name = &x.endpoint_config_name;
-        if !valid_name(name) {
-            c.fail(
-                &format!("{p}.endpoint_config_name"),
-                format!("\"{name}\""),
-                "1 to 128 letters, digits, `-`, `_` or `.`, starting with a letter or digit",
-            );
-        }
+        c.name(&format!("{p}.endpoint_config_name"), name, NAME_RULE);
         if name == ctx.initial_config || deployments[..i].iter().any(|o| &o.endpoint_config_name == name) {
             c.fail(
                 &format!("{p}.endpoint_config_name"),
@@ -277,7 +270,7 @@ pub(super) fn validate_deployments(
             );
         }
 
-        // Exclusions (spec 1.1): Marketplace containers and Inf1 instances fall back to all at
+        // Exclusions: Marketplace containers and Inf1 instances fall back to all at
         // once with no bake, and alarms are ignored.
         let inf1 = vc.instance.name.starts_with("ml.inf1.");
         // A rolling update of a multi-variant endpoint is still rejected by the rules below.
@@ -289,7 +282,7 @@ pub(super) fn validate_deployments(
                 "the container comes from AWS Marketplace".to_string()
             };
             warnings.push(format!(
-                "{p}: {why}: deployment guardrails do not apply; the update runs as ALL_AT_ONCE with no bake and alarms are ignored (spec 1.1)"
+                "{p}: {why}: deployment guardrails do not apply; the update runs as ALL_AT_ONCE with no bake and alarms are ignored (docs/semantics/rollouts.md §1.2)"
             ));
             let termination_wait_s = match policy {
                 DeploymentPolicy::BlueGreen(b) => b.termination_wait_s,
@@ -376,8 +369,8 @@ pub(super) fn validate_deployments(
     out
 }
 
-/// Spec 4.4 / R8: `Average` of a 0/1 error metric never exceeds 1, so such an alarm with a
-/// threshold of 1 or more can never trip.
+/// `Average` of a 0/1 error metric never exceeds 1, so such an alarm with a threshold of 1 or
+/// more can never trip.
 fn error_alarm_quirk(a: &AlarmConfig) -> Option<String> {
     let errors = matches!(
         a.metric,
@@ -392,104 +385,5 @@ fn error_alarm_quirk(a: &AlarmConfig) -> Option<String> {
             a.rule.comparison.name(),
             a.rule.threshold
         )
-    })
-}
-
-/// Validates a shadow test (spec 8): its variant is the last of `variants`.
-pub(super) fn validate_shadow(
-    c: &mut Check,
-    t: &d::ShadowTest,
-    variants: &[VariantConfig],
-    kind: EndpointKind,
-    duration: SimDuration,
-    warnings: &mut Vec<String>,
-) -> Option<ShadowConfig> {
-    use crate::deployment::shadow;
-    let shadow_index = variants.len().checked_sub(1)?;
-    let production = &variants[..shadow_index];
-    if kind == EndpointKind::Async {
-        c.fail(
-            "shadow_test",
-            "a shadow test on an asynchronous endpoint",
-            "a real-time endpoint (shadow tests are not available for asynchronous, serverless, multi-model or Marketplace endpoints, spec 8.5)",
-        );
-    }
-    if production.len() != 1 {
-        c.fail(
-            "endpoint.variants",
-            format!("{} production variants", production.len()),
-            "exactly one production variant beside a shadow variant (spec 8.1)",
-        );
-    }
-    let source = match &t.source_variant {
-        Some(n) => production.iter().position(|v| &v.name == n).or_else(|| {
-            c.fail(
-                "shadow_test.source_variant",
-                format!("\"{n}\""),
-                "the name of the production variant",
-            );
-            None
-        }),
-        None => Some(0),
-    }?;
-    if !(1..=100).contains(&t.sampling_percentage) {
-        c.fail(
-            "shadow_test.sampling_percentage",
-            t.sampling_percentage,
-            "an integer from 1 to 100 (SamplingPercentage)",
-        );
-    }
-    let secs = |path: &str, v: SimDuration, c: &mut Check| {
-        if v.0 % 1_000_000 != 0 {
-            c.fail(path, format!("\"{v}\""), "a whole number of seconds");
-        }
-        v.0 / 1_000_000
-    };
-    let start = secs("shadow_test.start", t.start.0, c);
-    let length = t
-        .duration
-        .map_or(shadow::DEFAULT_DURATION_S, |d| secs("shadow_test.duration", d.0, c));
-    if !(shadow::MIN_DURATION_S..=shadow::MAX_DURATION_S).contains(&length) {
-        c.fail(
-            "shadow_test.duration",
-            format!("{length} s"),
-            "1 hour to 30 days (spec 8.2)",
-        );
-    }
-    let early = t.started_early_at.map(|e| secs("shadow_test.started_early_at", e.0, c));
-    if let Some(e) = early {
-        if e > start {
-            c.fail(
-                "shadow_test.started_early_at",
-                format!("{e} s"),
-                &format!("a time before the scheduled start ({start} s)"),
-            );
-        }
-    }
-    let w = shadow::window(start, length, early);
-    if w.end_moved {
-        warnings.push(format!(
-            "shadow_test: started early, the test would last more than 30 days; its end moves to {} s (spec 8.2)",
-            w.end_s
-        ));
-    }
-    if w.start_s * 1_000_000 >= duration.0 {
-        c.fail(
-            "shadow_test.start",
-            format!("{} s", w.start_s),
-            &format!("a start before the end of the run ({duration})"),
-        );
-    }
-    Some(ShadowConfig {
-        name: t.name.clone(),
-        variant: shadow_index,
-        source,
-        sampling_percentage: t.sampling_percentage,
-        sampling: match t.sampling {
-            d::Sampling::Deterministic => ShadowSampling::Deterministic,
-            d::Sampling::Bernoulli => ShadowSampling::Bernoulli,
-        },
-        start: SimTime(w.start_s * 1_000_000),
-        end: SimTime(w.end_s.saturating_mul(1_000_000)),
     })
 }
