@@ -1,5 +1,6 @@
-//! The simulation: the World that owns model state and (later) controllers, the closed `Event`
-//! enum and its dispatch, and `SimConfig`, the validated description of a run.
+//! The simulation: the World that owns model state and acts, the controllers that decide
+//! (`scaling`, `deployment`) and talk to it through views and commands, the closed `Event` enum
+//! and its dispatch, and `SimConfig`, the validated description of a run.
 
 mod components;
 mod config;
