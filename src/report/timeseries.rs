@@ -161,25 +161,24 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             (requests.rejected_backlog_full + requests.rejected_no_capacity).to_string(),
         ];
         row.extend(latency_cells(&p.latency, &pcts));
+        let i: InstanceCounts = match hosts {
+            Some(h) => h.instances,
+            None => p.variants.iter().map(|v| v.instances).sum(),
+        };
+        for n in [
+            i.pending,
+            i.provisioning,
+            i.loading,
+            i.in_service,
+            i.standby,
+            i.draining,
+        ] {
+            row.push(n.to_string());
+        }
         if let Some(h) = hosts {
-            // Hosts neither stand by nor drain (their copies drain).
-            for n in h.counts.iter().chain(&[0, 0]) {
-                row.push(n.to_string());
-            }
             row.push(num(h.mean_in_service, 4));
-            row.push(h.counts.iter().sum::<u32>().to_string());
+            row.push(i.live().to_string());
         } else {
-            let i: InstanceCounts = p.variants.iter().map(|v| v.instances).sum();
-            for n in [
-                i.pending,
-                i.provisioning,
-                i.loading,
-                i.in_service,
-                i.standby,
-                i.draining,
-            ] {
-                row.push(n.to_string());
-            }
             row.push(num(p.variants.iter().map(|v| v.mean_in_service).sum(), 4));
             row.push(p.variants.iter().map(|v| v.desired).sum::<u32>().to_string());
         }

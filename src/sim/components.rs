@@ -21,14 +21,15 @@ use super::event::Event;
 use super::world::World;
 use crate::engine::{SimRng, SimTime};
 use crate::model::host::hosts_needed;
-use crate::model::metrics::Gauge;
+use crate::model::metrics::{Gauge, InstanceCounts};
 use crate::model::{Activity, ActivityKind, FleetId, HostId, Hosts, InstanceId, InstanceState, VariantId};
 
 /// One metrics period of the host pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostPoint {
-    /// Hosts at the end of the period: `Pending`, `Provisioning`, `Loading` (set-up), `InService`.
-    pub counts: [u32; 4],
+    /// Hosts at the end of the period by state (`Loading` is instance set-up; hosts neither
+    /// stand by nor drain: their copies do).
+    pub instances: InstanceCounts,
     /// Time-weighted mean of in-service hosts over the period.
     pub mean_in_service: f64,
     /// Instance-hours billed in the period.
@@ -478,15 +479,17 @@ impl World {
         let len = now.0.saturating_sub(hosts.period_start.0);
         hosts.period_start = now;
         let instance_hours = billed as f64 / 3.6e9;
-        let counts = [
-            InstanceState::Pending,
-            InstanceState::Provisioning,
-            InstanceState::Loading,
-            InstanceState::InService,
-        ]
-        .map(|s| hosts.hosts.count(s));
+        let count = |s| hosts.hosts.count(s);
+        let instances = InstanceCounts {
+            pending: count(InstanceState::Pending),
+            provisioning: count(InstanceState::Provisioning),
+            loading: count(InstanceState::Loading),
+            in_service: count(InstanceState::InService),
+            standby: 0,
+            draining: 0,
+        };
         hosts.points.push(HostPoint {
-            counts,
+            instances,
             mean_in_service: if len > 0 { ins as f64 / len as f64 } else { 0.0 },
             instance_hours,
             cost_usd: hosts.cfg.instance.price_per_hour_usd.map(|p| p * instance_hours),

@@ -127,7 +127,7 @@ fn f1_idle_copies_then_instances_fall_to_zero() {
     let c = r.components.as_ref().expect("an endpoint with components");
     // Billed from 0 to 35:00, nothing after.
     assert!((c.instance_hours - 2100.0 / 3600.0).abs() < 1e-9);
-    assert_eq!(c.points.last().unwrap().counts, [0, 0, 0, 0]);
+    assert_eq!(c.points.last().unwrap().instances.live(), 0);
     let last = r.points.last().unwrap();
     assert_eq!(
         (last.variants[0].instances.in_service, last.variants[0].desired),
@@ -314,7 +314,7 @@ fn p4d_accelerators_bound_the_copies_per_instance() {
 )"#;
     let r = run_checked(config(text));
     let c = r.components.as_ref().unwrap();
-    assert_eq!((c.peak_instances, c.points[0].counts[3]), (2, 2));
+    assert_eq!((c.peak_instances, c.points[0].instances.in_service), (2, 2));
     assert_eq!(r.points[0].variants[0].instances.in_service, 9);
 }
 
@@ -527,7 +527,8 @@ fn idle_instances_stop_at_min_instance_count() {
     let text = ic_scenario("5m", &pool(1, 1, 2), &component("llm", 1.0, 0), "");
     let r = run_checked(config_at(&text, &[30.0]));
     assert!(rows(&r.activities, ActivityKind::InstanceTerminated).is_empty());
-    assert_eq!(r.components.as_ref().unwrap().points[0].counts, [0, 0, 0, 1]);
+    let hosts = r.components.as_ref().unwrap().points[0].instances;
+    assert_eq!((hosts.live(), hosts.in_service), (1, 1));
     assert_eq!(r.totals.rejected_no_capacity, 1);
     // MinInstanceCount 0: the empty instance goes at once.
     let text = ic_scenario("5m", &pool(1, 0, 2), &component("llm", 1.0, 0), "");
