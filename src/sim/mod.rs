@@ -12,7 +12,6 @@ mod lifecycle;
 pub mod observe;
 mod requests;
 mod result;
-mod rollback;
 mod scaling_config;
 mod serverless;
 mod serverless_config;

@@ -1,4 +1,4 @@
-//! Deployment rollbacks (spec 5.6, 5.7, 5.9).
+//! Deployment rollbacks.
 //!
 //! Blue/green: blue was never terminated, so all traffic returns to it at once (after
 //! `rollback_shift_delay`), and green is terminated. Rolling: the live old instances are
@@ -8,16 +8,16 @@
 //! bake and ignore alarms and the deadline. A round that cannot provision leaves the endpoint
 //! `UpdateRollbackFailed` with a mixed fleet that keeps serving.
 
-use super::deployment::{DeploymentOutcome, Waiting};
-use super::event::Event;
-use super::world::World;
+use super::super::event::Event;
+use super::super::world::World;
+use super::{DeploymentOutcome, Waiting};
 use crate::deployment::{instances, DeploymentPolicy};
 use crate::engine::SimDuration;
 use crate::model::{ActivityKind, InstanceId, InstanceState};
 
 /// A rollback in progress.
 #[derive(Clone, Debug)]
-pub(super) struct RollbackRun {
+pub(in crate::sim) struct RollbackRun {
     /// `RolledBack` (alarm or provisioning failure) or `TimedOut`.
     pub outcome: DeploymentOutcome,
     pub trigger: String,
@@ -32,7 +32,7 @@ pub(super) struct RollbackRun {
 
 impl World {
     /// Stops the deployment and starts rolling back.
-    pub(super) fn start_rollback(&mut self, trigger: String, outcome: DeploymentOutcome) {
+    pub(in crate::sim) fn start_rollback(&mut self, trigger: String, outcome: DeploymentOutcome) {
         let d = self.deploy.as_mut().expect("deployment in progress");
         d.gen += 1;
         d.monitoring = false;
@@ -78,7 +78,7 @@ impl World {
     }
 
     /// Terminates a booting or idle instance at once; drains one that holds requests.
-    fn drain_or_terminate(&mut self, id: InstanceId, cause: &str) {
+    pub(super) fn drain_or_terminate(&mut self, id: InstanceId, cause: &str) {
         let Some(inst) = self.instances.get(id) else { return };
         if inst.state.is_booting() {
             self.terminate(id, cause);
@@ -88,7 +88,7 @@ impl World {
     }
 
     /// Blue/green: all traffic back to blue, green terminated.
-    pub(super) fn rollback_shift(&mut self) {
+    pub(in crate::sim) fn rollback_shift(&mut self) {
         let d = self.deploy.as_mut().expect("deployment in progress");
         d.waiting = Waiting::Nothing;
         let (old, new) = (d.old, d.new);
@@ -103,7 +103,7 @@ impl World {
         self.finish(rb.outcome, Some(rb.trigger));
     }
 
-    fn rebalance(&mut self) {
+    pub(super) fn rebalance(&mut self) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (o, n) = (
             self.fleets[d.old.0 as usize].in_service(),
@@ -114,7 +114,7 @@ impl World {
     }
 
     /// Drains up to `count` in-service new instances (fewest in flight first).
-    fn retire_new(&mut self, count: u32) -> u32 {
+    pub(super) fn retire_new(&mut self, count: u32) -> u32 {
         let new = self.deploy.as_ref().expect("deployment in progress").new;
         let ids = self.least_busy(new, count);
         for id in &ids {
@@ -123,13 +123,13 @@ impl World {
         ids.len() as u32
     }
 
-    fn start_rolling_rollback(&mut self, trigger: String, batch: Option<u32>) {
+    pub(super) fn start_rolling_rollback(&mut self, trigger: String, batch: Option<u32>) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (old, n) = (d.old, d.n);
         let standby = self.fleets[old.0 as usize].count(InstanceState::Standby);
         let alive = self.fleets[old.0 as usize].in_service() + standby;
         self.set_active(old, alive);
-        // With rollback batches, each old instance back in service retires a new one (R10).
+        // With rollback batches, each old instance back in service retires a new one.
         let retired = if batch.is_some() { self.retire_new(standby) } else { 0 };
         let missing = n.saturating_sub(alive);
         self.deploy
@@ -151,7 +151,7 @@ impl World {
     }
 
     /// Provisions the next round of old instances, or ends the rollback when none is missing.
-    fn next_rollback_round(&mut self) {
+    pub(super) fn next_rollback_round(&mut self) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (v, old, index) = (d.variant, d.old, d.index);
         let rb = d.rollback.clone().expect("rolling back");
@@ -183,7 +183,7 @@ impl World {
     }
 
     /// The old instances of a rollback round are ready.
-    pub(super) fn rollback_round_done(&mut self) {
+    pub(in crate::sim) fn rollback_round_done(&mut self) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let (old, fails) = (d.old, d.round_fails);
         let rb = d.rollback.clone().expect("rolling back");
@@ -212,7 +212,7 @@ impl World {
     }
 
     /// A rollback round could not provision: the fleet stays mixed and keeps serving.
-    fn rollback_failed(&mut self, why: String) {
+    pub(super) fn rollback_failed(&mut self, why: String) {
         let d = self.deploy.as_ref().expect("deployment in progress");
         let rb = d.rollback.clone().expect("rolling back");
         self.fleets[d.old.0 as usize].hold = false;
@@ -229,7 +229,7 @@ impl World {
     }
 
     /// Green or a rolling batch could not be provisioned (quota or injected failure).
-    pub(super) fn provisioning_failed(&mut self, why: String) {
+    pub(in crate::sim) fn provisioning_failed(&mut self, why: String) {
         self.start_rollback(format!("provisioning failed: {why}"), DeploymentOutcome::RolledBack);
     }
 }
