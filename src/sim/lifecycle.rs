@@ -178,7 +178,7 @@ impl World {
             .map(|f| self.fleets[f.0 as usize].live())
             .sum();
         self.metrics.billed(v.0 as usize, self.now, live);
-        self.deployment_billing(v.0 as usize);
+        self.deploy.billing_changed(v.0 as usize, live, self.now);
         for c in self.config_series(v) {
             let live: u32 = self.config_fleets(c).map(|f| f.live()).sum();
             self.metrics.billed(c, self.now, live);
