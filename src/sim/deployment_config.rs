@@ -6,7 +6,7 @@ use crate::deployment::{DeploymentPolicy, Guardrails};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::ModelVersion;
 
-/// Failure injection for rehearsing the unhappy paths of spec 5.7 and 5.9.
+/// Failure injection for rehearsing the unhappy paths of docs/semantics/rollouts.md §5.6 and §5.8.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeploymentFailures {
     /// The n-th provisioning round of the deployment fails when its instances would come into
@@ -34,13 +34,13 @@ pub struct DeploymentConfig {
     pub initial_instance_count: u32,
     /// `RetainAllVariantProperties`: the new fleet takes the variant's current desired count.
     pub retain_all_variant_properties: bool,
-    /// The update policy (after the exclusion fallback of spec 1.1, if it applied).
+    /// The update policy (after the exclusion fallback of docs/semantics/rollouts.md §1.2, if it applied).
     pub policy: DeploymentPolicy,
     pub guard: Guardrails,
     /// `AutoRollbackConfiguration.Alarms`, as indices into `SimConfig::alarms`.
     pub alarms: Vec<usize>,
     /// How often the deployment looks at its alarms (0 = at every evaluation, i.e. at the
-    /// transition instant) \[assumption, spec 4.5\]; a multiple of the sampling tick.
+    /// transition instant) \[assumption, docs/semantics/rollouts.md §4.4\]; a multiple of the sampling tick.
     pub alarm_poll_interval: SimDuration,
     pub failures: DeploymentFailures,
 }

@@ -172,7 +172,7 @@ impl World {
     pub(super) fn billing_changed(&mut self, v: VariantId) {
         let live: u32 = self.variants[v].fleets.iter().map(|f| self.fleets[*f].live()).sum();
         self.metrics.billed(v.into(), self.now, live);
-        self.deployment_billing(v);
+        self.deploy.billing_changed(v, live, self.now);
         for c in self.config_series(v) {
             let live: u32 = self.config_fleets(c).map(|f| f.live()).sum();
             self.metrics.billed(c, self.now, live);

@@ -13,7 +13,6 @@ mod lifecycle;
 pub mod observe;
 mod requests;
 mod result;
-mod rollback;
 mod scaling;
 mod scaling_config;
 mod serverless;

@@ -99,6 +99,7 @@ pub struct ShadowResult {
 impl RunResult {
     pub(super) fn from_world(mut w: World) -> Self {
         w.deployment_snapshot();
+        let (deployments, statuses) = std::mem::take(&mut w.deploy).into_parts();
         let configs = w
             .config_series
             .iter()
@@ -183,8 +184,8 @@ impl RunResult {
             variants,
             in_flight_at_end,
             events: w.events,
-            deployments: w.deployment_results,
-            statuses: w.statuses,
+            deployments,
+            statuses,
             shadow: shadow_test,
             configs,
             serverless,

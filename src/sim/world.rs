@@ -4,7 +4,7 @@
 //! `impl World` blocks so the dispatch `match` below stays the single table of contents.
 
 use super::config::{EndpointKind, LaunchConfig, SimConfig, StartState, VariantConfig};
-use super::deployment::{DeploymentOutcome, DeploymentResult, DeploymentRun, StatusChange};
+use super::deployment::Deployments;
 use super::deployment_config::config_series;
 use super::event::Event;
 use super::hosting::Hosting;
@@ -55,12 +55,9 @@ pub struct World {
     pub(super) finished: bool,
     /// `(variant, configuration name)` of each configuration series (see `config_series`).
     pub(super) config_series: Vec<(usize, String)>,
-    /// The deployment in progress (one at a time: the endpoint is `Updating`).
-    pub(super) deploy: Option<DeploymentRun>,
-    /// One result per configured deployment, filled in as they run.
-    pub(super) deployment_results: Vec<DeploymentResult>,
-    /// Endpoint and variant status changes caused by deployments.
-    pub(super) statuses: Vec<StatusChange>,
+    /// The deployments: the one in progress (one at a time: the endpoint is `Updating`), their
+    /// results and the status changes they caused.
+    pub(super) deploy: Deployments,
     /// Shadow test: running now, the deterministic sampler, the `shadow` stream (Bernoulli
     /// sampling and `Random` routing of copies), copies made.
     pub(super) shadow_running: bool,
@@ -93,26 +90,8 @@ impl World {
         for (v, _) in &series_list {
             metrics.add_config_series(*v, facts(&config.endpoint.variants[*v]));
         }
-        let deployment_results = config
-            .deployments
-            .iter()
-            .map(|d| DeploymentResult {
-                name: d.name.clone(),
-                variant: config.endpoint.variants[d.variant].name.clone(),
-                strategy: d.policy.strategy(),
-                outcome: DeploymentOutcome::InProgress,
-                started: d.at,
-                finished: None,
-                rollback_trigger: None,
-                old_instances: 0,
-                new_instances: 0,
-                peak_instances: 0,
-                extra_instance_hours: 0.0,
-                billing_rule_instance_hours: None,
-                requests_served_by_new_version: 0,
-                errors_during_deployment: 0,
-            })
-            .collect();
+        let variant_names: Vec<String> = config.endpoint.variants.iter().map(|v| v.name.clone()).collect();
+        let deploy = Deployments::new(&config.deployments, &variant_names);
         let initial: Vec<u32> = config
             .endpoint
             .variants
@@ -177,9 +156,7 @@ impl World {
             in_flight: Default::default(),
             finished: false,
             config_series: series_list,
-            deploy: None,
-            deployment_results,
-            statuses: Vec::new(),
+            deploy,
             shadow_running: false,
             shadow_acc: Default::default(),
             shadow_rng: rngs.stream("shadow"),
