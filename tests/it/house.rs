@@ -71,3 +71,52 @@ fn every_source_file_opens_with_a_module_doc_comment() {
         missing.join("\n")
     );
 }
+
+/// Whether a line of Rust brings the World into scope (`use ...world::...`, `World` in a
+/// path).
+fn names_the_world(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("");
+    code.contains("world::") || code.contains("&mut World") || code.contains("&World")
+}
+
+#[test]
+fn the_world_check_tells_apart_what_it_should() {
+    assert!(names_the_world("use super::super::world::World;"));
+    assert!(names_the_world("fn f(w: &mut World) {}"));
+    assert!(!names_the_world("//! The World applies the commands."));
+    assert!(!names_the_world("let x = view.desired(v); // the World's count"));
+}
+
+/// Controllers decide, the World acts: no file of a controller imports or takes the World.
+#[test]
+fn no_controller_imports_the_world() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    for dir in [
+        "src/sim/scaling",
+        "src/sim/deployment",
+        "src/autoscaling",
+        "src/deployment",
+    ] {
+        let files = rust_files(&root.join(dir));
+        assert!(!files.is_empty(), "{dir} has no files");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if names_the_world(line) {
+                    offenders.push(format!(
+                        "{}:{}: {}",
+                        f.strip_prefix(root).unwrap().display(),
+                        i + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "controllers must not see the World:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -14,9 +14,10 @@
 //! - `rollback.rs`: blue/green and rolling rollbacks.
 //! - `billing.rs`: billing and statistics of the running deployment.
 //! - `describe.rs`: how activity rows name the policy, fleets and shifts.
-//! - `apply.rs`: the World's side: the view it offers and how it carries out commands.
+//!
+//! The World's side (the view it offers and how it carries out commands) is
+//! `sim/world_deployment.rs`: nothing in this folder imports the World.
 
-mod apply;
 mod billing;
 mod command;
 mod deployments;
@@ -31,5 +32,7 @@ mod view;
 #[cfg(test)]
 mod fake;
 
+pub(super) use command::DeploymentCommand;
 pub(super) use deployments::Deployments;
 pub use outcome::{DeploymentOutcome, DeploymentResult, StatusChange};
+pub(super) use view::DeploymentView;

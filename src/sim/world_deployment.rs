@@ -1,10 +1,8 @@
 //! The World's side of a deployment: the view it offers, the calls it makes when something
 //! the deployment waits for happens, and how it carries out the deployment's commands.
 
-use super::super::world::World;
-use super::command::DeploymentCommand;
-use super::view::DeploymentView;
-use super::Deployments;
+use super::deployment::{DeploymentCommand, DeploymentView, Deployments};
+use super::world::World;
 use crate::model::metrics::Series;
 use crate::model::{Fleet, FleetId, InstanceId, InstanceState, VariantId};
 
