@@ -286,8 +286,12 @@ impl World {
                 self.next_arrival = None;
                 self.on_arrival();
             } else {
-                let event = self.queue.pop().expect("peeked").event;
-                self.dispatch(event);
+                match self.queue.pop().expect("peeked").event {
+                    // A request leaving its slot, the other event every request has, is inlined
+                    // ahead of the table (which lists it too): a call per request costs 2 %.
+                    Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+                    event => self.dispatch(event),
+                }
             }
         }
         true
@@ -295,7 +299,6 @@ impl World {
 
     /// The table of contents: one arm per kind of event on the queue (arrivals, kept outside
     /// it, go straight to `on_arrival`).
-    #[inline(always)]
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
