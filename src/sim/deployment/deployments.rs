@@ -84,12 +84,7 @@ impl Deployments {
         let Some(run) = self.run.as_mut() else {
             return Vec::new();
         };
-        let mut cx = Ctx {
-            view,
-            now,
-            out: Vec::new(),
-            statuses: &mut self.statuses,
-        };
+        let mut cx = Ctx::new(view, now, &mut self.statuses);
         f(run, &mut cx);
         cx.out
     }
@@ -309,12 +304,7 @@ impl Deployments {
         let Some(d) = self.run.take() else {
             return Vec::new();
         };
-        let mut cx = Ctx {
-            view,
-            now,
-            out: Vec::new(),
-            statuses: &mut self.statuses,
-        };
+        let mut cx = Ctx::new(view, now, &mut self.statuses);
         if outcome == DeploymentOutcome::UpdateRollbackFailed {
             d.status(&mut cx, "UpdateRollbackFailed", "InService");
         } else {

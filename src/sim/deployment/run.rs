@@ -50,6 +50,18 @@ pub(super) struct Ctx<'a> {
     pub statuses: &'a mut Vec<StatusChange>,
 }
 
+impl<'a> Ctx<'a> {
+    /// A context with no commands yet.
+    pub fn new(view: &'a dyn DeploymentView, now: SimTime, statuses: &'a mut Vec<StatusChange>) -> Self {
+        Ctx {
+            view,
+            now,
+            out: Vec::new(),
+            statuses,
+        }
+    }
+}
+
 /// The deployment in progress.
 #[derive(Debug)]
 pub(super) struct DeploymentRun {

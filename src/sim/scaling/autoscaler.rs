@@ -36,14 +36,7 @@ impl Autoscaler {
         let mut runs: Vec<AlarmRun> = alarms.iter().cloned().map(AlarmRun::new).collect();
         let mut target_runs = Vec::new();
         for t in targets {
-            let managed = t
-                .policies
-                .iter()
-                .map(|p| match p {
-                    PolicyConfig::TargetTracking { .. } => Some(managed_alarms(&mut runs, t, p)),
-                    PolicyConfig::Step { .. } => None,
-                })
-                .collect();
+            let managed = t.policies.iter().map(|p| managed_alarms(&mut runs, t, p)).collect();
             let mut target = ScalableTarget::new(t.min, t.max, initial[t.variant]);
             target.dynamic_in_suspended = t.dynamic_in_suspended;
             target.dynamic_out_suspended = t.dynamic_out_suspended;
@@ -309,9 +302,9 @@ fn set_desired(variant: VariantId, desired: u32, cause: &str, reason: String) ->
     }
 }
 
-/// Creates the two managed alarms of target tracking policy `p` of target `t`: above target
-/// (scale out) and below `low_threshold_ratio x target` (scale in).
-fn managed_alarms(runs: &mut Vec<AlarmRun>, t: &TargetConfig, p: &PolicyConfig) -> ManagedAlarms {
+/// Creates the two managed alarms of a target tracking policy `p` of target `t`: above target
+/// (scale out) and below `low_threshold_ratio x target` (scale in). A step policy has none.
+fn managed_alarms(runs: &mut Vec<AlarmRun>, t: &TargetConfig, p: &PolicyConfig) -> Option<ManagedAlarms> {
     let PolicyConfig::TargetTracking {
         name,
         metric,
@@ -321,7 +314,7 @@ fn managed_alarms(runs: &mut Vec<AlarmRun>, t: &TargetConfig, p: &PolicyConfig) 
         low_period,
     } = p
     else {
-        unreachable!("managed alarms belong to target tracking policies")
+        return None;
     };
     let mut add = |suffix: &str, period: SimDuration, n: u32, cmp: Comparison, threshold: f64| {
         runs.push(AlarmRun::new(AlarmConfig {
@@ -348,5 +341,5 @@ fn managed_alarms(runs: &mut Vec<AlarmRun>, t: &TargetConfig, p: &PolicyConfig) 
         Comparison::LessThanThreshold,
         config.low_threshold(),
     );
-    ManagedAlarms { high, low }
+    Some(ManagedAlarms { high, low })
 }
