@@ -16,20 +16,7 @@ use rand::RngExt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FleetId(pub u16);
 
-// Typed index vectors (`TiVec<FleetId, _>`) convert through `usize`. Validation bounds the
-// number of fleets far below `u16::MAX`, so the narrowing never truncates.
-impl From<usize> for FleetId {
-    fn from(i: usize) -> Self {
-        debug_assert!(i <= usize::from(u16::MAX), "fleet index {i} out of range");
-        FleetId(i as u16)
-    }
-}
-
-impl From<FleetId> for usize {
-    fn from(id: FleetId) -> usize {
-        usize::from(id.0)
-    }
-}
+super::index::u16_index!(FleetId, "fleet");
 
 /// How a request picks an instance among the in-service instances of its fleet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod distribution;
 pub mod fleet;
 pub mod host;
+mod index;
 pub mod instance;
 pub mod metrics;
 pub mod request;

@@ -9,20 +9,7 @@ use super::version::ModelVersion;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VariantId(pub u16);
 
-// Typed index vectors (`TiVec<VariantId, _>`) convert through `usize`. Validation bounds the
-// number of variants far below `u16::MAX`, so the narrowing never truncates.
-impl From<usize> for VariantId {
-    fn from(i: usize) -> Self {
-        debug_assert!(i <= usize::from(u16::MAX), "variant index {i} out of range");
-        VariantId(i as u16)
-    }
-}
-
-impl From<VariantId> for usize {
-    fn from(id: VariantId) -> usize {
-        usize::from(id.0)
-    }
-}
+super::index::u16_index!(VariantId, "variant");
 
 /// A production variant.
 #[derive(Debug)]
