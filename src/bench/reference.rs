@@ -13,7 +13,7 @@ use crate::deployment::{BlueGreen, CapacitySize, DeploymentPolicy, Guardrails, T
 use crate::engine::SimDuration;
 use crate::model::metrics::{MetricName, MetricsConfig};
 use crate::model::workload::{ArrivalProcess, RateShape, Workload};
-use crate::model::{catalog, DurationDist, ModelVersion, Routing};
+use crate::model::{catalog, DurationDist, ModelVersion, Routing, VariantId};
 use crate::sim::{
     DeploymentConfig, DeploymentFailures, EndpointConfig, EndpointKind, LaunchConfig, PolicyConfig, SimConfig,
     StartState, TargetConfig, VariantConfig,
@@ -62,7 +62,7 @@ pub fn reference_target_value(rps: f64) -> f64 {
 pub fn reference_target(rps: f64) -> TargetConfig {
     let n = reference_instances(rps);
     TargetConfig {
-        variant: 0,
+        variant: VariantId(0),
         min: 1,
         max: n.saturating_mul(2),
         dynamic_in_suspended: false,
@@ -92,7 +92,7 @@ pub fn reference_deployment(rps: f64, duration_s: u64) -> DeploymentConfig {
     DeploymentConfig {
         name: "config-2".into(),
         at: crate::engine::SimTime(SimDuration::from_secs(duration_s).0 / 20),
-        variant: 0,
+        variant: VariantId(0),
         model: reference_model(),
         launch: reference_launch(),
         initial_instance_count: reference_instances(rps),

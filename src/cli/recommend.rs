@@ -151,7 +151,9 @@ pub fn benchmark(args: BenchmarkArgs) -> anyhow::Result<()> {
         ..BenchmarkOptions::default()
     };
     let config = &loaded.config;
-    let benchmarks = (0..config.endpoint.variants.len())
+    let benchmarks = config
+        .endpoint
+        .variant_ids()
         .map(|v| run_benchmark(config, v, &opts))
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("cannot benchmark {}", loaded.file))?;

@@ -88,7 +88,7 @@ impl Fleet {
             counts: InstanceCounts::default(),
             backlog: Backlog::default(),
             traffic_weight: 1.0,
-            series: Series::variant(usize::from(variant.0)),
+            series: Series::variant(variant),
             hold: false,
             routed: 0,
             cursor: 0,

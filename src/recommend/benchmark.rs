@@ -11,6 +11,7 @@ use crate::autoscaling::guidance::BENCHMARK_FAILURE_SHARE;
 use crate::engine::SimDuration;
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::{ArrivalProcess, RateShape, Workload};
+use crate::model::VariantId;
 use crate::sim::{EndpointKind, SimConfig, StartState};
 
 /// How the staircase is laid out and when it stops.
@@ -141,12 +142,12 @@ pub const MAX_STEP_RPS: f64 = 1e6;
 /// rate may have, so the simulated work of a minute stays bounded.
 pub const MAX_TOP_RPS: f64 = 1e9;
 
-/// The run configuration of the benchmark of `config.endpoint.variants[variant]`: that
+/// The run configuration of the benchmark of variant `variant` of `config`: that
 /// variant alone, one warm instance, the staircase as its workload, one-minute periods, no
 /// scaling, deployments or capacity updates.
 pub fn benchmark_config(
     config: &SimConfig,
-    variant: usize,
+    variant: VariantId,
     opts: &BenchmarkOptions,
 ) -> Result<(SimConfig, f64), BenchmarkError> {
     match config.endpoint.kind {
@@ -158,8 +159,9 @@ pub fn benchmark_config(
         return Err(BenchmarkError::NotRealTime("real-time with inference components"));
     }
     let count = config.endpoint.variants.len();
-    let Some(v) = config.endpoint.variants.get(variant) else {
-        return Err(BenchmarkError::NoSuchVariant { index: variant, count });
+    let index = usize::from(variant);
+    let Some(v) = config.endpoint.variants.get(index) else {
+        return Err(BenchmarkError::NoSuchVariant { index, count });
     };
     if !(1..=MAX_MINUTES).contains(&opts.max_minutes) {
         return Err(BenchmarkError::BadMinutes(opts.max_minutes));
@@ -215,7 +217,11 @@ pub fn benchmark_config(
 }
 
 /// Runs the benchmark of one variant and cuts it at the first minute that stops it.
-pub fn run_benchmark(config: &SimConfig, variant: usize, opts: &BenchmarkOptions) -> Result<Benchmark, BenchmarkError> {
+pub fn run_benchmark(
+    config: &SimConfig,
+    variant: VariantId,
+    opts: &BenchmarkOptions,
+) -> Result<Benchmark, BenchmarkError> {
     let (cfg, step) = benchmark_config(config, variant, opts)?;
     let v = &cfg.endpoint.variants[0];
     let vcpus = v.instance.vcpus.unwrap_or(1).max(1);

@@ -323,32 +323,34 @@ pub fn summary(r: &RunResult) -> Summary {
         deployment: deployments.last().cloned(),
         deployments,
         shadow_test: r.shadow.as_ref().map(|sh| {
-            let side = |v: usize| {
+            // The result lists are in variant order: position `i` is variant `i`'s.
+            let side = |i: usize| {
                 let (mut n, mut e, mut sum, mut cnt) = (0u64, 0u64, 0.0f64, 0u64);
                 for p in &r.points {
-                    let x = &p.variants[v];
+                    let x = &p.variants[i];
                     n += x.requests.invocations;
                     e += x.requests.errors_5xx;
                     sum += x.model_latency.sum;
                     cnt += x.model_latency.sample_count;
                 }
                 ShadowSide {
-                    variant: r.variants[v].name.clone(),
+                    variant: r.variants[i].name.clone(),
                     invocations: n,
                     errors_5xx: e,
                     model_latency_mean_ms: (cnt > 0).then(|| round(sum / cnt as f64 / 1000.0, 3)),
                 }
             };
             let source = r.variants.iter().position(|v| v.name == sh.source).unwrap_or(0);
+            let shadow = usize::from(sh.variant);
             ShadowSummary {
                 name: sh.name.clone(),
-                shadow_variant: r.variants[sh.variant].name.clone(),
+                shadow_variant: r.variants[shadow].name.clone(),
                 source_variant: sh.source.clone(),
                 sampling_percentage: sh.sampling_percentage,
                 start_s: sh.start.as_secs_f64(),
                 end_s: sh.end.as_secs_f64().min(r.duration.as_secs_f64()),
                 requests_copied: sh.copies,
-                comparison: vec![side(source), side(sh.variant)],
+                comparison: vec![side(source), side(shadow)],
             }
         }),
         serverless: r.serverless.as_ref().map(|s| {

@@ -144,7 +144,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         // An endpoint with inference components: instance columns describe its instances.
         let hosts = r.components.as_ref().and_then(|c| c.points.get(k));
         // Shadow copies are not the endpoint's requests: endpoint columns leave them out.
-        let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| s.variant)];
+        let production = &p.variants[..r.shadow.as_ref().map_or(p.variants.len(), |s| usize::from(s.variant))];
         let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
         let requests: Counters = production.iter().map(|v| v.requests).sum();
         let secs = p.length_us as f64 / 1e6;

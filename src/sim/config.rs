@@ -6,7 +6,7 @@ use super::scaling_config::{AlarmConfig, TargetConfig};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricsConfig;
 use crate::model::workload::Workload;
-use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing};
+use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing, VariantId};
 use chrono::{DateTime, Utc};
 
 /// Everything a run needs.
@@ -62,8 +62,9 @@ pub enum ShadowSampling {
 pub struct ShadowConfig {
     pub name: String,
     /// Index of the shadow variant in `endpoint.variants` (the last one).
-    pub variant: usize,
-    pub source: usize,
+    pub variant: VariantId,
+    /// The production variant whose requests are copied.
+    pub source: VariantId,
     pub sampling_percentage: u32,
     pub sampling: ShadowSampling,
     /// The test runs in `[start, end)`; the shadow's instances are requested at `start` and
@@ -131,6 +132,18 @@ pub struct EndpointConfig {
     pub components: Option<ComponentsConfig>,
 }
 
+impl EndpointConfig {
+    /// The ids of the variants, in configuration order (a variant's id is its position).
+    pub fn variant_ids(&self) -> impl Iterator<Item = VariantId> {
+        (0..self.variants.len()).map(VariantId::from)
+    }
+
+    /// The configuration of variant `v`.
+    pub fn variant(&self, v: VariantId) -> &VariantConfig {
+        &self.variants[usize::from(v)]
+    }
+}
+
 /// The production variant of an endpoint that hosts inference components: its instance type
 /// and `ManagedInstanceScaling`, and what each component's copy needs (by index of
 /// `EndpointConfig::variants`).
@@ -182,6 +195,6 @@ pub struct LaunchConfig {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapacityUpdate {
     pub at: SimTime,
-    pub variant: usize,
+    pub variant: VariantId,
     pub desired: u32,
 }

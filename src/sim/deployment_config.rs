@@ -4,7 +4,7 @@
 use super::config::LaunchConfig;
 use crate::deployment::{DeploymentPolicy, Guardrails};
 use crate::engine::{SimDuration, SimTime};
-use crate::model::ModelVersion;
+use crate::model::{ModelVersion, VariantId};
 
 /// Failure injection for rehearsing the unhappy paths of docs/semantics/rollouts.md §5.6 and §5.8.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct DeploymentConfig {
     /// When the call is made.
     pub at: SimTime,
     /// The variant whose model is replaced.
-    pub variant: usize,
+    pub variant: VariantId,
     /// The new model version.
     pub model: ModelVersion,
     /// Boot phases of the new version's instances.
@@ -59,9 +59,13 @@ impl DeploymentConfig {
 /// for each variant that has deployments, its initial configuration, then each deployment's
 /// configuration in file order. Returns `(variant, configuration name)`; series index =
 /// number of variants + position.
-pub fn config_series(initial_name: &str, variants: usize, deployments: &[DeploymentConfig]) -> Vec<(usize, String)> {
+pub fn config_series(
+    initial_name: &str,
+    variants: usize,
+    deployments: &[DeploymentConfig],
+) -> Vec<(VariantId, String)> {
     let mut out = Vec::new();
-    for v in 0..variants {
+    for v in (0..variants).map(VariantId::from) {
         let mut ds = deployments.iter().filter(|d| d.variant == v).peekable();
         if ds.peek().is_some() {
             out.push((v, initial_name.to_string()));

@@ -8,6 +8,7 @@
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::{Agg, BasePoint, Counters, EndpointPoint, MetricName, Recorder};
+use crate::model::VariantId;
 
 /// Which requests and instances a metric covers (CloudWatch dimensions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Dimension {
     /// `EndpointName` only: every variant.
     Endpoint,
     /// `EndpointName` + `VariantName`.
-    Variant(usize),
+    Variant(VariantId),
     /// `EndpointName` + `VariantName` + `EndpointConfigName`: the fleet of one endpoint
     /// configuration (the metrics recorder's series index, after the variants).
     Config(usize),
@@ -168,9 +169,11 @@ pub fn datapoint(
         return super::serverless_observe::datapoint(rec, name, stat, end, period);
     }
     let start = SimTime(end.0.saturating_sub(period.0));
+    // Recorder series indices: a variant's series is at its own index.
     let variants: Vec<usize> = match dim {
         Dimension::Endpoint => (0..rec.production_count()).collect(),
-        Dimension::Variant(v) | Dimension::Config(v) => vec![v],
+        Dimension::Variant(v) => vec![usize::from(v)],
+        Dimension::Config(c) => vec![c],
     };
     // Ticks of the first variant fix the tick ends; every variant closes ticks together.
     let ends: Vec<SimTime> = rec
@@ -292,11 +295,17 @@ pub fn datapoint(
 ///   rule the bundled asynchronous scale-from-zero timeline is pinned to);
 /// - any other metric (CPU, latency) was carried by every instance for the time it was in
 ///   service: the basis is the time-weighted mean in-service count.
-pub fn capacity_basis(rec: &Recorder, v: usize, name: MetricName, end: SimTime, period: SimDuration) -> Option<f64> {
+pub fn capacity_basis(
+    rec: &Recorder,
+    v: VariantId,
+    name: MetricName,
+    end: SimTime,
+    period: SimDuration,
+) -> Option<f64> {
     let start = SimTime(end.0.saturating_sub(period.0));
     let (mut ticks, mut length, mut area, mut at_end) = (0u64, 0u128, 0u128, 0u32);
     let (mut invocations, mut ipi) = (0u64, 0.0f64);
-    for b in rec.history(v).iter().filter(|b| b.end > start && b.end <= end) {
+    for b in rec.variant_history(v).iter().filter(|b| b.end > start && b.end <= end) {
         ticks += 1;
         length += u128::from(b.length.0);
         area += b.in_service_area;
@@ -346,7 +355,7 @@ fn percentile(
         .rev()
         .find(|pt| pt.start_us + pt.length_us == end.0 && pt.length_us == period.0)?;
     let series = match dim {
-        Dimension::Variant(v) => &point.variants[v],
+        Dimension::Variant(v) => &point.variants[usize::from(v)],
         Dimension::Config(c) => point.configs.get(c.checked_sub(point.variants.len())?)?,
         Dimension::Endpoint if point.variants.len() == 1 => &point.variants[0],
         Dimension::Endpoint => return None,

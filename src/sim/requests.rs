@@ -32,7 +32,7 @@ impl World {
             None if self.config.endpoint.kind == EndpointKind::Async => self.queue_fleet(v),
             None => {
                 // No instance of the variant is in service: the request fails at once.
-                self.metrics.rejected_no_capacity(v.into());
+                self.metrics.rejected_no_capacity(v);
                 return;
             }
         };

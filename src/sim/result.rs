@@ -86,8 +86,8 @@ pub struct ServerlessResult {
 #[derive(Clone, Debug)]
 pub struct ShadowResult {
     pub name: String,
-    /// Index of the shadow variant among `RunResult::variants` (the last).
-    pub variant: usize,
+    /// The shadow variant (the last of `RunResult::variants`).
+    pub variant: VariantId,
     pub source: String,
     pub sampling_percentage: u32,
     pub start: crate::engine::SimTime,
@@ -103,19 +103,18 @@ impl RunResult {
         let configs = w
             .config_series
             .iter()
-            .map(|(v, n)| (w.variants[VariantId::from(*v)].name.clone(), n.clone()))
+            .map(|(v, n)| (w.variants[*v].name.clone(), n.clone()))
             .collect();
         let now = w.now;
         let variants: Vec<VariantResult> = w
             .variants
             .iter()
-            .enumerate()
-            .map(|(i, v)| VariantResult {
+            .map(|v| VariantResult {
                 name: v.name.clone(),
                 instance_type: v.instance.name.clone(),
                 price_per_hour_usd: v.instance.price_per_hour_usd,
-                instance_hours: w.metrics.instance_hours(i, now),
-                cost_usd: w.metrics.cost_usd(i, now),
+                instance_hours: w.metrics.instance_hours(v.id, now),
+                cost_usd: w.metrics.cost_usd(v.id, now),
             })
             .collect();
         let components = w.hosting.components().map(|hosts| {
@@ -136,14 +135,14 @@ impl RunResult {
         let in_flight_at_end = w
             .fleets
             .iter()
-            .filter(|f| Some(usize::from(f.variant.0)) != shadow)
+            .filter(|f| Some(f.variant) != shadow)
             .map(|f| u64::from(f.busy) + f.backlog.len() as u64)
             .sum::<u64>()
             + w.serverless_in_flight();
         let shadow_test = w.config.shadow.as_ref().map(|s| ShadowResult {
             name: s.name.clone(),
             variant: s.variant,
-            source: w.variants[VariantId::from(s.source)].name.clone(),
+            source: w.variants[s.source].name.clone(),
             sampling_percentage: s.sampling_percentage,
             start: s.start,
             end: s.end,

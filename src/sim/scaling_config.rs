@@ -8,6 +8,7 @@ use crate::autoscaling::step::StepPolicyConfig;
 use crate::autoscaling::target_tracking::TargetTrackingConfig;
 use crate::engine::SimDuration;
 use crate::model::metrics::MetricName;
+use crate::model::VariantId;
 
 /// A CloudWatch alarm on one metric.
 #[derive(Clone, Debug)]
@@ -62,7 +63,7 @@ pub struct ScheduledConfig {
 /// A scalable target: one variant's instance count under Application Auto Scaling.
 #[derive(Clone, Debug)]
 pub struct TargetConfig {
-    pub variant: usize,
+    pub variant: VariantId,
     pub min: u32,
     pub max: u32,
     pub dynamic_in_suspended: bool,

@@ -15,8 +15,8 @@ impl World {
     /// The shadow test starts or ends.
     pub(super) fn on_shadow(&mut self, start: bool) {
         let Some(cfg) = self.config.shadow.clone() else { return };
-        let v = VariantId::from(cfg.variant);
-        let n = self.config.endpoint.variants[cfg.variant].initial_instance_count;
+        let v = cfg.variant;
+        let n = self.config.endpoint.variant(v).initial_instance_count;
         if start {
             self.shadow_running = true;
             self.record(
@@ -25,10 +25,7 @@ impl World {
                 &cfg.name,
                 format!(
                     "shadow test {} Running: {} % of {} copied to {}",
-                    cfg.name,
-                    cfg.sampling_percentage,
-                    self.variants[VariantId::from(cfg.source)].name,
-                    self.variants[v].name
+                    cfg.name, cfg.sampling_percentage, self.variants[cfg.source].name, self.variants[v].name
                 ),
             );
             if self.variants[v].desired == 0 {
@@ -54,7 +51,7 @@ impl World {
     /// sampled.
     pub(super) fn shadow_copy(&mut self, v: VariantId) {
         let Some(cfg) = self.config.shadow.as_ref() else { return };
-        if usize::from(v) != cfg.source {
+        if v != cfg.source {
             return;
         }
         let take = match cfg.sampling {
@@ -64,7 +61,7 @@ impl World {
         if !take {
             return;
         }
-        let sv = VariantId::from(cfg.variant);
+        let sv = cfg.variant;
         let n = self.variants[sv].in_service;
         if n == 0 {
             // The shadow is still starting (its instances boot): nothing is copied yet.
@@ -89,7 +86,7 @@ impl World {
     /// Requests waiting in the shadow variant's queue (not the endpoint's backlog).
     pub(super) fn shadow_waiting(&self) -> u64 {
         match &self.config.shadow {
-            Some(cfg) => self.variant_backlog(VariantId::from(cfg.variant)),
+            Some(cfg) => self.variant_backlog(cfg.variant),
             None => 0,
         }
     }

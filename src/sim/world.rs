@@ -54,7 +54,7 @@ pub struct World {
     pub(super) in_flight: super::in_flight::InFlight,
     pub(super) finished: bool,
     /// `(variant, configuration name)` of each configuration series (see `config_series`).
-    pub(super) config_series: Vec<(usize, String)>,
+    pub(super) config_series: Vec<(VariantId, String)>,
     /// The deployments: the one in progress (one at a time: the endpoint is `Updating`), their
     /// results and the status changes they caused.
     pub(super) deploy: Deployments,
@@ -87,12 +87,12 @@ impl World {
             &config.deployments,
         );
         // A configuration's instances are its variant's type.
-        for (v, _) in &series_list {
-            metrics.add_config_series(*v, facts(&config.endpoint.variants[*v]));
+        for &(v, _) in &series_list {
+            metrics.add_config_series(v, facts(config.endpoint.variant(v)));
         }
-        let variant_names: Vec<String> = config.endpoint.variants.iter().map(|v| v.name.clone()).collect();
+        let variant_names: TiVec<VariantId, String> = config.endpoint.variants.iter().map(|v| v.name.clone()).collect();
         let deploy = Deployments::new(&config.deployments, &variant_names);
-        let initial: Vec<u32> = config
+        let initial: TiVec<VariantId, u32> = config
             .endpoint
             .variants
             .iter()
@@ -102,7 +102,7 @@ impl World {
         // A serverless endpoint starts with its provisioned concurrency (after the scalable
         // target clamped it into its bounds) ready.
         let serverless = config.endpoint.serverless.clone().map(|cfg| {
-            let pc = scaling.initial_desired(VariantId(0)).unwrap_or(initial[0]);
+            let pc = scaling.initial_desired(VariantId(0)).unwrap_or(initial[VariantId(0)]);
             let prices = cfg.prices;
             metrics.enable_serverless(crate::model::metrics::ServerlessMetrics::new(
                 cfg.memory_size_in_mb,
@@ -164,13 +164,14 @@ impl World {
             hosting,
             config,
         };
-        for (i, vc) in w.config.endpoint.variants.iter().enumerate() {
-            let vid = VariantId::from(i);
+        for vc in &w.config.endpoint.variants {
+            // Variants are pushed in configuration order, so each one's id is its position.
+            let vid = w.variants.next_key();
             let fid = w.fleets.next_key();
             let mut fleet = Fleet::new(fid, vid, vc.model.clone());
             // A variant with deployments records its requests per configuration as well.
-            if let Some(pos) = w.config_series.iter().position(|(cv, _)| *cv == i) {
-                fleet.series = Series::with_config(i, w.config.endpoint.variants.len() + pos);
+            if let Some(pos) = w.config_series.iter().position(|(cv, _)| *cv == vid) {
+                fleet.series = Series::with_config(vid, w.config.endpoint.variants.len() + pos);
             }
             w.fleets.push(fleet);
             w.fleet_launch.push(vc.launch.clone());
@@ -184,7 +185,7 @@ impl World {
                 desired: w.scaling.initial_desired(vid).unwrap_or(vc.initial_instance_count),
                 in_service: 0,
                 current_version: vc.model.clone(),
-                shadow: w.config.shadow.as_ref().is_some_and(|s| s.variant == i),
+                shadow: w.config.shadow.as_ref().is_some_and(|s| s.variant == vid),
             });
         }
         w.start();
@@ -198,7 +199,7 @@ impl World {
             self.metrics.set_shadow(v);
             // The shadow's instances exist only while the test runs.
             if start > SimTime::ZERO {
-                self.variants[VariantId::from(v)].desired = 0;
+                self.variants[v].desired = 0;
             }
             self.queue.schedule(start, Event::Shadow { start: true });
             if end.0 < self.config.duration.0 {

@@ -143,7 +143,7 @@ impl World {
                 } => {
                     let new = self.fleets.next_key();
                     let mut fleet = Fleet::new(new, variant, model.clone());
-                    fleet.series = Series::with_config(variant.into(), self.config_series_index(variant, &config));
+                    fleet.series = Series::with_config(variant, self.config_series_index(variant, &config));
                     fleet.traffic_weight = 0.0;
                     fleet.hold = true;
                     self.fleets.push(fleet);
@@ -212,7 +212,7 @@ impl World {
         let pos = self
             .config_series
             .iter()
-            .position(|(cv, cn)| VariantId::from(*cv) == v && cn == name)
+            .position(|(cv, cn)| *cv == v && cn == name)
             .expect("every deployment has a configuration series");
         self.variants.len() + pos
     }

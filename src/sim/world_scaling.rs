@@ -25,7 +25,7 @@ impl ScalingView for World {
         // Serverless: the current capacity is the allocated provisioned concurrency.
         self.serverless_basis(end)
             .map(f64::from)
-            .or_else(|| end.and_then(|e| observe::capacity_basis(&self.metrics, variant.into(), metric, e, period)))
+            .or_else(|| end.and_then(|e| observe::capacity_basis(&self.metrics, variant, metric, e, period)))
             .unwrap_or(f64::from(self.variants[variant].in_service))
     }
 
@@ -46,7 +46,7 @@ impl ScalingView for World {
     }
 
     fn config_variant(&self, series: usize) -> VariantId {
-        VariantId::from(self.config_series[series - self.variants.len()].0)
+        self.config_series[series - self.variants.len()].0
     }
 }
 
@@ -101,7 +101,7 @@ impl World {
                 } => self.record_change(Some(variant), kind, &cause, reason, Change::None, policy),
                 ScalingCommand::AlarmChanged(t) => {
                     let variant = match t.dimension {
-                        Dimension::Variant(v) => Some(VariantId::from(v)),
+                        Dimension::Variant(v) => Some(v),
                         Dimension::Endpoint => None,
                         Dimension::Config(c) => Some(self.config_variant(c)),
                     };
@@ -137,7 +137,7 @@ impl World {
     /// unless a deployment is running or the account quota refuses the extra instances.
     pub(super) fn on_capacity_update(&mut self, index: usize) {
         let u = self.config.endpoint.capacity_updates[index].clone();
-        let v = VariantId::from(u.variant);
+        let v = u.variant;
         let current = self.variants[v].desired;
         let what = "UpdateEndpointWeightsAndCapacities";
         if self.deploying() {

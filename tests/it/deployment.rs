@@ -1114,7 +1114,7 @@ fn r15_shadow_receives_exactly_half_and_callers_see_only_production() {
     let without = run(config(&shadow_scenario("")));
     // 1000 production requests per minute; 50 % sampling: exactly 500 copies per minute once the
     // shadow's instances serve (requested at 00:10, in service at 00:15), none after 01:10.
-    let shadow = with.shadow.as_ref().unwrap().variant;
+    let shadow = usize::from(with.shadow.as_ref().unwrap().variant);
     for p in &with.points {
         let minute = p.start_us / 60_000_000;
         assert_eq!(p.variants[0].requests.invocations, 1000);

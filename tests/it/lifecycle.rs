@@ -3,7 +3,7 @@
 
 use crate::common::mmc;
 use fleetsim::engine::{SimDuration, SimTime};
-use fleetsim::model::{ActivityKind, DurationDist};
+use fleetsim::model::{ActivityKind, DurationDist, VariantId};
 use fleetsim::sim::{run, CapacityUpdate, StartState};
 
 fn rows(r: &fleetsim::sim::RunResult, kind: ActivityKind) -> Vec<u64> {
@@ -26,7 +26,7 @@ fn scale_out_goes_through_provisioning_and_loading_at_exact_times() {
     );
     c.endpoint.capacity_updates = vec![CapacityUpdate {
         at: SimTime::from_secs(300),
-        variant: 0,
+        variant: VariantId(0),
         desired: 4,
     }];
     let r = run(c);
@@ -49,12 +49,12 @@ fn scale_in_removes_booting_instances_first_then_drains() {
     c.endpoint.capacity_updates = vec![
         CapacityUpdate {
             at: SimTime::from_secs(100),
-            variant: 0,
+            variant: VariantId(0),
             desired: 6,
         },
         CapacityUpdate {
             at: SimTime::from_secs(200),
-            variant: 0,
+            variant: VariantId(0),
             desired: 3,
         },
     ];

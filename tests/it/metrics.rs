@@ -4,7 +4,7 @@
 use crate::common::mmc;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::workload::{ArrivalProcess, RateShape, Workload};
-use fleetsim::model::DurationDist;
+use fleetsim::model::{DurationDist, VariantId};
 use fleetsim::sim::{run, CapacityUpdate};
 
 fn deterministic(rps: f64) -> Workload {
@@ -39,7 +39,7 @@ fn b2_invocations_per_instance_when_n_changes_inside_the_minute() {
     // Arrivals come at 0.05 s, 0.15 s, ...: exactly 300 before 30 s.
     c.endpoint.capacity_updates = vec![CapacityUpdate {
         at: SimTime::from_secs(30),
-        variant: 0,
+        variant: VariantId(0),
         desired: 4,
     }];
     let r = run(c);

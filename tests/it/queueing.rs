@@ -24,7 +24,7 @@
 use crate::common::mmc;
 use fleetsim::engine::SimDuration;
 use fleetsim::model::metrics::MetricsConfig;
-use fleetsim::model::{DurationDist, Routing};
+use fleetsim::model::{DurationDist, Routing, VariantId};
 use fleetsim::sim::{run, RunResult, SimConfig};
 
 /// Replication standard errors allowed between the estimate and theory.
@@ -460,12 +460,12 @@ fn every_request_is_accounted_for() {
         cfg.endpoint.capacity_updates = vec![
             CapacityUpdate {
                 at: SimTime::from_secs(300),
-                variant: 0,
+                variant: VariantId(0),
                 desired: 6,
             },
             CapacityUpdate {
                 at: SimTime::from_secs(600),
-                variant: 0,
+                variant: VariantId(0),
                 desired: 1,
             },
         ];

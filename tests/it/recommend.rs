@@ -4,7 +4,7 @@
 
 use crate::common::mmc;
 use fleetsim::engine::SimDuration;
-use fleetsim::model::DurationDist;
+use fleetsim::model::{DurationDist, VariantId};
 use fleetsim::recommend::job::RecommendationJob;
 use fleetsim::recommend::request::{CheckedRequest, Selector};
 use fleetsim::recommend::response::at_cpu_target;
@@ -30,7 +30,7 @@ fn target_at_half_load_matches_utilisation_law() {
     let mut sum = 0.0;
     for seed in 0..seeds {
         let cfg = mmc(1.0, exp50(), 1, 4, 60, seed);
-        let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+        let b = run_benchmark(&cfg, VariantId(0), &BenchmarkOptions::default()).unwrap();
         assert_eq!(b.step_rps, 4.0, "a twentieth of 80 rps");
         assert_eq!(b.stop, StopReason::Saturation, "seed {seed}");
         let n = b.minutes.len();
@@ -47,11 +47,11 @@ fn i7_benchmark_stops_when_one_percent_fails() {
     // (about 14 of 240; below 1 % has probability < 1e-3).
     let mut cfg = mmc(1.0, exp50(), 1, 4, 60, 1);
     cfg.endpoint.variants[0].model.error_rate = 0.02;
-    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    let b = run_benchmark(&cfg, VariantId(0), &BenchmarkOptions::default()).unwrap();
     assert_eq!((b.stop, b.minutes.len()), (StopReason::ErrorRate, 1));
     // At 0.2 % the errors never reach 1 % of a minute before the instance saturates.
     cfg.endpoint.variants[0].model.error_rate = 0.002;
-    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    let b = run_benchmark(&cfg, VariantId(0), &BenchmarkOptions::default()).unwrap();
     assert_eq!(b.stop, StopReason::Saturation);
     // A backlog that times out at once turns saturation into failures instead.
     let mut cfg = mmc(1.0, exp50(), 1, 4, 60, 1);
@@ -60,7 +60,7 @@ fn i7_benchmark_stops_when_one_percent_fails() {
         saturation_percent: 101.0,
         ..BenchmarkOptions::default()
     };
-    let b = run_benchmark(&cfg, 0, &opts).unwrap();
+    let b = run_benchmark(&cfg, VariantId(0), &opts).unwrap();
     assert_eq!(b.stop, StopReason::ErrorRate);
     let last = b.minutes.last().unwrap();
     assert!(last.failures as f64 >= 0.01 * last.invocations as f64);
@@ -74,7 +74,7 @@ fn staircase_ends_when_nothing_stops_it() {
         max_minutes: 5,
         ..BenchmarkOptions::default()
     };
-    let b = run_benchmark(&cfg, 0, &opts).unwrap();
+    let b = run_benchmark(&cfg, VariantId(0), &opts).unwrap();
     assert_eq!((b.stop, b.minutes.len()), (StopReason::PatternComplete, 5));
     let offered: Vec<f64> = b.minutes.iter().map(|m| m.offered_rps).collect();
     assert_eq!(offered, [1.0, 2.0, 3.0, 4.0, 5.0]);
@@ -82,7 +82,7 @@ fn staircase_ends_when_nothing_stops_it() {
         step_rps: Some(-1.0),
         ..BenchmarkOptions::default()
     };
-    assert!(run_benchmark(&cfg, 0, &bad)
+    assert!(run_benchmark(&cfg, VariantId(0), &bad)
         .unwrap_err()
         .to_string()
         .contains("allowed: more than 0 and at most 1000000 requests per second"));
@@ -91,20 +91,20 @@ fn staircase_ends_when_nothing_stops_it() {
         max_minutes: 1001,
         ..BenchmarkOptions::default()
     };
-    let e = run_benchmark(&cfg, 0, &steep).unwrap_err().to_string();
+    let e = run_benchmark(&cfg, VariantId(0), &steep).unwrap_err().to_string();
     assert!(e.contains("allowed: at most 1000000000"), "{e}");
     let long = BenchmarkOptions {
         max_minutes: 10_081,
         ..BenchmarkOptions::default()
     };
-    let e = run_benchmark(&cfg, 0, &long).unwrap_err().to_string();
+    let e = run_benchmark(&cfg, VariantId(0), &long).unwrap_err().to_string();
     assert!(e.contains("max_minutes is 10081; allowed: 1 to 10080"), "{e}");
 }
 
 #[test]
 fn capacities_follow_the_objective() {
     let cfg = mmc(1.0, exp50(), 1, 4, 60, 5);
-    let b = run_benchmark(&cfg, 0, &BenchmarkOptions::default()).unwrap();
+    let b = run_benchmark(&cfg, VariantId(0), &BenchmarkOptions::default()).unwrap();
     let job = RecommendationJob::new(
         "j",
         JobInput {

@@ -11,7 +11,7 @@ use crate::common::{
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::SimTime;
 use fleetsim::model::metrics::MetricName;
-use fleetsim::model::{Activity, ActivityKind};
+use fleetsim::model::{Activity, ActivityKind, VariantId};
 use fleetsim::report;
 use fleetsim::sim::observe::Dimension;
 use fleetsim::sim::{run, World};
@@ -53,7 +53,7 @@ fn b7_utilisations_with_eight_concurrent_executions() {
     );
     let mut w = World::new(config_at(&text, &burst(8, 1.0)));
     w.run_until(SimTime::from_secs(60));
-    let dp = |name, stat: Statistic| first_minute(&w, Dimension::Variant(0), name, stat);
+    let dp = |name, stat: Statistic| first_minute(&w, Dimension::Variant(VariantId(0)), name, stat);
     let avg = Statistic::Average;
     // The Average of six equal samples, up to float rounding.
     let close = |x: Option<f64>, want: f64| x.is_some_and(|x| (x - want).abs() < 1e-12);

@@ -10,6 +10,7 @@ use crate::common::{config, invalid, load};
 use fleetsim::autoscaling::alarm::Statistic;
 use fleetsim::engine::{SimDuration, SimTime};
 use fleetsim::model::metrics::MetricName;
+use fleetsim::model::VariantId;
 use fleetsim::sim::observe::Dimension;
 use fleetsim::sim::{run, PolicyConfig, SimConfig, World};
 
@@ -114,7 +115,7 @@ fn b3_b4_cpu_utilization_range_and_sample_count() {
     w.run_until(SimTime::from_secs(120));
     let dp = |stat: Statistic| {
         w.datapoint(
-            Dimension::Variant(0),
+            Dimension::Variant(VariantId(0)),
             MetricName::CPUUtilization,
             &stat,
             SimTime::from_secs(120),

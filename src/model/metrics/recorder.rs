@@ -8,13 +8,15 @@ use super::{
     VariantFacts, VariantPoint,
 };
 use crate::engine::{SimDuration, SimTime};
+use crate::model::VariantId;
 use std::collections::VecDeque;
 
 /// The metrics recorder of one run.
 #[derive(Debug)]
 pub struct Recorder {
     config: MetricsConfig,
-    /// The variants' series, then the configuration series (see [`Series`]).
+    /// The variants' series, then the configuration series (see [`Series`]): variant `v`'s is
+    /// `series[usize::from(v)]`.
     series: Vec<SeriesMetrics>,
     /// How many of `series` are variants.
     variant_count: usize,
@@ -32,7 +34,7 @@ pub struct Recorder {
     pub totals: Totals,
     /// The shadow variant of a shadow test: its copies are measured in its own series but are
     /// not the endpoint's requests, so they stay out of `totals` and the endpoint latency.
-    shadow: Option<usize>,
+    shadow: Option<VariantId>,
     /// The serverless endpoint's own metrics, when the endpoint is serverless.
     serverless: Option<ServerlessMetrics>,
 }
@@ -59,7 +61,7 @@ impl Recorder {
 
     /// Adds the series of one endpoint configuration of variant `variant`; returns its index
     /// (after the variants). Call before the first tick closes.
-    pub fn add_config_series(&mut self, variant: usize, facts: VariantFacts) -> usize {
+    pub fn add_config_series(&mut self, variant: VariantId, facts: VariantFacts) -> usize {
         self.series.push(SeriesMetrics::new(facts, Some(variant)));
         self.series.len() - 1
     }
@@ -68,7 +70,7 @@ impl Recorder {
     /// variant's tick adds it in at close), else its variant's.
     #[inline(always)]
     fn recorded_in(&mut self, s: Series) -> &mut SeriesMetrics {
-        &mut self.series[s.config().unwrap_or(s.variant_index())]
+        &mut self.series[s.config().unwrap_or(usize::from(s.variant_id()))]
     }
 
     /// Applies `f` to [`Self::recorded_in`]`(s)`.
@@ -81,7 +83,7 @@ impl Recorder {
     /// only those count in the run totals and the endpoint latency.
     #[inline]
     fn is_production(&self, s: Series) -> bool {
-        self.shadow != Some(s.variant_index())
+        self.shadow != Some(s.variant_id())
     }
 
     pub fn config(&self) -> &MetricsConfig {
@@ -101,13 +103,13 @@ impl Recorder {
     pub fn invocation(&mut self, s: Series, per_instance: f64) {
         // `InvocationsPerInstance` is a float sum: the variant keeps its own, in request order,
         // because a sum of per-configuration sums could differ in the last bit.
-        self.series[s.variant_index()].invocations_per_instance += per_instance;
+        self.series[usize::from(s.variant_id())].invocations_per_instance += per_instance;
         if let Some(c) = s.config() {
             let m = &mut self.series[c];
             m.requests.invocations += 1;
             m.invocations_per_instance += per_instance;
         } else {
-            self.series[s.variant_index()].requests.invocations += 1;
+            self.series[usize::from(s.variant_id())].requests.invocations += 1;
         }
     }
 
@@ -198,8 +200,8 @@ impl Recorder {
         }
     }
 
-    pub fn rejected_no_capacity(&mut self, v: usize) {
-        self.series[v].requests.rejected_no_capacity += 1;
+    pub fn rejected_no_capacity(&mut self, v: VariantId) {
+        self.series[usize::from(v)].requests.rejected_no_capacity += 1;
         if self.is_production(Series::variant(v)) {
             self.totals.rejected_no_capacity += 1;
         }
@@ -251,7 +253,7 @@ impl Recorder {
     }
 
     /// Marks variant `v` as a shadow variant (see the field).
-    pub fn set_shadow(&mut self, v: usize) {
+    pub fn set_shadow(&mut self, v: VariantId) {
         self.shadow = Some(v);
     }
 
@@ -298,6 +300,11 @@ impl Recorder {
         &self.series[idx].history
     }
 
+    /// The most recent closed ticks of variant `v`, oldest first.
+    pub fn variant_history(&self, v: VariantId) -> &VecDeque<BasePoint> {
+        self.history(usize::from(v))
+    }
+
     /// Start of the current (open) period.
     pub fn period_start(&self) -> SimTime {
         self.period_start
@@ -324,7 +331,7 @@ impl Recorder {
         let (own, configs) = points.split_at_mut(self.variant_count);
         for (m, c) in self.series[self.variant_count..].iter().zip(configs.iter()) {
             if let Some(p) = m.parent {
-                let v = &mut own[p];
+                let v = &mut own[usize::from(p)];
                 v.requests += c.requests;
                 v.model_latency.merge(&c.model_latency);
                 v.overhead_latency.merge(&c.overhead_latency);
@@ -346,7 +353,7 @@ impl Recorder {
         let (own, configs) = self.series.split_at_mut(self.variant_count);
         for c in configs.iter() {
             if let (Some(p), Some(h)) = (c.parent, &c.model_latency.hist) {
-                if let Some(vh) = &mut own[p].model_latency.hist {
+                if let Some(vh) = &mut own[usize::from(p)].model_latency.hist {
                     vh.add(h);
                 }
             }
@@ -380,13 +387,13 @@ impl Recorder {
     }
 
     /// Billed instance-hours of variant `v` up to `now`.
-    pub fn instance_hours(&self, v: usize, now: SimTime) -> f64 {
-        instance_hours(self.series[v].billed.area_at(now))
+    pub fn instance_hours(&self, v: VariantId, now: SimTime) -> f64 {
+        instance_hours(self.series[usize::from(v)].billed.area_at(now))
     }
 
     /// Cost of variant `v` up to `now`, if its price is known.
-    pub fn cost_usd(&self, v: usize, now: SimTime) -> Option<f64> {
-        let m = &self.series[v];
+    pub fn cost_usd(&self, v: VariantId, now: SimTime) -> Option<f64> {
+        let m = &self.series[usize::from(v)];
         m.facts.price_per_hour_usd.map(|p| p * self.instance_hours(v, now))
     }
 

@@ -5,6 +5,7 @@
 use super::latency::LatencyAcc;
 use super::{Agg, BasePoint, Counters, Gauge, PeriodSample, TickSample, VariantFacts, VariantPoint};
 use crate::engine::{SimDuration, SimTime};
+use crate::model::VariantId;
 use std::collections::VecDeque;
 
 /// Billed instance-microseconds in an instance-hour.
@@ -24,7 +25,7 @@ pub(super) struct SeriesMetrics {
     /// tick adds its configurations' ticks in when it closes. Every such field is an integer or
     /// an exact sum of integers, so the variant's numbers are the same as if each request were
     /// recorded twice.
-    pub(super) parent: Option<usize>,
+    pub(super) parent: Option<VariantId>,
     pub(super) busy: Gauge,
     slots: Gauge,
     in_service: Gauge,
@@ -49,7 +50,7 @@ pub(super) struct SeriesMetrics {
 }
 
 impl SeriesMetrics {
-    pub(super) fn new(facts: VariantFacts, parent: Option<usize>) -> Self {
+    pub(super) fn new(facts: VariantFacts, parent: Option<VariantId>) -> Self {
         SeriesMetrics {
             facts,
             parent,

@@ -3,6 +3,7 @@
 use super::check::Check;
 use super::scaling::{evaluation_window, metric_name, per_copy, period, published, resource, statistic, Scope};
 use crate::autoscaling::alarm::{AlarmRule, Comparison, TreatMissingData};
+use crate::model::VariantId;
 use crate::scenario::scaling as f;
 use crate::sim::observe::Dimension;
 use crate::sim::AlarmConfig;
@@ -38,7 +39,7 @@ pub(super) fn validate(
             resource(c, &p, &a.variant, &a.inference_component, variants, components, false),
             &a.endpoint_config,
         ) {
-            (Some(v), None) => Dimension::Variant(v),
+            (Some(v), None) => Dimension::Variant(VariantId::from(v)),
             (None, None) => Dimension::Endpoint,
             (Some(v), Some(name)) => match configs.iter().position(|(cv, cn)| *cv == v && cn == name) {
                 Some(pos) => Dimension::Config(variants.len() + pos),
@@ -60,7 +61,7 @@ pub(super) fn validate(
                             format!("a configuration of variant {}: {}", variants[v].name, known.join(", "))
                         },
                     );
-                    Dimension::Variant(v)
+                    Dimension::Variant(VariantId::from(v))
                 }
             },
             (None, Some(name)) => {

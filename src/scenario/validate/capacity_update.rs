@@ -2,6 +2,7 @@
 
 use super::check::Check;
 use crate::engine::{SimDuration, SimTime};
+use crate::model::VariantId;
 use crate::scenario::file::{CapacityUpdate as FileUpdate, Variant};
 use crate::scenario::limits::MAX_INSTANCES;
 use crate::sim::CapacityUpdate;
@@ -21,7 +22,7 @@ pub(super) fn validate(
         match variants.iter().position(|v| v.name == u.variant) {
             Some(idx) => updates.push(CapacityUpdate {
                 at: SimTime(u.at.0 .0),
-                variant: idx,
+                variant: VariantId::from(idx),
                 desired: u.desired_instance_count,
             }),
             None => {

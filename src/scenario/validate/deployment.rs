@@ -8,6 +8,7 @@ use crate::autoscaling::alarm::Statistic;
 use crate::deployment::{self as dep, BlueGreen, CapacitySize, ClockStart, DeploymentPolicy, Rolling, TrafficRouting};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricName;
+use crate::model::VariantId;
 use crate::scenario::deployment as d;
 use crate::sim::{AlarmConfig, DeploymentConfig, DeploymentFailures, EndpointKind, VariantConfig};
 
@@ -354,7 +355,7 @@ pub(super) fn validate(
         out.push(DeploymentConfig {
             name: name.clone(),
             at,
-            variant: v,
+            variant: VariantId::from(v),
             model,
             launch,
             initial_instance_count: g,

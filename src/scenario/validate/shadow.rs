@@ -4,6 +4,7 @@
 use super::check::Check;
 use crate::deployment::shadow;
 use crate::engine::{SimDuration, SimTime};
+use crate::model::VariantId;
 use crate::scenario::deployment as d;
 use crate::sim::{EndpointKind, ShadowConfig, ShadowSampling, VariantConfig};
 
@@ -99,8 +100,8 @@ pub(super) fn validate(
     }
     Some(ShadowConfig {
         name: t.name.clone(),
-        variant: shadow_index,
-        source,
+        variant: VariantId::from(shadow_index),
+        source: VariantId::from(source),
         sampling_percentage: t.sampling_percentage,
         sampling: match t.sampling {
             d::Sampling::Deterministic => ShadowSampling::Deterministic,

@@ -6,6 +6,7 @@ use super::policy;
 use super::scaling::{resource, resource_field, Scope};
 use crate::autoscaling::cooldown::CooldownStart;
 use crate::autoscaling::schedule::Schedule;
+use crate::model::VariantId;
 use crate::scenario::limits;
 use crate::scenario::scaling as f;
 use crate::sim::{EndpointKind, ScheduledConfig, TargetConfig};
@@ -32,9 +33,10 @@ pub(super) fn validate(
         let Some(v) = resource(c, &p, &t.variant, &t.inference_component, variants, components, true) else {
             continue;
         };
+        let id = VariantId::from(v);
         // The field the user named the resource in.
         let named = format!("{p}.{}", resource_field(components));
-        if out.iter().any(|o: &TargetConfig| o.variant == v) {
+        if out.iter().any(|o: &TargetConfig| o.variant == id) {
             c.fail(
                 &named,
                 format!("\"{}\"", variants[v].name),
@@ -137,7 +139,7 @@ pub(super) fn validate(
             }
         }
         out.push(TargetConfig {
-            variant: v,
+            variant: id,
             min: t.min_capacity,
             max: t.max_capacity,
             dynamic_in_suspended: t.suspended_state.dynamic_scaling_in_suspended,

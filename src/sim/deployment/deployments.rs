@@ -17,6 +17,7 @@ use super::{DeploymentOutcome, DeploymentResult, StatusChange};
 use crate::deployment;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{ActivityKind, FleetId, InstanceId, VariantId};
+use typed_index_collections::TiSlice;
 
 /// The deployments of a run.
 #[derive(Debug, Default)]
@@ -31,7 +32,7 @@ pub(in crate::sim) struct Deployments {
 
 impl Deployments {
     /// The configured deployments; `variant_names` names the endpoint's variants.
-    pub(in crate::sim) fn new(configs: &[DeploymentConfig], variant_names: &[String]) -> Self {
+    pub(in crate::sim) fn new(configs: &[DeploymentConfig], variant_names: &TiSlice<VariantId, String>) -> Self {
         let results = configs
             .iter()
             .map(|d| DeploymentResult {
@@ -159,7 +160,7 @@ impl Deployments {
     /// The `UpdateEndpoint` call of deployment `index`.
     pub(in crate::sim) fn on_call(&mut self, index: usize, view: &impl DeploymentView, now: SimTime) -> Vec<Cmd> {
         let cfg = self.configs[index].clone();
-        let v = VariantId::from(cfg.variant);
+        let v = cfg.variant;
         let n = view.desired(v);
         let g = if cfg.retain_all_variant_properties {
             n
@@ -382,7 +383,10 @@ mod tests {
     use crate::deployment::TrafficRouting;
 
     fn deployments() -> Deployments {
-        Deployments::new(&[config(TrafficRouting::AllAtOnce, 0, 3)], &["AllTraffic".to_string()])
+        Deployments::new(
+            &[config(TrafficRouting::AllAtOnce, 0, 3)],
+            TiSlice::from_ref(&["AllTraffic".to_string()]),
+        )
     }
 
     #[test]

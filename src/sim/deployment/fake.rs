@@ -118,7 +118,7 @@ pub(super) fn config(routing: TrafficRouting, wait_s: u64, g: u32) -> Deployment
     DeploymentConfig {
         name: "v2".to_string(),
         at: SimTime::ZERO,
-        variant: 0,
+        variant: VariantId(0),
         model: ModelVersion {
             label: "v2".to_string(),
             service_time: constant.clone(),

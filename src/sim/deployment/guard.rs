@@ -113,6 +113,7 @@ mod tests {
     use crate::deployment::{CapacitySize, TrafficRouting};
     use crate::engine::SimDuration;
     use crate::model::InstanceState;
+    use typed_index_collections::TiSlice;
 
     #[test]
     fn polls_fall_on_multiples_of_the_interval() {
@@ -130,7 +131,7 @@ mod tests {
             600,
             4,
         );
-        let mut d = Deployments::new(&[cfg], &["AllTraffic".to_string()]);
+        let mut d = Deployments::new(&[cfg], TiSlice::from_ref(&["AllTraffic".to_string()]));
         d.on_call(0, view, SimTime::ZERO);
         view.fleets = 2;
         d.resume(view, SimTime::ZERO);

@@ -342,6 +342,7 @@ mod tests {
     use super::*;
     use crate::deployment::{CapacitySize, Rolling, TrafficRouting};
     use crate::engine::SimTime;
+    use typed_index_collections::TiSlice;
 
     #[test]
     fn rounds_never_exceed_the_missing_instances() {
@@ -367,7 +368,10 @@ mod tests {
     #[test]
     fn a_quota_refusal_rolls_back_to_blue_and_green_goes() {
         let mut view = FakeView::serving(2);
-        let mut d = Deployments::new(&[config(TrafficRouting::AllAtOnce, 0, 2)], &["AllTraffic".to_string()]);
+        let mut d = Deployments::new(
+            &[config(TrafficRouting::AllAtOnce, 0, 2)],
+            TiSlice::from_ref(&["AllTraffic".to_string()]),
+        );
         let cmds = d.on_call(0, &view, SimTime::ZERO);
         assert!(matches!(cmds.last(), Some(Cmd::Continue)));
         view.fleets = 2;

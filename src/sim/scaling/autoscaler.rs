@@ -12,6 +12,7 @@ use crate::autoscaling::target_tracking::{Direction, Proposal};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{ActivityKind, VariantId};
 use chrono::{DateTime, Utc};
+use typed_index_collections::TiSlice;
 
 /// All autoscaling state of a run.
 #[derive(Debug, Default)]
@@ -32,7 +33,7 @@ pub(in crate::sim) struct RunClock {
 impl Autoscaler {
     /// Builds the runtime: user alarms keep their indices; the managed alarms of target
     /// tracking policies follow. `initial` is each variant's initial count.
-    pub fn new(alarms: &[AlarmConfig], targets: &[TargetConfig], initial: &[u32]) -> Self {
+    pub fn new(alarms: &[AlarmConfig], targets: &[TargetConfig], initial: &TiSlice<VariantId, u32>) -> Self {
         let mut runs: Vec<AlarmRun> = alarms.iter().cloned().map(AlarmRun::new).collect();
         let mut target_runs = Vec::new();
         for t in targets {

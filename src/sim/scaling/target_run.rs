@@ -41,6 +41,6 @@ pub(in crate::sim) struct TargetRun {
 impl TargetRun {
     /// The variant whose instance count the target scales.
     pub fn variant(&self) -> VariantId {
-        VariantId::from(self.cfg.variant)
+        self.cfg.variant
     }
 }

@@ -14,6 +14,7 @@ use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::MetricName;
 use crate::model::{ActivityKind, VariantId};
 use std::cell::Cell;
+use typed_index_collections::TiSlice;
 
 const MINUTE: u64 = 60_000_000;
 const V0: VariantId = VariantId(0);
@@ -71,7 +72,7 @@ fn alarm(threshold: f64) -> AlarmConfig {
     AlarmConfig {
         name: "high".into(),
         metric: MetricName::CPUUtilization,
-        dimension: Dimension::Variant(0),
+        dimension: Dimension::Variant(VariantId(0)),
         statistic: Statistic::Average,
         period: SimDuration(MINUTE),
         rule: AlarmRule::new(1, Comparison::GreaterThanThreshold, threshold),
@@ -80,7 +81,7 @@ fn alarm(threshold: f64) -> AlarmConfig {
 
 fn target(policies: Vec<PolicyConfig>, scheduled: Vec<ScheduledConfig>) -> TargetConfig {
     TargetConfig {
-        variant: 0,
+        variant: VariantId(0),
         min: 1,
         max: 20,
         dynamic_in_suspended: false,
@@ -135,7 +136,7 @@ fn desired_set(cmds: &[ScalingCommand]) -> Option<u32> {
 
 #[test]
 fn an_alarm_entering_alarm_is_reported_with_its_latest_datapoint() {
-    let mut a = Autoscaler::new(&[alarm(50.0)], &[], &[2]);
+    let mut a = Autoscaler::new(&[alarm(50.0)], &[], TiSlice::from_ref(&[2]));
     let view = FakeView::new(2, 60.0);
     let cmds = a.evaluate_alarms(&view, SimTime(MINUTE), SimDuration(0));
     let [ScalingCommand::AlarmChanged(change)] = cmds.as_slice() else {
@@ -154,7 +155,11 @@ fn an_alarm_entering_alarm_is_reported_with_its_latest_datapoint() {
 
 #[test]
 fn a_step_scale_out_during_its_cooldown_counts_from_the_capacity_before_it() {
-    let mut a = Autoscaler::new(&[alarm(50.0)], &[target(vec![step_policy()], vec![])], &[2]);
+    let mut a = Autoscaler::new(
+        &[alarm(50.0)],
+        &[target(vec![step_policy()], vec![])],
+        TiSlice::from_ref(&[2]),
+    );
     let view = FakeView::new(2, 60.0);
     // Breach 10: +2 from 2.
     let cmds = tick(&mut a, &view, 1);
@@ -170,7 +175,11 @@ fn a_step_scale_out_during_its_cooldown_counts_from_the_capacity_before_it() {
 
 #[test]
 fn no_scaling_while_the_variant_is_updating_and_the_quota_refuses_with_a_row() {
-    let mut a = Autoscaler::new(&[alarm(50.0)], &[target(vec![step_policy()], vec![])], &[2]);
+    let mut a = Autoscaler::new(
+        &[alarm(50.0)],
+        &[target(vec![step_policy()], vec![])],
+        TiSlice::from_ref(&[2]),
+    );
     let mut view = FakeView::new(2, 60.0);
     view.updating = true;
     assert_eq!(desired_set(&tick(&mut a, &view, 1)), None);
@@ -205,7 +214,7 @@ fn target_tracking_scales_out_on_its_high_alarm() {
         high_period: SimDuration(MINUTE),
         low_period: SimDuration(MINUTE),
     };
-    let mut a = Autoscaler::new(&[], &[target(vec![tt], vec![])], &[4]);
+    let mut a = Autoscaler::new(&[], &[target(vec![tt], vec![])], TiSlice::from_ref(&[4]));
     // The managed alarms follow the scenario's (none here).
     assert_eq!(a.alarm(0).cfg.name, "tt-AlarmHigh");
     assert_eq!(a.alarm(1).cfg.name, "tt-AlarmLow");
@@ -222,7 +231,7 @@ fn a_scheduled_action_defers_during_a_deployment_until_it_ends_and_schedules_its
         min: Some(5),
         max: None,
     };
-    let mut a = Autoscaler::new(&[], &[target(vec![], vec![action])], &[2]);
+    let mut a = Autoscaler::new(&[], &[target(vec![], vec![action])], TiSlice::from_ref(&[2]));
     let clock = RunClock {
         start: crate::sim::default_start_time(),
         duration: SimDuration(3 * 60 * MINUTE),
