@@ -79,8 +79,16 @@ pub(super) fn weights_by_instances(old: u32, new: u32) -> (f64, f64) {
 }
 
 impl DeploymentRun {
-    fn rb(&mut self) -> &mut Rollback {
-        self.rollback.as_mut().expect("rolling back")
+    /// Runs `f` on the rollback in progress, if there is one, and says whether there was. The
+    /// state is held apart from the run while `f` runs, so `f` changes both; `f` reaches it
+    /// only through its argument.
+    pub(super) fn in_rollback(&mut self, cx: &mut Ctx, f: impl FnOnce(&mut Self, &mut Ctx, &mut Rollback)) -> bool {
+        let Some(mut rb) = self.rollback.take() else {
+            return false;
+        };
+        f(self, cx, &mut rb);
+        self.rollback = Some(rb);
+        true
     }
 
     /// Stops the deployment and starts rolling back.
@@ -136,23 +144,27 @@ impl DeploymentRun {
         self.then(cx, Step::Rollback(RollbackStep::Shifted));
     }
 
+    /// Runs a step of the rollback in progress (steps are scheduled only while there is one).
     pub(super) fn rollback_step(&mut self, cx: &mut Ctx, step: RollbackStep) {
+        self.in_rollback(cx, |d, cx, rb| d.run_rollback_step(cx, rb, step));
+    }
+
+    fn run_rollback_step(&mut self, cx: &mut Ctx, rb: &mut Rollback, step: RollbackStep) {
         match step {
             RollbackStep::Shift => self.rollback_shift(cx),
             RollbackStep::Shifted => {
                 for id in cx.view.members(self.new, &|s| s != InstanceState::Draining) {
                     cx.out.push(Cmd::DrainOrTerminate { id, cause: "rollback" });
                 }
-                self.finish_rollback(cx);
+                self.finish_rollback(cx, rb);
             }
-            RollbackStep::Rolling => self.start_rolling_rollback(cx),
+            RollbackStep::Rolling => self.start_rolling_rollback(cx, rb),
             RollbackStep::Retire { count, note } => {
                 let retired = count.map_or(0, |c| self.retire_new(cx, c));
                 self.then(cx, Step::Rollback(RollbackStep::Rebalance { note, retired }));
             }
             RollbackStep::Rebalance { note, retired } => {
                 self.rebalance(cx);
-                let rb = self.rb().clone();
                 let (kind, text) = match note {
                     Note::Start { standby, missing } => (
                         ActivityKind::DeploymentRollback,
@@ -173,8 +185,8 @@ impl DeploymentRun {
                 self.record_stage(cx, kind, None, text);
                 self.then(cx, Step::Rollback(RollbackStep::NextRound));
             }
-            RollbackStep::NextRound => self.next_rollback_round(cx),
-            RollbackStep::Failed { why } => self.rollback_failed(cx, why),
+            RollbackStep::NextRound => self.next_rollback_round(cx, rb),
+            RollbackStep::Failed { why } => self.rollback_failed(cx, rb, why),
         }
     }
 
@@ -206,18 +218,17 @@ impl DeploymentRun {
         retired
     }
 
-    fn finish_rollback(&mut self, cx: &mut Ctx) {
-        let rb = self.rb().clone();
+    fn finish_rollback(&mut self, cx: &mut Ctx, rb: &Rollback) {
         self.then(
             cx,
             Step::Finish {
                 outcome: rb.outcome,
-                trigger: Some(rb.trigger),
+                trigger: Some(rb.trigger.clone()),
             },
         );
     }
 
-    fn start_rolling_rollback(&mut self, cx: &mut Ctx) {
+    fn start_rolling_rollback(&mut self, cx: &mut Ctx, rb: &mut Rollback) {
         let standby = cx.view.count(self.old, InstanceState::Standby);
         let alive = cx.view.count(self.old, InstanceState::InService) + standby;
         cx.out.push(Cmd::SetActive {
@@ -225,7 +236,6 @@ impl DeploymentRun {
             target: alive,
         });
         let missing = self.n.saturating_sub(alive);
-        let rb = self.rb();
         rb.missing = missing;
         // With rollback batches, each old instance back in service retires a new one.
         let count = rb.batch.map(|_| standby);
@@ -239,18 +249,17 @@ impl DeploymentRun {
     }
 
     /// Provisions the next round of old instances, or ends the rollback when none is missing.
-    fn next_rollback_round(&mut self, cx: &mut Ctx) {
-        let rb = self.rb().clone();
+    fn next_rollback_round(&mut self, cx: &mut Ctx, rb: &mut Rollback) {
         if rb.missing == 0 {
             let rest = cx.view.count(self.new, InstanceState::InService);
             self.retire_new(cx, rest);
             self.set_weights(cx, 1.0, 0.0);
-            return self.finish_rollback(cx);
+            return self.finish_rollback(cx, rb);
         }
         let k = round_size(rb.batch, rb.missing);
         let round = rb.round + 1;
         if let Some(msg) = cx.view.quota_exceeded(self.variant, k) {
-            return self.rollback_failed(cx, format!("rollback round {round}: ResourceLimitExceeded: {msg}"));
+            return self.rollback_failed(cx, rb, format!("rollback round {round}: ResourceLimitExceeded: {msg}"));
         }
         let fails = self.cfg.failures.rollback_provisioning == Some(round);
         cx.out.push(Cmd::SetHold {
@@ -270,12 +279,11 @@ impl DeploymentRun {
         });
         self.round_fails = fails;
         self.waiting = Waiting::Provisioning;
-        self.rb().round = round;
+        rb.round = round;
     }
 
     /// The old instances of a rollback round are ready.
-    pub(super) fn rollback_round_done(&mut self, cx: &mut Ctx) {
-        let rb = self.rb().clone();
+    pub(super) fn rollback_round_done(&mut self, cx: &mut Ctx, rb: &mut Rollback) {
         let ready = cx.view.members(self.old, &|s| s == InstanceState::Standby);
         if self.round_fails {
             for id in ready {
@@ -293,7 +301,6 @@ impl DeploymentRun {
             fleet: self.old,
             target,
         });
-        let rb = self.rb();
         rb.missing -= k.min(rb.missing);
         let count = rb.batch.map(|_| k);
         let round = rb.round;
@@ -307,8 +314,8 @@ impl DeploymentRun {
     }
 
     /// A rollback round could not provision: the fleet stays mixed and keeps serving.
-    fn rollback_failed(&mut self, cx: &mut Ctx, why: String) {
-        let trigger = self.rb().trigger.clone();
+    fn rollback_failed(&mut self, cx: &mut Ctx, rb: &Rollback, why: String) {
+        let trigger = &rb.trigger;
         cx.out.push(Cmd::SetHold {
             fleet: self.old,
             hold: false,

@@ -188,8 +188,8 @@ impl DeploymentRun {
         if !self.provisioning.is_empty() {
             return;
         }
-        if self.rollback.is_some() {
-            return self.rollback_round_done(cx);
+        if self.in_rollback(cx, Self::rollback_round_done) {
+            return;
         }
         if self.round_fails {
             let round = self.round;
