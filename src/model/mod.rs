@@ -11,7 +11,6 @@ pub mod host;
 pub mod instance;
 pub mod metrics;
 pub mod request;
-pub mod serverless;
 pub mod variant;
 pub mod version;
 pub mod workload;
