@@ -18,6 +18,8 @@
 mod command;
 mod controller;
 mod pool;
+#[cfg(test)]
+mod tests;
 
 pub(super) use command::{ArrivalDecision, ServerlessCommand};
 pub(super) use controller::ServerlessController;
