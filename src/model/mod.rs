@@ -12,7 +12,6 @@ mod index;
 pub mod instance;
 pub mod metrics;
 pub mod request;
-pub mod serverless;
 pub mod variant;
 pub mod version;
 pub mod workload;

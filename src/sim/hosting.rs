@@ -3,7 +3,7 @@
 //! them, by construction.
 
 use super::components::ComponentHosts;
-use super::serverless::ServerlessRun;
+use super::serverless::ServerlessController;
 
 /// The capacity behind an endpoint's variants.
 // One per run, built once and never moved: boxing the large variants would only add an
@@ -14,23 +14,23 @@ pub(super) enum Hosting {
     Instances,
     /// One variant served from a pool of single-request containers with provisioned
     /// concurrency; no instances, no backlog.
-    Serverless(ServerlessRun),
+    Serverless(ServerlessController),
     /// Each variant is an inference component whose "instances" are model copies placed on a
     /// shared pool of hosts under managed instance scaling.
     Components(ComponentHosts),
 }
 
 impl Hosting {
-    pub fn serverless(&self) -> Option<&ServerlessRun> {
+    pub fn serverless(&self) -> Option<&ServerlessController> {
         match self {
-            Hosting::Serverless(run) => Some(run),
+            Hosting::Serverless(ctl) => Some(ctl),
             _ => None,
         }
     }
 
-    pub fn serverless_mut(&mut self) -> Option<&mut ServerlessRun> {
+    pub fn serverless_mut(&mut self) -> Option<&mut ServerlessController> {
         match self {
-            Hosting::Serverless(run) => Some(run),
+            Hosting::Serverless(ctl) => Some(ctl),
             _ => None,
         }
     }

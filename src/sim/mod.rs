@@ -1,6 +1,7 @@
 //! The simulation: the World that owns model state and acts, the controllers that decide
-//! (`scaling`, `deployment`) and talk to it through views and commands, the closed `Event` enum
-//! and its dispatch, and `SimConfig`, the validated description of a run.
+//! (`scaling`, `deployment`, `serverless`) and talk to it through views, observations and
+//! commands, the closed `Event` enum and its dispatch, and `SimConfig`, the validated
+//! description of a run.
 
 mod components;
 mod config;
@@ -22,6 +23,7 @@ mod shadow;
 mod world;
 mod world_deployment;
 mod world_scaling;
+mod world_serverless;
 
 pub use components::HostPoint;
 pub use config::{

@@ -111,7 +111,7 @@ impl World {
                 pc,
             ));
             let name = &config.endpoint.variants[0].name;
-            super::serverless::ServerlessRun::new(cfg, pc, rngs.stream(&format!("cold-start/{name}")))
+            super::serverless::ServerlessController::new(cfg, pc, rngs.stream(&format!("cold-start/{name}")))
         });
         let components = config.endpoint.components.clone().map(|c| {
             let stream = rngs.stream(&format!("hosts/{}", c.variant));

@@ -3,7 +3,9 @@
 //! unless one is idle and still kept alive, and the account's regional concurrency pool.
 //!
 //! One container serves one request at a time, so a concurrency unit and a container are the
-//! same thing here. Passive data and pure admission decisions; the simulation acts on them.
+//! same thing here. The pool is the serverless controller's state: it admits requests and
+//! tracks provisioned-concurrency changes; the controller turns its answers into decisions
+//! and commands for the World.
 
 use crate::engine::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -21,12 +23,6 @@ pub enum Admission {
     ThrottledMaxConcurrency,
     /// The account's regional concurrency is used up: ThrottlingException.
     ThrottledAccount,
-}
-
-impl Admission {
-    pub fn is_throttled(self) -> bool {
-        matches!(self, Admission::ThrottledMaxConcurrency | Admission::ThrottledAccount)
-    }
 }
 
 /// The pool's limits.
@@ -92,10 +88,14 @@ impl ServerlessPool {
         }
     }
 
-    /// Idle on-demand containers still kept alive at `now`.
-    pub fn warm_idle(&mut self, now: SimTime) -> u32 {
-        self.expire_idle(now);
-        self.idle.len() as u32
+    /// Idle on-demand containers still kept alive at `now`. Read only: expired containers are
+    /// dropped by the next admission or release, which expire before they count.
+    pub fn warm_idle(&self, now: SimTime) -> u32 {
+        let keep = self.limits.keep_alive;
+        // Releases push the current time, so `idle` is in time order and the expired
+        // containers are a prefix of it.
+        let expired = self.idle.partition_point(|t| *t + keep <= now);
+        (self.idle.len() - expired) as u32
     }
 
     /// Account units this endpoint holds: its provisioned PC (reserved whether busy or not,
