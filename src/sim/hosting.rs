@@ -2,7 +2,7 @@
 //! concurrency pool, or a pool of hosts holding inference-component copies. Exactly one of
 //! them, by construction.
 
-use super::components::ComponentHosts;
+use super::components::HostPool;
 use super::serverless::ServerlessRun;
 
 /// The capacity behind an endpoint's variants.
@@ -17,7 +17,7 @@ pub(super) enum Hosting {
     Serverless(ServerlessRun),
     /// Each variant is an inference component whose "instances" are model copies placed on a
     /// shared pool of hosts under managed instance scaling.
-    Components(ComponentHosts),
+    Components(HostPool),
 }
 
 impl Hosting {
@@ -35,14 +35,14 @@ impl Hosting {
         }
     }
 
-    pub fn components(&self) -> Option<&ComponentHosts> {
+    pub fn components(&self) -> Option<&HostPool> {
         match self {
             Hosting::Components(hosts) => Some(hosts),
             _ => None,
         }
     }
 
-    pub fn components_mut(&mut self) -> Option<&mut ComponentHosts> {
+    pub fn components_mut(&mut self) -> Option<&mut HostPool> {
         match self {
             Hosting::Components(hosts) => Some(hosts),
             _ => None,

@@ -95,6 +95,7 @@ fn no_controller_imports_the_world() {
     for dir in [
         "src/sim/scaling",
         "src/sim/deployment",
+        "src/sim/components",
         "src/autoscaling",
         "src/deployment",
     ] {
