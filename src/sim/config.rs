@@ -164,7 +164,7 @@ pub struct ComponentsConfig {
     /// Resources of one host, from the instance catalog.
     pub capacity: crate::model::Resources,
     /// `ComputeResourceRequirements` of one copy of each component.
-    pub requirements: Vec<crate::model::Resources>,
+    pub requirements: typed_index_collections::TiVec<crate::model::VariantId, crate::model::Resources>,
 }
 
 /// One production variant.

@@ -2,12 +2,13 @@
 //! concurrency pool, or a pool of hosts holding inference-component copies. Exactly one of
 //! them, by construction.
 
-use super::components::ComponentHosts;
+use super::components::HostPool;
 use super::serverless::ServerlessController;
 
 /// The capacity behind an endpoint's variants.
-// One per run, built once and never moved: boxing the large variants would only add an
-// indirection on the serverless arrival path.
+// One per run: boxing the large variants would only add an indirection on the serverless
+// arrival path. The host pool is moved out and back while it decides (once per copy change,
+// never per request).
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Hosting {
     /// Each variant runs its own instances (real-time and asynchronous endpoints).
@@ -17,7 +18,7 @@ pub(super) enum Hosting {
     Serverless(ServerlessController),
     /// Each variant is an inference component whose "instances" are model copies placed on a
     /// shared pool of hosts under managed instance scaling.
-    Components(ComponentHosts),
+    Components(HostPool),
 }
 
 impl Hosting {
@@ -35,14 +36,14 @@ impl Hosting {
         }
     }
 
-    pub fn components(&self) -> Option<&ComponentHosts> {
+    pub fn components(&self) -> Option<&HostPool> {
         match self {
             Hosting::Components(hosts) => Some(hosts),
             _ => None,
         }
     }
 
-    pub fn components_mut(&mut self) -> Option<&mut ComponentHosts> {
+    pub fn components_mut(&mut self) -> Option<&mut HostPool> {
         match self {
             Hosting::Components(hosts) => Some(hosts),
             _ => None,

@@ -161,7 +161,7 @@ impl World {
             self.metrics.capacity(c, now, n, n * conc);
         }
         if self.hosts_components() {
-            // The endpoint's capacity is its hosts' (see `components.rs`).
+            // The endpoint's capacity is its hosts' (see `components/`).
             return;
         }
         // The endpoint's capacity is its production variants'.

@@ -21,6 +21,7 @@ mod serverless_config;
 mod serverless_observe;
 mod shadow;
 mod world;
+mod world_components;
 mod world_deployment;
 mod world_scaling;
 mod world_serverless;

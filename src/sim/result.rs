@@ -118,17 +118,17 @@ impl RunResult {
             })
             .collect();
         let components = w.hosting.components().map(|hosts| {
-            let hours = hosts.billed.area_at(now) as f64 / 3.6e9;
+            let hours = hosts.billing.instance_hours(now);
             ComponentsResult {
                 variant: hosts.cfg.variant.clone(),
                 instance_type: hosts.cfg.instance.name.clone(),
                 price_per_hour_usd: hosts.cfg.instance.price_per_hour_usd,
                 min_instance_count: hosts.cfg.min_instance_count,
                 max_instance_count: hosts.cfg.max_instance_count,
-                peak_instances: hosts.peak,
+                peak_instances: hosts.billing.peak,
                 instance_hours: hours,
                 cost_usd: hosts.cfg.instance.price_per_hour_usd.map(|p| p * hours),
-                points: hosts.points.clone(),
+                points: hosts.billing.points.clone(),
             }
         });
         let shadow = w.config.shadow.as_ref().map(|s| s.variant);

@@ -115,7 +115,7 @@ impl World {
         });
         let components = config.endpoint.components.clone().map(|c| {
             let stream = rngs.stream(&format!("hosts/{}", c.variant));
-            super::components::ComponentHosts::new(c, stream, config.endpoint.variants.len())
+            super::components::HostPool::new(c, stream, config.endpoint.variants.len())
         });
         let hosting = match (serverless, components) {
             (Some(pool), _) => Hosting::Serverless(pool),

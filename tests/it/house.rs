@@ -96,6 +96,7 @@ fn no_controller_imports_the_world() {
         "src/sim/scaling",
         "src/sim/deployment",
         "src/sim/serverless",
+        "src/sim/components",
         "src/autoscaling",
         "src/deployment",
     ] {

@@ -11,6 +11,7 @@ use crate::model::{DurationDist, InstanceSpec, ModelVersion, Resources};
 use crate::scenario::components::{InferenceComponent, ManagedStatus};
 use crate::scenario::file::{self, Scenario};
 use crate::sim::{ComponentsConfig, EndpointKind, LaunchConfig, VariantConfig};
+use typed_index_collections::TiVec;
 
 use crate::scenario::limits::MAX_INSTANCES;
 
@@ -179,7 +180,7 @@ pub(super) fn validate(
         }
     };
     let mut out = Vec::new();
-    let mut requirements = Vec::new();
+    let mut requirements = TiVec::new();
     for (j, ic) in v.inference_components.iter().enumerate() {
         let ip = format!("{p}.inference_components[{j}]");
         if let Some((cfg, need)) = component(c, s, &ip, ic, &v.inference_components[..j], vc, &cap) {
