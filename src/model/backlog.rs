@@ -4,7 +4,7 @@
 //! invocation timeout. Because the queue is FIFO, expiry times are in order, so one timer per
 //! queue (armed for the front request) is enough.
 
-use super::request::Request;
+use super::request::{Request, NO_USER};
 use crate::engine::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
@@ -37,11 +37,15 @@ impl Backlog {
         self.queue.front()
     }
 
-    /// Removes and counts the requests at the front that have waited at least `timeout` by `now`.
-    pub fn expire(&mut self, now: SimTime, timeout: SimDuration) -> u64 {
+    /// Removes and counts the requests at the front that have waited at least `timeout` by `now`;
+    /// the `(user, arrival)` of those a closed-loop user waits for go to `users`.
+    pub fn expire(&mut self, now: SimTime, timeout: SimDuration, users: &mut Vec<(u32, SimTime)>) -> u64 {
         let mut n = 0;
         while let Some(r) = self.queue.front() {
             if r.arrival + timeout <= now {
+                if r.user != NO_USER {
+                    users.push((r.user, r.arrival));
+                }
                 self.queue.pop_front();
                 n += 1;
             } else {
@@ -90,6 +94,7 @@ mod tests {
             arrival: SimTime(at),
             service: SimDuration(1),
             outcome: Outcome::Ok,
+            user: NO_USER,
         }
     }
 

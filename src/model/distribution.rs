@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub const Z_P99: f64 = 2.326_347_874_040_841;
 
 /// A distribution of non-negative durations.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DurationDist {
     /// Always the same value.
     Constant(SimDuration),

@@ -22,6 +22,6 @@ pub use distribution::DurationDist;
 pub use fleet::{Fleet, FleetId, Routing};
 pub use host::{Host, HostId, Hosts, Resources};
 pub use instance::{Instance, InstanceId, InstanceState, Instances};
-pub use request::{Outcome, Request};
+pub use request::{Outcome, Request, NO_USER};
 pub use variant::{Variant, VariantId};
 pub use version::ModelVersion;

@@ -17,6 +17,9 @@ pub enum Outcome {
     ClientError,
 }
 
+/// The user of a request no virtual user sent (open-loop arrivals, shadow copies).
+pub const NO_USER: u32 = u32::MAX;
+
 /// A request waiting for or holding a worker slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -24,4 +27,7 @@ pub struct Request {
     /// Base service time (before any load slowdown) \[µs\].
     pub service: SimDuration,
     pub outcome: Outcome,
+    /// The closed-loop user waiting for it, or [`NO_USER`] (it fits the padding after
+    /// `outcome`: a request is no larger for it).
+    pub user: u32,
 }

@@ -454,6 +454,82 @@ pub enum Workload {
         #[serde(default = "one_f")]
         scale: f64,
     },
+    /// A load test of closed-loop virtual users: each sends a request, waits for its answer,
+    /// thinks, and sends the next; how many there are over time is an Inference Recommender
+    /// `TrafficPattern`.
+    Users {
+        /// `TrafficPattern`: `Phases([...])` or `Stairs(...)`.
+        traffic_pattern: TrafficPattern,
+        /// When the pattern starts, from the start of the run.
+        #[serde(default)]
+        start: Option<Duration>,
+        /// Pause between an answer and the user's next request (default none).
+        #[serde(default)]
+        think_time: Option<Dist>,
+        /// The client's network round trip on top of every answer (default 1 ms).
+        #[serde(default)]
+        round_trip: Option<Duration>,
+        /// How a phase's users arrive within a minute: `MinuteBatches` (default) or `Even`.
+        #[serde(default)]
+        spawn_mode: SpawnMode,
+        /// `Strict` (default): the console's ranges; `Lenient`: any `SpawnRate` and user count
+        /// within the simulator's bounds (the CLI example's `SpawnRate` 60).
+        #[serde(default)]
+        validation: PatternValidation,
+        /// Read `Stairs.duration_in_seconds` as each step's length (the API reference's reading)
+        /// instead of the whole pattern's.
+        #[serde(default)]
+        stairs_duration_is_per_step: bool,
+        /// An open-loop load beside the users (`Open(...)` or `Trace(...)`).
+        #[serde(default)]
+        background: Option<Box<Workload>>,
+    },
+}
+
+impl Workload {
+    /// The open-loop part of the workload: itself, or a load test's background.
+    pub fn open_loop(&self) -> Option<&Workload> {
+        match self {
+            Workload::Users { background, .. } => background.as_deref(),
+            open => Some(open),
+        }
+    }
+}
+
+/// A load test's `TrafficPattern` (`TrafficType` is the variant's name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum TrafficPattern {
+    Phases(Vec<Phase>),
+    Stairs {
+        duration_in_seconds: u32,
+        number_of_steps: u32,
+        users_per_step: u32,
+    },
+}
+
+/// One phase of a `Phases` pattern.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub initial_number_of_users: u32,
+    /// Users added per minute.
+    pub spawn_rate: u32,
+    pub duration_in_seconds: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpawnMode {
+    #[default]
+    MinuteBatches,
+    Even,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PatternValidation {
+    #[default]
+    Strict,
+    Lenient,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -60,6 +60,11 @@ pub const MAX_HISTORY_TICKS: u64 = 100_000;
 pub const MAX_BACKLOG: u64 = 10_000_000;
 /// Size of a trace or samples file: read whole before parsing.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// Phases of a load test's traffic pattern (AWS tests have a handful).
+pub const MAX_PHASES: usize = 1_000;
+/// Closed-loop users at once: each holds two random streams and a few flags (about 80
+/// bytes), and sends a request per answer.
+pub const MAX_USERS: u64 = 100_000;
 /// Highest request rate anywhere in a workload [requests/s]; trace counts are held to it too.
 pub const MAX_RPS: f64 = 1e9;
 
@@ -168,17 +173,31 @@ pub fn check_sizes(s: &Scenario) -> Vec<FieldError> {
             }
         }
     }
-    if let file::Workload::Open { rate, .. } = &s.workload {
+    if let file::Workload::Users { traffic_pattern, .. } = &s.workload {
+        if let file::TrafficPattern::Phases(phases) = traffic_pattern {
+            len(
+                "workload.traffic_pattern.Phases".into(),
+                phases.len(),
+                MAX_PHASES,
+                "phases",
+            );
+        }
+    }
+    let prefix = match &s.workload {
+        file::Workload::Users { .. } => "workload.background",
+        _ => "workload",
+    };
+    if let Some(file::Workload::Open { rate, .. }) = s.workload.open_loop() {
         let (mut terms, mut steps) = (0usize, 0usize);
         count_rate(rate, &mut terms, &mut steps);
         len(
-            "workload.rate".into(),
+            format!("{prefix}.rate"),
             terms,
             MAX_RATE_TERMS,
             "rate shapes (Sum terms and Spike bases)",
         );
         len(
-            "workload.rate".into(),
+            format!("{prefix}.rate"),
             steps,
             MAX_RATE_STEPS,
             "Steps entries over the whole rate",

@@ -1,6 +1,7 @@
 //! The one closed set of events. The `match` in `World::dispatch` is the simulation's table of
 //! contents: a new kind of event is a compile error until it is handled.
 
+use crate::engine::SimTime;
 use crate::model::{FleetId, HostId, InstanceId};
 
 /// Everything that can happen at an instant, besides the workload's next arrival: the loop
@@ -36,6 +37,12 @@ pub enum Event {
     ServerlessDone { req: u32, provisioned: bool },
     /// Provisioned concurrency raised earlier finishes provisioning.
     ProvisionedConcurrencyReady,
+    /// The load test's `index`-th user count takes effect.
+    UserCount { index: u32 },
+    /// A closed-loop user sends its next request; stale unless `gen` is the user's.
+    UserSend { user: u32, gen: u32 },
+    /// A closed-loop user gives up on its call sent at `sent` (no answer within the timeout).
+    UserGaveUp { user: u32, sent: SimTime },
     /// End of the run.
     End,
 }

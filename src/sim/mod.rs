@@ -20,11 +20,13 @@ mod serverless;
 mod serverless_config;
 mod serverless_observe;
 mod shadow;
+mod users;
 mod world;
 mod world_components;
 mod world_deployment;
 mod world_scaling;
 mod world_serverless;
+mod world_users;
 
 pub use components::HostPoint;
 pub use config::{
@@ -34,9 +36,10 @@ pub use config::{
 pub use deployment::{DeploymentOutcome, DeploymentResult, StatusChange};
 pub use deployment_config::{config_series, DeploymentConfig, DeploymentFailures};
 pub use event::Event;
-pub use result::{ComponentsResult, RunResult, ServerlessResult, ShadowResult, VariantResult};
+pub use result::{ComponentsResult, RunResult, ServerlessResult, ShadowResult, UsersResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use serverless_config::ServerlessConfig;
+pub use users::UserPoint;
 pub use world::World;
 
 /// Runs a configuration to the end.

@@ -5,20 +5,30 @@
 
 use super::config::EndpointKind;
 use super::event::Event;
+use super::users::Answer;
 use super::world::World;
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimRng};
 use crate::model::metrics::Series;
-use crate::model::{FleetId, InstanceId, InstanceState, Outcome, Request, VariantId};
+use crate::model::{FleetId, InstanceId, InstanceState, ModelVersion, Outcome, Request, VariantId, NO_USER};
 use rand::RngExt;
 
 impl World {
+    /// An open-loop arrival: the next one is drawn at once (it is held outside the queue).
     #[inline(always)]
     pub(super) fn on_arrival(&mut self) {
-        let now = self.now;
         self.metrics.arrival();
         self.schedule_next_arrival();
+        self.admit(NO_USER);
+    }
+
+    /// A request reaches the endpoint, sent by `user` (a closed-loop user) or by no user
+    /// (`NO_USER`, open-loop). Inlined into both callers, so the open-loop path pays nothing
+    /// for the users' branches.
+    #[inline(always)]
+    pub(super) fn admit(&mut self, user: u32) {
+        let now = self.now;
         if self.hosting.is_serverless() {
-            return self.on_serverless_arrival();
+            return self.on_serverless_arrival(user);
         }
 
         let v = self.pick_variant();
@@ -33,6 +43,11 @@ impl World {
             None => {
                 // No instance of the variant is in service: the request fails at once.
                 self.metrics.rejected_no_capacity(v);
+                if user != NO_USER {
+                    // The user's request draws its numbers all the same (common random numbers).
+                    self.draw_for_user(user, v);
+                    self.user_answered(user, now, SimDuration::ZERO, Answer::Response);
+                }
                 return;
             }
         };
@@ -41,14 +56,21 @@ impl World {
         let series = self.fleets[fid].series;
         self.metrics.invocation(series, 1.0 / f64::from(n.max(1)));
 
-        // Everything random about the request is drawn now, from the variant's own streams.
-        let Some((service, outcome)) = self.draw(v, fid, series) else {
+        // Everything random about the request is drawn now: an open-loop request from the
+        // variant's own streams, a user's from the user's.
+        let drawn = if user == NO_USER {
+            self.draw(v, fid, series)
+        } else {
+            self.draw_user(user, fid, series)
+        };
+        let Some((service, outcome)) = drawn else {
             return;
         };
         let req = Request {
             arrival: now,
             service,
             outcome,
+            user,
         };
         self.route_or_queue(fid, req, series, false);
     }
@@ -79,6 +101,9 @@ impl World {
             self.arm_backlog_timer(fid);
         } else {
             self.metrics.rejected_backlog_full(series);
+            if req.user != NO_USER {
+                self.user_answered(req.user, req.arrival, SimDuration::ZERO, Answer::Response);
+            }
         }
     }
 
@@ -87,31 +112,46 @@ impl World {
     /// recorded); `None` then.
     #[inline(always)]
     pub(super) fn draw(&mut self, v: VariantId, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
-        let fleet = &self.fleets[fid];
+        let version = &self.fleets[fid].version;
         let streams = &mut self.streams[v];
-        let service = fleet.version.service_time.sample(&mut streams.service);
-        // One uniform decides the outcome: 4XX with `client_error_rate`; otherwise the request is
-        // served and ends 5XX with `error_rate`.
-        let v4 = fleet.version.client_error_rate;
-        let v5 = fleet.version.error_rate;
-        let outcome = if v4 > 0.0 || v5 > 0.0 {
-            let u: f64 = streams.outcome.random();
-            if u < v4 {
-                Outcome::ClientError
-            } else if u < v4 + (1.0 - v4) * v5 {
-                Outcome::ServerError
-            } else {
-                Outcome::Ok
-            }
-        } else {
-            Outcome::Ok
-        };
-        if outcome == Outcome::ClientError {
-            let overhead = fleet.version.overhead;
-            self.metrics.client_error(series, overhead);
-            return None;
-        }
+        let service = version.service_time.sample(&mut streams.service);
+        let outcome = decide_outcome(version, &mut streams.outcome);
+        self.answer_client_error(fid, series, outcome, NO_USER)?;
         Some((service, outcome))
+    }
+
+    /// As [`World::draw`], for a request of a closed-loop user: both draws come from the
+    /// user's own stream, the service time first.
+    pub(super) fn draw_user(&mut self, user: u32, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
+        let version = &self.fleets[fid].version;
+        let rng = self.users.as_mut().expect("a user's request").requests(user);
+        let service = version.service_time.sample(rng);
+        let outcome = decide_outcome(version, rng);
+        self.answer_client_error(fid, series, outcome, user)?;
+        Some((service, outcome))
+    }
+
+    /// Draws a user's request that reaches no fleet, from the variant's current model version,
+    /// so the user's stream stays in step with a run where the request was served.
+    pub(super) fn draw_for_user(&mut self, user: u32, v: VariantId) {
+        let version = &self.variants[v].current_version;
+        let rng = self.users.as_mut().expect("a user's request").requests(user);
+        version.service_time.sample(rng);
+        decide_outcome(version, rng);
+    }
+
+    /// A 4XX is answered at once: recorded, and its user (if any) has its answer. `None` then.
+    #[inline(always)]
+    fn answer_client_error(&mut self, fid: FleetId, series: Series, outcome: Outcome, user: u32) -> Option<()> {
+        if outcome != Outcome::ClientError {
+            return Some(());
+        }
+        let overhead = self.fleets[fid].version.overhead;
+        self.metrics.client_error(series, overhead);
+        if user != NO_USER {
+            self.user_answered(user, self.now, overhead, Answer::Response);
+        }
+        None
     }
 
     /// Chooses a variant by weight (no random draw when there is only one).
@@ -209,7 +249,12 @@ impl World {
             _ => (service, req.outcome),
         };
         self.metrics.service_start(series, now, now - req.arrival, queued);
-        let idx = self.in_flight.hold(req.arrival, now, outcome);
+        let user = if req.user == NO_USER {
+            NO_USER
+        } else {
+            self.user_waits(req.user, req.arrival, now + service)
+        };
+        let idx = self.in_flight.hold(req.arrival, now, outcome, user);
         self.queue
             .schedule(now + service, Event::ServiceDone { instance: id, req: idx });
     }
@@ -217,8 +262,13 @@ impl World {
     #[inline(always)]
     pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
         let now = self.now;
-        let (arrival, start, outcome) = self.in_flight.release(req);
-        let Some(inst) = self.instances.get_mut(id) else { return };
+        let (arrival, start, outcome, user) = self.in_flight.release(req);
+        let Some(inst) = self.instances.get_mut(id) else {
+            if user != NO_USER {
+                self.user_answered(user, arrival, SimDuration::ZERO, Answer::Response);
+            }
+            return;
+        };
         inst.outstanding -= 1;
         let state = inst.state;
         let outstanding = inst.outstanding;
@@ -227,7 +277,8 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.busy -= 1;
         let series = fleet.series;
-        let overhead = (start - arrival) + fleet.version.overhead;
+        let version_overhead = fleet.version.overhead;
+        let overhead = (start - arrival) + version_overhead;
         self.metrics.service_end(
             series,
             now,
@@ -247,6 +298,9 @@ impl World {
             // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
         }
+        if user != NO_USER {
+            self.user_answered(user, arrival, version_overhead, Answer::Response);
+        }
     }
 
     /// Fills free slots of the in-service instance `id` from its fleet's backlog.
@@ -264,7 +318,7 @@ impl World {
             let fleet = &mut self.fleets[fid];
             let series = fleet.series;
             // A request whose timeout falls exactly now has failed; it is not served.
-            let expired = fleet.backlog.expire(self.now, timeout);
+            let expired = fleet.backlog.expire(self.now, timeout, &mut self.expired_users);
             if expired > 0 {
                 self.backlog_total -= expired;
                 self.metrics.timed_out(series, expired);
@@ -274,6 +328,9 @@ impl World {
                 self.backlog_total -= 1;
             }
             self.note_backlog(fid);
+            if !self.expired_users.is_empty() {
+                self.users_gave_up();
+            }
             let Some(req) = popped else { return };
             self.start_service(id, req, true);
         }
@@ -296,12 +353,33 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.backlog.timer_armed = false;
         let series = fleet.series;
-        let n = fleet.backlog.expire(self.now, timeout);
+        let n = fleet.backlog.expire(self.now, timeout, &mut self.expired_users);
         if n > 0 {
             self.backlog_total -= n;
             self.metrics.timed_out(series, n);
             self.note_backlog(fid);
+            self.users_gave_up();
         }
         self.arm_backlog_timer(fid);
+    }
+}
+
+/// How a request of `version` ends if served: one uniform decides, 4XX with
+/// `client_error_rate`, otherwise 5XX with `error_rate`; no draw when the version has no errors.
+#[inline(always)]
+fn decide_outcome(version: &ModelVersion, rng: &mut SimRng) -> Outcome {
+    let v4 = version.client_error_rate;
+    let v5 = version.error_rate;
+    if v4 > 0.0 || v5 > 0.0 {
+        let u: f64 = rng.random();
+        if u < v4 {
+            Outcome::ClientError
+        } else if u < v4 + (1.0 - v4) * v5 {
+            Outcome::ServerError
+        } else {
+            Outcome::Ok
+        }
+    } else {
+        Outcome::Ok
     }
 }

@@ -2,9 +2,10 @@
 //! Reports are built from this alone, never from model internals.
 
 use super::config::{EndpointKind, Slo};
+use super::users::UserPoint;
 use super::world::World;
 use crate::engine::SimDuration;
-use crate::model::metrics::{EndpointPoint, ServerlessPoint, ServerlessTotals, Totals};
+use crate::model::metrics::{EndpointPoint, LatencyHistogram, ServerlessPoint, ServerlessTotals, Totals};
 use crate::model::{Activity, VariantId};
 
 /// Per-variant outcome of a run.
@@ -51,6 +52,31 @@ pub struct RunResult {
     /// The host pool of an endpoint with inference components; `variants` and the points'
     /// variant series are then the components (copies for instances).
     pub components: Option<ComponentsResult>,
+    /// The closed-loop users of a load test, as the load generator saw them.
+    pub users: Option<UsersResult>,
+}
+
+/// What a load test's users saw.
+#[derive(Clone, Debug)]
+pub struct UsersResult {
+    /// Per metrics period: users at its end, calls answered and given up in it.
+    pub points: Vec<UserPoint>,
+    /// Most users at once.
+    pub peak_users: u32,
+    /// Calls answered (responses and give-ups).
+    pub answered: u64,
+    /// Calls given up (no answer within the invocation timeout).
+    pub gave_up: u64,
+    /// Client-side latency of answered calls, send to answer seen \[µs\].
+    pub latency: LatencyHistogram,
+    pub latency_sum_us: u128,
+}
+
+impl UsersResult {
+    /// Mean client-side latency \[µs\], if any call was answered.
+    pub fn mean_latency_us(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.latency_sum_us as f64 / self.answered as f64)
+    }
 }
 
 /// The instances of an endpoint that hosts inference components.
@@ -169,6 +195,14 @@ impl RunResult {
             // A serverless variant is billed per GB-second, not per instance-hour.
             v.cost_usd = Some(s.totals.cost_usd);
         }
+        let users = w.users.map(|u| UsersResult {
+            peak_users: u.peak,
+            answered: u.answered,
+            gave_up: u.gave_up,
+            latency_sum_us: u.latency_sum_us,
+            latency: u.latency,
+            points: u.points,
+        });
         let (points, totals) = w.metrics.into_points();
         RunResult {
             slo: w.config.slo,
@@ -189,6 +223,7 @@ impl RunResult {
             configs,
             serverless,
             components,
+            users,
         }
     }
 

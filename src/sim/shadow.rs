@@ -8,7 +8,7 @@
 
 use super::config::ShadowSampling;
 use super::world::World;
-use crate::model::{ActivityKind, Request, VariantId};
+use crate::model::{ActivityKind, Request, VariantId, NO_USER};
 use rand::RngExt;
 
 impl World {
@@ -79,6 +79,8 @@ impl World {
             arrival: self.now,
             service,
             outcome,
+            // A copy is the endpoint's, not a user's: its answer goes nowhere.
+            user: NO_USER,
         };
         self.route_or_queue(fid, req, series, true);
     }

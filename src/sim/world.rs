@@ -11,6 +11,7 @@ use super::hosting::Hosting;
 use super::observe::{datapoint, Dimension};
 use super::result::RunResult;
 use super::scaling::Autoscaler;
+use super::users::UserPool;
 use crate::autoscaling::alarm::Statistic;
 use crate::engine::{EventQueue, RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::{InstanceCounts, MetricName, PeriodSample, Recorder, Series, TickSample, VariantFacts};
@@ -66,6 +67,12 @@ pub struct World {
     pub(super) shadow_copies: u64,
     /// Instances, a serverless pool, or inference-component hosts.
     pub(super) hosting: Hosting,
+    /// The load test's closed-loop users, if the workload has them.
+    pub(super) users: Option<UserPool>,
+    /// A user count due at a tick's instant before the tick ran (see `on_user_count`).
+    pub(super) deferred_user_count: Option<u32>,
+    /// Users whose requests just timed out in a backlog (scratch, empty between events).
+    pub(super) expired_users: Vec<(u32, SimTime)>,
 }
 
 impl World {
@@ -162,6 +169,9 @@ impl World {
             shadow_rng: rngs.stream("shadow"),
             shadow_copies: 0,
             hosting,
+            users: config.workload.users().map(|test| UserPool::new(test.clone(), rngs)),
+            deferred_user_count: None,
+            expired_users: Vec::new(),
             config,
         };
         for vc in &w.config.endpoint.variants {
@@ -239,6 +249,7 @@ impl World {
             }
         }
         self.schedule_actions();
+        self.start_users();
         self.schedule_next_arrival();
     }
 
@@ -315,6 +326,9 @@ impl World {
             Event::Shadow { start } => self.on_shadow(start),
             Event::ServerlessDone { req, provisioned } => self.on_serverless_done(req, provisioned),
             Event::ProvisionedConcurrencyReady => self.on_pc_ready(),
+            Event::UserCount { index } => self.on_user_count(index),
+            Event::UserSend { user, gen } => self.on_user_send(user, gen),
+            Event::UserGaveUp { user, sent } => self.on_user_gave_up(user, sent),
             Event::End => self.on_end(),
         }
     }
@@ -326,6 +340,10 @@ impl World {
         self.ticks += 1;
         if self.ticks % self.ticks_per_period == 0 {
             self.close_period();
+        }
+        // A user count due at this instant waited for the tick: figures close first.
+        if let Some(index) = self.deferred_user_count.take() {
+            self.on_user_count(index);
         }
         if self.scaling.has_alarms() {
             self.evaluate_autoscaling();
@@ -420,6 +438,9 @@ impl World {
         self.serverless_close_period();
         if self.hosts_components() {
             self.close_host_period();
+        }
+        if let Some(users) = self.users.as_mut() {
+            users.close_period();
         }
     }
 

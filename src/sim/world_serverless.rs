@@ -13,20 +13,28 @@
 
 use super::event::Event;
 use super::serverless::{ArrivalDecision, ServerlessCommand};
+use super::users::Answer;
 use super::world::World;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::ServerlessTick;
-use crate::model::{Outcome, VariantId};
+use crate::model::{Outcome, VariantId, NO_USER};
 
 impl World {
-    /// A request arrives at a serverless endpoint (its only variant is 0).
-    pub(super) fn on_serverless_arrival(&mut self) {
+    /// A request of `user` (or `NO_USER`) arrives at a serverless endpoint (its only variant
+    /// is 0).
+    #[inline(always)]
+    pub(super) fn on_serverless_arrival(&mut self, user: u32) {
         let now = self.now;
         let fid = self.variants[VariantId(0)].fleets[0];
         let series = self.fleets[fid].series;
         // A 4XX answered by the model is drawn (and recorded) first; it holds no unit.
         // Per-instance metrics do not exist on serverless endpoints (docs/semantics/serverless.md §4): no 1/N.
-        let Some((service, outcome)) = self.draw(VariantId(0), fid, series) else {
+        let drawn = if user == NO_USER {
+            self.draw(VariantId(0), fid, series)
+        } else {
+            self.draw_user(user, fid, series)
+        };
+        let Some((service, outcome)) = drawn else {
             self.metrics.invocation(series, 0.0);
             return;
         };
@@ -39,6 +47,9 @@ impl World {
                 self.metrics.throttled(series);
                 if let Some(m) = self.metrics.serverless_mut() {
                     m.throttled(account_limit);
+                }
+                if user != NO_USER {
+                    self.user_answered(user, now, SimDuration::ZERO, Answer::Response);
                 }
                 return;
             }
@@ -54,7 +65,12 @@ impl World {
         }
         self.metrics.service_start(series, now, SimDuration::ZERO, false);
         let start = now + setup.unwrap_or(SimDuration::ZERO);
-        let req = self.in_flight.hold(now, start, outcome);
+        let user = if user == NO_USER {
+            NO_USER
+        } else {
+            self.user_waits(user, now, start + service)
+        };
+        let req = self.in_flight.hold(now, start, outcome, user);
         self.queue
             .schedule(start + service, Event::ServerlessDone { req, provisioned });
     }
@@ -64,17 +80,21 @@ impl World {
     /// start.
     pub(super) fn on_serverless_done(&mut self, req: u32, provisioned: bool) {
         let now = self.now;
-        let (arrival, start, outcome) = self.in_flight.release(req);
+        let (arrival, start, outcome, user) = self.in_flight.release(req);
         if let Some(ctl) = self.hosting.serverless_mut() {
             ctl.on_done(now, provisioned);
         }
         let fleet = &self.fleets[self.variants[VariantId(0)].fleets[0]];
         let series = fleet.series;
-        let overhead = (start - arrival) + fleet.version.overhead;
+        let version_overhead = fleet.version.overhead;
+        let overhead = (start - arrival) + version_overhead;
         self.metrics
             .service_end(series, now, now - start, overhead, outcome == Outcome::Ok, true);
         if let Some(m) = self.metrics.serverless_mut() {
             m.compute(provisioned, now - start);
+        }
+        if user != NO_USER {
+            self.user_answered(user, arrival, version_overhead, Answer::Response);
         }
     }
 

@@ -21,4 +21,5 @@ mod recommend;
 mod scenarios;
 mod serverless;
 mod sweep;
+mod users;
 mod worked_examples;

@@ -49,6 +49,8 @@ enum Source {
         trace: TimestampTrace,
         next: usize,
     },
+    /// No open-loop arrivals (closed-loop users alone).
+    Silent,
 }
 
 impl ArrivalGenerator {
@@ -84,6 +86,10 @@ impl ArrivalGenerator {
                 trace: trace.clone(),
                 next: 0,
             },
+            Workload::Users {
+                background: Some(open), ..
+            } => return ArrivalGenerator::new(open, horizon),
+            Workload::Users { background: None, .. } => Source::Silent,
         };
         ArrivalGenerator {
             source,
@@ -217,6 +223,7 @@ impl ArrivalGenerator {
                 *next += 1;
                 t.0 as f64
             }
+            Source::Silent => return None,
         };
         if t >= horizon {
             return None;

@@ -2,15 +2,18 @@
 //!
 //! Open-loop sources (Poisson or evenly spaced arrivals at a time-varying rate, and trace replay)
 //! produce one next-arrival time at a time, so memory does not grow with the number of requests.
-//! `Workload` is a closed enum: closed-loop virtual users will join it as another variant.
+//! Closed-loop virtual users (`users.rs`) send their next request when the last one is
+//! answered, so the simulation drives them; an open-loop background load may run beside them.
 
 mod arrivals;
 mod shape;
 mod trace;
+mod users;
 
 pub use arrivals::ArrivalGenerator;
 pub use shape::RateShape;
 pub use trace::{CountTrace, TimestampTrace};
+pub use users::{Phase, SpawnMode, Stairs, TrafficPattern, UserTest};
 
 use crate::engine::{SimDuration, SimTime};
 
@@ -26,12 +29,28 @@ pub enum ArrivalProcess {
 /// A workload, validated.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Workload {
-    Open { arrivals: ArrivalProcess, rate: RateShape },
+    Open {
+        arrivals: ArrivalProcess,
+        rate: RateShape,
+    },
     TraceCounts(CountTrace),
     TraceTimestamps(TimestampTrace),
+    /// A load test of closed-loop users, with an optional open-loop load beside it.
+    Users {
+        test: UserTest,
+        background: Option<Box<Workload>>,
+    },
 }
 
 impl Workload {
+    /// The load test of closed-loop users, if there is one.
+    pub fn users(&self) -> Option<&UserTest> {
+        match self {
+            Workload::Users { test, .. } => Some(test),
+            _ => None,
+        }
+    }
+
     /// About how many requests arrive in `[0, duration)`: exact for traces, the rate's integral
     /// (sampled at 4096 midpoints, so within a fraction of a percent for any shape whose
     /// features last longer than 1/4096 of the run) for open-loop arrivals. Used to say up
@@ -53,6 +72,8 @@ impl Workload {
                 .map(|(_, n)| *n as f64)
                 .sum(),
             Workload::TraceTimestamps(t) => t.times.partition_point(|at| at.0 < duration.0) as f64,
+            // Users send as fast as they are answered: only the open-loop part is known ahead.
+            Workload::Users { background, .. } => background.as_ref().map_or(0.0, |b| b.expected_requests(duration)),
         }
     }
 }

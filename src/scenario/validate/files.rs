@@ -76,7 +76,13 @@ pub(super) fn read(s: &Scenario, base: &Path) -> Result<Files, ScenarioError> {
     for ic in variants.iter().flat_map(|v| &v.inference_components) {
         r.component(ic)?;
     }
-    if let Workload::Trace { file, format, scale } = &s.workload {
+    if let Workload::Users {
+        think_time: Some(d), ..
+    } = &s.workload
+    {
+        r.dist(d)?;
+    }
+    if let Some(Workload::Trace { file, format, scale }) = s.workload.open_loop() {
         r.files.trace = Some(match format {
             TraceFormat::Counts { period } => {
                 // A zero period is reported by validation; rows are still read one tick apart.

@@ -21,6 +21,7 @@ mod scaling;
 mod serverless;
 mod shadow;
 mod target;
+mod users;
 mod variant;
 mod workload;
 
@@ -84,7 +85,7 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         ep.kind == EndpointKind::Async,
         s.duration.0,
     );
-    let workload = workload::validate(&mut c, s);
+    let workload = workload::validate(&mut c, s, &mut warnings);
     let metrics = metrics::validate(&mut c, s);
 
     // Configuration series: the initial configuration of each deployed variant, then each

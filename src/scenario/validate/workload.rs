@@ -1,8 +1,10 @@
-//! The workload: an open-loop rate shape, or a recorded trace replayed from the file read
-//! beforehand.
+//! The workload: an open-loop rate shape, a recorded trace replayed from the file read
+//! beforehand, or a load test's closed-loop users (`users.rs`) with an optional open-loop
+//! background.
 
 use super::check::Check;
 use super::files::Trace;
+use super::users;
 use crate::engine::SimTime;
 use crate::model::workload::{ArrivalProcess, CountTrace, RateShape, TimestampTrace, Workload};
 use crate::scenario::file::{self, Rate, Scenario, Workload as FileWorkload};
@@ -10,20 +12,47 @@ use crate::scenario::limits;
 use std::sync::Arc;
 
 /// Validates `workload`.
-pub(super) fn validate(c: &mut Check, s: &Scenario) -> Workload {
+pub(super) fn validate(c: &mut Check, s: &Scenario, warnings: &mut Vec<String>) -> Workload {
     match &s.workload {
+        users @ FileWorkload::Users { background, .. } => {
+            let background = background.as_deref().map(|b| {
+                if matches!(b, FileWorkload::Users { .. }) {
+                    c.fail(
+                        "workload.background",
+                        "Users(...)",
+                        "an Open(...) or Trace(...) workload",
+                    );
+                }
+                Box::new(open_loop(c, "workload.background", b))
+            });
+            Workload::Users {
+                test: users::validate(c, s, users, warnings),
+                background,
+            }
+        }
+        open => open_loop(c, "workload", open),
+    }
+}
+
+/// An open-loop workload at `path`: the scenario's, or a load test's background.
+fn open_loop(c: &mut Check, path: &str, w: &FileWorkload) -> Workload {
+    match w {
+        FileWorkload::Users { .. } => Workload::Open {
+            arrivals: ArrivalProcess::Poisson,
+            rate: RateShape::Constant(0.0),
+        },
         FileWorkload::Open { arrivals, rate: r } => Workload::Open {
             arrivals: match arrivals {
                 file::Arrivals::Poisson => ArrivalProcess::Poisson,
                 file::Arrivals::Deterministic => ArrivalProcess::Deterministic,
             },
-            rate: rate(c, "workload.rate", r),
+            rate: rate(c, &format!("{path}.rate"), r),
         },
         FileWorkload::Trace { format, scale, .. } => {
-            let scale = c.finite_range("workload.scale", *scale, 0.0, 1e6, "a number from 0 to 1e6");
+            let scale = c.finite_range(&format!("{path}.scale"), *scale, 0.0, 1e6, "a number from 0 to 1e6");
             match format {
                 file::TraceFormat::Counts { period } => {
-                    let period = c.positive_duration("workload.format.period", period.0);
+                    let period = c.positive_duration(&format!("{path}.format.period"), period.0);
                     let rows = match c.files.trace() {
                         Some(Trace::Counts(rows)) => rows.clone(),
                         _ => Arc::from(Vec::new()),
@@ -32,7 +61,11 @@ pub(super) fn validate(c: &mut Check, s: &Scenario) -> Workload {
                 }
                 file::TraceFormat::Timestamps => {
                     if scale != 1.0 {
-                        c.fail("workload.scale", scale, "1 (a timestamp trace cannot be scaled)");
+                        c.fail(
+                            &format!("{path}.scale"),
+                            scale,
+                            "1 (a timestamp trace cannot be scaled)",
+                        );
                     }
                     let times = match c.files.trace() {
                         Some(Trace::Timestamps(times)) => times.clone(),

@@ -1,0 +1,181 @@
+//! The user pool: who runs, when each user sends, and what the users saw.
+
+use crate::engine::{RngStreams, SimDuration, SimRng, SimTime};
+use crate::model::metrics::LatencyHistogram;
+use crate::model::workload::UserTest;
+
+/// One virtual user.
+#[derive(Debug)]
+struct User {
+    /// The pattern counts this user now.
+    active: bool,
+    /// A request of this user is unanswered.
+    busy: bool,
+    /// Bumped each time the user stops, so a send it had scheduled is recognised as stale.
+    gen: u32,
+    /// Service times and outcomes of its requests: `users/<k>`.
+    requests: SimRng,
+    /// Its think times: `think/<k>`.
+    think: SimRng,
+}
+
+/// How a user's call ended, as the load generator sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::sim) enum Answer {
+    /// A response: 2XX, or an error the endpoint answered (4XX, 5XX, refused, throttled).
+    Response,
+    /// No answer within the user's timeout: the user gave up.
+    GaveUp,
+}
+
+/// Per metrics period: users at its end and answers seen in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UserPoint {
+    /// Users the pattern counts at the end of the period.
+    pub users: u32,
+    /// Calls answered in the period (responses and give-ups).
+    pub answered: u64,
+    /// Calls given up in the period.
+    pub gave_up: u64,
+}
+
+/// See the module documentation.
+#[derive(Debug)]
+pub(in crate::sim) struct UserPool {
+    test: UserTest,
+    /// The pattern's user count over the run: `(instant, users from then on)`.
+    counts: Vec<(SimTime, u32)>,
+    users: Vec<User>,
+    /// Users the pattern counts now.
+    wanted: u32,
+    streams: RngStreams,
+    /// Client-side latency of every answered call, send to answer seen \[µs\].
+    pub latency: LatencyHistogram,
+    pub latency_sum_us: u128,
+    pub answered: u64,
+    pub gave_up: u64,
+    open: UserPoint,
+    pub points: Vec<UserPoint>,
+    /// Most users at once.
+    pub peak: u32,
+}
+
+impl UserPool {
+    pub fn new(test: UserTest, streams: RngStreams) -> Self {
+        UserPool {
+            counts: test.user_counts(),
+            test,
+            users: Vec::new(),
+            wanted: 0,
+            streams,
+            latency: LatencyHistogram::new(),
+            latency_sum_us: 0,
+            answered: 0,
+            gave_up: 0,
+            open: UserPoint::default(),
+            points: Vec::new(),
+            peak: 0,
+        }
+    }
+
+    /// When the `index`-th change of the user count is due, if there is one.
+    pub fn change_at(&self, index: usize) -> Option<SimTime> {
+        self.counts.get(index).map(|c| c.0)
+    }
+
+    /// Applies the `index`-th change of the user count: users beyond the new count stop (a busy
+    /// one after its answer), users up to it run. Returns the users that send now, with their
+    /// generation, lowest first.
+    pub fn on_count(&mut self, index: usize) -> Vec<(u32, u32)> {
+        let n = self.counts[index].1;
+        for u in self
+            .users
+            .iter_mut()
+            .skip(n as usize)
+            .take(self.wanted.saturating_sub(n) as usize)
+        {
+            u.active = false;
+            u.gen = u.gen.wrapping_add(1);
+        }
+        let mut start = Vec::new();
+        for k in self.wanted..n {
+            if k as usize == self.users.len() {
+                self.users.push(User {
+                    active: false,
+                    busy: false,
+                    gen: 0,
+                    requests: self.streams.stream(&format!("users/{k}")),
+                    think: self.streams.stream(&format!("think/{k}")),
+                });
+            }
+            let u = &mut self.users[k as usize];
+            u.active = true;
+            // A user still waiting for an answer from before it stopped goes on after it.
+            if !u.busy {
+                start.push((k, u.gen));
+            }
+        }
+        self.wanted = n;
+        self.peak = self.peak.max(n);
+        start
+    }
+
+    /// A send the pool scheduled is due: whether it goes out (the user still runs, the send is
+    /// not stale and the user has nothing in flight). The user is busy from now on.
+    pub fn on_send(&mut self, user: u32, gen: u32) -> bool {
+        let Some(u) = self.users.get_mut(user as usize) else {
+            return false;
+        };
+        if !u.active || u.gen != gen || u.busy {
+            return false;
+        }
+        u.busy = true;
+        true
+    }
+
+    /// The stream the user's requests draw their service time and outcome from.
+    #[inline]
+    pub fn requests(&mut self, user: u32) -> &mut SimRng {
+        &mut self.users[user as usize].requests
+    }
+
+    /// The user's call sent at `sent` ended as `answer`, seen by the user at `seen`. Returns
+    /// when the user sends next (after its think time) and the send's generation, or `None`
+    /// when the user has stopped.
+    pub fn on_answer(&mut self, user: u32, sent: SimTime, seen: SimTime, answer: Answer) -> Option<(SimTime, u32)> {
+        let latency = (seen - sent).0;
+        self.latency.record(latency);
+        self.latency_sum_us += u128::from(latency);
+        self.answered += 1;
+        self.open.answered += 1;
+        if answer == Answer::GaveUp {
+            self.gave_up += 1;
+            self.open.gave_up += 1;
+        }
+        let u = &mut self.users[user as usize];
+        u.busy = false;
+        if !u.active {
+            return None;
+        }
+        let think = self.test.think_time.sample(&mut u.think);
+        Some((seen + think, u.gen))
+    }
+
+    /// The client's round trip on top of every answer.
+    #[inline]
+    pub fn round_trip(&self) -> SimDuration {
+        self.test.round_trip
+    }
+
+    /// Users the pattern counts now.
+    pub fn users(&self) -> u32 {
+        self.wanted
+    }
+
+    /// Closes a metrics period.
+    pub fn close_period(&mut self) {
+        let mut p = std::mem::take(&mut self.open);
+        p.users = self.wanted;
+        self.points.push(p);
+    }
+}

@@ -1,0 +1,101 @@
+//! The World's side of a load test's closed-loop users: it changes the user count when the
+//! pattern says, sends a user's request when the pool says it is due, and tells the pool when
+//! each call is answered or given up (`users/`).
+//!
+//! A user sees its answer one round trip after the endpoint gives it (plus the model's
+//! overhead latency for calls the model answered), and gives up on a call still unanswered
+//! after the endpoint's invocation timeout: a request that times out in the backlog, or whose
+//! service would end later, is a give-up at exactly that instant (the endpoint may still be
+//! working on it). Every send is an event strictly after the answer it follows, since the
+//! round trip is at least 1 µs, so no user can loop within one instant.
+
+use super::event::Event;
+use super::users::Answer;
+use super::world::World;
+use crate::engine::{SimDuration, SimTime};
+use crate::model::NO_USER;
+
+impl World {
+    /// Schedules the pattern's first user count.
+    pub(super) fn start_users(&mut self) {
+        if let Some(at) = self.users.as_ref().and_then(|u| u.change_at(0)) {
+            self.schedule_in_run(at, Event::UserCount { index: 0 });
+        }
+    }
+
+    /// The pattern's `index`-th user count takes effect: new users send at once. At the instant
+    /// of a sampling tick the tick comes first (its period reports the users before the change,
+    /// as a load test closes its minute before it adds users), whatever order the two events
+    /// were scheduled in.
+    pub(super) fn on_user_count(&mut self, index: u32) {
+        let now = self.now;
+        let tick = self.config.metrics.high_resolution_period.0;
+        if tick > 0 && now.0 % tick == 0 && now > self.metrics.tick_start() {
+            self.deferred_user_count = Some(index);
+            return;
+        }
+        let Some(pool) = self.users.as_mut() else { return };
+        let start = pool.on_count(index as usize);
+        let next = pool.change_at(index as usize + 1);
+        for (user, gen) in start {
+            self.queue.schedule(now, Event::UserSend { user, gen });
+        }
+        if let Some(at) = next {
+            self.schedule_in_run(at, Event::UserCount { index: index + 1 });
+        }
+    }
+
+    /// A user's send is due: the request reaches the endpoint now, unless the send is stale.
+    pub(super) fn on_user_send(&mut self, user: u32, gen: u32) {
+        if self.users.as_mut().is_some_and(|pool| pool.on_send(user, gen)) {
+            self.metrics.arrival();
+            self.admit(user);
+        }
+    }
+
+    /// A user's request sent at `sent` starts being served and ends at `end`: returns the user
+    /// the in-flight request answers, or `NO_USER` when the user gives up first (the give-up is
+    /// scheduled).
+    pub(super) fn user_waits(&mut self, user: u32, sent: SimTime, end: SimTime) -> u32 {
+        let give_up = sent + self.config.endpoint.invocation_timeout;
+        if end <= give_up {
+            return user;
+        }
+        self.queue.schedule(give_up, Event::UserGaveUp { user, sent });
+        NO_USER
+    }
+
+    /// A user gave up on its call sent at `sent`.
+    pub(super) fn on_user_gave_up(&mut self, user: u32, sent: SimTime) {
+        self.user_answered(user, sent, SimDuration::ZERO, Answer::GaveUp);
+    }
+
+    /// The users whose requests timed out in a backlog just now give up.
+    pub(super) fn users_gave_up(&mut self) {
+        let expired = std::mem::take(&mut self.expired_users);
+        for &(user, sent) in &expired {
+            self.user_answered(user, sent, SimDuration::ZERO, Answer::GaveUp);
+        }
+        // Keep the allocation for the next expiry.
+        self.expired_users = expired;
+        self.expired_users.clear();
+    }
+
+    /// The endpoint answered (or the user gave up on) the call `user` sent at `sent`, now;
+    /// `overhead` is the model's overhead latency the user sees on top. The user sends again
+    /// after its round trip and think time.
+    pub(super) fn user_answered(&mut self, user: u32, sent: SimTime, overhead: SimDuration, answer: Answer) {
+        let Some(pool) = self.users.as_mut() else { return };
+        let seen = self.now + overhead + pool.round_trip();
+        if let Some((at, gen)) = pool.on_answer(user, sent, seen, answer) {
+            self.schedule_in_run(at, Event::UserSend { user, gen });
+        }
+    }
+
+    /// Schedules `event` unless it falls at or after the end of the run (it would never run).
+    fn schedule_in_run(&mut self, at: SimTime, event: Event) {
+        if at.0 < self.config.duration.0 {
+            self.queue.schedule(at, event);
+        }
+    }
+}
