@@ -34,6 +34,7 @@
 //! applied only when no present datapoint is within the threshold. The simple reading "ALARM needs
 //! M breaching present datapoints" differs from AWS only in these premature cases.
 
+use super::config_error::{ConfigError, FieldPath};
 use std::fmt;
 use std::str::FromStr;
 
@@ -374,26 +375,38 @@ impl AlarmRule {
         self
     }
 
-    /// Checks `N >= 1`, `1 <= M <= N` and a finite threshold. [AWS]
-    pub fn validate(&self) -> Result<(), String> {
+    /// Every rule this alarm breaks, in field order: `evaluation_periods` N >= 1,
+    /// `datapoints_to_alarm` M from 1 to N (checked only once N is), a finite `threshold`.
+    /// [AWS]
+    pub fn errors(&self) -> Vec<ConfigError> {
         let (n, m) = (self.evaluation_periods, self.datapoints_to_alarm);
+        let mut out = Vec::new();
         if n == 0 {
-            return Err(format!(
-                "evaluation_periods must be at least 1, got 0 (alarm rule: {self})"
+            out.push(ConfigError::new(
+                FieldPath::field("evaluation_periods"),
+                n,
+                "an integer >= 1",
             ));
-        }
-        if m == 0 || m > n {
-            return Err(format!(
-                "datapoints_to_alarm must be between 1 and evaluation_periods {n}, got {m} (alarm rule: {self})"
+        } else if m == 0 || m > n {
+            out.push(ConfigError::new(
+                FieldPath::field("datapoints_to_alarm"),
+                m,
+                format!("an integer from 1 to evaluation_periods ({n})"),
             ));
         }
         if !self.threshold.is_finite() {
-            return Err(format!(
-                "threshold must be a finite number, got {} (alarm rule: {self})",
-                self.threshold
+            out.push(ConfigError::new(
+                FieldPath::field("threshold"),
+                self.threshold,
+                "a finite number",
             ));
         }
-        Ok(())
+        out
+    }
+
+    /// The first of [`errors`](Self::errors), if any.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.errors().into_iter().next().map_or(Ok(()), Err)
     }
 
     /// Can a datapoint within `[min, max]` ever breach? `false` flags an alarm that can never
@@ -864,37 +877,39 @@ mod tests {
 
     #[test]
     fn validation() {
+        let m_of_3 = "an integer from 1 to evaluation_periods (3)";
+        // (N, M, threshold, the first error as (field, value, allowed))
         let rows = [
             (1, 1, 420.0, None),
             (3, 3, 420.0, None),
             (3, 2, 0.0, None),
-            (0, 0, 420.0, Some("evaluation_periods must be at least 1, got 0")),
-            (
-                3,
-                0,
-                420.0,
-                Some("datapoints_to_alarm must be between 1 and evaluation_periods 3, got 0"),
-            ),
-            (
-                2,
-                3,
-                420.0,
-                Some(
-                    "datapoints_to_alarm must be between 1 and evaluation_periods 2, got 3 \
-                     (alarm rule: 3 of 2 datapoints > 420, missing data: missing)",
-                ),
-            ),
-            (1, 1, f64::NAN, Some("threshold must be a finite number, got NaN")),
-            (1, 1, f64::INFINITY, Some("threshold must be a finite number, got inf")),
+            (0, 0, 420.0, Some(("evaluation_periods", "0", "an integer >= 1"))),
+            (3, 0, 420.0, Some(("datapoints_to_alarm", "0", m_of_3))),
+            (3, 4, 420.0, Some(("datapoints_to_alarm", "4", m_of_3))),
+            (1, 1, f64::NAN, Some(("threshold", "NaN", "a finite number"))),
+            (1, 1, f64::INFINITY, Some(("threshold", "inf", "a finite number"))),
         ];
-        for (n, m, threshold, err) in rows {
+        for (n, m, threshold, want) in rows {
             let r = AlarmRule::new(n, GreaterThanThreshold, threshold).with_datapoints_to_alarm(m);
-            match (r.validate(), err) {
-                (Result::Ok(()), None) => {}
-                (Err(e), Some(want)) => assert!(e.contains(want), "{e:?} should contain {want:?}"),
-                (got, want) => panic!("{m}-of-{n} threshold {threshold}: got {got:?}, want {want:?}"),
-            }
+            let got = r.validate().err();
+            let got = got
+                .as_ref()
+                .map(|e| (e.field.to_string(), e.value.as_str(), e.allowed.as_str()));
+            let want = want.map(|(f, v, a)| (f.to_string(), v, a));
+            assert_eq!(got, want, "{m}-of-{n} threshold {threshold}");
         }
+        // Every broken rule at once; M is not compared with a zero N.
+        let r = AlarmRule::new(0, GreaterThanThreshold, f64::NAN).with_datapoints_to_alarm(5);
+        let fields: Vec<String> = r.errors().iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(fields, ["evaluation_periods", "threshold"]);
+        assert_eq!(
+            AlarmRule::new(2, GreaterThanThreshold, 1.0)
+                .with_datapoints_to_alarm(3)
+                .validate()
+                .unwrap_err()
+                .to_string(),
+            "datapoints_to_alarm: got 3; allowed: an integer from 1 to evaluation_periods (2)"
+        );
     }
 
     #[test]

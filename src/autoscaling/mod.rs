@@ -5,6 +5,7 @@
 //! types. The simulation (`sim`) feeds datapoints in and applies the decisions.
 
 pub mod alarm;
+pub mod config_error;
 pub mod cooldown;
 pub mod guidance;
 pub mod schedule;

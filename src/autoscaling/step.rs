@@ -5,6 +5,7 @@
 //! clamp and arbitration between policies (§8) belong to the caller.
 
 use super::alarm::{self, fmt_num, Aggregation};
+use super::config_error::{ConfigError, FieldPath};
 use std::fmt;
 
 /// `Cooldown` of a step policy when none is given \[s\]. [AWS]
@@ -90,6 +91,11 @@ impl StepAdjustment {
     }
 }
 
+/// A step bound as a configuration holds it: the number, or `None` when unbounded.
+fn bound(b: Option<f64>) -> String {
+    b.map_or("None".to_string(), |x| x.to_string())
+}
+
 /// `StepScalingPolicyConfiguration` (docs/semantics/autoscaling.md §6.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepPolicyConfig {
@@ -136,34 +142,51 @@ impl StepPolicyConfig {
     /// one step without a lower bound, required if any lower bound is negative; at most one
     /// without an upper bound, required if any upper bound is positive; no overlap and no gap;
     /// `ExactCapacity` adjustments `>= 0`; `MinAdjustmentMagnitude` only with
-    /// `PercentChangeInCapacity`. [AWS] Reports the first violation, naming the
-    /// step indices and the numbers.
-    pub fn validate(&self) -> Result<(), String> {
+    /// `PercentChangeInCapacity`. [AWS] Reports the first violation on the field at fault
+    /// (`steps[i].lower`, `.upper`, `.adjustment`, or `steps[i]`); of two steps in conflict, on
+    /// the later one, naming the other in what is allowed.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         let steps = &self.steps;
+        let at = |i: usize, member: &'static str| FieldPath::item("steps", i).member(member);
         if steps.is_empty() {
-            return Err("steps is empty: a step scaling policy needs at least one step adjustment".into());
+            return Err(ConfigError::new(
+                FieldPath::field("steps"),
+                "[]",
+                "at least one step adjustment",
+            ));
         }
         for (i, s) in steps.iter().enumerate() {
             for (name, bound) in [("lower", s.lower), ("upper", s.upper)] {
                 if let Some(x) = bound.filter(|x| !x.is_finite()) {
-                    return Err(format!("steps[{i}] {name} bound {} is not a finite number", fmt_num(x)));
+                    return Err(ConfigError::new(
+                        at(i, name),
+                        x,
+                        "a finite number, or None for no bound",
+                    ));
                 }
             }
             match (s.lower, s.upper) {
-                (None, None) => return Err(format!("steps[{i}] has neither a lower nor an upper bound")),
+                (None, None) => {
+                    return Err(ConfigError::new(
+                        FieldPath::item("steps", i),
+                        "a step with neither a lower nor an upper bound",
+                        "a step with a lower bound, an upper bound or both",
+                    ))
+                }
                 (Some(l), Some(u)) if l >= u => {
-                    return Err(format!(
-                        "steps[{i}] lower bound {} must be below its upper bound {}",
-                        fmt_num(l),
-                        fmt_num(u)
+                    return Err(ConfigError::new(
+                        at(i, "lower"),
+                        l,
+                        format!("a number below this step's upper bound ({})", fmt_num(u)),
                     ))
                 }
                 _ => {}
             }
             if self.adjustment_type == AdjustmentType::ExactCapacity && s.adjustment < 0 {
-                return Err(format!(
-                    "steps[{i}] ExactCapacity adjustment {} must be >= 0",
-                    s.adjustment
+                return Err(ConfigError::new(
+                    at(i, "adjustment"),
+                    s.adjustment,
+                    "an integer >= 0 (with ExactCapacity the adjustment is the new capacity)",
                 ));
             }
         }
@@ -171,13 +194,21 @@ impl StepPolicyConfig {
         let no_lower: Vec<usize> = (0..steps.len()).filter(|&i| steps[i].lower.is_none()).collect();
         let no_upper: Vec<usize> = (0..steps.len()).filter(|&i| steps[i].upper.is_none()).collect();
         if let [a, b, ..] = no_lower[..] {
-            return Err(format!(
-                "steps[{a}] and steps[{b}] both have no lower bound; at most one step may"
+            return Err(ConfigError::new(
+                at(b, "lower"),
+                "None",
+                format!(
+                    "a number: the step at index {a} has no lower bound already, and at most one step may have none"
+                ),
             ));
         }
         if let [a, b, ..] = no_upper[..] {
-            return Err(format!(
-                "steps[{a}] and steps[{b}] both have no upper bound; at most one step may"
+            return Err(ConfigError::new(
+                at(b, "upper"),
+                "None",
+                format!(
+                    "a number: the step at index {a} has no upper bound already, and at most one step may have none"
+                ),
             ));
         }
         if no_lower.is_empty() {
@@ -186,9 +217,10 @@ impl StepPolicyConfig {
                 .enumerate()
                 .find_map(|(i, s)| s.lower.filter(|&l| l < 0.0).map(|l| (i, l)))
             {
-                return Err(format!(
-                    "steps[{i}] has a negative lower bound {}, so one step must have no lower bound",
-                    fmt_num(l)
+                return Err(ConfigError::new(
+                    at(i, "lower"),
+                    l,
+                    "a number >= 0 unless one step has no lower bound (none has)",
                 ));
             }
         }
@@ -198,9 +230,10 @@ impl StepPolicyConfig {
                 .enumerate()
                 .find_map(|(i, s)| s.upper.filter(|&u| u > 0.0).map(|u| (i, u)))
             {
-                return Err(format!(
-                    "steps[{i}] has a positive upper bound {}, so one step must have no upper bound",
-                    fmt_num(u)
+                return Err(ConfigError::new(
+                    at(i, "upper"),
+                    u,
+                    "a number <= 0 unless one step has no upper bound (none has)",
                 ));
             }
         }
@@ -217,28 +250,53 @@ impl StepPolicyConfig {
             let (sp, sq) = (&steps[p], &steps[q]);
             let next_lower = sq.lower.unwrap_or(f64::NEG_INFINITY);
             let this_upper = sp.upper.unwrap_or(f64::INFINITY);
-            if this_upper < next_lower {
-                return Err(format!(
-                    "steps[{p}] and steps[{q}] leave a gap between {} and {}",
+            let problem = if this_upper < next_lower {
+                format!(
+                    "these leave a gap between {} and {}",
                     fmt_num(this_upper),
                     fmt_num(next_lower)
-                ));
-            }
-            if this_upper > next_lower {
+                )
+            } else if this_upper > next_lower {
                 let overlap_end = this_upper.min(sq.upper.unwrap_or(f64::INFINITY));
-                return Err(format!(
-                    "steps[{p}] and steps[{q}] overlap between {} and {}",
+                format!(
+                    "these overlap between {} and {}",
                     fmt_num(next_lower),
                     fmt_num(overlap_end)
-                ));
-            }
+                )
+            } else {
+                continue;
+            };
+            // The later step of the two is at fault: its bound must meet the other's.
+            return Err(if q > p {
+                ConfigError::new(
+                    at(q, "lower"),
+                    bound(sq.lower),
+                    format!(
+                        "the upper bound of the step at index {p} ({}), as consecutive steps meet without gap or overlap; {problem}",
+                        bound(sp.upper)
+                    ),
+                )
+            } else {
+                ConfigError::new(
+                    at(p, "upper"),
+                    bound(sp.upper),
+                    format!(
+                        "the lower bound of the step at index {q} ({}), as consecutive steps meet without gap or overlap; {problem}",
+                        bound(sq.lower)
+                    ),
+                )
+            });
         }
 
         if let Some(m) = self.min_adjustment_magnitude {
             if self.adjustment_type != AdjustmentType::PercentChangeInCapacity {
-                return Err(format!(
-                    "min_adjustment_magnitude {m} is only valid with PercentChangeInCapacity, not {}",
-                    self.adjustment_type
+                return Err(ConfigError::new(
+                    FieldPath::field("min_adjustment_magnitude"),
+                    m,
+                    format!(
+                        "None unless the adjustment type is PercentChangeInCapacity (it is {})",
+                        self.adjustment_type
+                    ),
                 ));
             }
         }
@@ -534,25 +592,41 @@ mod tests {
         assert_eq!(scale_in().apply(5, f64::NAN, 50.0, false), None);
     }
 
-    /// D8 and the other rules of docs/semantics/autoscaling.md §6.2 / §6.3.
+    /// D8 and the other rules of docs/semantics/autoscaling.md §6.2 / §6.3: each error names the
+    /// field at fault, its value and what is allowed.
     #[test]
     fn validation_errors() {
         use AdjustmentType::*;
-        let rows: Vec<(AdjustmentType, Vec<StepAdjustment>, &str)> = vec![
+        let meet = |other: &str, bound: &str, problem: &str| {
+            format!(
+                "the {bound} of the step at index {other}, as consecutive steps meet without gap or overlap; {problem}"
+            )
+        };
+        let one_unbounded = |side: &str| {
+            format!("a number: the step at index 0 has no {side} bound already, and at most one step may have none")
+        };
+        // (adjustment type, steps, field, value, allowed)
+        let rows: Vec<(AdjustmentType, Vec<StepAdjustment>, &str, &str, String)> = vec![
             (
                 ChangeInCapacity,
                 vec![step(None, Some(-10.0), -1), step(Some(0.0), None, 1)],
-                "steps[0] and steps[1] leave a gap between -10 and 0",
+                "steps[1].lower",
+                "0",
+                meet("0 (-10)", "upper bound", "these leave a gap between -10 and 0"),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(5.0), None, 3), step(Some(0.0), Some(4.5), 1)],
-                "steps[1] and steps[0] leave a gap between 4.5 and 5",
+                "steps[1].upper",
+                "4.5",
+                meet("0 (5)", "lower bound", "these leave a gap between 4.5 and 5"),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(0.0), Some(10.0), 1), step(Some(5.0), None, 3)],
-                "steps[0] and steps[1] overlap between 5 and 10",
+                "steps[1].lower",
+                "5",
+                meet("0 (10)", "upper bound", "these overlap between 5 and 10"),
             ),
             (
                 ChangeInCapacity,
@@ -561,62 +635,98 @@ mod tests {
                     step(Some(0.0), Some(10.0), 2),
                     step(Some(10.0), None, 3),
                 ],
-                "steps[0] and steps[1] overlap between 0 and 10",
+                "steps[1].lower",
+                "0",
+                meet("0 (10)", "upper bound", "these overlap between 0 and 10"),
             ),
-            (ChangeInCapacity, vec![], "steps is empty"),
+            (
+                ChangeInCapacity,
+                vec![],
+                "steps",
+                "[]",
+                "at least one step adjustment".into(),
+            ),
             (
                 ChangeInCapacity,
                 vec![step(None, None, 1)],
-                "steps[0] has neither a lower nor an upper bound",
+                "steps[0]",
+                "a step with neither a lower nor an upper bound",
+                "a step with a lower bound, an upper bound or both".into(),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(5.0), Some(5.0), 1)],
-                "steps[0] lower bound 5 must be below its upper bound 5",
+                "steps[0].lower",
+                "5",
+                "a number below this step's upper bound (5)".into(),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(f64::NAN), None, 1)],
-                "steps[0] lower bound NaN is not a finite number",
+                "steps[0].lower",
+                "NaN",
+                "a finite number, or None for no bound".into(),
+            ),
+            (
+                ChangeInCapacity,
+                vec![step(Some(0.0), Some(f64::INFINITY), 1)],
+                "steps[0].upper",
+                "inf",
+                "a finite number, or None for no bound".into(),
             ),
             (
                 ChangeInCapacity,
                 vec![step(None, Some(-5.0), -1), step(None, Some(0.0), -1)],
-                "steps[0] and steps[1] both have no lower bound",
+                "steps[1].lower",
+                "None",
+                one_unbounded("lower"),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(0.0), None, 1), step(Some(5.0), None, 2)],
-                "steps[0] and steps[1] both have no upper bound",
+                "steps[1].upper",
+                "None",
+                one_unbounded("upper"),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(-10.0), Some(0.0), -1)],
-                "steps[0] has a negative lower bound -10, so one step must have no lower bound",
+                "steps[0].lower",
+                "-10",
+                "a number >= 0 unless one step has no lower bound (none has)".into(),
             ),
             (
                 ChangeInCapacity,
                 vec![step(Some(0.0), Some(5.0), 1)],
-                "steps[0] has a positive upper bound 5, so one step must have no upper bound",
+                "steps[0].upper",
+                "5",
+                "a number <= 0 unless one step has no upper bound (none has)".into(),
             ),
             (
                 ExactCapacity,
                 vec![step(Some(0.0), None, -2)],
-                "steps[0] ExactCapacity adjustment -2 must be >= 0",
+                "steps[0].adjustment",
+                "-2",
+                "an integer >= 0 (with ExactCapacity the adjustment is the new capacity)".into(),
             ),
         ];
-        for (adjustment_type, steps, want) in rows {
+        for (adjustment_type, steps, field, value, allowed) in rows {
             let p = StepPolicyConfig::new(adjustment_type, steps);
-            let err = p.validate().expect_err(want);
-            assert!(err.starts_with(want), "{err:?} should start with {want:?}");
+            let e = p.validate().expect_err(field);
+            assert_eq!(
+                (e.field.to_string().as_str(), e.value.as_str(), e.allowed.as_str()),
+                (field, value, allowed.as_str()),
+                "{:?}",
+                p.steps
+            );
         }
         let p = StepPolicyConfig {
             min_adjustment_magnitude: Some(2),
             ..notebook()
         };
         assert_eq!(
-            p.validate(),
-            Err("min_adjustment_magnitude 2 is only valid with PercentChangeInCapacity, not ChangeInCapacity".into())
+            p.validate().unwrap_err().to_string(),
+            "min_adjustment_magnitude: got 2; allowed: None unless the adjustment type is PercentChangeInCapacity (it is ChangeInCapacity)"
         );
         // Valid shapes AWS allows: a lone step bounded on one side, a downward single step.
         for steps in [vec![step(None, Some(0.0), -1)], vec![step(Some(10.0), None, 1)]] {

@@ -6,6 +6,7 @@
 //! scalable target's bounds after arbitration (§1.3, §8 and §12).
 
 use super::alarm::fmt_num;
+use super::config_error::{ConfigError, FieldPath};
 use std::fmt;
 
 /// Absolute tolerance subtracted before rounding a proportional capacity up \[capacity units\].
@@ -106,28 +107,40 @@ impl TargetTrackingConfig {
         self.target_value * self.low_threshold_ratio
     }
 
-    /// Checks the ranges the decision relies on; each message names the field and the value.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Every range the decision relies on that this configuration breaks, in field order:
+    /// `target_value` finite and > 0, `high_datapoints` and `low_datapoints` >= 1,
+    /// `low_threshold_ratio` strictly between 0 and 1.
+    pub fn errors(&self) -> Vec<ConfigError> {
+        let mut out = Vec::new();
         if !(self.target_value.is_finite() && self.target_value > 0.0) {
-            return Err(format!(
-                "target_value: must be a finite number > 0, got {}",
-                self.target_value
+            out.push(ConfigError::new(
+                FieldPath::field("target_value"),
+                self.target_value,
+                "a finite number > 0",
             ));
         }
-        if self.high_datapoints < 1 {
-            return Err(format!("high_datapoints: must be >= 1, got {}", self.high_datapoints));
-        }
-        if self.low_datapoints < 1 {
-            return Err(format!("low_datapoints: must be >= 1, got {}", self.low_datapoints));
+        for (name, n) in [
+            ("high_datapoints", self.high_datapoints),
+            ("low_datapoints", self.low_datapoints),
+        ] {
+            if n < 1 {
+                out.push(ConfigError::new(FieldPath::field(name), n, "an integer >= 1"));
+            }
         }
         // The negated form also rejects NaN.
         if !(self.low_threshold_ratio > 0.0 && self.low_threshold_ratio < 1.0) {
-            return Err(format!(
-                "low_threshold_ratio: must be in (0, 1), got {}",
-                self.low_threshold_ratio
+            out.push(ConfigError::new(
+                FieldPath::field("low_threshold_ratio"),
+                self.low_threshold_ratio,
+                "a number strictly between 0 and 1",
             ));
         }
-        Ok(())
+        out
+    }
+
+    /// The first of [`errors`](Self::errors), if any.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.errors().into_iter().next().map_or(Ok(()), Err)
     }
 }
 
@@ -417,28 +430,55 @@ mod tests {
         let bad = |edit: fn(&mut TargetTrackingConfig)| {
             let mut cfg = TargetTrackingConfig::new(70.0);
             edit(&mut cfg);
-            cfg.validate().unwrap_err()
+            let e = cfg.validate().unwrap_err();
+            (e.field.to_string(), e.value, e.allowed)
         };
+        let row = |field: &str, value: &str, allowed: &str| (field.to_string(), value.to_string(), allowed.to_string());
+        let positive = "a finite number > 0";
+        let ratio = "a number strictly between 0 and 1";
+        assert_eq!(bad(|c| c.target_value = 0.0), row("target_value", "0", positive));
+        assert_eq!(bad(|c| c.target_value = -1.5), row("target_value", "-1.5", positive));
+        assert_eq!(bad(|c| c.target_value = f64::NAN), row("target_value", "NaN", positive));
         assert_eq!(
-            bad(|c| c.target_value = 0.0),
-            "target_value: must be a finite number > 0, got 0"
+            bad(|c| c.target_value = f64::INFINITY),
+            row("target_value", "inf", positive)
         );
         assert_eq!(
-            bad(|c| c.target_value = -1.5),
-            "target_value: must be a finite number > 0, got -1.5"
+            bad(|c| c.high_datapoints = 0),
+            row("high_datapoints", "0", "an integer >= 1")
         );
-        assert!(bad(|c| c.target_value = f64::NAN).starts_with("target_value:"));
-        assert!(bad(|c| c.target_value = f64::INFINITY).starts_with("target_value:"));
-        assert_eq!(bad(|c| c.high_datapoints = 0), "high_datapoints: must be >= 1, got 0");
-        assert_eq!(bad(|c| c.low_datapoints = 0), "low_datapoints: must be >= 1, got 0");
+        assert_eq!(
+            bad(|c| c.low_datapoints = 0),
+            row("low_datapoints", "0", "an integer >= 1")
+        );
         assert_eq!(
             bad(|c| c.low_threshold_ratio = 1.0),
-            "low_threshold_ratio: must be in (0, 1), got 1"
+            row("low_threshold_ratio", "1", ratio)
         );
         assert_eq!(
             bad(|c| c.low_threshold_ratio = 0.0),
-            "low_threshold_ratio: must be in (0, 1), got 0"
+            row("low_threshold_ratio", "0", ratio)
         );
-        assert!(bad(|c| c.low_threshold_ratio = f64::NAN).starts_with("low_threshold_ratio:"));
+        assert_eq!(
+            bad(|c| c.low_threshold_ratio = f64::NAN),
+            row("low_threshold_ratio", "NaN", ratio)
+        );
+    }
+
+    #[test]
+    fn errors_lists_every_bad_field_in_order() {
+        let cfg = TargetTrackingConfig {
+            target_value: -1.0,
+            low_datapoints: 0,
+            low_threshold_ratio: 1.5,
+            ..TargetTrackingConfig::new(70.0)
+        };
+        let fields: Vec<String> = cfg.errors().iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(fields, ["target_value", "low_datapoints", "low_threshold_ratio"]);
+        assert_eq!(
+            cfg.validate().unwrap_err().to_string(),
+            "target_value: got -1; allowed: a finite number > 0"
+        );
+        assert!(TargetTrackingConfig::new(70.0).errors().is_empty());
     }
 }

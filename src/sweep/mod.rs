@@ -15,6 +15,7 @@ pub mod merge;
 pub mod metrics;
 pub mod objective;
 pub mod plan;
+mod range;
 pub mod run;
 pub mod shard;
 pub mod stats;

@@ -440,6 +440,7 @@ fn a_bad_low_threshold_ratio_is_reported_on_its_own_field() {
         "{e}"
     );
     assert!(!e.contains("target_value"), "{e}");
+    assert_eq!(e.matches("low_threshold_ratio").count(), 1, "reported once: {e}");
 }
 
 #[test]
@@ -480,6 +481,8 @@ fn alarm_rule_errors_name_their_field() {
         e.contains("alarms[0].datapoints_to_alarm: got 4; allowed: an integer from 1 to evaluation_periods (3)"),
         "{e}"
     );
+    assert_eq!(e.matches("datapoints_to_alarm").count(), 1, "reported once: {e}");
+    assert!(!e.contains("alarms[0]: got"), "not on the alarm as a whole: {e}");
     let e = error_with(&cpu_alarm("evaluation_periods: 1, threshold: NaN"));
     assert!(
         e.contains("alarms[0].threshold: got NaN; allowed: a finite number"),
@@ -507,4 +510,82 @@ fn a_misplaced_min_adjustment_magnitude_is_reported_on_its_own_field() {
         "{e}"
     );
     assert!(!e.contains("step_adjustments"), "{e}");
+}
+
+/// The error of a step policy on a CPU alarm with `steps` as its step adjustments.
+fn step_error(steps: &str) -> String {
+    error_with(&format!(
+        r#"{}
+        autoscaling: [ScalableTarget(min_capacity: 1, max_capacity: 4, policies: [StepScaling(
+            name: "s", alarm: "a", adjustment_type: ChangeInCapacity, step_adjustments: [{steps}])])],"#,
+        cpu_alarm("evaluation_periods: 1, threshold: 50.0")
+    ))
+}
+
+/// The lines of `e` that report a field error.
+fn error_lines(e: &str) -> Vec<&str> {
+    e.lines().filter(|l| l.trim_start().starts_with("- ")).collect()
+}
+
+#[test]
+fn a_step_with_its_bounds_reversed_is_reported_on_its_lower_bound() {
+    let e = step_error(
+        "StepAdjustment(lower: Some(0.0), upper: Some(10.0), adjustment: 1),
+         StepAdjustment(lower: Some(10.0), upper: Some(20.0), adjustment: 2),
+         StepAdjustment(lower: Some(30.0), upper: Some(20.0), adjustment: 3),
+         StepAdjustment(lower: Some(20.0), adjustment: 4)",
+    );
+    assert_eq!(
+        error_lines(&e),
+        ["  - autoscaling[0].policies[0].step_adjustments[2].lower: got 30; allowed: a number below this step's upper bound (20)"],
+        "{e}"
+    );
+}
+
+#[test]
+fn two_steps_without_an_upper_bound_are_reported_on_the_later_one() {
+    let e = step_error(
+        "StepAdjustment(lower: Some(0.0), adjustment: 1),
+         StepAdjustment(lower: Some(10.0), adjustment: 2)",
+    );
+    assert_eq!(
+        error_lines(&e),
+        ["  - autoscaling[0].policies[0].step_adjustments[1].upper: got None; allowed: a number: the step at index 0 has no upper bound already, and at most one step may have none"],
+        "{e}"
+    );
+}
+
+#[test]
+fn overlapping_steps_are_reported_on_the_later_bound() {
+    let e = step_error(
+        "StepAdjustment(lower: Some(0.0), upper: Some(10.0), adjustment: 1),
+         StepAdjustment(lower: Some(5.0), adjustment: 2)",
+    );
+    assert!(
+        e.contains(
+            "autoscaling[0].policies[0].step_adjustments[1].lower: got 5; allowed: the upper bound of the step at index 0 (10), as consecutive steps meet without gap or overlap; these overlap between 5 and 10"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_empty_step_list_and_an_unbounded_step_name_their_field() {
+    let e = step_error("");
+    assert!(
+        e.contains("autoscaling[0].policies[0].step_adjustments: got []; allowed: at least one step adjustment"),
+        "{e}"
+    );
+    let e = step_error("StepAdjustment(adjustment: 1)");
+    assert!(
+        e.contains(
+            "autoscaling[0].policies[0].step_adjustments[0]: got a step with neither a lower nor an upper bound"
+        ),
+        "{e}"
+    );
+    let e = step_error("StepAdjustment(lower: Some(0.0), upper: Some(inf), adjustment: 1)");
+    assert!(
+        e.contains("autoscaling[0].policies[0].step_adjustments[0].upper: got inf; allowed: a finite number"),
+        "{e}"
+    );
 }

@@ -103,35 +103,12 @@ pub(super) fn validate(
                 f::TreatMissingData::ignore => TreatMissingData::Ignore,
             },
         };
-        // The rule's checks, each on the field at fault. No evaluation period was reported with
-        // the window above; a `datapoints_to_alarm` left out follows `evaluation_periods`.
-        let mut refused = a.evaluation_periods == 0;
-        if let Some(m) = a
-            .datapoints_to_alarm
-            .filter(|&m| !refused && (m == 0 || m > a.evaluation_periods))
-        {
-            c.fail(
-                &format!("{p}.datapoints_to_alarm"),
-                m,
-                &format!("an integer from 1 to evaluation_periods ({})", a.evaluation_periods),
-            );
-            refused = true;
-        }
-        if !a.threshold.is_finite() {
-            c.fail(&format!("{p}.threshold"), a.threshold, "a finite number");
-            refused = true;
-        }
-        // Whatever else the rule refuses concerns the alarm as a whole.
-        if !refused {
-            if let Err(e) = rule.validate() {
-                c.fail(
-                    &p,
-                    format!(
-                        "evaluation_periods {}, datapoints_to_alarm {}",
-                        rule.evaluation_periods, rule.datapoints_to_alarm
-                    ),
-                    &e,
-                );
+        // The rule's own checks, each on the field at fault: the rule's fields are named as the
+        // scenario's. A zero `evaluation_periods` was reported with the window above; a
+        // `datapoints_to_alarm` left out follows `evaluation_periods`.
+        for e in rule.errors() {
+            if e.field.name != "evaluation_periods" {
+                c.config_error(&format!("{p}.{}", e.field), &e);
             }
         }
         out.push(AlarmConfig {

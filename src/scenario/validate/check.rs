@@ -1,6 +1,7 @@
 //! The error collector every section validator writes to, and the range checks they share.
 
 use super::files::Files;
+use crate::autoscaling::config_error::ConfigError;
 use crate::engine::SimDuration;
 use crate::scenario::error::FieldError;
 use crate::scenario::parse_message::{shorten, shorten_to};
@@ -32,6 +33,12 @@ impl<'a> Check<'a> {
             // What is allowed may list names the user chose (alarms, variants): bounded too.
             allowed: shorten_to(allowed, 1_000),
         });
+    }
+
+    /// Records a configuration check of the autoscaling library that failed, on the scenario
+    /// field `path` the caller mapped its field to.
+    pub(super) fn config_error(&mut self, path: &str, e: &ConfigError) {
+        self.fail(path, &e.value, &e.allowed);
     }
 
     /// A finite value from `lo` to `hi`.

@@ -123,27 +123,15 @@ pub(super) fn validate(
             cfg.high_datapoints = shapes.high_datapoints;
             cfg.low_datapoints = shapes.low_datapoints;
             cfg.low_threshold_ratio = shapes.low_threshold_ratio;
-            // The configuration's checks, each on the field at fault; zero datapoints were
-            // reported with the alarm windows above.
-            let mut refused = shapes.high_datapoints == 0 || shapes.low_datapoints == 0;
-            if !(target_value.is_finite() && *target_value > 0.0) {
-                c.fail(&format!("{pp}.target_value"), target_value, "a finite number > 0");
-                refused = true;
-            }
-            let ratio = shapes.low_threshold_ratio;
-            if !(ratio.is_finite() && ratio > 0.0 && ratio < 1.0) {
-                c.fail(
-                    &format!("{pp}.alarms.low_threshold_ratio"),
-                    ratio,
-                    "a number strictly between 0 and 1",
-                );
-                refused = true;
-            }
-            // Whatever else the configuration refuses concerns the policy as a whole.
-            if !refused {
-                if let Err(e) = cfg.validate() {
-                    c.fail(pp, format!("target_value {target_value}"), &e);
-                }
+            // The configuration's checks, each on the scenario field at fault. The datapoints were
+            // checked with the alarm windows above, which also bound them from above.
+            for e in cfg.errors() {
+                let path = match e.field.name {
+                    "high_datapoints" | "low_datapoints" => continue,
+                    "low_threshold_ratio" => format!("{pp}.alarms.low_threshold_ratio"),
+                    _ => format!("{pp}.{}", e.field),
+                };
+                c.config_error(&path, &e);
             }
             Some(PolicyConfig::TargetTracking {
                 name: name.clone(),
@@ -208,12 +196,18 @@ pub(super) fn validate(
                 min_adjustment_magnitude: None,
                 ..cfg.clone()
             };
+            // The library's `steps[i].lower` is the scenario's `step_adjustments[i].lower`; the
+            // members are named alike.
             if let Err(e) = steps.validate() {
-                c.fail(
-                    &format!("{pp}.step_adjustments"),
-                    format!("{} steps", step_adjustments.len()),
-                    &e,
-                );
+                let path = match e.field.name {
+                    "steps" => format!(
+                        "{pp}.step_adjustments{}{}",
+                        e.field.index.map(|i| format!("[{i}]")).unwrap_or_default(),
+                        e.field.member.map(|m| format!(".{m}")).unwrap_or_default()
+                    ),
+                    _ => format!("{pp}.{}", e.field),
+                };
+                c.config_error(&path, &e);
             }
             Some(PolicyConfig::Step {
                 name: name.clone(),
