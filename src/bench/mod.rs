@@ -13,9 +13,9 @@ mod reference;
 
 pub use baseline::{bare_heap_mmc, BareStats};
 pub use reference::{
-    reference_config, reference_config_with, reference_deployment, reference_instances, reference_service_time,
-    reference_target, reference_target_value, Controllers, REFERENCE_CONCURRENCY, TARGET_TRACKING_LOAD,
-    TARGET_UTILISATION,
+    reference_config, reference_config_loaded, reference_config_with, reference_deployment, reference_instances,
+    reference_service_time, reference_target, reference_target_value, reference_users, Controllers, Load,
+    REFERENCE_CONCURRENCY, REFERENCE_ROUND_TRIP, TARGET_TRACKING_LOAD, TARGET_UTILISATION,
 };
 
 use crate::sim::{run, RunResult};
@@ -83,6 +83,8 @@ pub struct BenchReport {
     pub seed: u64,
     /// The controllers the reference scenario ran.
     pub controllers: Controllers,
+    /// Open-loop arrivals or closed-loop users.
+    pub load: Load,
     /// Instances of the reference scenario (times [`REFERENCE_CONCURRENCY`] slots each).
     pub instances: u32,
     /// fleetsim on the reference scenario (config construction excluded, result building
@@ -163,18 +165,19 @@ fn timed<T>(f: impl FnOnce() -> T, probes: Probes) -> (T, f64, Option<f64>) {
 
 /// Times fleetsim on the reference scenario and returns the measurement with the run's result.
 pub fn time_reference(rps: f64, duration_s: u64, seed: u64, probes: Probes) -> (Measurement, RunResult) {
-    time_reference_with(rps, duration_s, seed, Controllers::Full, probes)
+    time_reference_with(rps, duration_s, seed, Controllers::Full, Load::Open, probes)
 }
 
-/// [`time_reference`] with only the given controllers.
+/// [`time_reference`] with only the given controllers, under the given load.
 pub fn time_reference_with(
     rps: f64,
     duration_s: u64,
     seed: u64,
     controllers: Controllers,
+    load: Load,
     probes: Probes,
 ) -> (Measurement, RunResult) {
-    let config = reference_config_with(rps, duration_s, seed, controllers);
+    let config = reference_config_loaded(rps, duration_s, seed, controllers, load);
     let (result, wall, cpu) = timed(|| run(config), probes);
     (
         Measurement::new(result.totals.arrived, result.events, wall, cpu),
@@ -198,7 +201,7 @@ pub fn run_bench(rps: f64, duration_s: u64, seed: u64, probes: Probes) -> BenchR
 
 /// [`run_bench`] with only the given controllers in the reference scenario.
 pub fn run_bench_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers, probes: Probes) -> BenchReport {
-    run_bench_repeated(rps, duration_s, seed, controllers, 1, probes)
+    run_bench_repeated(rps, duration_s, seed, controllers, Load::Open, 1, probes)
 }
 
 /// [`run_bench_with`] `repeat` times (at least once), each fleetsim run followed by its bare
@@ -210,12 +213,13 @@ pub fn run_bench_repeated(
     duration_s: u64,
     seed: u64,
     controllers: Controllers,
+    load: Load,
     repeat: usize,
     probes: Probes,
 ) -> BenchReport {
     let runs: Vec<(Measurement, Measurement)> = (0..repeat.max(1))
         .map(|_| {
-            let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers, probes);
+            let (fleetsim, result) = time_reference_with(rps, duration_s, seed, controllers, load, probes);
             // Dropped before the baseline runs, so the baseline does not pay for freeing it.
             drop(result);
             let (bare, _) = time_baseline(rps, fleetsim.requests, seed, probes);
@@ -229,6 +233,7 @@ pub fn run_bench_repeated(
         duration_s,
         seed,
         controllers,
+        load,
         instances: reference_instances(rps),
         fleetsim,
         bare,
@@ -271,6 +276,14 @@ impl fmt::Display for BenchReport {
             deployment.policy_wait_s(),
             deployment.at.0 / 1_000_000
         );
+        if self.load == Load::Users {
+            writeln!(
+                f,
+                "load: {} closed-loop users, no think time, 1 ms round trip (about {} requests/s)",
+                reference_users(self.rps),
+                self.rps
+            )?;
+        }
         match self.controllers {
             Controllers::Full => writeln!(f, "metrics on; {autoscaling}; {rollout}")?,
             Controllers::Autoscaling => writeln!(f, "metrics on; {autoscaling}; rollout off")?,
@@ -347,6 +360,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_closed_loop_reference_sends_about_the_open_loop_rate() {
+        // 23 users, each a ~44.7 ms call plus a 1 ms round trip: about 500 requests per second.
+        assert_eq!(reference_users(500.0), 23);
+        let r = run_bench_repeated(500.0, 600, 1, Controllers::Full, Load::Users, 1, Probes::NONE);
+        let rate = r.fleetsim.requests as f64 / 600.0;
+        // Sized on the mean service time; the loop slows by whatever waiting the run has (the
+        // rollout's fleets, routing), so it sends a little under 500 (482 measured).
+        assert!((rate / 500.0 - 1.0).abs() < 0.06, "{rate} requests/s");
+        assert!(r.to_string().contains("23 closed-loop users"), "{r}");
+    }
+
+    #[test]
     fn bench_counts_agree_between_fleetsim_and_baseline() {
         let r = run_bench(500.0, 30, 1, Probes::NONE);
         assert_eq!(r.instances, 9);
@@ -364,7 +389,7 @@ mod tests {
 
     #[test]
     fn repetitions_report_the_median_and_the_range() {
-        let r = run_bench_repeated(500.0, 10, 1, Controllers::None, 3, Probes::NONE);
+        let r = run_bench_repeated(500.0, 10, 1, Controllers::None, Load::Open, 3, Probes::NONE);
         assert_eq!(r.runs.len(), 3);
         // Every repetition simulates the same run.
         assert!(r
@@ -382,7 +407,7 @@ mod tests {
         );
         // Zero repetitions means one.
         assert_eq!(
-            run_bench_repeated(500.0, 5, 1, Controllers::None, 0, Probes::NONE)
+            run_bench_repeated(500.0, 5, 1, Controllers::None, Load::Open, 0, Probes::NONE)
                 .runs
                 .len(),
             1
@@ -418,11 +443,11 @@ mod tests {
             thread_cpu_s: || Some(2.5),
             peak_rss_kib: || Some(4321),
         };
-        let r = run_bench_repeated(500.0, 5, 1, Controllers::None, 1, probes);
+        let r = run_bench_repeated(500.0, 5, 1, Controllers::None, Load::Open, 1, probes);
         assert_eq!((r.fleetsim.cpu_s, r.bare.cpu_s), (Some(0.0), Some(0.0)));
         assert_eq!(r.peak_rss_kib, Some(4321));
         assert!(r.to_string().contains("peak RSS: 4.2 MiB"), "{r}");
-        let none = run_bench_repeated(500.0, 5, 1, Controllers::None, 1, Probes::NONE);
+        let none = run_bench_repeated(500.0, 5, 1, Controllers::None, Load::Open, 1, Probes::NONE);
         assert_eq!((none.fleetsim.cpu_s, none.peak_rss_kib), (None, None));
     }
 }

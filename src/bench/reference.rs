@@ -12,7 +12,7 @@ use crate::autoscaling::target_tracking::TargetTrackingConfig;
 use crate::deployment::{BlueGreen, CapacitySize, DeploymentPolicy, Guardrails, TrafficRouting};
 use crate::engine::SimDuration;
 use crate::model::metrics::{MetricName, MetricsConfig};
-use crate::model::workload::{ArrivalProcess, RateShape, Workload};
+use crate::model::workload::{ArrivalProcess, Phase, RateShape, SpawnMode, TrafficPattern, UserTest, Workload};
 use crate::model::{catalog, DurationDist, ModelVersion, Routing, VariantId};
 use crate::sim::{
     DeploymentConfig, DeploymentFailures, EndpointConfig, EndpointKind, LaunchConfig, PolicyConfig, SimConfig,
@@ -158,8 +158,65 @@ pub enum Controllers {
     None,
 }
 
+/// Where the reference scenario's requests come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Load {
+    /// Poisson arrivals at the given rate.
+    #[default]
+    Open,
+    /// Closed-loop users with no think time, as a load test's users, as many as send about the
+    /// given rate (see [`reference_users`]).
+    Users,
+}
+
+/// The client's round trip of a reference user.
+pub const REFERENCE_ROUND_TRIP: SimDuration = SimDuration(1_000);
+
+/// Users that send about `rps` requests per second with no think time: by Little's law,
+/// `rps x (response time + round trip)`, with the response time taken as the model's mean
+/// service time (the reference endpoint rarely queues). 500 requests per second take 23, in
+/// line with a load test's 15-20 users reaching 500 TPS on a faster model.
+pub fn reference_users(rps: f64) -> u32 {
+    let cycle_s = (reference_service_time().mean_micros() + REFERENCE_ROUND_TRIP.0 as f64) / 1e6;
+    (rps * cycle_s).round().max(1.0) as u32
+}
+
+/// The closed-loop reference workload: [`reference_users`] users for the whole run (one
+/// phase per hour, all of the same size).
+fn users_workload(rps: f64, duration_s: u64) -> Workload {
+    let n = reference_users(rps);
+    let phases = (0..duration_s.div_ceil(3600).max(1))
+        .map(|_| Phase {
+            initial_number_of_users: n,
+            spawn_rate: 0,
+            duration: SimDuration::from_secs(3600),
+        })
+        .collect();
+    Workload::Users {
+        test: UserTest {
+            pattern: TrafficPattern::Phases(phases),
+            spawn_mode: SpawnMode::MinuteBatches,
+            start: crate::engine::SimTime::ZERO,
+            think_time: DurationDist::Constant(SimDuration::ZERO),
+            round_trip: REFERENCE_ROUND_TRIP,
+        },
+        background: None,
+    }
+}
+
 /// [`reference_config`] with only the given controllers.
 pub fn reference_config_with(rps: f64, duration_s: u64, seed: u64, controllers: Controllers) -> SimConfig {
+    reference_config_loaded(rps, duration_s, seed, controllers, Load::Open)
+}
+
+/// [`reference_config_with`] under the given load.
+pub fn reference_config_loaded(
+    rps: f64,
+    duration_s: u64,
+    seed: u64,
+    controllers: Controllers,
+    load: Load,
+) -> SimConfig {
     let targets = match controllers {
         Controllers::Full | Controllers::Autoscaling => vec![reference_target(rps)],
         Controllers::None => Vec::new(),
@@ -193,9 +250,12 @@ pub fn reference_config_with(rps: f64, duration_s: u64, seed: u64, controllers: 
             serverless: None,
             components: None,
         },
-        workload: Workload::Open {
-            arrivals: ArrivalProcess::Poisson,
-            rate: RateShape::Constant(rps),
+        workload: match load {
+            Load::Open => Workload::Open {
+                arrivals: ArrivalProcess::Poisson,
+                rate: RateShape::Constant(rps),
+            },
+            Load::Users => users_workload(rps, duration_s),
         },
         metrics: MetricsConfig::default(),
         start_time: crate::sim::default_start_time(),

@@ -27,6 +27,7 @@ pub fn bench(
     duration: &str,
     seed: u64,
     controllers: crate::bench::Controllers,
+    load: crate::bench::Load,
     repeat: u32,
 ) -> anyhow::Result<()> {
     // Clap checked `rps` with `parse_rps`; checked again for any other caller.
@@ -50,8 +51,22 @@ pub fn bench(
             "--rps {rps} x --duration {shown} = {requests:e} requests; allowed: at most {MAX_REQUESTS:e} (a lower rate or a shorter duration)"
         ));
     }
-    let report =
-        crate::bench::run_bench_repeated(rps, secs, seed, controllers, repeat as usize, super::process_probes());
+    let users = crate::bench::reference_users(rps);
+    if load == crate::bench::Load::Users && u64::from(users) > crate::scenario::limits::MAX_USERS {
+        return Err(anyhow!(
+            "--rps {rps} with --load users takes {users} users; allowed: at most {} (a lower rate)",
+            crate::scenario::limits::MAX_USERS
+        ));
+    }
+    let report = crate::bench::run_bench_repeated(
+        rps,
+        secs,
+        seed,
+        controllers,
+        load,
+        repeat as usize,
+        super::process_probes(),
+    );
     println!("{report}");
     Ok(())
 }

@@ -119,11 +119,31 @@ enum Command {
         /// design's budget case), autoscaling (no rollout) or none (metrics only).
         #[arg(long, value_enum, default_value_t = BenchControllers::Full)]
         controllers: BenchControllers,
+        /// Where the requests come from: open (Poisson arrivals at --rps) or users (closed-loop
+        /// users with a 1 s think time, as many as send about --rps).
+        #[arg(long, value_enum, default_value_t = BenchLoad::Open)]
+        load: BenchLoad,
         /// Repetitions, fleetsim and the bare loop interleaved; the table shows the median of
         /// each and the range over all of them.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
         repeat: u32,
     },
+}
+
+/// `fleetsim bench --load`: open-loop arrivals or closed-loop users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BenchLoad {
+    Open,
+    Users,
+}
+
+impl From<BenchLoad> for crate::bench::Load {
+    fn from(l: BenchLoad) -> Self {
+        match l {
+            BenchLoad::Open => crate::bench::Load::Open,
+            BenchLoad::Users => crate::bench::Load::Users,
+        }
+    }
 }
 
 /// `fleetsim bench --controllers`: which controllers the reference scenario runs.
@@ -177,7 +197,8 @@ pub fn run() -> anyhow::Result<()> {
             duration,
             seed,
             controllers,
+            load,
             repeat,
-        } => bench::bench(rps, &duration, seed, controllers.into(), repeat),
+        } => bench::bench(rps, &duration, seed, controllers.into(), load.into(), repeat),
     }
 }

@@ -37,9 +37,24 @@ impl Backlog {
         self.queue.front()
     }
 
-    /// Removes and counts the requests at the front that have waited at least `timeout` by `now`;
-    /// the `(user, arrival)` of those a closed-loop user waits for go to `users`.
-    pub fn expire(&mut self, now: SimTime, timeout: SimDuration, users: &mut Vec<(u32, SimTime)>) -> u64 {
+    /// Removes and counts the requests at the front that have waited at least `timeout` by `now`.
+    pub fn expire(&mut self, now: SimTime, timeout: SimDuration) -> u64 {
+        let mut n = 0;
+        while let Some(r) = self.queue.front() {
+            if r.arrival + timeout <= now {
+                self.queue.pop_front();
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        n
+    }
+
+    /// As [`Backlog::expire`], also putting the `(user, arrival)` of each expired request a
+    /// closed-loop user waits for into `users`. A separate loop, so runs without users keep the
+    /// tight one.
+    pub fn expire_users(&mut self, now: SimTime, timeout: SimDuration, users: &mut Vec<(u32, SimTime)>) -> u64 {
         let mut n = 0;
         while let Some(r) = self.queue.front() {
             if r.arrival + timeout <= now {

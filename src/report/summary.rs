@@ -43,7 +43,32 @@ pub struct Summary {
     /// then lists the components, with copy-hours as their instance-hours and no cost).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inference_components: Option<ComponentsSummary>,
+    /// A load test's closed-loop users, as the load generator saw them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<UsersSummary>,
     pub variants: Vec<VariantSummary>,
+}
+
+/// A load test's users over the run.
+#[derive(Debug, Serialize)]
+pub struct UsersSummary {
+    /// Most users at once.
+    pub peak_users: u32,
+    /// Calls answered (responses, errors and give-ups).
+    pub calls: u64,
+    /// Calls given up at the invocation timeout.
+    pub gave_up: u64,
+    /// Client-side latency of the calls, send to answer seen (round trip included) \[ms\].
+    pub client_latency_ms: ClientLatency,
+}
+
+/// Client-side latency statistics \[ms\]; null without calls.
+#[derive(Debug, Serialize)]
+pub struct ClientLatency {
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
 }
 
 /// A serverless endpoint over the run.
@@ -375,6 +400,21 @@ pub fn summary(r: &RunResult) -> Summary {
                 provisioned_inference_gb_s: round(x.pc_inference_gb_s, 4),
                 provisioned_concurrency_gb_s: round(x.pc_provisioned_gb_s, 4),
                 cost_usd: round(x.cost_usd, 6),
+            }
+        }),
+        users: r.users.as_ref().map(|u| {
+            let any = u.answered > 0;
+            let q = |x: f64| any.then(|| round(u.latency.value_at_quantile(x) as f64 / 1000.0, 3));
+            UsersSummary {
+                peak_users: u.peak_users,
+                calls: u.answered,
+                gave_up: u.gave_up,
+                client_latency_ms: ClientLatency {
+                    mean: u.mean_latency_us().map(|m| round(m / 1000.0, 3)),
+                    p50: q(0.5),
+                    p99: q(0.99),
+                    max: any.then(|| round(u.latency.max() as f64 / 1000.0, 3)),
+                },
             }
         }),
         inference_components: r.components.as_ref().map(|c| ComponentsSummary {

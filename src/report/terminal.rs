@@ -66,6 +66,19 @@ pub fn terminal_summary(s: &Summary) -> String {
         o(s.wait_ms.mean, 3),
         o(s.wait_ms.p_wait, 4)
     );
+    if let Some(u) = &s.users {
+        let c = &u.client_latency_ms;
+        let _ = writeln!(
+            out,
+            "users     peak {}  calls {}  gave up {}  client latency mean {} ms  p50 {} ms  p99 {} ms",
+            u.peak_users,
+            u.calls,
+            u.gave_up,
+            o(c.mean, 2),
+            o(c.p50, 2),
+            o(c.p99, 2)
+        );
+    }
     if let Some(x) = &s.serverless {
         // A serverless endpoint has no instances: its concurrency pool instead.
         let _ = writeln!(

@@ -10,7 +10,7 @@
 use super::format::{num, num_or_empty, us_to_ms};
 use crate::engine::SimTime;
 use crate::model::metrics::{Counters, InstanceCounts, LatencyStats, ServerlessPoint, VariantPoint};
-use crate::sim::RunResult;
+use crate::sim::{RunResult, UserPoint};
 
 fn pct_name(p: f64) -> String {
     format!("p{}", num(p, 3).replace('.', "_"))
@@ -130,6 +130,10 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
                 header.push(format!("{}.{col}", v.name));
             }
         }
+    }
+    // A load test's users, as the load generator saw them.
+    if r.users.is_some() {
+        header.extend(USER_COLUMNS.iter().map(|c| c.to_string()));
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).expect("in-memory write");
@@ -254,9 +258,39 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
                 row.push(v.desired.to_string());
             }
         }
+        if let Some(u) = &r.users {
+            row.extend(user_cells(u.points.get(k)));
+        }
         w.write_record(&row).expect("in-memory write");
     }
     w.into_inner().expect("in-memory flush")
+}
+
+/// Columns of a load test's closed-loop users, last: users at the end of the period, calls
+/// answered (responses and give-ups) and given up in it, and the client-side latency of those
+/// calls (send to answer seen, round trip included).
+const USER_COLUMNS: [&str; 6] = [
+    "users",
+    "user_calls",
+    "user_gave_up",
+    "client_latency_mean_ms",
+    "client_latency_p50_ms",
+    "client_latency_p99_ms",
+];
+
+fn user_cells(p: Option<&UserPoint>) -> Vec<String> {
+    let Some(p) = p else {
+        return vec![String::new(); USER_COLUMNS.len()];
+    };
+    let ms = |us: Option<f64>| us.map_or(String::new(), |x| num(x / 1000.0, 3));
+    vec![
+        p.users.to_string(),
+        p.answered.to_string(),
+        p.gave_up.to_string(),
+        ms(p.latency_mean_us()),
+        ms(p.latency_p50_us.map(|x| x as f64)),
+        ms(p.latency_p99_us.map(|x| x as f64)),
+    ]
 }
 
 /// Columns of a serverless endpoint, after the others (prefixed `serverless.`): the

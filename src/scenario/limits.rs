@@ -173,15 +173,17 @@ pub fn check_sizes(s: &Scenario) -> Vec<FieldError> {
             }
         }
     }
-    if let file::Workload::Users { traffic_pattern, .. } = &s.workload {
-        if let file::TrafficPattern::Phases(phases) = traffic_pattern {
-            len(
-                "workload.traffic_pattern.Phases".into(),
-                phases.len(),
-                MAX_PHASES,
-                "phases",
-            );
-        }
+    if let file::Workload::Users {
+        traffic_pattern: file::TrafficPattern::Phases(phases),
+        ..
+    } = &s.workload
+    {
+        len(
+            "workload.traffic_pattern.Phases".into(),
+            phases.len(),
+            MAX_PHASES,
+            "phases",
+        );
     }
     let prefix = match &s.workload {
         file::Workload::Users { .. } => "workload.background",

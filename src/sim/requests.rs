@@ -277,8 +277,7 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.busy -= 1;
         let series = fleet.series;
-        let version_overhead = fleet.version.overhead;
-        let overhead = (start - arrival) + version_overhead;
+        let overhead = (start - arrival) + fleet.version.overhead;
         self.metrics.service_end(
             series,
             now,
@@ -299,7 +298,8 @@ impl World {
             _ => {}
         }
         if user != NO_USER {
-            self.user_answered(user, arrival, version_overhead, Answer::Response);
+            let overhead = self.fleets[fid].version.overhead;
+            self.user_answered(user, arrival, overhead, Answer::Response);
         }
     }
 
@@ -318,7 +318,10 @@ impl World {
             let fleet = &mut self.fleets[fid];
             let series = fleet.series;
             // A request whose timeout falls exactly now has failed; it is not served.
-            let expired = fleet.backlog.expire(self.now, timeout, &mut self.expired_users);
+            let expired = match self.users {
+                None => fleet.backlog.expire(self.now, timeout),
+                Some(_) => fleet.backlog.expire_users(self.now, timeout, &mut self.expired_users),
+            };
             if expired > 0 {
                 self.backlog_total -= expired;
                 self.metrics.timed_out(series, expired);
@@ -328,7 +331,7 @@ impl World {
                 self.backlog_total -= 1;
             }
             self.note_backlog(fid);
-            if !self.expired_users.is_empty() {
+            if expired > 0 && !self.expired_users.is_empty() {
                 self.users_gave_up();
             }
             let Some(req) = popped else { return };
@@ -353,7 +356,10 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.backlog.timer_armed = false;
         let series = fleet.series;
-        let n = fleet.backlog.expire(self.now, timeout, &mut self.expired_users);
+        let n = match self.users {
+            None => fleet.backlog.expire(self.now, timeout),
+            Some(_) => fleet.backlog.expire_users(self.now, timeout, &mut self.expired_users),
+        };
         if n > 0 {
             self.backlog_total -= n;
             self.metrics.timed_out(series, n);

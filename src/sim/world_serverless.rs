@@ -22,7 +22,6 @@ use crate::model::{Outcome, VariantId, NO_USER};
 impl World {
     /// A request of `user` (or `NO_USER`) arrives at a serverless endpoint (its only variant
     /// is 0).
-    #[inline(always)]
     pub(super) fn on_serverless_arrival(&mut self, user: u32) {
         let now = self.now;
         let fid = self.variants[VariantId(0)].fleets[0];

@@ -97,6 +97,7 @@ fn no_controller_imports_the_world() {
         "src/sim/deployment",
         "src/sim/serverless",
         "src/sim/components",
+        "src/sim/users",
         "src/autoscaling",
         "src/deployment",
     ] {

@@ -21,6 +21,7 @@ fn there_is_a_scenario_per_workload_shape() {
         "flash-sale",
         "trace-counts",
         "trace-timestamps",
+        "load-test-stairs",
     ] {
         assert!(names.iter().any(|n| n == want), "missing scenarios/{want}.ron");
     }

@@ -3,7 +3,7 @@
 //! serverless endpoint has no instances: its provisioned concurrency (desired, allocated, still
 //! provisioning) takes their place. An endpoint with inference components scales copies: the
 //! chart then shows copies (the unit of its markers and bounds) and the instances that hold
-//! them as a line of their own.
+//! them as a line of their own. A load test's closed-loop users share the load axis, as a count.
 
 use super::axis::{self, steps};
 use super::canvas::{self, DrawResult, Figure};
@@ -22,6 +22,8 @@ pub(super) struct Capacity<'a> {
     in_service: Vec<f64>,
     booting: Vec<f64>,
     load: Vec<Option<f64>>,
+    /// A load test's users at the end of each period (drawn on the load axis).
+    users: Option<Vec<Option<f64>>>,
     /// `(x, desired after, scale out?)`.
     changes: Vec<(f64, f64, bool)>,
     failures: Vec<(f64, f64)>,
@@ -133,6 +135,11 @@ impl<'a> Capacity<'a> {
             in_service,
             booting,
             load: ts.numbers("load_rps")?,
+            users: if ts.has("users") {
+                Some(ts.numbers("users")?)
+            } else {
+                None
+            },
             changes,
             failures,
             scheduled,
@@ -171,7 +178,8 @@ impl Figure for Capacity<'_> {
         let (area, legend_area) = canvas::with_legend(root);
         let (y_max, max_on_scale) = self.y_max();
         let end = self.data.x_end();
-        let load_max = axis::upper(axis::max_of(&self.load));
+        let users_max = self.users.as_ref().map_or(0.0, |u| axis::max_of(u.as_slice()));
+        let load_max = axis::upper(axis::max_of(&self.load).max(users_max));
         let mut chart = ChartBuilder::on(&area)
             .caption(format!("Capacity and load: {}", self.data.scenario), style::title())
             .margin(chart::MARGIN)
@@ -190,7 +198,11 @@ impl Figure for Capacity<'_> {
         chart::mesh(&mut chart, self.data, unit)?;
         chart
             .configure_secondary_axes()
-            .y_desc("load [requests/s]")
+            .y_desc(if self.users.is_some() {
+                "load [requests/s], users"
+            } else {
+                "load [requests/s]"
+            })
             .axis_desc_style(style::label())
             .label_style(style::tick())
             .y_label_formatter(&|v| axis::number(*v))
@@ -199,6 +211,11 @@ impl Figure for Capacity<'_> {
         let load_colour = GREY.mix(0.55);
         for seg in axis::step_segments(&self.xs, &self.load, end) {
             chart.draw_secondary_series(LineSeries::new(seg, load_colour.stroke_width(2)))?;
+        }
+        if let Some(users) = &self.users {
+            for seg in axis::step_segments(&self.xs, users, end) {
+                chart.draw_secondary_series(LineSeries::new(seg, PURPLE.stroke_width(2)))?;
+            }
         }
         let mut entries = vec![];
         for x in &self.scheduled {
@@ -267,6 +284,9 @@ impl Figure for Capacity<'_> {
             entry(Glyph::Line(ORANGE, 2), starting),
             entry(Glyph::Line(GREY, 2), "load (right axis)"),
         ];
+        if self.users.is_some() {
+            head.push(entry(Glyph::Line(PURPLE, 2), "users (right axis)"));
+        }
         if self.instances.is_some() {
             head.push(entry(Glyph::Line(DARK, 1), "instances in service"));
         }

@@ -28,7 +28,8 @@ pub(in crate::sim) enum Answer {
     GaveUp,
 }
 
-/// Per metrics period: users at its end and answers seen in it.
+/// Per metrics period: users at its end and the calls answered in it, as the load generator
+/// saw them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UserPoint {
     /// Users the pattern counts at the end of the period.
@@ -37,6 +38,18 @@ pub struct UserPoint {
     pub answered: u64,
     /// Calls given up in the period.
     pub gave_up: u64,
+    /// Client-side latency of the period's answered calls \[µs\]: sum, median, 99th
+    /// percentile (`None` without calls).
+    pub latency_sum_us: u128,
+    pub latency_p50_us: Option<u64>,
+    pub latency_p99_us: Option<u64>,
+}
+
+impl UserPoint {
+    /// Mean client-side latency of the period's calls \[µs\].
+    pub fn latency_mean_us(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.latency_sum_us as f64 / self.answered as f64)
+    }
 }
 
 /// See the module documentation.
@@ -55,6 +68,8 @@ pub(in crate::sim) struct UserPool {
     pub answered: u64,
     pub gave_up: u64,
     open: UserPoint,
+    /// The open period's client-side latencies.
+    open_latency: LatencyHistogram,
     pub points: Vec<UserPoint>,
     /// Most users at once.
     pub peak: u32,
@@ -73,6 +88,7 @@ impl UserPool {
             answered: 0,
             gave_up: 0,
             open: UserPoint::default(),
+            open_latency: LatencyHistogram::new(),
             points: Vec::new(),
             peak: 0,
         }
@@ -147,6 +163,8 @@ impl UserPool {
         self.latency.record(latency);
         self.latency_sum_us += u128::from(latency);
         self.answered += 1;
+        self.open_latency.record(latency);
+        self.open.latency_sum_us += u128::from(latency);
         self.open.answered += 1;
         if answer == Answer::GaveUp {
             self.gave_up += 1;
@@ -168,6 +186,7 @@ impl UserPool {
     }
 
     /// Users the pattern counts now.
+    #[cfg(test)]
     pub fn users(&self) -> u32 {
         self.wanted
     }
@@ -176,6 +195,11 @@ impl UserPool {
     pub fn close_period(&mut self) {
         let mut p = std::mem::take(&mut self.open);
         p.users = self.wanted;
+        if !self.open_latency.is_empty() {
+            p.latency_p50_us = Some(self.open_latency.value_at_quantile(0.5));
+            p.latency_p99_us = Some(self.open_latency.value_at_quantile(0.99));
+            self.open_latency.reset();
+        }
         self.points.push(p);
     }
 }

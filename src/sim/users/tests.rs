@@ -135,12 +135,14 @@ fn periods_record_users_and_answers() {
             UserPoint {
                 users: 3,
                 answered: 1,
-                gave_up: 0
+                gave_up: 0,
+                latency_sum_us: 5,
+                latency_p50_us: Some(5),
+                latency_p99_us: Some(5),
             },
             UserPoint {
                 users: 3,
-                answered: 0,
-                gave_up: 0
+                ..Default::default()
             }
         ]
     );
