@@ -11,6 +11,8 @@ use crate::model::{FleetId, HostId, InstanceId};
 pub enum Event {
     /// A request releases its worker slot on `instance`.
     ServiceDone { instance: InstanceId, req: u32 },
+    /// A closed-loop user's request releases its worker slot; the user has its answer.
+    UserServiceDone { instance: InstanceId, req: u32 },
     /// The current boot phase (pending, provisioning, loading) of `instance` ends.
     PhaseDone { instance: InstanceId },
     /// The current boot phase of a host of an inference-component endpoint ends.

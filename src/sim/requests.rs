@@ -255,20 +255,21 @@ impl World {
             self.user_waits(req.user, req.arrival, now + service)
         };
         let idx = self.in_flight.hold(req.arrival, now, outcome, user);
-        self.queue
-            .schedule(now + service, Event::ServiceDone { instance: id, req: idx });
+        // A user's request ends with an event of its own, so the end of every other request
+        // pays nothing for users.
+        let event = if user == NO_USER {
+            Event::ServiceDone { instance: id, req: idx }
+        } else {
+            Event::UserServiceDone { instance: id, req: idx }
+        };
+        self.queue.schedule(now + service, event);
     }
 
     #[inline(always)]
     pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
         let now = self.now;
-        let (arrival, start, outcome, user) = self.in_flight.release(req);
-        let Some(inst) = self.instances.get_mut(id) else {
-            if user != NO_USER {
-                self.user_answered(user, arrival, SimDuration::ZERO, Answer::Response);
-            }
-            return;
-        };
+        let (arrival, start, outcome) = self.in_flight.release(req);
+        let Some(inst) = self.instances.get_mut(id) else { return };
         inst.outstanding -= 1;
         let state = inst.state;
         let outstanding = inst.outstanding;
@@ -296,10 +297,6 @@ impl World {
             InstanceState::Draining if outstanding == 0 => self.terminate(id, "drained"),
             // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
-        }
-        if user != NO_USER {
-            let overhead = self.fleets[fid].version.overhead;
-            self.user_answered(user, arrival, overhead, Answer::Response);
         }
     }
 

@@ -314,6 +314,7 @@ impl World {
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+            Event::UserServiceDone { instance, req } => self.on_user_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::HostPhaseDone { host } => self.on_host_phase_done(host),
             Event::BacklogTimeout { fleet } => self.on_backlog_timeout(fleet),

@@ -13,7 +13,7 @@ use super::event::Event;
 use super::users::Answer;
 use super::world::World;
 use crate::engine::{SimDuration, SimTime};
-use crate::model::NO_USER;
+use crate::model::{InstanceId, NO_USER};
 
 impl World {
     /// Schedules the pattern's first user count.
@@ -51,6 +51,16 @@ impl World {
             self.metrics.arrival();
             self.admit(user);
         }
+    }
+
+    /// A user's request leaves its slot: the request ends as every request does, and the user
+    /// has its answer (with the model's overhead latency, when the instance is still there).
+    pub(super) fn on_user_service_done(&mut self, instance: InstanceId, req: u32) {
+        let (sent, user) = self.in_flight.user(req);
+        let fleet = self.instances.get(instance).map(|i| i.fleet);
+        self.on_service_done(instance, req);
+        let overhead = fleet.map_or(SimDuration::ZERO, |f| self.fleets[f].version.overhead);
+        self.user_answered(user, sent, overhead, Answer::Response);
     }
 
     /// A user's request sent at `sent` starts being served and ends at `end`: returns the user
