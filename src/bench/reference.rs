@@ -12,7 +12,7 @@ use crate::autoscaling::target_tracking::TargetTrackingConfig;
 use crate::deployment::{BlueGreen, CapacitySize, DeploymentPolicy, Guardrails, TrafficRouting};
 use crate::engine::SimDuration;
 use crate::model::metrics::{MetricName, MetricsConfig};
-use crate::model::workload::{ArrivalProcess, Phase, RateShape, SpawnMode, TrafficPattern, UserTest, Workload};
+use crate::model::workload::{ArrivalProcess, RateShape, SpawnMode, TrafficPattern, UserTest, Workload};
 use crate::model::{catalog, DurationDist, ModelVersion, Routing, VariantId};
 use crate::sim::{
     DeploymentConfig, DeploymentFailures, EndpointConfig, EndpointKind, LaunchConfig, PolicyConfig, SimConfig,
@@ -184,17 +184,9 @@ pub fn reference_users(rps: f64) -> u32 {
 /// The closed-loop reference workload: [`reference_users`] users for the whole run (one
 /// phase per hour, all of the same size).
 fn users_workload(rps: f64, duration_s: u64) -> Workload {
-    let n = reference_users(rps);
-    let phases = (0..duration_s.div_ceil(3600).max(1))
-        .map(|_| Phase {
-            initial_number_of_users: n,
-            spawn_rate: 0,
-            duration: SimDuration::from_secs(3600),
-        })
-        .collect();
     Workload::Users {
         test: UserTest {
-            pattern: TrafficPattern::Phases(phases),
+            pattern: TrafficPattern::constant(reference_users(rps), SimDuration::from_secs(duration_s)),
             spawn_mode: SpawnMode::MinuteBatches,
             start: crate::engine::SimTime::ZERO,
             think_time: DurationDist::Constant(SimDuration::ZERO),

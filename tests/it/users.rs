@@ -4,22 +4,15 @@
 
 use crate::common::{config, invalid, mmc, run_checked};
 use fleetsim::engine::{SimDuration, SimTime};
-use fleetsim::model::workload::{Phase, SpawnMode, TrafficPattern, UserTest, Workload};
+use fleetsim::model::workload::{SpawnMode, TrafficPattern, UserTest, Workload};
 use fleetsim::model::DurationDist;
 use fleetsim::sim::{RunResult, SimConfig};
 
 /// `n` users for `secs` (lenient phases of constant size), think time `think`.
 fn users(n: u32, secs: u64, think: DurationDist, round_trip: SimDuration) -> Workload {
-    let phases = (0..secs.div_ceil(3600))
-        .map(|_| Phase {
-            initial_number_of_users: n,
-            spawn_rate: 0,
-            duration: SimDuration::from_secs(3600),
-        })
-        .collect();
     Workload::Users {
         test: UserTest {
-            pattern: TrafficPattern::Phases(phases),
+            pattern: TrafficPattern::constant(n, SimDuration::from_secs(secs)),
             spawn_mode: SpawnMode::MinuteBatches,
             start: SimTime::ZERO,
             think_time: think,

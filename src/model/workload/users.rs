@@ -97,6 +97,21 @@ impl Phase {
 }
 
 impl TrafficPattern {
+    /// `users` users from the start for at least `duration`: phases of an hour, all of the
+    /// same size (benchmarks and queueing checks; outside the console's ranges).
+    pub fn constant(users: u32, duration: SimDuration) -> TrafficPattern {
+        let hours = duration.0.div_ceil(3_600_000_000).max(1);
+        TrafficPattern::Phases(
+            (0..hours)
+                .map(|_| Phase {
+                    initial_number_of_users: users,
+                    spawn_rate: 0,
+                    duration: SimDuration::from_secs(3600),
+                })
+                .collect(),
+        )
+    }
+
     /// How long the pattern lasts.
     pub fn duration(&self) -> SimDuration {
         match self {
