@@ -3,9 +3,12 @@
 //!
 //! `benchmark` runs simulations (one variant, one instance, a rising load); `job` is the
 //! completed job in the `DescribeInferenceRecommendationsJob` shape; `request` and `response`
-//! are the recommendation API, a pure function of a job and a request.
+//! are the recommendation API, a pure function of a job and a request; `goals` chooses among
+//! benchmarked configurations (instance count for `MaxInvocations`, listing order, Studio's
+//! deployment goals).
 
 pub mod benchmark;
+pub mod goals;
 pub mod job;
 pub mod request;
 pub mod response;
