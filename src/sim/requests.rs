@@ -123,10 +123,8 @@ impl World {
     /// As [`World::draw`], for a request of a closed-loop user: both draws come from the
     /// user's own stream, the service time first.
     pub(super) fn draw_user(&mut self, user: u32, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
-        let version = &self.fleets[fid].version;
         let rng = self.users.as_mut().expect("a user's request").requests(user);
-        let service = version.service_time.sample(rng);
-        let outcome = decide_outcome(version, rng);
+        let (service, outcome) = draw_from(&self.fleets[fid].version, rng);
         self.answer_client_error(fid, series, outcome, user)?;
         Some((service, outcome))
     }
@@ -134,10 +132,8 @@ impl World {
     /// Draws a user's request that reaches no fleet, from the variant's current model version,
     /// so the user's stream stays in step with a run where the request was served.
     pub(super) fn draw_for_user(&mut self, user: u32, v: VariantId) {
-        let version = &self.variants[v].current_version;
         let rng = self.users.as_mut().expect("a user's request").requests(user);
-        version.service_time.sample(rng);
-        decide_outcome(version, rng);
+        draw_from(&self.variants[v].current_version, rng);
     }
 
     /// A 4XX is answered at once: recorded, and its user (if any) has its answer. `None` then.
@@ -365,6 +361,12 @@ impl World {
         }
         self.arm_backlog_timer(fid);
     }
+}
+
+/// A request of `version` from one stream (a user's): its service time, then its outcome.
+fn draw_from(version: &ModelVersion, rng: &mut SimRng) -> (SimDuration, Outcome) {
+    let service = version.service_time.sample(rng);
+    (service, decide_outcome(version, rng))
 }
 
 /// How a request of `version` ends if served: one uniform decides, 4XX with

@@ -82,12 +82,11 @@ impl World {
 
     /// The users whose requests timed out in a backlog just now give up.
     pub(super) fn users_gave_up(&mut self) {
-        let expired = std::mem::take(&mut self.expired_users);
-        for &(user, sent) in &expired {
+        // In expiry order; answering never adds to the list, and it keeps its allocation.
+        for i in 0..self.expired_users.len() {
+            let (user, sent) = self.expired_users[i];
             self.user_answered(user, sent, SimDuration::ZERO, Answer::GaveUp);
         }
-        // Keep the allocation for the next expiry.
-        self.expired_users = expired;
         self.expired_users.clear();
     }
 
