@@ -2,6 +2,7 @@
 //! and the `outputs/` layout.
 
 mod bench;
+mod loadtest;
 mod merge;
 mod output;
 mod plot;
@@ -101,6 +102,10 @@ enum Command {
     /// Benchmark each variant of a scenario on one instance under a rising load and save the
     /// result as a recommendation job (<jobs-dir>/<job-name>.json).
     Benchmark(recommend::BenchmarkArgs),
+    /// CreateInferenceRecommendationsJob: a load test of closed-loop users against each
+    /// endpoint configuration of a request (JSON), the model's behaviour from scenarios; saves
+    /// the job (<jobs-dir>/<JobName>.json) and writes outputs/loadtest-<JobName>/.
+    Loadtest(loadtest::LoadTestArgs),
     /// GetScalingConfigurationRecommendation: a scaling configuration from a saved job,
     /// printed as JSON in the AWS response shape.
     RecommendScaling(recommend::RecommendArgs),
@@ -191,6 +196,7 @@ pub fn run() -> anyhow::Result<()> {
             force,
         } => merge::merge(&out, &shards, quiet, force),
         Command::Benchmark(args) => recommend::benchmark(args),
+        Command::Loadtest(args) => loadtest::loadtest(args),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
         Command::Bench {
             rps,

@@ -128,12 +128,12 @@ fn check_job_name(name: &str) -> Result<(), RecommendationError> {
     }
 }
 
-fn job_path(dir: &Path, name: &str) -> PathBuf {
+pub(super) fn job_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
 /// A saved job may replace a file only if that file is a saved job too.
-const JOB_FILE: FileRule = FileRule {
+pub(super) const JOB_FILE: FileRule = FileRule {
     what: "a recommendation job",
     elsewhere: "another --job-name or --jobs-dir",
     is_ours: |bytes| serde_json::from_slice::<RecommendationJob>(bytes).is_ok(),
@@ -193,7 +193,10 @@ fn job_table(job: &RecommendationJob) -> String {
             "{:<22} {:<24} {:<14} {:>10} {:>12.3} {:>12} {:>10} {:>10}  {}\n",
             r.recommendation_id,
             r.endpoint_configuration.endpoint_name,
-            r.endpoint_configuration.instance_type,
+            r.endpoint_configuration
+                .instance_type
+                .as_deref()
+                .unwrap_or("serverless"),
             r.metrics.maximum_invocations,
             r.metrics.model_latency as f64 / 1000.0,
             r.metrics
@@ -247,8 +250,29 @@ fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let mut de = serde_json::Deserializer::from_str(&text);
-    let job = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    match parse_job::<crate::recommend::job::JobInputConfig>(path, &text) {
+        Ok(job) => Ok(Some(job)),
+        Err(first) => {
+            // Neither kind of input matched: parse again as the kind the file's input looks
+            // like, so the message names the field at fault instead of "no variant matched".
+            let staircase = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+                v.get("InputConfig")
+                    .is_some_and(|i| i.get("Scenario").is_some() || i.get("StepRps").is_some())
+            });
+            let precise = if staircase {
+                parse_job::<JobInput>(path, &text).err()
+            } else {
+                parse_job::<crate::recommend::loadtest::request::InputConfig>(path, &text).err()
+            };
+            Err(precise.unwrap_or(first))
+        }
+    }
+}
+
+/// A saved job whose input is of type `I`, or the parse error at its line, column and field.
+fn parse_job<I: serde::de::DeserializeOwned>(path: &Path, text: &str) -> anyhow::Result<RecommendationJob<I>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
@@ -264,8 +288,7 @@ fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
             inner.line(),
             inner.column()
         )
-    })?;
-    Ok(Some(job))
+    })
 }
 
 /// serde's names of number types in a message, in words (a job file is edited as JSON).

@@ -67,8 +67,13 @@ impl StopReason {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct BenchmarkMinute {
-    /// Offered load in this minute [requests per second].
-    pub offered_rps: f64,
+    /// Offered load in this minute [requests per second]: the staircase's step (absent for a
+    /// load test, whose users offer what they are answered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_rps: Option<f64>,
+    /// Users during the minute (a load test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
     /// `Invocations` of the minute: on one instance, also invocations per instance per minute.
     pub invocations: u64,
     /// Requests that failed: 4XX, 5XX, timed out or rejected.
@@ -78,6 +83,10 @@ pub struct BenchmarkMinute {
     /// Mean `ModelLatency` of the minute \[µs\]; 0 when nothing completed.
     #[serde(rename = "ModelLatency")]
     pub model_latency_us: f64,
+    /// The latency threshold's percentile of `ModelLatency` over the minute \[µs\] (a load
+    /// test with a `ModelLatencyThresholds` stopping condition).
+    #[serde(rename = "ModelLatencyAtThreshold", default, skip_serializing_if = "Option::is_none")]
+    pub model_latency_at_threshold_us: Option<f64>,
 }
 
 /// A finished benchmark: its minutes up to and including the one that stopped it.
@@ -234,11 +243,13 @@ pub fn run_benchmark(
         let r = &vp.requests;
         let failures = r.errors_4xx + r.errors_5xx + r.timed_out + r.rejected_backlog_full + r.rejected_no_capacity;
         let minute = BenchmarkMinute {
-            offered_rps: step * (k as f64 + 1.0),
+            offered_rps: Some(step * (k as f64 + 1.0)),
+            users: None,
             invocations: vp.requests.invocations,
             failures,
             cpu_utilization_per_core: vp.cpu_utilization.unwrap_or(0.0) / f64::from(vcpus),
             model_latency_us: vp.model_latency.average().unwrap_or(0.0),
+            model_latency_at_threshold_us: None,
         };
         // Stop rules in the order of load tests 9: the error share, then saturation.
         let failed = minute.invocations > 0 && minute.failures as f64 >= opts.failure_share * minute.invocations as f64;

@@ -7,17 +7,81 @@
 use super::benchmark::{Benchmark, BenchmarkMinute};
 use serde::{Deserialize, Serialize};
 
-/// `DescribeInferenceRecommendationsJob`, as fleetsim records it.
+/// `DescribeInferenceRecommendationsJob`, as fleetsim records it. `I` is the input's type:
+/// either kind ([`JobInputConfig`]) in use; one kind when a file that matches neither is
+/// diagnosed, so the message names the field at fault.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct RecommendationJob {
+pub struct RecommendationJob<I = JobInputConfig> {
     pub job_name: String,
-    /// Always `Default`: the service-chosen ramp (docs/semantics/load-tests.md §1).
+    /// `Default` (the service-chosen ramp) or `Advanced` (the user's load test)
+    /// (docs/semantics/load-tests.md §1).
     pub job_type: String,
     /// Always `COMPLETED` for a saved job.
     pub status: String,
-    pub input_config: JobInput,
+    /// `fleetsim benchmark`'s staircase, or the load test's request `InputConfig` echoed.
+    pub input_config: I,
+    /// The load test's `StoppingConditions`, echoed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping_conditions: Option<super::loadtest::request::StoppingConditions>,
+    /// Simulated clock of the load test's job (ISO 8601, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<String>,
+    /// What the model's behaviour came from, and the seed (not an AWS field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Simulation>,
     pub inference_recommendations: Vec<InferenceRecommendation>,
+    /// A load test of existing endpoints: one entry per endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_performances: Option<Vec<EndpointPerformance>>,
+}
+
+/// The job's input: the benchmark staircase or a load test's request (told apart by their
+/// fields: only the staircase has `Scenario` and `StepRps`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JobInputConfig {
+    Benchmark(JobInput),
+    LoadTest(Box<super::loadtest::request::InputConfig>),
+}
+
+/// The model scenarios and seed a load test ran with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Simulation {
+    pub model_scenarios: Vec<String>,
+    pub seed: u64,
+}
+
+/// One of `EndpointPerformances`: an existing endpoint under the load test.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct EndpointPerformance {
+    pub metrics: EndpointPerformanceMetrics,
+    pub endpoint_info: EndpointInfoOut,
+    /// Why the test stopped.
+    pub stop_reason: String,
+    /// The test's minutes, up to the one that stopped it.
+    pub benchmark: Vec<BenchmarkMinute>,
+}
+
+/// `Metrics` of an endpoint performance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct EndpointPerformanceMetrics {
+    /// Invocations of the peak minute [per minute].
+    pub max_invocations: u64,
+    /// `ModelLatency` of the peak minute \[µs\].
+    pub model_latency: u64,
+}
+
+/// `EndpointInfo`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct EndpointInfoOut {
+    pub endpoint_name: String,
 }
 
 /// What the job benchmarked.
@@ -38,7 +102,16 @@ pub struct InferenceRecommendation {
     pub recommendation_id: String,
     pub metrics: RecommendationMetrics,
     pub endpoint_configuration: EndpointConfiguration,
-    /// Why the benchmark stopped: `ErrorRate`, `Saturation` or `PatternComplete`.
+    /// Tuned environment values of a load test's configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_configuration: Option<ModelConfiguration>,
+    /// When the load test ran on the job's simulated clock (ISO 8601, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invocation_start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invocation_end_time: Option<String>,
+    /// Why the benchmark stopped: `ErrorRate`, `Saturation` or `PatternComplete`, and for a
+    /// load test also `MaxInvocations`, `ModelLatencyThreshold` or `FlatInvocations`.
     pub stop_reason: String,
     /// The benchmark's minutes, up to the one that stopped it.
     pub benchmark: Vec<BenchmarkMinute>,
@@ -55,8 +128,34 @@ pub struct RecommendationMetrics {
     pub cost_per_inference: Option<f64>,
     /// Invocations of the peak minute [per minute].
     pub maximum_invocations: u64,
-    /// Mean model latency of the peak minute \[µs\].
+    /// Model latency of the peak minute \[µs\]: the mean, or for a load test with a latency
+    /// threshold, the threshold's percentile.
     pub model_latency: u64,
+    /// Serverless results repeat `MaximumInvocations` under this name, as the service does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_invocations: Option<u64>,
+    /// `CPUUtilization` of the peak minute (percent, summed over vCPUs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_utilization: Option<f64>,
+    /// Serverless: mean time to start a container in the test \[µs\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_setup_time: Option<u64>,
+}
+
+/// `ModelConfiguration`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ModelConfiguration {
+    pub environment_parameters: Vec<EnvironmentParameter>,
+}
+
+/// One environment value a configuration ran with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct EnvironmentParameter {
+    pub key: String,
+    pub value_type: String,
+    pub value: String,
 }
 
 /// `EndpointConfiguration` of a recommendation.
@@ -66,10 +165,26 @@ pub struct EndpointConfiguration {
     /// The benchmark endpoint (`sm-epc-<job>-<n>`).
     pub endpoint_name: String,
     pub variant_name: String,
-    pub instance_type: String,
-    pub initial_instance_count: u32,
+    /// Absent for a serverless configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// Absent for a serverless configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_instance_count: Option<u32>,
     /// vCPUs of the instance type (to turn `CPUUtilization` into a per-core share).
-    pub vcpus: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<u32>,
+    /// The serverless configuration tested (the response spells `MemorySizeInMb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serverless_config: Option<ServerlessConfigOut>,
+}
+
+/// `ServerlessConfig` of a serverless recommendation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ServerlessConfigOut {
+    pub max_concurrency: u32,
+    pub memory_size_in_mb: u32,
 }
 
 /// `CostPerInference = CostPerHour / (MaximumInvocations x 60)`, inputs and result in single
@@ -103,39 +218,57 @@ impl RecommendationJob {
                         cost_per_inference: cost_per_hour.and_then(|c| cost_per_inference(c, peak.invocations)),
                         maximum_invocations: peak.invocations,
                         model_latency: peak.model_latency_us.round() as u64,
+                        max_invocations: None,
+                        cpu_utilization: None,
+                        model_setup_time: None,
                     },
                     endpoint_configuration: EndpointConfiguration {
                         endpoint_name: format!("sm-epc-{job_name}-{}", i + 1),
                         variant_name: b.variant.clone(),
-                        instance_type: b.instance_type.clone(),
-                        initial_instance_count: 1,
-                        vcpus: b.vcpus,
+                        instance_type: Some(b.instance_type.clone()),
+                        initial_instance_count: Some(1),
+                        vcpus: Some(b.vcpus),
+                        serverless_config: None,
                     },
+                    model_configuration: None,
+                    invocation_start_time: None,
+                    invocation_end_time: None,
                     stop_reason: b.stop.as_str().to_string(),
                     benchmark: b.minutes.clone(),
                 }
             })
             .collect();
-        recs.sort_by(|a, b| {
-            let cpi = |r: &InferenceRecommendation| r.metrics.cost_per_inference.unwrap_or(f64::INFINITY);
-            a.metrics
-                .model_latency
-                .cmp(&b.metrics.model_latency)
-                .then(cpi(a).total_cmp(&cpi(b)))
-                .then(
-                    a.endpoint_configuration
-                        .instance_type
-                        .cmp(&b.endpoint_configuration.instance_type),
-                )
-        });
+        sort_for_listing(&mut recs);
         RecommendationJob {
             job_name: job_name.to_string(),
             job_type: "Default".to_string(),
             status: "COMPLETED".to_string(),
-            input_config: input,
+            input_config: JobInputConfig::Benchmark(input),
+            stopping_conditions: None,
+            creation_time: None,
+            completion_time: None,
+            simulation: None,
             inference_recommendations: recs,
+            endpoint_performances: None,
         }
     }
+}
+
+/// fleetsim's listing order (an assumption): ascending `ModelLatency`, then
+/// `CostPerInference`, then `InstanceType`.
+pub fn sort_for_listing(recs: &mut [InferenceRecommendation]) {
+    recs.sort_by(|a, b| {
+        let cpi = |r: &InferenceRecommendation| r.metrics.cost_per_inference.unwrap_or(f64::INFINITY);
+        a.metrics
+            .model_latency
+            .cmp(&b.metrics.model_latency)
+            .then(cpi(a).total_cmp(&cpi(b)))
+            .then(
+                a.endpoint_configuration
+                    .instance_type
+                    .cmp(&b.endpoint_configuration.instance_type),
+            )
+    });
 }
 
 #[cfg(test)]

@@ -5,11 +5,13 @@
 //! completed job in the `DescribeInferenceRecommendationsJob` shape; `request` and `response`
 //! are the recommendation API, a pure function of a job and a request; `goals` chooses among
 //! benchmarked configurations (instance count for `MaxInvocations`, listing order, Studio's
-//! deployment goals).
+//! deployment goals); `loadtest` runs `CreateInferenceRecommendationsJob` load tests of closed-loop
+//! users and writes their results in the same saved-job shape.
 
 pub mod benchmark;
 pub mod goals;
 pub mod job;
+pub mod loadtest;
 pub mod request;
 pub mod response;
 

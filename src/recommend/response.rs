@@ -191,6 +191,12 @@ pub fn recommend(
         )));
     }
     let rec = find(job, &request.selector)?;
+    let Some(vcpus) = rec.endpoint_configuration.vcpus else {
+        return Err(RecommendationError::Validation(format!(
+            "recommendation {:?} is a serverless configuration; allowed: a recommendation of an instance type (a scaling configuration sets instance counts)",
+            rec.recommendation_id
+        )));
+    };
     if !rec.benchmark.iter().any(|m| m.invocations > 0) {
         return Err(RecommendationError::Validation(format!(
             "recommendation {:?} has no benchmark minute with Invocations above 0 ({} minutes); there is no load to read a target from",
@@ -228,7 +234,7 @@ pub fn recommend(
                 namespace: "/aws/sagemaker/Endpoints".into(),
                 statistic: CustomizedStatistic::Average,
             },
-            target_value: target_cpu * f64::from(rec.endpoint_configuration.vcpus.max(1)),
+            target_value: target_cpu * f64::from(vcpus.max(1)),
         }));
     }
     Ok(ScalingRecommendation {
@@ -257,11 +263,13 @@ mod tests {
 
     fn row(invocations: u64, cpu: f64) -> BenchmarkMinute {
         BenchmarkMinute {
-            offered_rps: invocations as f64 / 60.0,
+            offered_rps: Some(invocations as f64 / 60.0),
+            users: None,
             invocations,
             failures: 0,
             cpu_utilization_per_core: cpu,
             model_latency_us: 1000.0 + cpu,
+            model_latency_at_threshold_us: None,
         }
     }
 

@@ -12,7 +12,7 @@ pub mod file;
 mod inputs;
 pub mod limits;
 pub mod overrides;
-mod parse_message;
+pub mod parse_message;
 pub mod scaling;
 mod validate;
 

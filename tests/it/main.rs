@@ -13,6 +13,7 @@ mod house;
 mod inference_components;
 mod lifecycle;
 mod limits;
+mod loadtest;
 mod metrics;
 mod output_paths;
 mod plots;

@@ -76,7 +76,11 @@ fn staircase_ends_when_nothing_stops_it() {
     };
     let b = run_benchmark(&cfg, VariantId(0), &opts).unwrap();
     assert_eq!((b.stop, b.minutes.len()), (StopReason::PatternComplete, 5));
-    let offered: Vec<f64> = b.minutes.iter().map(|m| m.offered_rps).collect();
+    let offered: Vec<f64> = b
+        .minutes
+        .iter()
+        .map(|m| m.offered_rps.expect("a staircase minute"))
+        .collect();
     assert_eq!(offered, [1.0, 2.0, 3.0, 4.0, 5.0]);
     let bad = BenchmarkOptions {
         step_rps: Some(-1.0),

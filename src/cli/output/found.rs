@@ -19,6 +19,12 @@ pub(super) const SWEEP_DATA: [&str; 3] = ["sweep.csv", "runs.csv", "sweep.json"]
 /// followed by a metric name.
 pub(super) const SWEEP_PLOT_PREFIXES: [&str; 2] = ["heatmap-", "lines-"];
 
+/// Data files of a load test's folder (`fleetsim loadtest`).
+pub(super) const LOADTEST_DATA: [&str; 4] = ["loadtest.json", "job.json", "steps.json", "minutes.csv"];
+
+/// Plots of a load test's folder: one per test, `test-<n>`.
+pub(super) const LOADTEST_PLOT_PREFIX: &str = "test-";
+
 /// A sweep's `--keep-runs` folders: `runs/p<point>-r<replication>/`.
 pub(super) const SWEEP_RUNS: &str = "runs";
 
@@ -27,6 +33,7 @@ pub(super) const SWEEP_RUNS: &str = "runs";
 pub(super) enum Kind {
     Run,
     Sweep,
+    LoadTest,
 }
 
 /// What an existing folder holds.
@@ -125,6 +132,8 @@ pub(super) fn contents(dir: &Path) -> io::Result<Contents> {
         Some(Kind::Run)
     } else if is_fleetsim_json(&dir.join("sweep.json"), &["name", "sweep_text", "axes"]) {
         Some(Kind::Sweep)
+    } else if is_fleetsim_json(&dir.join("loadtest.json"), &["job_name", "request", "files"]) {
+        Some(Kind::LoadTest)
     } else {
         None
     };
@@ -162,6 +171,7 @@ pub(super) fn written_by(kind: Kind, dir: &Path, name: &str, ft: &fs::FileType) 
         Kind::Run => ft.is_file() && is_run_file(name),
         Kind::Sweep if ft.is_dir() => name == SWEEP_RUNS && runs_folder_ok(&dir.join(name)),
         Kind::Sweep => ft.is_file() && is_sweep_file(name),
+        Kind::LoadTest => ft.is_file() && is_loadtest_file(name),
     }
 }
 
@@ -181,6 +191,14 @@ pub(super) fn is_sweep_file(name: &str) -> bool {
                     .iter()
                     .any(|p| stem.strip_prefix(p).is_some_and(|m| !m.is_empty()))
         })
+}
+
+pub(super) fn is_loadtest_file(name: &str) -> bool {
+    let test_number = |stem: &str| {
+        stem.strip_prefix(LOADTEST_PLOT_PREFIX)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    LOADTEST_DATA.contains(&name) || is_plot(name).is_some_and(test_number)
 }
 
 /// `runs/` of a sweep: only `p<point>-r<replication>/` folders holding run files.

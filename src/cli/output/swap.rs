@@ -2,7 +2,9 @@
 //! step (or two renames where the filesystem cannot), and the removal of stale temporaries
 //! (the rule is in the parent module's documentation).
 
-use super::found::{contents, entries, is_run_file, is_sweep_file, runs_folder_ok, Contents, SWEEP_RUNS};
+use super::found::{
+    contents, entries, is_loadtest_file, is_run_file, is_sweep_file, runs_folder_ok, Contents, SWEEP_RUNS,
+};
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -159,7 +161,7 @@ pub(super) fn is_stale_temporary(path: &Path, now: SystemTime) -> bool {
         // A partial write: its files need not be complete, only named as fleetsim names them.
         return list.iter().all(|(n, ft)| {
             n == PARTIAL_MARKER
-                || (ft.is_file() && (is_run_file(n) || is_sweep_file(n)))
+                || (ft.is_file() && (is_run_file(n) || is_sweep_file(n) || is_loadtest_file(n)))
                 || (ft.is_dir() && n == SWEEP_RUNS && runs_folder_ok(&path.join(n)))
         });
     }

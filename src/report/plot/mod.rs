@@ -3,7 +3,8 @@
 //! code path and a re-render gives the same bytes.
 //!
 //! Per run: `capacity`, `latency`, `backlog`, `cost`, and `traffic` when the run had a
-//! deployment. Per sweep: `heatmap-<metric>`, `lines-<metric>` and `pareto`.
+//! deployment. Per sweep: `heatmap-<metric>`, `lines-<metric>` and `pareto`. Per load test of a
+//! `fleetsim loadtest` job: `test-<n>`.
 
 mod axis;
 mod backlog;
@@ -16,6 +17,7 @@ mod heatmap;
 mod latency;
 mod legend;
 mod lines;
+mod load_test;
 mod pareto;
 mod run_data;
 mod style;
@@ -24,6 +26,7 @@ mod table;
 mod traffic;
 
 use super::OutputFile;
+pub use load_test::LoadTestPlot;
 pub use run_data::RunFiles;
 
 /// A plot could not be made: an input file is missing a column or malformed, or drawing failed.
@@ -70,6 +73,11 @@ pub fn render_run_outputs(files: &[OutputFile]) -> Result<Vec<OutputFile>, PlotE
         summary_json: get("summary.json")?,
         manifest_json: get("manifest.json")?,
     })
+}
+
+/// The plot of one load test, as `<stem>.png` and `<stem>.svg`.
+pub fn render_load_test(stem: &str, title: &str, data: &LoadTestPlot) -> Result<Vec<OutputFile>, PlotError> {
+    canvas::render(stem, &load_test::LoadTest::new(title, data))
 }
 
 /// What the sweep plots show.

@@ -1,0 +1,141 @@
+//! Running a job: each test simulated in its own endpoint, up to `MaxParallelOfTests` at once
+//! on real threads, each a pure function of the job, its configuration and the seed; then the
+//! stopping conditions and the schedule decide what each test kept.
+
+use super::checks::{CheckedJob, TestPlan};
+use super::endpoint::{test_config, EndpointFacts, ModelScenario};
+use super::schedule::{schedule, Slot};
+use super::stopping::{first_stop, MinuteStats, StopReason};
+use crate::engine::SimDuration;
+use crate::sim::RunResult;
+use rayon::prelude::*;
+
+/// What one test did.
+#[derive(Clone, Debug)]
+pub struct TestOutcome {
+    pub plan: TestPlan,
+    pub facts: EndpointFacts,
+    /// The minutes the test kept (up to and including the one that stopped it).
+    pub minutes: Vec<MinuteStats>,
+    pub stop: StopReason,
+    pub slot: Slot,
+    /// `CPUUtilization` of each kept minute (percent, summed over vCPUs; `None` with nothing
+    /// in service).
+    pub cpu_utilization: Vec<Option<f64>>,
+    /// Serverless: the cost of each kept minute \[USD\].
+    pub cost_usd: Vec<Option<f64>>,
+    /// Serverless: mean `ModelSetupTime` of the test's cold starts \[µs\].
+    pub model_setup_time_us: Option<f64>,
+}
+
+impl TestOutcome {
+    /// Simulated length of the load test itself (the kept minutes).
+    pub fn test_length(&self) -> SimDuration {
+        SimDuration::from_secs(60 * self.minutes.len() as u64)
+    }
+}
+
+/// A test that could not be set up (its endpoint could not be built from the models).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestFailure {
+    /// Test number, from 1.
+    pub test: usize,
+    pub reason: String,
+}
+
+/// Runs every test of `job` (the first `MaxNumberOfTests`), calling `done` as each one ends
+/// (from any thread). Results are in request order whatever the thread count.
+pub fn run_job(
+    job: &CheckedJob,
+    models: &[ModelScenario],
+    seed: u64,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<TestOutcome>, TestFailure> {
+    let plans: Vec<&TestPlan> = job.tests.iter().take(job.max_number_of_tests).collect();
+    // Every configuration is built first, so a bad one is reported before anything runs.
+    let configs = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| test_config(job, p, i + 1, models, seed).map_err(|reason| TestFailure { test: i + 1, reason }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(job.max_parallel_of_tests.max(1))
+        .build()
+        .expect("a thread pool of 1 to 10 threads");
+    let runs: Vec<(RunResult, EndpointFacts)> = pool.install(|| {
+        configs
+            .into_par_iter()
+            .map(|(cfg, facts)| {
+                let r = crate::sim::run(cfg);
+                done();
+                (r, facts)
+            })
+            .collect()
+    });
+    let mut outcomes: Vec<TestOutcome> = runs
+        .into_iter()
+        .zip(plans)
+        .map(|((r, facts), plan)| outcome(job, plan.clone(), facts, &r))
+        .collect();
+    let durations: Vec<SimDuration> = outcomes.iter().map(|o| o.facts.creation + o.test_length()).collect();
+    for (o, slot) in outcomes
+        .iter_mut()
+        .zip(schedule(&durations, job.max_parallel_of_tests, job.job_duration))
+    {
+        o.slot = slot;
+    }
+    Ok(outcomes)
+}
+
+/// A test's minutes from its run, cut where its stopping conditions say.
+fn outcome(job: &CheckedJob, plan: TestPlan, facts: EndpointFacts, r: &RunResult) -> TestOutcome {
+    let users = r.users.as_ref().map(|u| &u.points[..]).unwrap_or_default();
+    let threshold = job.stops.latency.map(|(p, _)| p);
+    let mut minutes = Vec::with_capacity(r.points.len());
+    let mut cpu = Vec::with_capacity(r.points.len());
+    let mut cost = Vec::with_capacity(r.points.len());
+    for (k, p) in r.points.iter().enumerate() {
+        let mut row = MinuteStats {
+            users: users.get(k).map_or(0, |u| u.users),
+            ..MinuteStats::default()
+        };
+        let (mut latency_sum, mut latency_n) = (0.0, 0u64);
+        for v in &p.variants {
+            let c = &v.requests;
+            row.invocations += c.invocations;
+            row.failures +=
+                c.errors_4xx + c.errors_5xx + c.timed_out + c.rejected_backlog_full + c.rejected_no_capacity;
+            latency_sum += v.model_latency.sum;
+            latency_n += v.model_latency.sample_count;
+            // Several variants: the worst variant's percentile is the one a threshold sees.
+            if let Some(q) = threshold.and_then(|q| v.model_latency.percentile(q)) {
+                row.latency_at_threshold_us = Some(row.latency_at_threshold_us.map_or(q, |x: f64| x.max(q)));
+            }
+        }
+        row.model_latency_mean_us = (latency_n > 0).then(|| latency_sum / latency_n as f64);
+        minutes.push(row);
+        cpu.push(p.variants.first().and_then(|v| v.cpu_utilization));
+        cost.push(match &r.serverless {
+            Some(s) => s.points.get(k).map(|sp| sp.cost_usd),
+            None => p.variants.first().and_then(|v| v.cost_usd),
+        });
+    }
+    let (kept, stop) = first_stop(&minutes, &job.stops);
+    minutes.truncate(kept);
+    cpu.truncate(kept);
+    cost.truncate(kept);
+    let model_setup_time_us = r
+        .serverless
+        .as_ref()
+        .and_then(|s| (s.totals.cold_starts > 0).then(|| s.totals.setup_sum_us as f64 / s.totals.cold_starts as f64));
+    TestOutcome {
+        plan,
+        facts,
+        minutes,
+        stop,
+        slot: Slot::Skipped { due: SimDuration::ZERO },
+        cpu_utilization: cpu,
+        cost_usd: cost,
+        model_setup_time_us,
+    }
+}
