@@ -5,6 +5,7 @@
 use super::output::{check_dir, check_file, write_dir, write_file};
 use super::recommend::{job_path, JOB_FILE};
 use crate::recommend::loadtest::checks::Target;
+use crate::recommend::loadtest::stopping::{Flatness, MAX_FLAT_RISES};
 use crate::recommend::loadtest::{check, describe, run_job, JobRequest, ModelScenario, PatternValidation, TestOutcome};
 use crate::recommend::RecommendationJob;
 use crate::report::OutputFile;
@@ -38,6 +39,13 @@ pub struct LoadTestArgs {
     /// user counts up to the simulator's bound).
     #[arg(long, value_enum, default_value_t = Validation::Strict)]
     pub validation: Validation,
+    /// FlatInvocations: rises of the user count the flatness rule looks back over, 1 to 60.
+    #[arg(long, default_value_t = 3, value_parser = parse_flat_rises)]
+    pub flat_rises: usize,
+    /// FlatInvocations: invocations growing less than this over those rises are flat
+    /// [percent, above 0 and at most 100].
+    #[arg(long, default_value_t = 5.0, value_parser = parse_flat_growth)]
+    pub flat_growth_percent: f64,
     /// Folder of saved jobs.
     #[arg(long, default_value = super::recommend::DEFAULT_JOBS_DIR)]
     pub jobs_dir: PathBuf,
@@ -62,6 +70,22 @@ pub enum Validation {
     Lenient,
 }
 
+/// `--flat-rises`: 1 to [`MAX_FLAT_RISES`].
+fn parse_flat_rises(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_FLAT_RISES).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number of rises from 1 to {MAX_FLAT_RISES}")),
+    }
+}
+
+/// `--flat-growth-percent`: above 0 and at most 100.
+fn parse_flat_growth(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 100.0 => Ok(x),
+        _ => Err("expected a percentage above 0 and at most 100".into()),
+    }
+}
+
 pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
     let shown = args.request.display().to_string();
     let req = read_request(&args.request)?;
@@ -83,13 +107,17 @@ pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
         Validation::Strict => PatternValidation::Strict,
         Validation::Lenient => PatternValidation::Lenient,
     };
-    let job = check(&req, &default_instance_types(&models), mode).map_err(|errors| {
+    let mut job = check(&req, &default_instance_types(&models), mode).map_err(|errors| {
         let mut text = format!("{shown}: invalid CreateInferenceRecommendationsJob request:");
         for e in errors {
             let _ = write!(text, "\n  ValidationException: {e}");
         }
         anyhow!(text)
     })?;
+    job.stops.flatness = Flatness {
+        rises: args.flat_rises,
+        growth: args.flat_growth_percent / 100.0,
+    };
     if job.tests.is_empty() {
         bail!("{shown}: a Default job benchmarks the model scenarios' instance types, and none of the --model scenarios is a real-time endpoint of instances");
     }
@@ -158,6 +186,7 @@ pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
         "request": serde_json::to_value(&req)?,
         "model_scenarios": model_files,
         "seed": seed,
+        "flatness": {"rises": job.stops.flatness.rises, "growth_percent": args.flat_growth_percent},
         "not_simulated": warnings,
         "files": names,
     });
@@ -236,6 +265,10 @@ fn warnings(req: &JobRequest, job: &crate::recommend::loadtest::CheckedJob) -> V
         .into_iter()
         .map(|f| format!("{f} is accepted but not simulated (the model's behaviour comes from --model)"))
         .collect();
+    let input = &req.input_config;
+    if input.endpoints.is_some() && input.endpoint_configurations.is_some() {
+        out.push("InputConfig.EndpointConfigurations is not used: InputConfig.Endpoints names existing endpoints, and the tests run against them".into());
+    }
     if job.tests.iter().any(|t| !t.environment.is_empty()) {
         out.push(
             "EnvironmentParameterRanges: each combination runs as its own test, on the same simulated model (environment values do not change it)"

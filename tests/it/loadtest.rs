@@ -411,6 +411,9 @@ fn serverless_configurations_and_existing_endpoints() {
         "InputConfig": {
             "TrafficPattern": {"TrafficType": "STAIRS", "Stairs": {"DurationInSeconds": 600, "NumberOfSteps": 5, "UsersPerStep": 3}},
             "Endpoints": [{"EndpointName": "load-test-stairs"}],
+            // The notebook's request names an instance type beside the endpoint: the test
+            // still runs against the endpoint.
+            "EndpointConfigurations": [{"InstanceType": "ml.c5.large"}],
         },
     });
     let (job, _, outcomes) = run(v, &[stairs]);

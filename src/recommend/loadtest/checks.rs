@@ -64,6 +64,8 @@ pub struct StopRules {
     /// `(percentile in (0, 100), threshold in µs)`.
     pub latency: Option<(f64, u64)>,
     pub flat: FlatInvocations,
+    /// When invocations count as flat \[assumption\].
+    pub flatness: super::stopping::Flatness,
     /// The default job's rule: stop when a minute's failed share reaches this (1 %).
     pub failure_share: Option<f64>,
 }
@@ -364,11 +366,6 @@ fn check_targets(e: &mut Errors, req: &JobRequest, job_type: JobType, default_ty
     let endpoints = input.endpoints.as_deref();
     let mut tests = Vec::new();
     match (job_type, configs, endpoints) {
-        (_, Some(_), Some(_)) => e.fail(
-            "InputConfig",
-            "EndpointConfigurations and Endpoints",
-            "one of them: new benchmark endpoints or existing endpoints",
-        ),
         (JobType::Default, Some(_), None) => e.fail(
             "InputConfig.EndpointConfigurations",
             "a list",
@@ -383,7 +380,9 @@ fn check_targets(e: &mut Errors, req: &JobRequest, job_type: JobType, default_ty
             "nothing",
             "1 to 10 endpoint configurations (or InputConfig.Endpoints)",
         ),
-        (_, None, Some(list)) => {
+        // With existing endpoints the test runs against them; `EndpointConfigurations` (the
+        // notebook sends both) then describes nothing to create, and the caller says so.
+        (_, _, Some(list)) => {
             if list.is_empty() || list.len() > MAX_TESTS {
                 e.fail("InputConfig.Endpoints", format!("{} endpoints", list.len()), "1 to 10");
             }
@@ -533,6 +532,7 @@ fn check_stops(e: &mut Errors, job_type: JobType, s: Option<&StoppingConditions>
             max_invocations: None,
             latency: None,
             flat: FlatInvocations::Stop,
+            flatness: Default::default(),
             failure_share: Some(crate::autoscaling::guidance::BENCHMARK_FAILURE_SHARE),
         };
     }
@@ -595,6 +595,7 @@ fn check_stops(e: &mut Errors, job_type: JobType, s: Option<&StoppingConditions>
         max_invocations,
         latency,
         flat,
+        flatness: Default::default(),
         failure_share: None,
     }
 }

@@ -3,17 +3,30 @@
 //! threshold, `FlatInvocations`, the default job's failed share); the first that holds ends
 //! the test, and the test keeps the minutes up to and including that one.
 //!
-//! Flatness \[assumption\]: at a minute in which the user count rose, look at the last three
-//! such minutes; the invocations of this one grew by less than 5 % over the minute before the
-//! first of the three. Three more users that bring less than 5 % more calls mean the endpoint
-//! is at capacity.
+//! Flatness \[assumption; [`Flatness`], default 3 rises and 5 %\]: at a minute in which the
+//! user count rose, look at the last three such minutes; the invocations of this one grew by
+//! less than 5 % over the minute before the first of the three. Three more users that bring
+//! less than 5 % more calls mean the endpoint is at capacity.
 
 use super::checks::{FlatInvocations, StopRules};
 
-/// Rises of the user count the flatness rule looks back over.
-pub const FLAT_RISES: usize = 3;
-/// Growth below which those rises count as flat.
-pub const FLAT_GROWTH: f64 = 0.05;
+/// The flatness rule's parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flatness {
+    /// Rises of the user count the rule looks back over (1 to [`MAX_FLAT_RISES`]).
+    pub rises: usize,
+    /// Growth (a fraction, above 0 and at most 1) below which those rises count as flat.
+    pub growth: f64,
+}
+
+impl Default for Flatness {
+    fn default() -> Self {
+        Flatness { rises: 3, growth: 0.05 }
+    }
+}
+
+/// Most rises the flatness rule may look back over: an hour of a user a minute.
+pub const MAX_FLAT_RISES: usize = 60;
 
 /// One minute of a test, as the load generator and CloudWatch saw it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,7 +83,7 @@ pub fn first_stop(minutes: &[MinuteStats], rules: &StopRules) -> (usize, StopRea
         }
         if m > 0 && row.users > minutes[m - 1].users {
             rises.push(m);
-            if rules.flat == FlatInvocations::Stop && is_flat(minutes, &rises) {
+            if rules.flat == FlatInvocations::Stop && is_flat(minutes, &rises, rules.flatness) {
                 return (m + 1, StopReason::FlatInvocations);
             }
         }
@@ -83,16 +96,17 @@ pub fn first_stop(minutes: &[MinuteStats], rules: &StopRules) -> (usize, StopRea
     (minutes.len(), StopReason::PatternComplete)
 }
 
-/// Whether the last [`FLAT_RISES`] rises (the last of them the current minute) brought less
-/// than [`FLAT_GROWTH`] more invocations than the minute before the first of them.
-fn is_flat(minutes: &[MinuteStats], rises: &[usize]) -> bool {
-    if rises.len() < FLAT_RISES {
+/// Whether the last `f.rises` rises (the last of them the current minute) brought less than
+/// `f.growth` more invocations than the minute before the first of them.
+fn is_flat(minutes: &[MinuteStats], rises: &[usize], f: Flatness) -> bool {
+    let k = f.rises.max(1);
+    if rises.len() < k {
         return false;
     }
-    let first = rises[rises.len() - FLAT_RISES];
+    let first = rises[rises.len() - k];
     let before = minutes[first - 1].invocations;
-    let now = minutes[*rises.last().expect("at least FLAT_RISES rises")].invocations;
-    before > 0 && (now as f64) < before as f64 * (1.0 + FLAT_GROWTH)
+    let now = minutes[*rises.last().expect("at least one rise")].invocations;
+    before > 0 && (now as f64) < before as f64 * (1.0 + f.growth)
 }
 
 /// The minute with the most invocations among `minutes` (the first on ties).
@@ -115,6 +129,7 @@ mod tests {
             max_invocations: None,
             latency: None,
             flat: FlatInvocations::Continue,
+            flatness: Flatness::default(),
             failure_share: None,
         }
     }
@@ -169,6 +184,20 @@ mod tests {
         assert_eq!(first_stop(&m, &stop), (5, StopReason::FlatInvocations));
         // Continue keeps testing under saturation.
         assert_eq!(first_stop(&m, &rules()).1, StopReason::PatternComplete);
+        // A longer window: four rises are needed, and the fourth (minute 4) is still flat.
+        let four = StopRules {
+            flatness: Flatness { rises: 4, growth: 0.05 },
+            ..stop.clone()
+        };
+        let m = [row(1, 1000), row(2, 1010), row(3, 1020), row(4, 1030), row(5, 1040)];
+        assert_eq!(first_stop(&m, &stop), (4, StopReason::FlatInvocations));
+        assert_eq!(first_stop(&m, &four), (5, StopReason::FlatInvocations));
+        // A 1 % threshold: 3 % growth is not flat.
+        let strict = StopRules {
+            flatness: Flatness { rises: 3, growth: 0.01 },
+            ..stop
+        };
+        assert_eq!(first_stop(&m, &strict).1, StopReason::PatternComplete);
     }
 
     #[test]
@@ -191,6 +220,7 @@ mod tests {
             max_invocations: Some(100),
             latency: Some((99.0, 1)),
             flat: FlatInvocations::Stop,
+            flatness: Flatness::default(),
             failure_share: Some(0.01),
         };
         let mut m = vec![row(1, 100)];
