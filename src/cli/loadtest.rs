@@ -4,6 +4,7 @@
 
 use super::output::{check_dir, check_file, write_dir, write_file};
 use super::recommend::{job_path, JOB_FILE};
+use crate::recommend::goals::{rank, scores, Candidate, DeploymentGoals, Importance};
 use crate::recommend::loadtest::checks::Target;
 use crate::recommend::loadtest::stopping::{Flatness, MAX_FLAT_RISES};
 use crate::recommend::loadtest::{check, describe, run_job, JobRequest, ModelScenario, PatternValidation, TestOutcome};
@@ -46,6 +47,15 @@ pub struct LoadTestArgs {
     /// [percent, above 0 and at most 100].
     #[arg(long, default_value_t = 5.0, value_parser = parse_flat_growth)]
     pub flat_growth_percent: f64,
+    /// Deployment goal: how much the cost per inference matters in the ranking.
+    #[arg(long, value_enum, default_value_t = Level::Lowest)]
+    pub cost_importance: Level,
+    /// Deployment goal: how much the model latency matters in the ranking.
+    #[arg(long, value_enum, default_value_t = Level::Lowest)]
+    pub latency_importance: Level,
+    /// Deployment goal: how much the maximum invocations matter in the ranking.
+    #[arg(long, value_enum, default_value_t = Level::Lowest)]
+    pub throughput_importance: Level,
     /// Folder of saved jobs.
     #[arg(long, default_value = super::recommend::DEFAULT_JOBS_DIR)]
     pub jobs_dir: PathBuf,
@@ -62,6 +72,28 @@ pub struct LoadTestArgs {
     /// device or link).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Studio's importance levels of a deployment goal.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Lowest,
+    Low,
+    Moderate,
+    High,
+    Highest,
+}
+
+impl From<Level> for Importance {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Lowest => Importance::Lowest,
+            Level::Low => Importance::Low,
+            Level::Moderate => Importance::Moderate,
+            Level::High => Importance::High,
+            Level::Highest => Importance::Highest,
+        }
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +209,12 @@ pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
             )?);
         }
     }
+    let goals = DeploymentGoals {
+        cost: args.cost_importance.into(),
+        latency: args.latency_importance.into(),
+        throughput: args.throughput_importance.into(),
+    };
+    let ranking = ranking(&described, goals);
     let names: Vec<String> = std::iter::once("loadtest.json".to_string())
         .chain(files.iter().map(|f| f.name.clone()))
         .collect();
@@ -187,6 +225,12 @@ pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
         "model_scenarios": model_files,
         "seed": seed,
         "flatness": {"rises": job.stops.flatness.rises, "growth_percent": args.flat_growth_percent},
+        "deployment_goals": {
+            "cost": format!("{:?}", goals.cost),
+            "latency": format!("{:?}", goals.latency),
+            "throughput": format!("{:?}", goals.throughput),
+            "ranking": ranking.iter().map(|(id, score)| serde_json::json!({"RecommendationId": id, "score": score})).collect::<Vec<_>>(),
+        },
         "not_simulated": warnings,
         "files": names,
     });
@@ -201,10 +245,57 @@ pub fn loadtest(args: LoadTestArgs) -> anyhow::Result<()> {
     write_file(&job_file, saved.as_bytes(), &JOB_FILE, args.force)?;
     if !args.quiet {
         print!("{}", table(&described, &outcomes));
+        if let Some((best, score)) = ranking.first() {
+            let what = described
+                .inference_recommendations
+                .iter()
+                .find(|r| &r.recommendation_id == best)
+                .map(|r| {
+                    let c = &r.endpoint_configuration;
+                    format!(
+                        "{}, {}",
+                        c.endpoint_name,
+                        c.instance_type.as_deref().unwrap_or("serverless")
+                    )
+                })
+                .unwrap_or_default();
+            println!(
+                "recommended {best} ({what}) under the deployment goals cost {:?}, latency {:?}, throughput {:?}: score {score:.3}, the lowest of {}",
+                goals.cost,
+                goals.latency,
+                goals.throughput,
+                ranking.len()
+            );
+        }
         println!("wrote     {}", job_file.display());
         println!("wrote     {}/ ({} files)", out.display(), files.len());
     }
     Ok(())
+}
+
+/// The recommendations from best to worst under `goals`, with their scores (lower is better;
+/// a recommendation without a price cannot win on cost).
+fn ranking(job: &RecommendationJob, goals: DeploymentGoals) -> Vec<(String, f64)> {
+    let recs = &job.inference_recommendations;
+    let candidates: Vec<Candidate> = recs
+        .iter()
+        .map(|r| Candidate {
+            instance_type: r
+                .endpoint_configuration
+                .instance_type
+                .clone()
+                .unwrap_or_else(|| "serverless".into()),
+            cost_per_hour: r.metrics.cost_per_hour.unwrap_or(f64::INFINITY),
+            cost_per_inference: r.metrics.cost_per_inference.unwrap_or(f64::INFINITY),
+            model_latency_us: r.metrics.model_latency as f64,
+            maximum_invocations: r.metrics.maximum_invocations,
+        })
+        .collect();
+    let score = scores(goals, &candidates);
+    rank(goals, &candidates)
+        .into_iter()
+        .map(|i| (recs[i].recommendation_id.clone(), score[i]))
+        .collect()
 }
 
 /// The request, with a parse error at its line, column and field path.
