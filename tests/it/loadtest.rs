@@ -478,22 +478,37 @@ fn a_default_job_benchmarks_the_model_s_instance_types_until_saturation() {
     );
 }
 
-#[test]
-fn the_command_writes_the_job_its_folder_and_reports_unknown_fields() {
-    let dir = TempFolder::new("loadtest", "cmd");
-    let jobs = dir.path().join("jobs");
-    let out = dir.path().join("out");
+/// Runs `fleetsim loadtest REQUEST --model <xgboost-model> --jobs-dir JOBS --out OUT` with
+/// `extra` arguments after them.
+fn loadtest_cmd(
+    request: &std::path::Path,
+    jobs: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&std::ffi::OsStr],
+) -> std::process::Output {
     let model = bundled("loadtests/xgboost-model.ron");
-    let o = fleetsim(&[
+    let mut args: Vec<&std::ffi::OsStr> = vec![
         "loadtest".as_ref(),
-        bundled("loadtests/calibration.json").as_os_str(),
+        request.as_os_str(),
         "--model".as_ref(),
         model.as_os_str(),
         "--jobs-dir".as_ref(),
         jobs.as_os_str(),
         "--out".as_ref(),
         out.as_os_str(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    fleetsim(&args)
+}
+
+#[test]
+fn the_command_writes_the_job_its_folder_and_reports_unknown_fields() {
+    let dir = TempFolder::new("loadtest", "cmd");
+    let jobs = dir.path().join("jobs");
+    let out = dir.path().join("out");
+    let model = bundled("loadtests/xgboost-model.ron");
+    let calibration = bundled("loadtests/calibration.json");
+    let o = loadtest_cmd(&calibration, &jobs, &out, &[]);
     assert_success(&o);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -536,17 +551,7 @@ fn the_command_writes_the_job_its_folder_and_reports_unknown_fields() {
         1 + job.inference_recommendations[0].benchmark.len()
     );
     // A second run replaces both (they are fleetsim's own).
-    let again = fleetsim(&[
-        "loadtest".as_ref(),
-        bundled("loadtests/calibration.json").as_os_str(),
-        "--model".as_ref(),
-        model.as_os_str(),
-        "--jobs-dir".as_ref(),
-        jobs.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ]);
+    let again = loadtest_cmd(&calibration, &jobs, &out, &["-q".as_ref()]);
     assert_success(&again);
     assert_eq!(std::fs::read(jobs.join("xgboost-calibration.json")).unwrap(), saved);
 
@@ -577,17 +582,7 @@ fn the_command_writes_the_job_its_folder_and_reports_unknown_fields() {
     let mut v: Value = serde_json::from_slice(&std::fs::read(bundled("loadtests/calibration.json")).unwrap()).unwrap();
     v["RoleArn"] = json!("arn:aws:iam::123456789012:role/x");
     std::fs::write(&role, v.to_string()).unwrap();
-    let o = fleetsim(&[
-        "loadtest".as_ref(),
-        role.as_os_str(),
-        "--model".as_ref(),
-        model.as_os_str(),
-        "--jobs-dir".as_ref(),
-        jobs.as_os_str(),
-        "--out".as_ref(),
-        dir.path().join("out2").as_os_str(),
-        "--no-plots".as_ref(),
-    ]);
+    let o = loadtest_cmd(&role, &jobs, &dir.path().join("out2"), &["--no-plots".as_ref()]);
     assert_success(&o);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("RoleArn is accepted but not simulated"), "{err}");
