@@ -490,6 +490,13 @@ impl World {
         self.now
     }
 
+    /// The metrics periods closed so far and, for a load test, its users' periods: what a
+    /// caller running the world in slices reads before the run ends (a load test's stopping
+    /// conditions, evaluated at each minute).
+    pub fn closed_periods(&self) -> (&[crate::model::metrics::EndpointPoint], Option<&[super::UserPoint]>) {
+        (self.metrics.points(), self.users.as_ref().map(|u| &u.points[..]))
+    }
+
     /// Instances of variant `v` by state (summed over its fleets).
     pub fn instance_count(&self, v: VariantId, state: InstanceState) -> u32 {
         self.variants[v]

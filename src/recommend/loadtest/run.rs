@@ -7,7 +7,8 @@ use super::endpoint::{test_config, EndpointFacts, ModelScenario};
 use super::schedule::{schedule, Slot};
 use super::stopping::{first_stop, MinuteStats, StopReason};
 use crate::engine::SimDuration;
-use crate::sim::RunResult;
+use crate::model::metrics::EndpointPoint;
+use crate::sim::{RunResult, UserPoint};
 use rayon::prelude::*;
 
 /// What one test did.
@@ -66,7 +67,7 @@ pub fn run_job(
         configs
             .into_par_iter()
             .map(|(cfg, facts)| {
-                let r = crate::sim::run(cfg);
+                let r = run_until_stopped(cfg, job);
                 done();
                 (r, facts)
             })
@@ -87,33 +88,66 @@ pub fn run_job(
     Ok(outcomes)
 }
 
+/// Runs a test minute by minute and ends it at the end of the minute that stops it: the
+/// minutes up to that one are those of a run to the pattern's end (the world only pauses
+/// between slices), and a test that stops early costs only its own minutes.
+fn run_until_stopped(cfg: crate::sim::SimConfig, job: &CheckedJob) -> RunResult {
+    let end = cfg.duration.0;
+    let minute = 60_000_000;
+    let mut world = crate::sim::World::new(cfg);
+    let mut at = minute;
+    loop {
+        let finished = world.run_until(crate::engine::SimTime(at.min(end)));
+        if finished || at >= end {
+            break;
+        }
+        let (points, users) = world.closed_periods();
+        let rows = minute_rows(points, users.unwrap_or_default(), job);
+        if first_stop(&rows, &job.stops).1 != StopReason::PatternComplete {
+            break;
+        }
+        at += minute;
+    }
+    world.into_result()
+}
+
+/// The minutes of a test's metrics periods (one-minute periods).
+fn minute_rows(points: &[EndpointPoint], users: &[UserPoint], job: &CheckedJob) -> Vec<MinuteStats> {
+    let threshold = job.stops.latency.map(|(p, _)| p);
+    points
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let mut row = MinuteStats {
+                users: users.get(k).map_or(0, |u| u.users),
+                ..MinuteStats::default()
+            };
+            let (mut latency_sum, mut latency_n) = (0.0, 0u64);
+            for v in &p.variants {
+                let c = &v.requests;
+                row.invocations += c.invocations;
+                row.failures +=
+                    c.errors_4xx + c.errors_5xx + c.timed_out + c.rejected_backlog_full + c.rejected_no_capacity;
+                latency_sum += v.model_latency.sum;
+                latency_n += v.model_latency.sample_count;
+                // Several variants: the worst variant's percentile is the one a threshold sees.
+                if let Some(q) = threshold.and_then(|q| v.model_latency.percentile(q)) {
+                    row.latency_at_threshold_us = Some(row.latency_at_threshold_us.map_or(q, |x: f64| x.max(q)));
+                }
+            }
+            row.model_latency_mean_us = (latency_n > 0).then(|| latency_sum / latency_n as f64);
+            row
+        })
+        .collect()
+}
+
 /// A test's minutes from its run, cut where its stopping conditions say.
 fn outcome(job: &CheckedJob, plan: TestPlan, facts: EndpointFacts, r: &RunResult) -> TestOutcome {
     let users = r.users.as_ref().map(|u| &u.points[..]).unwrap_or_default();
-    let threshold = job.stops.latency.map(|(p, _)| p);
-    let mut minutes = Vec::with_capacity(r.points.len());
+    let mut minutes = minute_rows(&r.points, users, job);
     let mut cpu = Vec::with_capacity(r.points.len());
     let mut cost = Vec::with_capacity(r.points.len());
     for (k, p) in r.points.iter().enumerate() {
-        let mut row = MinuteStats {
-            users: users.get(k).map_or(0, |u| u.users),
-            ..MinuteStats::default()
-        };
-        let (mut latency_sum, mut latency_n) = (0.0, 0u64);
-        for v in &p.variants {
-            let c = &v.requests;
-            row.invocations += c.invocations;
-            row.failures +=
-                c.errors_4xx + c.errors_5xx + c.timed_out + c.rejected_backlog_full + c.rejected_no_capacity;
-            latency_sum += v.model_latency.sum;
-            latency_n += v.model_latency.sample_count;
-            // Several variants: the worst variant's percentile is the one a threshold sees.
-            if let Some(q) = threshold.and_then(|q| v.model_latency.percentile(q)) {
-                row.latency_at_threshold_us = Some(row.latency_at_threshold_us.map_or(q, |x: f64| x.max(q)));
-            }
-        }
-        row.model_latency_mean_us = (latency_n > 0).then(|| latency_sum / latency_n as f64);
-        minutes.push(row);
         cpu.push(p.variants.first().and_then(|v| v.cpu_utilization));
         cost.push(match &r.serverless {
             Some(s) => s.points.get(k).map(|sp| sp.cost_usd),
