@@ -121,7 +121,9 @@ impl World {
     }
 
     /// As [`World::draw`], for a request of a closed-loop user: both draws come from the
-    /// user's own stream, the service time first.
+    /// user's own stream, the service time first. Inlined into the user's send, as `draw` is
+    /// into the open-loop arrival.
+    #[inline(always)]
     pub(super) fn draw_user(&mut self, user: u32, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
         let rng = self.users.as_mut().expect("a user's request").requests(user);
         let (service, outcome) = draw_from(&self.fleets[fid].version, rng);
@@ -364,6 +366,7 @@ impl World {
 }
 
 /// A request of `version` from one stream (a user's): its service time, then its outcome.
+#[inline(always)]
 fn draw_from(version: &ModelVersion, rng: &mut SimRng) -> (SimDuration, Outcome) {
     let service = version.service_time.sample(rng);
     (service, decide_outcome(version, rng))
