@@ -276,11 +276,21 @@ impl World {
     /// the run has finished. Used by the progress bar to advance in slices.
     pub fn run_until(&mut self, until: SimTime) -> bool {
         // Only closed-loop users schedule into the queue's FIFO lane: a run without them never
-        // looks at it. One loop for both (not one per case) keeps a single call of the heap's
-        // `pop`, which is what lets it be inlined (see `EventQueue::pop_peeked`).
-        let lane = self.users.is_some();
+        // looks at it, and gets a copy of the loop without the lane's comparison and branch,
+        // nor the users' events ahead of the table.
+        if self.users.is_some() {
+            self.run_loop::<true>(until)
+        } else {
+            self.run_loop::<false>(until)
+        }
+    }
+
+    /// [`World::run_until`]'s loop; `LANE`: whether closed-loop users are simulated. Each copy
+    /// is a function of its own, so that one's registers and spills do not shape the other's.
+    #[inline(never)]
+    fn run_loop<const LANE: bool>(&mut self, until: SimTime) -> bool {
         while !self.finished {
-            let (heap, from_lane) = self.queue.peek_with(lane);
+            let (heap, from_lane) = self.queue.peek_with(LANE);
             let arrival_first = match (self.next_arrival, heap) {
                 (Some(a), Some(h)) => a < h,
                 (Some(_), None) => true,
@@ -306,7 +316,8 @@ impl World {
                     // A request leaving its slot, the other event every request has, is inlined
                     // ahead of the table (which lists it too): a call per request costs 2 %.
                     Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
-                    event => self.dispatch_users_inline(event),
+                    event if LANE => self.dispatch_users_inline(event),
+                    event => self.dispatch(event),
                 }
             }
         }
