@@ -263,11 +263,13 @@ impl World {
         self.queue.schedule(now + service, event);
     }
 
+    /// A request leaves its slot on instance `id`. Returns the model's overhead latency on
+    /// instance `id`'s fleet, `None` when the instance is gone (a user's answer adds it).
     #[inline(always)]
-    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
+    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) -> Option<SimDuration> {
         let now = self.now;
         let (arrival, start, outcome) = self.in_flight.release(req);
-        let Some(inst) = self.instances.get_mut(id) else { return };
+        let inst = self.instances.get_mut(id)?;
         inst.outstanding -= 1;
         let state = inst.state;
         let outstanding = inst.outstanding;
@@ -276,7 +278,8 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.busy -= 1;
         let series = fleet.series;
-        let overhead = (start - arrival) + fleet.version.overhead;
+        let model_overhead = fleet.version.overhead;
+        let overhead = (start - arrival) + model_overhead;
         self.metrics.service_end(
             series,
             now,
@@ -296,6 +299,7 @@ impl World {
             // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
         }
+        Some(model_overhead)
     }
 
     /// Fills free slots of the in-service instance `id` from its fleet's backlog.

@@ -315,7 +315,9 @@ impl World {
                 match self.queue.pop_peeked(from_lane).expect("peeked").event {
                     // A request leaving its slot, the other event every request has, is inlined
                     // ahead of the table (which lists it too): a call per request costs 2 %.
-                    Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+                    Event::ServiceDone { instance, req } => {
+                        self.on_service_done(instance, req);
+                    }
                     event if LANE => self.dispatch_users_inline(event),
                     event => self.dispatch(event),
                 }
@@ -340,7 +342,9 @@ impl World {
     /// it, go straight to `on_arrival`).
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+            Event::ServiceDone { instance, req } => {
+                self.on_service_done(instance, req);
+            }
             Event::UserServiceDone { instance, req } => self.on_user_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::HostPhaseDone { host } => self.on_host_phase_done(host),

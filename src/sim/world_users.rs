@@ -59,9 +59,7 @@ impl World {
     #[inline(always)]
     pub(super) fn on_user_service_done(&mut self, instance: InstanceId, req: u32) {
         let (sent, user) = self.in_flight.user(req);
-        let fleet = self.instances.get(instance).map(|i| i.fleet);
-        self.on_service_done(instance, req);
-        let overhead = fleet.map_or(SimDuration::ZERO, |f| self.fleets[f].version.overhead);
+        let overhead = self.on_service_done(instance, req).unwrap_or(SimDuration::ZERO);
         self.user_answered_inline(user, sent, overhead, Answer::Response);
     }
 
