@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about endpoints, instances or requests; the layers above build on it.
 
+mod heap;
 mod queue;
 mod rng;
 mod time;

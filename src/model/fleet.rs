@@ -222,8 +222,9 @@ impl Fleet {
     }
 
     /// Position in `routable` of the instance with the fewest outstanding requests among those
-    /// with a free slot; ties go to the first one at or after `start`, wrapping around.
-    #[inline]
+    /// with a free slot; ties go to the first one at or after `start`, wrapping around. Always
+    /// inlined: `route` has a copy per path a request comes in by (open-loop, users).
+    #[inline(always)]
     fn least_outstanding(&self, start: usize) -> Option<usize> {
         if !self.indexed {
             return self.least_outstanding_scan(start);

@@ -121,7 +121,9 @@ impl World {
     }
 
     /// As [`World::draw`], for a request of a closed-loop user: both draws come from the
-    /// user's own stream, the service time first.
+    /// user's own stream, the service time first. Inlined into the user's send, as `draw` is
+    /// into the open-loop arrival.
+    #[inline(always)]
     pub(super) fn draw_user(&mut self, user: u32, fid: FleetId, series: Series) -> Option<(SimDuration, Outcome)> {
         let rng = self.users.as_mut().expect("a user's request").requests(user);
         let (service, outcome) = draw_from(&self.fleets[fid].version, rng);
@@ -261,11 +263,13 @@ impl World {
         self.queue.schedule(now + service, event);
     }
 
+    /// A request leaves its slot on instance `id`. Returns the model's overhead latency on
+    /// instance `id`'s fleet, `None` when the instance is gone (a user's answer adds it).
     #[inline(always)]
-    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) {
+    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) -> Option<SimDuration> {
         let now = self.now;
         let (arrival, start, outcome) = self.in_flight.release(req);
-        let Some(inst) = self.instances.get_mut(id) else { return };
+        let inst = self.instances.get_mut(id)?;
         inst.outstanding -= 1;
         let state = inst.state;
         let outstanding = inst.outstanding;
@@ -274,7 +278,8 @@ impl World {
         let fleet = &mut self.fleets[fid];
         fleet.busy -= 1;
         let series = fleet.series;
-        let overhead = (start - arrival) + fleet.version.overhead;
+        let model_overhead = fleet.version.overhead;
+        let overhead = (start - arrival) + model_overhead;
         self.metrics.service_end(
             series,
             now,
@@ -294,6 +299,7 @@ impl World {
             // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
         }
+        Some(model_overhead)
     }
 
     /// Fills free slots of the in-service instance `id` from its fleet's backlog.
@@ -364,6 +370,7 @@ impl World {
 }
 
 /// A request of `version` from one stream (a user's): its service time, then its outcome.
+#[inline(always)]
 fn draw_from(version: &ModelVersion, rng: &mut SimRng) -> (SimDuration, Outcome) {
     let service = version.service_time.sample(rng);
     (service, decide_outcome(version, rng))

@@ -195,12 +195,12 @@ impl RunResult {
             // A serverless variant is billed per GB-second, not per instance-hour.
             v.cost_usd = Some(s.totals.cost_usd);
         }
-        let users = w.users.map(|u| UsersResult {
+        let users = w.users.map(|mut u| UsersResult {
+            latency: u.take_run_latency(),
             peak_users: u.peak,
             answered: u.answered,
             gave_up: u.gave_up,
             latency_sum_us: u.latency_sum_us,
-            latency: u.latency,
             points: u.points,
         });
         let (points, totals) = w.metrics.into_points();

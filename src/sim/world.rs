@@ -275,8 +275,22 @@ impl World {
     /// Processes events up to and including `until` (or to the end of the run); returns whether
     /// the run has finished. Used by the progress bar to advance in slices.
     pub fn run_until(&mut self, until: SimTime) -> bool {
+        // Only closed-loop users schedule into the queue's FIFO lane: a run without them never
+        // looks at it, and gets a copy of the loop without the lane's comparison and branch,
+        // nor the users' events ahead of the table.
+        if self.users.is_some() {
+            self.run_loop::<true>(until)
+        } else {
+            self.run_loop::<false>(until)
+        }
+    }
+
+    /// [`World::run_until`]'s loop; `LANE`: whether closed-loop users are simulated. Each copy
+    /// is a function of its own, so that one's registers and spills do not shape the other's.
+    #[inline(never)]
+    fn run_loop<const LANE: bool>(&mut self, until: SimTime) -> bool {
         while !self.finished {
-            let heap = self.queue.peek_key();
+            let (heap, from_lane) = self.queue.peek_with(LANE);
             let arrival_first = match (self.next_arrival, heap) {
                 (Some(a), Some(h)) => a < h,
                 (Some(_), None) => true,
@@ -293,15 +307,18 @@ impl World {
             self.now = time;
             self.events += 1;
             // Arrivals are generated one ahead outside the heap (see `schedule_next_arrival`);
-            // every other event comes from the heap through the table.
+            // every other event comes from the queue through the table.
             if arrival_first {
                 self.next_arrival = None;
                 self.on_arrival();
             } else {
-                match self.queue.pop().expect("peeked").event {
+                match self.queue.pop_peeked(from_lane).expect("peeked").event {
                     // A request leaving its slot, the other event every request has, is inlined
                     // ahead of the table (which lists it too): a call per request costs 2 %.
-                    Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+                    Event::ServiceDone { instance, req } => {
+                        self.on_service_done(instance, req);
+                    }
+                    event if LANE => self.dispatch_users_inline(event),
                     event => self.dispatch(event),
                 }
             }
@@ -309,11 +326,25 @@ impl World {
         true
     }
 
+    /// A closed-loop user's send and the end of its request, the two events every user request
+    /// has, inlined ahead of the table like `ServiceDone` (and after it, so that an open-loop
+    /// request's end is still the first check).
+    #[inline(always)]
+    fn dispatch_users_inline(&mut self, event: Event) {
+        match event {
+            Event::UserSend { user, gen } => self.on_user_send(user, gen),
+            Event::UserServiceDone { instance, req } => self.on_user_service_done(instance, req),
+            event => self.dispatch(event),
+        }
+    }
+
     /// The table of contents: one arm per kind of event on the queue (arrivals, kept outside
     /// it, go straight to `on_arrival`).
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::ServiceDone { instance, req } => self.on_service_done(instance, req),
+            Event::ServiceDone { instance, req } => {
+                self.on_service_done(instance, req);
+            }
             Event::UserServiceDone { instance, req } => self.on_user_service_done(instance, req),
             Event::PhaseDone { instance } => self.on_phase_done(instance),
             Event::HostPhaseDone { host } => self.on_host_phase_done(host),

@@ -46,6 +46,7 @@ impl World {
     }
 
     /// A user's send is due: the request reaches the endpoint now, unless the send is stale.
+    #[inline(always)]
     pub(super) fn on_user_send(&mut self, user: u32, gen: u32) {
         if self.users.as_mut().is_some_and(|pool| pool.on_send(user, gen)) {
             self.metrics.arrival();
@@ -55,17 +56,17 @@ impl World {
 
     /// A user's request leaves its slot: the request ends as every request does, and the user
     /// has its answer (with the model's overhead latency, when the instance is still there).
+    #[inline(always)]
     pub(super) fn on_user_service_done(&mut self, instance: InstanceId, req: u32) {
         let (sent, user) = self.in_flight.user(req);
-        let fleet = self.instances.get(instance).map(|i| i.fleet);
-        self.on_service_done(instance, req);
-        let overhead = fleet.map_or(SimDuration::ZERO, |f| self.fleets[f].version.overhead);
-        self.user_answered(user, sent, overhead, Answer::Response);
+        let overhead = self.on_service_done(instance, req).unwrap_or(SimDuration::ZERO);
+        self.user_answered_inline(user, sent, overhead, Answer::Response);
     }
 
     /// A user's request sent at `sent` starts being served and ends at `end`: returns the user
     /// the in-flight request answers, or `NO_USER` when the user gives up first (the give-up is
     /// scheduled).
+    #[inline(always)]
     pub(super) fn user_waits(&mut self, user: u32, sent: SimTime, end: SimTime) -> u32 {
         let give_up = sent + self.config.endpoint.invocation_timeout;
         if end <= give_up {
@@ -94,10 +95,22 @@ impl World {
     /// `overhead` is the model's overhead latency the user sees on top. The user sends again
     /// after its round trip and think time.
     pub(super) fn user_answered(&mut self, user: u32, sent: SimTime, overhead: SimDuration, answer: Answer) {
+        self.user_answered_inline(user, sent, overhead, answer);
+    }
+
+    /// [`World::user_answered`], inlined into the end of a user's served request (nearly every
+    /// answer); the rarer answers (errors, give-ups, rejections) share the call.
+    #[inline(always)]
+    fn user_answered_inline(&mut self, user: u32, sent: SimTime, overhead: SimDuration, answer: Answer) {
         let Some(pool) = self.users.as_mut() else { return };
         let seen = self.now + overhead + pool.round_trip();
         if let Some((at, gen)) = pool.on_answer(user, sent, seen, answer) {
-            self.schedule_in_run(at, Event::UserSend { user, gen });
+            // Sends follow answers by a round trip and a think time: with a constant think
+            // time (and one overhead) they are due in the order they are scheduled, so they go
+            // to the queue's FIFO lane (which keeps the exact order either way).
+            if at.0 < self.config.duration.0 {
+                self.queue.schedule_in_order(at, Event::UserSend { user, gen });
+            }
         }
     }
 

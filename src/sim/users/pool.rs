@@ -62,8 +62,10 @@ pub(in crate::sim) struct UserPool {
     /// Users the pattern counts now.
     wanted: u32,
     streams: RngStreams,
-    /// Client-side latency of every answered call, send to answer seen \[µs\].
-    pub latency: LatencyHistogram,
+    /// Client-side latency of every answered call in the closed periods, send to answer seen
+    /// \[µs\]: each period's histogram is added in when it closes, so an answer records once
+    /// (see [`UserPool::take_run_latency`]).
+    latency: LatencyHistogram,
     pub latency_sum_us: u128,
     pub answered: u64,
     pub gave_up: u64,
@@ -157,10 +159,11 @@ impl UserPool {
 
     /// The user's call sent at `sent` ended as `answer`, seen by the user at `seen`. Returns
     /// when the user sends next (after its think time) and the send's generation, or `None`
-    /// when the user has stopped.
+    /// when the user has stopped. Inlined into the end of a user's served request, once per
+    /// request of a closed-loop run.
+    #[inline(always)]
     pub fn on_answer(&mut self, user: u32, sent: SimTime, seen: SimTime, answer: Answer) -> Option<(SimTime, u32)> {
         let latency = (seen - sent).0;
-        self.latency.record(latency);
         self.latency_sum_us += u128::from(latency);
         self.answered += 1;
         self.open_latency.record(latency);
@@ -191,6 +194,14 @@ impl UserPool {
         self.wanted
     }
 
+    /// Takes the client-side latency of every answered call of the run so far: the closed
+    /// periods' and the open one's (a finished run has closed them all). For the result.
+    pub fn take_run_latency(&mut self) -> LatencyHistogram {
+        self.latency.add(&self.open_latency);
+        self.open_latency.reset();
+        std::mem::take(&mut self.latency)
+    }
+
     /// Closes a metrics period.
     pub fn close_period(&mut self) {
         let mut p = std::mem::take(&mut self.open);
@@ -198,6 +209,7 @@ impl UserPool {
         if !self.open_latency.is_empty() {
             p.latency_p50_us = Some(self.open_latency.value_at_quantile(0.5));
             p.latency_p99_us = Some(self.open_latency.value_at_quantile(0.99));
+            self.latency.add(&self.open_latency);
             self.open_latency.reset();
         }
         self.points.push(p);
