@@ -58,6 +58,11 @@ pub struct UsersSummary {
     pub calls: u64,
     /// Calls given up at the invocation timeout.
     pub gave_up: u64,
+    /// The load test's `MaximumInvocations`: the most invocations the endpoint counted in one
+    /// whole metrics period, per minute (null without a whole period).
+    pub max_invocations_per_minute: Option<f64>,
+    /// Start of that period \[s since the run's start\] (the first on ties).
+    pub max_invocations_at_s: Option<f64>,
     /// Client-side latency of the calls, send to answer seen (round trip included) \[ms\].
     pub client_latency_ms: ClientLatency,
 }
@@ -405,10 +410,28 @@ pub fn summary(r: &RunResult) -> Summary {
         users: r.users.as_ref().map(|u| {
             let any = u.answered > 0;
             let q = |x: f64| any.then(|| round(u.latency.value_at_quantile(x) as f64 / 1000.0, 3));
+            // Whole periods only: a shorter last period scaled to a minute would overstate it.
+            let peak = r
+                .points
+                .iter()
+                .filter(|p| p.length_us == r.period.0)
+                .map(|p| {
+                    (
+                        p.variants.iter().map(|v| v.requests.invocations).sum::<u64>(),
+                        p.start_us,
+                    )
+                })
+                .fold(None, |best: Option<(u64, u64)>, x| match best {
+                    Some(b) if b.0 >= x.0 => Some(b),
+                    _ => Some(x),
+                });
+            let per_minute = 60_000_000.0 / r.period.0 as f64;
             UsersSummary {
                 peak_users: u.peak_users,
                 calls: u.answered,
                 gave_up: u.gave_up,
+                max_invocations_per_minute: peak.map(|(n, _)| round(n as f64 * per_minute, 3)),
+                max_invocations_at_s: peak.map(|(_, at)| at as f64 / 1e6),
                 client_latency_ms: ClientLatency {
                     mean: u.mean_latency_us().map(|m| round(m / 1000.0, 3)),
                     p50: q(0.5),

@@ -312,3 +312,31 @@ fn a_zero_round_trip_and_a_nested_load_test_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn the_summary_reports_the_load_test_s_maximum_invocations_per_minute() {
+    // The bundled stairs: the peak whole minute of invocations and when it started, as a
+    // load test's MaximumInvocations reads the same minutes.
+    let loaded = crate::common::load_bundled("load-test-stairs.ron", &[], None);
+    let r = fleetsim::sim::run(loaded.config);
+    let s = fleetsim::report::summary(&r);
+    let u = s.users.expect("a load test");
+    let (best, at) = r
+        .points
+        .iter()
+        .map(|p| {
+            (
+                p.variants.iter().map(|v| v.requests.invocations).sum::<u64>(),
+                p.start_us,
+            )
+        })
+        .fold((0, 0), |b, x| if x.0 > b.0 { x } else { b });
+    assert!(best > 0);
+    assert_eq!(u.max_invocations_per_minute, Some(best as f64));
+    assert_eq!(u.max_invocations_at_s, Some(at as f64 / 1e6));
+    // A run shorter than one period has no whole minute to report.
+    let mut short = crate::common::load_bundled("load-test-stairs.ron", &["duration=30s"], None).config;
+    short.metrics.percentiles.clear();
+    let s = fleetsim::report::summary(&fleetsim::sim::run(short));
+    assert_eq!(s.users.unwrap().max_invocations_per_minute, None);
+}
