@@ -309,27 +309,7 @@ fn read_request(path: &Path) -> anyhow::Result<JobRequest> {
         );
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {shown}"))?;
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner();
-        let message = inner.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .replace("i64", "an integer");
-        let at = if field == "." {
-            String::new()
-        } else {
-            format!(" (at {field})")
-        };
-        anyhow!(
-            "{shown}:{}:{}: not a CreateInferenceRecommendationsJob request: {message}{at}",
-            inner.line(),
-            inner.column()
-        )
-    })
+    super::recommend::parse_json(path, &text, "a CreateInferenceRecommendationsJob request")
 }
 
 /// The instance types a Default job benchmarks: those of the real-time model scenarios'

@@ -271,6 +271,12 @@ fn read_job(path: &Path) -> anyhow::Result<Option<RecommendationJob>> {
 
 /// A saved job whose input is of type `I`, or the parse error at its line, column and field.
 fn parse_job<I: serde::de::DeserializeOwned>(path: &Path, text: &str) -> anyhow::Result<RecommendationJob<I>> {
+    parse_json(path, text, "a saved recommendation job")
+}
+
+/// `text` (the file at `path`) as a `T`, or an error naming the line, column and field path,
+/// with serde's type names in words; `what` says what the file should have been.
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, text: &str, what: &str) -> anyhow::Result<T> {
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();
@@ -283,7 +289,7 @@ fn parse_job<I: serde::de::DeserializeOwned>(path: &Path, text: &str) -> anyhow:
             format!(" (at {field})")
         };
         anyhow!(
-            "{}:{}:{}: not a saved recommendation job: {message}{at}",
+            "{}:{}:{}: not {what}: {message}{at}",
             path.display(),
             inner.line(),
             inner.column()
@@ -297,6 +303,7 @@ fn plain_types(message: &str) -> String {
         ("expected u64", "expected a whole number, 0 or more"),
         ("expected u32", "expected a whole number, 0 or more"),
         ("expected f64", "expected a number"),
+        ("expected i64", "expected an integer"),
     ]
     .iter()
     .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
