@@ -191,6 +191,7 @@ fn users_workload(rps: f64, duration_s: u64) -> Workload {
             start: crate::engine::SimTime::ZERO,
             think_time: DurationDist::Constant(SimDuration::ZERO),
             round_trip: REFERENCE_ROUND_TRIP,
+            stopping: None,
         },
         background: None,
     }

@@ -4,9 +4,9 @@
 
 use super::output::{check_dir, check_file, write_dir, write_file};
 use super::recommend::{job_path, JOB_FILE};
+use crate::model::workload::stopping::{Flatness, MAX_FLAT_RISES};
 use crate::recommend::goals::{rank, scores, Candidate, DeploymentGoals, Importance};
 use crate::recommend::loadtest::checks::Target;
-use crate::recommend::loadtest::stopping::{Flatness, MAX_FLAT_RISES};
 use crate::recommend::loadtest::{check, describe, run_job, JobRequest, ModelScenario, PatternValidation, TestOutcome};
 use crate::recommend::RecommendationJob;
 use crate::report::OutputFile;

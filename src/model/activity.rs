@@ -35,6 +35,8 @@ pub enum ActivityKind {
     /// Copies of an inference component wait for room (no host fits them and managed instance
     /// scaling may launch no more), or all of them were placed again.
     CopiesPending,
+    /// A load test's stopping condition held: its users stopped.
+    LoadTestStop,
 }
 
 impl ActivityKind {
@@ -54,6 +56,7 @@ impl ActivityKind {
             ActivityKind::DeploymentRollback => "DeploymentRollback",
             ActivityKind::DeploymentEnd => "DeploymentEnd",
             ActivityKind::CopiesPending => "CopiesPending",
+            ActivityKind::LoadTestStop => "LoadTestStop",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! processing (queue time included).
 
 use super::format::round;
+use crate::model::workload::StopReason;
 use crate::model::ActivityKind;
 use crate::sim::{EndpointKind, RunResult};
 use serde::Serialize;
@@ -63,6 +64,15 @@ pub struct UsersSummary {
     pub max_invocations_per_minute: Option<f64>,
     /// Start of that period \[s since the run's start\] (the first on ties).
     pub max_invocations_at_s: Option<f64>,
+    /// The stopping condition that ended the test (`MaxInvocations`, `ModelLatencyThreshold`,
+    /// `FlatInvocations`); null when none held (or the scenario sets none).
+    pub stop_reason: Option<&'static str>,
+    /// When it ended the test \[s since the run's start\]: the end of the minute it held in.
+    pub stopped_at_s: Option<f64>,
+    /// The load test's verdict against its `MaxInvocations`: whether a minute of the test reached it
+    /// (what stops the test with `MaxInvocations`); null without that condition. A sweep's
+    /// mean of it is the share of runs that passed.
+    pub reached_max_invocations: Option<bool>,
     /// Client-side latency of the calls, send to answer seen (round trip included) \[ms\].
     pub client_latency_ms: ClientLatency,
 }
@@ -432,6 +442,11 @@ pub fn summary(r: &RunResult) -> Summary {
                 gave_up: u.gave_up,
                 max_invocations_per_minute: peak.map(|(n, _)| round(n as f64 * per_minute, 3)),
                 max_invocations_at_s: peak.map(|(_, at)| at as f64 / 1e6),
+                stop_reason: u.stopped.map(|(r, _)| r.as_str()),
+                stopped_at_s: u.stopped.map(|(_, at)| at.0 as f64 / 1e6),
+                reached_max_invocations: u
+                    .max_invocations
+                    .map(|_| u.stopped.is_some_and(|(r, _)| r == StopReason::MaxInvocations)),
                 client_latency_ms: ClientLatency {
                     mean: u.mean_latency_us().map(|m| round(m / 1000.0, 3)),
                     p50: q(0.5),

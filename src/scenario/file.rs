@@ -483,7 +483,50 @@ pub enum Workload {
         /// An open-loop load beside the users (`Open(...)` or `Trace(...)`).
         #[serde(default)]
         background: Option<Box<Workload>>,
+        /// `StoppingConditions`: when the load test ends (its users stop); default none, the
+        /// users run the whole pattern.
+        #[serde(default)]
+        stopping_conditions: Option<StoppingConditions>,
     },
+}
+
+/// A load test's `StoppingConditions`, checked at the end of every minute.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoppingConditions {
+    /// `MaxInvocations`: stop once a minute counts this many invocations (1 to 30000).
+    #[serde(default)]
+    pub max_invocations: Option<u64>,
+    /// `ModelLatencyThresholds`: at most one; stop once a minute's `ModelLatency` percentile
+    /// is above the value.
+    #[serde(default)]
+    pub model_latency_thresholds: Vec<ModelLatencyThreshold>,
+    /// `FlatInvocations`: `Stop` (default) or `Continue`.
+    #[serde(default)]
+    pub flat_invocations: FlatInvocations,
+    /// The flatness rule: rises of the user count it looks back over (default 3).
+    #[serde(default)]
+    pub flat_rises: Option<u32>,
+    /// The flatness rule: invocations growing less than this over those rises are flat
+    /// \[percent, default 5\].
+    #[serde(default)]
+    pub flat_growth_percent: Option<f64>,
+}
+
+/// One `ModelLatencyThresholds` entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelLatencyThreshold {
+    /// `P1` to `P99`.
+    pub percentile: String,
+    pub value_in_milliseconds: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlatInvocations {
+    #[default]
+    Stop,
+    Continue,
 }
 
 impl Workload {

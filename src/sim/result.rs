@@ -4,8 +4,9 @@
 use super::config::{EndpointKind, Slo};
 use super::users::UserPoint;
 use super::world::World;
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::{EndpointPoint, LatencyHistogram, ServerlessPoint, ServerlessTotals, Totals};
+use crate::model::workload::StopReason;
 use crate::model::{Activity, VariantId};
 
 /// Per-variant outcome of a run.
@@ -70,6 +71,10 @@ pub struct UsersResult {
     /// Client-side latency of answered calls, send to answer seen \[µs\].
     pub latency: LatencyHistogram,
     pub latency_sum_us: u128,
+    /// The stopping condition that ended the test, and when (`None`: none held).
+    pub stopped: Option<(StopReason, SimTime)>,
+    /// The test's `MaxInvocations` stopping condition, if it has one.
+    pub max_invocations: Option<u64>,
 }
 
 impl UsersResult {
@@ -201,6 +206,8 @@ impl RunResult {
             answered: u.answered,
             gave_up: u.gave_up,
             latency_sum_us: u.latency_sum_us,
+            stopped: u.stopped,
+            max_invocations: u.max_invocations(),
             points: u.points,
         });
         let (points, totals) = w.metrics.into_points();

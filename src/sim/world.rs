@@ -473,6 +473,7 @@ impl World {
         }
         if let Some(users) = self.users.as_mut() {
             users.close_period();
+            self.watch_load_test();
         }
     }
 

@@ -10,10 +10,10 @@
 //! round trip is at least 1 µs, so no user can loop within one instant.
 
 use super::event::Event;
-use super::users::Answer;
+use super::users::{minute_stats, Answer};
 use super::world::World;
 use crate::engine::{SimDuration, SimTime};
-use crate::model::{InstanceId, NO_USER};
+use crate::model::{ActivityKind, Change, InstanceId, NO_USER};
 
 impl World {
     /// Schedules the pattern's first user count.
@@ -35,6 +35,10 @@ impl World {
             return;
         }
         let Some(pool) = self.users.as_mut() else { return };
+        if pool.stopped.is_some() {
+            // Stopping conditions ended the test: the pattern has nothing more to say.
+            return;
+        }
         let start = pool.on_count(index as usize);
         let next = pool.change_at(index as usize + 1);
         for (user, gen) in start {
@@ -111,6 +115,36 @@ impl World {
             if at.0 < self.config.duration.0 {
                 self.queue.schedule_in_order(at, Event::UserSend { user, gen });
             }
+        }
+    }
+
+    /// A metrics period just closed: the load test's stopping conditions decide on its minute,
+    /// and if one holds every user stops now. A user count due at this instant comes after
+    /// (see [`World::on_user_count`]), so a stopped test adds no users.
+    pub(super) fn watch_load_test(&mut self) {
+        let now = self.now;
+        let Some(pool) = self.users.as_mut() else { return };
+        if !pool.watches(now) {
+            return;
+        }
+        let Some(point) = self.metrics.points().last() else {
+            return;
+        };
+        let row = minute_stats(point, pool.points.last(), pool.threshold_percentile());
+        let (users, invocations) = (row.users, row.invocations);
+        if let Some(reason) = pool.minute_closed(row) {
+            pool.stop(now, reason);
+            self.record_change(
+                None,
+                ActivityKind::LoadTestStop,
+                "StoppingConditions",
+                format!(
+                    "{}: {invocations} invocations in the minute with {users} users; the users stop",
+                    reason.as_str()
+                ),
+                Change::None,
+                None,
+            );
         }
     }
 

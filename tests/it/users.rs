@@ -17,6 +17,7 @@ fn users(n: u32, secs: u64, think: DurationDist, round_trip: SimDuration) -> Wor
             start: SimTime::ZERO,
             think_time: think,
             round_trip,
+            stopping: None,
         },
         background: None,
     }

@@ -7,11 +7,13 @@
 
 mod arrivals;
 mod shape;
+pub mod stopping;
 mod trace;
 mod users;
 
 pub use arrivals::ArrivalGenerator;
 pub use shape::RateShape;
+pub use stopping::{first_stop, FlatInvocations, Flatness, MinuteStats, StopReason, StopRules};
 pub use trace::{CountTrace, TimestampTrace};
 pub use users::{Phase, SpawnMode, Stairs, TrafficPattern, UserTest};
 

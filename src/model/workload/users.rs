@@ -180,6 +180,10 @@ pub struct UserTest {
     /// top of the endpoint's answer (also for calls refused at once, so a refused user cannot
     /// call again at the same instant).
     pub round_trip: SimDuration,
+    /// The load test's stopping conditions, checked at the end of every minute: the first that
+    /// holds stops every user (their calls in flight still end). `None`: the users run the
+    /// whole pattern.
+    pub stopping: Option<super::StopRules>,
 }
 
 impl UserTest {
@@ -309,6 +313,7 @@ mod tests {
             start: SimTime::from_secs(600),
             think_time: DurationDist::Constant(SimDuration::ZERO),
             round_trip: SimDuration::from_millis(1),
+            stopping: None,
         };
         assert_eq!(
             t.user_counts(),

@@ -4,6 +4,7 @@
 
 use super::request::{EndpointConfigurationInput, JobRequest, PhaseInput, StairsInput, StoppingConditions};
 use crate::engine::SimDuration;
+pub use crate::model::workload::{FlatInvocations, StopRules};
 use crate::model::workload::{Phase, SpawnMode, Stairs, TrafficPattern};
 use crate::scenario::error::FieldError;
 use crate::scenario::limits::MAX_USERS;
@@ -14,8 +15,7 @@ pub const DEFAULT_JOB_DURATION_S: u64 = 7200;
 pub const MAX_JOB_DURATION_S: u64 = 18_000;
 /// Most endpoint configurations (and tests) in a job.
 pub const MAX_TESTS: usize = 10;
-/// Largest `MaxInvocations`.
-pub const MAX_INVOCATIONS: u64 = 30_000;
+pub use crate::model::workload::stopping::MAX_INVOCATIONS;
 
 /// Which kind of job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,27 +47,6 @@ pub struct TestPlan {
     pub target: Target,
     /// `(name, value)` of each environment parameter, in the request's order.
     pub environment: Vec<(String, String)>,
-}
-
-/// `FlatInvocations`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum FlatInvocations {
-    #[default]
-    Stop,
-    Continue,
-}
-
-/// The stopping conditions of each test.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StopRules {
-    pub max_invocations: Option<u64>,
-    /// `(percentile in (0, 100), threshold in µs)`.
-    pub latency: Option<(f64, u64)>,
-    pub flat: FlatInvocations,
-    /// When invocations count as flat \[assumption\].
-    pub flatness: super::stopping::Flatness,
-    /// The default job's rule: stop when a minute's failed share reaches this (1 %).
-    pub failure_share: Option<f64>,
 }
 
 /// A valid job.

@@ -127,6 +127,7 @@ pub fn test_config(
             start: SimTime::ZERO,
             think_time,
             round_trip,
+            stopping: None,
         },
         background: None,
     };

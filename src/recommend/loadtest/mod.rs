@@ -3,8 +3,8 @@
 //! stopping conditions, reported in the service's shapes (docs/semantics/load-tests.md).
 //!
 //! `request` is the API's JSON; `checks` validates it into a job; `endpoint` builds each test's
-//! simulated endpoint from the model scenarios; `run` runs the tests on threads; `stopping`
-//! and `schedule` decide what each test kept; `response` writes the results.
+//! simulated endpoint from the model scenarios; `run` runs the tests on threads; the
+//! stopping conditions (`model::workload::stopping`) and `schedule` decide what each test kept; `response` writes the results.
 
 pub mod checks;
 pub mod endpoint;
@@ -12,7 +12,6 @@ pub mod request;
 pub mod response;
 pub mod run;
 pub mod schedule;
-pub mod stopping;
 
 pub use checks::{check, CheckedJob, JobType, PatternValidation};
 pub use endpoint::ModelScenario;

@@ -13,8 +13,8 @@ use super::checks::{CheckedJob, JobType, Target};
 use super::request::JobRequest;
 use super::run::TestOutcome;
 use super::schedule::Slot;
-use super::stopping::{peak, MinuteStats};
 use crate::engine::SimDuration;
+use crate::model::workload::stopping::{peak, MinuteStats};
 use crate::recommend::benchmark::BenchmarkMinute;
 use crate::recommend::goals::initial_instance_count;
 use crate::recommend::job::{

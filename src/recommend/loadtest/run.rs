@@ -5,10 +5,10 @@
 use super::checks::{CheckedJob, TestPlan};
 use super::endpoint::{test_config, EndpointFacts, ModelScenario};
 use super::schedule::{schedule, Slot};
-use super::stopping::{first_stop, MinuteStats, StopReason};
 use crate::engine::SimDuration;
 use crate::model::metrics::EndpointPoint;
-use crate::sim::{RunResult, UserPoint};
+use crate::model::workload::{first_stop, MinuteStats, StopReason};
+use crate::sim::{minute_stats, RunResult, UserPoint};
 use rayon::prelude::*;
 
 /// What one test did.
@@ -117,27 +117,7 @@ fn minute_rows(points: &[EndpointPoint], users: &[UserPoint], job: &CheckedJob) 
     points
         .iter()
         .enumerate()
-        .map(|(k, p)| {
-            let mut row = MinuteStats {
-                users: users.get(k).map_or(0, |u| u.users),
-                ..MinuteStats::default()
-            };
-            let (mut latency_sum, mut latency_n) = (0.0, 0u64);
-            for v in &p.variants {
-                let c = &v.requests;
-                row.invocations += c.invocations;
-                row.failures +=
-                    c.errors_4xx + c.errors_5xx + c.timed_out + c.rejected_backlog_full + c.rejected_no_capacity;
-                latency_sum += v.model_latency.sum;
-                latency_n += v.model_latency.sample_count;
-                // Several variants: the worst variant's percentile is the one a threshold sees.
-                if let Some(q) = threshold.and_then(|q| v.model_latency.percentile(q)) {
-                    row.latency_at_threshold_us = Some(row.latency_at_threshold_us.map_or(q, |x: f64| x.max(q)));
-                }
-            }
-            row.model_latency_mean_us = (latency_n > 0).then(|| latency_sum / latency_n as f64);
-            row
-        })
+        .map(|(k, p)| minute_stats(p, users.get(k), threshold))
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! A load test's closed-loop users: the traffic pattern's ranges and continuity rules
 //! (`Strict`: the console's and the API's; `Lenient`: any `SpawnRate` and user count within the
-//! simulator's bound), the start, the think time and the round trip.
+//! simulator's bound), the start, the think time, the round trip and the stopping conditions.
 //!
 //! The rule that a phase ends with more users than it starts with (`B > A`) needs no check of
 //! its own: a phase lasts at least 120 s, so it adds users whenever its `SpawnRate` is above 0,
@@ -8,7 +8,10 @@
 
 use super::check::Check;
 use crate::engine::{SimDuration, SimTime};
-use crate::model::workload::{Phase, SpawnMode, Stairs, TrafficPattern, UserTest};
+use crate::model::workload::stopping::{MAX_FLAT_RISES, MAX_INVOCATIONS};
+use crate::model::workload::{
+    FlatInvocations, Flatness, Phase, SpawnMode, Stairs, StopRules, TrafficPattern, UserTest,
+};
 use crate::model::DurationDist;
 use crate::scenario::file::{self, PatternValidation, Scenario};
 use crate::scenario::limits::MAX_USERS;
@@ -25,6 +28,7 @@ pub(super) fn validate(c: &mut Check, s: &Scenario, w: &file::Workload, warnings
         spawn_mode,
         validation,
         stairs_duration_is_per_step,
+        stopping_conditions,
         ..
     } = w
     else {
@@ -60,7 +64,8 @@ pub(super) fn validate(c: &mut Check, s: &Scenario, w: &file::Workload, warnings
         );
     }
     let end = start + pattern.duration();
-    if end > run && start < run {
+    // With stopping conditions the run's end is one more way for the test to end.
+    if end > run && start < run && stopping_conditions.is_none() {
         warnings.push(format!(
             "workload: the traffic pattern ends at {end}, after the run's end at {run}; the users stop with the run"
         ));
@@ -77,12 +82,102 @@ pub(super) fn validate(c: &mut Check, s: &Scenario, w: &file::Workload, warnings
             "a duration from 1us to 60s (a call refused at once still takes the client a round trip, so a user cannot call again within the same instant)",
         );
     }
+    let stopping = stopping_conditions.as_ref().map(|sc| validate_stops(c, s, sc));
     UserTest {
         pattern,
         spawn_mode,
         start: SimTime(start.0),
         think_time,
         round_trip,
+        stopping,
+    }
+}
+
+/// `workload.stopping_conditions`: the API's ranges, and the one-minute metrics period the
+/// conditions are defined on.
+fn validate_stops(c: &mut Check, s: &Scenario, sc: &file::StoppingConditions) -> StopRules {
+    const AT: &str = "workload.stopping_conditions";
+    if s.metrics.period.0 != SimDuration::from_secs(60) {
+        c.fail(
+            "metrics.period",
+            format!("\"{}\" with {AT}", s.metrics.period.0),
+            "60s: a load test's stopping conditions are checked on one-minute periods",
+        );
+    }
+    let max_invocations = sc.max_invocations.inspect(|&m| {
+        if !(1..=MAX_INVOCATIONS).contains(&m) {
+            c.fail(
+                &format!("{AT}.max_invocations"),
+                m,
+                &format!("an integer from 1 to {MAX_INVOCATIONS} invocations per minute (MaxInvocations)"),
+            );
+        }
+    });
+    let latency = match &sc.model_latency_thresholds[..] {
+        [] => None,
+        [t] => {
+            let path = format!("{AT}.model_latency_thresholds[0]");
+            let p = t
+                .percentile
+                .strip_prefix('P')
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|n| (1..=99).contains(n));
+            if p.is_none() {
+                c.fail(
+                    &format!("{path}.percentile"),
+                    format!("{:?}", t.percentile),
+                    "P followed by a whole percentile from 1 to 99, e.g. \"P95\"",
+                );
+            }
+            let ms = t.value_in_milliseconds;
+            if !(1..=60_000).contains(&ms) {
+                c.fail(
+                    &format!("{path}.value_in_milliseconds"),
+                    ms,
+                    "an integer from 1 to 60000 milliseconds (a real-time call times out at 60 s)",
+                );
+            }
+            p.map(|p| (f64::from(p), ms * 1000))
+        }
+        list => {
+            c.fail(
+                &format!("{AT}.model_latency_thresholds"),
+                format!("{} thresholds", list.len()),
+                "at most one ModelLatencyThreshold(percentile, value_in_milliseconds)",
+            );
+            None
+        }
+    };
+    let mut flatness = Flatness::default();
+    if let Some(r) = sc.flat_rises {
+        if !(1..=MAX_FLAT_RISES as u32).contains(&r) {
+            c.fail(
+                &format!("{AT}.flat_rises"),
+                r,
+                &format!("an integer from 1 to {MAX_FLAT_RISES} rises of the user count"),
+            );
+        }
+        flatness.rises = r as usize;
+    }
+    if let Some(g) = sc.flat_growth_percent {
+        if !(g.is_finite() && g > 0.0 && g <= 100.0) {
+            c.fail(
+                &format!("{AT}.flat_growth_percent"),
+                g,
+                "a percentage above 0 and at most 100",
+            );
+        }
+        flatness.growth = g / 100.0;
+    }
+    StopRules {
+        max_invocations,
+        latency,
+        flat: match sc.flat_invocations {
+            file::FlatInvocations::Stop => FlatInvocations::Stop,
+            file::FlatInvocations::Continue => FlatInvocations::Continue,
+        },
+        flatness,
+        failure_share: None,
     }
 }
 

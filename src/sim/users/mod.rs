@@ -10,9 +10,11 @@
 //! fleet: what differs between two runs is when it is sent (the closed loop) and, during a
 //! deployment, which model version's distribution turns those numbers into a service time.
 
+mod minutes;
 mod pool;
 #[cfg(test)]
 mod tests;
 
+pub use minutes::minute_stats;
 pub use pool::UserPoint;
 pub(super) use pool::{Answer, UserPool};

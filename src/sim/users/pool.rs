@@ -2,7 +2,7 @@
 
 use crate::engine::{RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::LatencyHistogram;
-use crate::model::workload::UserTest;
+use crate::model::workload::{first_stop, MinuteStats, StopReason, UserTest};
 
 /// One virtual user.
 #[derive(Debug)]
@@ -75,6 +75,10 @@ pub(in crate::sim) struct UserPool {
     pub points: Vec<UserPoint>,
     /// Most users at once.
     pub peak: u32,
+    /// With stopping conditions: the test's minutes so far, from its first.
+    minutes: Vec<MinuteStats>,
+    /// The condition that stopped the test, and when.
+    pub stopped: Option<(StopReason, SimTime)>,
 }
 
 impl UserPool {
@@ -93,6 +97,8 @@ impl UserPool {
             open_latency: LatencyHistogram::new(),
             points: Vec::new(),
             peak: 0,
+            minutes: Vec::new(),
+            stopped: None,
         }
     }
 
@@ -105,6 +111,9 @@ impl UserPool {
     /// one after its answer), users up to it run. Returns the users that send now, with their
     /// generation, lowest first.
     pub fn on_count(&mut self, index: usize) -> Vec<(u32, u32)> {
+        if self.stopped.is_some() {
+            return Vec::new();
+        }
         let n = self.counts[index].1;
         for u in self
             .users
@@ -200,6 +209,44 @@ impl UserPool {
         self.latency.add(&self.open_latency);
         self.open_latency.reset();
         std::mem::take(&mut self.latency)
+    }
+
+    /// The `MaxInvocations` of the test's stopping conditions, if it has one.
+    pub fn max_invocations(&self) -> Option<u64> {
+        self.test.stopping.as_ref().and_then(|s| s.max_invocations)
+    }
+
+    /// The latency threshold's percentile of the test's stopping conditions, if it has one.
+    pub fn threshold_percentile(&self) -> Option<f64> {
+        self.test.stopping.as_ref().and_then(|s| s.latency.map(|(p, _)| p))
+    }
+
+    /// Whether the test has stopping conditions still to check: it has some, it has started
+    /// by `now` and nothing stopped it yet.
+    pub fn watches(&self, now: SimTime) -> bool {
+        self.test.stopping.is_some() && self.stopped.is_none() && now > self.test.start
+    }
+
+    /// The test's minute that just closed: whether a stopping condition holds at its end
+    /// (docs/semantics/load-tests.md §5; the conditions look back over the test's minutes).
+    pub fn minute_closed(&mut self, row: MinuteStats) -> Option<StopReason> {
+        let rules = self.test.stopping.as_ref()?;
+        self.minutes.push(row);
+        match first_stop(&self.minutes, rules).1 {
+            StopReason::PatternComplete => None,
+            reason => Some(reason),
+        }
+    }
+
+    /// Stops the test at `now` for `reason`: every user stops (one waiting for an answer after
+    /// it), and later changes of the pattern's count are ignored.
+    pub fn stop(&mut self, now: SimTime, reason: StopReason) {
+        for u in self.users.iter_mut().take(self.wanted as usize) {
+            u.active = false;
+            u.gen = u.gen.wrapping_add(1);
+        }
+        self.wanted = 0;
+        self.stopped = Some((reason, now));
     }
 
     /// Closes a metrics period.

@@ -26,6 +26,7 @@ fn pool(phases: &[(u32, u32, u64)], think: DurationDist) -> UserPool {
         start: SimTime::ZERO,
         think_time: think,
         round_trip: SimDuration::from_millis(1),
+        stopping: None,
     };
     UserPool::new(test, RngStreams::new(3))
 }

@@ -1,14 +1,35 @@
-//! When a load test stops: its stopping conditions evaluated at the end of every one-minute
-//! bucket, in the order of docs/semantics/load-tests.md §5 (`MaxInvocations`, the latency
-//! threshold, `FlatInvocations`, the default job's failed share); the first that holds ends
-//! the test, and the test keeps the minutes up to and including that one.
+//! When a load test stops: its stopping conditions (`StoppingConditions` of the
+//! `CreateInferenceRecommendationsJob` API) evaluated at the end of every one-minute bucket, in
+//! the order of docs/semantics/load-tests.md §5 (`MaxInvocations`, the latency threshold,
+//! `FlatInvocations`, the default job's failed share); the first that holds ends the test, and
+//! the test keeps the minutes up to and including that one. `fleetsim loadtest` and a
+//! scenario's `Users(stopping_conditions: ...)` decide with the same rules.
 //!
 //! Flatness \[assumption; [`Flatness`], default 3 rises and 5 %\]: at a minute in which the
 //! user count rose, look at the last three such minutes; the invocations of this one grew by
 //! less than 5 % over the minute before the first of the three. Three more users that bring
 //! less than 5 % more calls mean the endpoint is at capacity.
 
-use super::checks::{FlatInvocations, StopRules};
+/// `FlatInvocations`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FlatInvocations {
+    #[default]
+    Stop,
+    Continue,
+}
+
+/// The stopping conditions of a load test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StopRules {
+    pub max_invocations: Option<u64>,
+    /// `(percentile in (0, 100), threshold in µs)`.
+    pub latency: Option<(f64, u64)>,
+    pub flat: FlatInvocations,
+    /// When invocations count as flat \[assumption\].
+    pub flatness: Flatness,
+    /// The default job's rule: stop when a minute's failed share reaches this (1 %).
+    pub failure_share: Option<f64>,
+}
 
 /// The flatness rule's parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,6 +45,9 @@ impl Default for Flatness {
         Flatness { rises: 3, growth: 0.05 }
     }
 }
+
+/// Largest `MaxInvocations` (invocations per minute) the API allows.
+pub const MAX_INVOCATIONS: u64 = 30_000;
 
 /// Most rises the flatness rule may look back over: an hour of a user a minute.
 pub const MAX_FLAT_RISES: usize = 60;
