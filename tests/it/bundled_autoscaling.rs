@@ -1,6 +1,6 @@
 //! The bundled autoscaling scenarios show what their header comments claim: exact activity
-//! times where arrivals, service and launch times are deterministic, and, for the notebook case
-//! of docs/semantics/autoscaling.md §11.3, the same verdict over several seeds.
+//! times where arrivals, service and launch times are deterministic. The notebook's rounds have
+//! their own file (`notebook.rs`).
 
 use crate::common::{load_bundled, run_checked};
 use fleetsim::model::{Activity, ActivityKind, Change};
@@ -271,129 +271,6 @@ fn business_hours_floor_holds_on_weekdays_and_not_at_the_weekend() {
         desired_after_period(&r, 31 * HOUR)
     );
     assert_eq!(r.totals.rejected_backlog_full + r.totals.timed_out, 0);
-}
-
-/// Figures of the metrics periods that start at or after `from_s`.
-#[derive(Debug)]
-struct Window {
-    offered: u64,
-    completed: u64,
-    failed: u64,
-    /// The largest one-minute p99 end-to-end latency [ms]: an upper bound of the window's p99.
-    p99_ms: f64,
-    /// Instances in service at `from_s`.
-    in_service: u32,
-}
-
-impl Window {
-    fn of(r: &RunResult, from_s: u64) -> Window {
-        let from = from_s * 1_000_000;
-        let mut w = Window {
-            offered: 0,
-            completed: 0,
-            failed: 0,
-            p99_ms: 0.0,
-            in_service: r
-                .points
-                .iter()
-                .find(|p| p.start_us + p.length_us == from)
-                .unwrap()
-                .variants[0]
-                .instances
-                .in_service,
-        };
-        for p in r.points.iter().filter(|p| p.start_us >= from) {
-            w.offered += p.arrivals;
-            for v in &p.variants {
-                w.completed += v.requests.completed;
-                w.failed += v.requests.timed_out
-                    + v.requests.rejected_backlog_full
-                    + v.requests.rejected_no_capacity
-                    + v.requests.errors_5xx;
-            }
-            w.p99_ms = w
-                .p99_ms
-                .max(p.latency.percentile(99.0).unwrap_or(f64::INFINITY) / 1000.0);
-        }
-        w
-    }
-
-    fn failed_fraction(&self) -> f64 {
-        self.failed as f64 / self.offered as f64
-    }
-
-    fn completed_fraction(&self) -> f64 {
-        self.completed as f64 / self.offered as f64
-    }
-
-    /// The headers' definition: under 1 % failed, at least 99 % completed ("reached 500
-    /// TPS"), every one-minute p99 under 500 ms.
-    fn keeps_up(&self) -> bool {
-        self.failed_fraction() < 0.01 && self.completed_fraction() >= 0.99 && self.p99_ms < 500.0
-    }
-}
-
-const NOTEBOOK_SEEDS: std::ops::RangeInclusive<u64> = 1..=5;
-/// When the ramps reach 500 requests per second: 02:00 + 30 minutes, or + 10 minutes.
-const SLOW_AT_500: u64 = 32 * MIN;
-const FAST_AT_500: u64 = 12 * MIN;
-
-fn notebook(file: &str, at_500: u64) -> Vec<(u64, Window, RunResult)> {
-    NOTEBOOK_SEEDS
-        .map(|seed| {
-            let r = run_file(file, &[], Some(seed));
-            assert_eq!(r.duration.0, (at_500 + 5 * MIN) * 1_000_000, "5 minutes at 500");
-            let w = Window::of(&r, at_500);
-            assert!(
-                w.offered.abs_diff(5 * 60 * 500) < 1500,
-                "seed {seed}: {w:?} is not 500 per second"
-            );
-            (seed, w, r)
-        })
-        .collect()
-}
-
-#[test]
-fn notebook_round1_target_tracking_keeps_up_with_the_slow_ramp() {
-    for (seed, w, r) in notebook("notebook-round1-slow-ramp.ron", SLOW_AT_500) {
-        assert!(w.keeps_up(), "seed {seed}: {w:?}");
-        assert!(w.in_service >= 9, "seed {seed}: {w:?}");
-        assert!(r.totals.max_in_service <= 12, "seed {seed}: max_capacity 12");
-    }
-}
-
-#[test]
-fn notebook_round2_target_tracking_falls_behind_the_fast_ramp() {
-    for (seed, w, r) in notebook("notebook-round2-fast-ramp.ron", FAST_AT_500) {
-        // Each criterion fails on its own, with a margin.
-        assert!(w.failed_fraction() > 0.02, "seed {seed}: {w:?}");
-        assert!(w.completed_fraction() < 0.98, "seed {seed}: {w:?}");
-        assert!(w.p99_ms > 1000.0, "seed {seed}: {w:?}");
-        assert!(!w.keeps_up());
-        // Why: three datapoints above target before the first scale-out, and only the first
-        // scale-out's four instances in service when the ramp reaches 500.
-        let first = &changes(&r)[0];
-        assert!(first.0 >= 5 * MIN, "seed {seed}: {first:?}");
-        assert_eq!(w.in_service, 4, "seed {seed}: {w:?}");
-    }
-}
-
-#[test]
-fn notebook_round3_step_policy_keeps_up_with_the_fast_ramp() {
-    for (seed, w, r) in notebook("notebook-round3-step.ron", FAST_AT_500) {
-        assert!(w.keeps_up(), "seed {seed}: {w:?}");
-        // The one-datapoint step alarm acts a minute into the ramp, with the +3 step.
-        let first = &changes(&r)[0];
-        assert_eq!(
-            (first.0, first.1.as_str(), first.2.as_str()),
-            (3 * MIN, "notebook-steps", "desired 2 -> 5")
-        );
-        assert!(first.3.contains("in [5, 80): +3"), "seed {seed}: {}", first.3);
-        // Six instances carry 500 per second (the CPU policy sizes each datapoint by the
-        // instances that served it, so the three that came into service at 00:07 count only
-        // from then on).
-        assert!(w.in_service >= 6, "seed {seed}: {w:?}");
-    }
 }
 
 /// Every capacity change and failed scaling activity a scaling policy decided names that

@@ -4,10 +4,10 @@
 //! command's files.
 
 use super::common::{assert_success, bundled, failed, fleetsim, load_bundled, TempFolder};
+use fleetsim::model::workload::StopReason;
 use fleetsim::recommend::job::RecommendationJob;
 use fleetsim::recommend::loadtest::checks::{FlatInvocations, Target};
 use fleetsim::recommend::loadtest::schedule::Slot;
-use fleetsim::recommend::loadtest::stopping::StopReason;
 use fleetsim::recommend::loadtest::{
     check, describe, run_job, JobRequest, JobSteps, ModelScenario, PatternValidation, TestOutcome,
 };
@@ -634,4 +634,33 @@ fn notebook_round2_validation_mostly_fails_with_a_five_rise_flatness_window() {
 fn notebook_round3_validation_passes_with_a_five_rise_flatness_window() {
     assert_eq!(notebook_passes(3, "notebook-round3-step.ron", 5), 20);
     assert_eq!(notebook_passes(3, "notebook-round3-step.ron", 3), 2);
+}
+
+/// The round scenarios run the notebook's load test themselves (users with its stopping
+/// conditions, `flat_rises` 5); `fleetsim loadtest` runs the notebook's request against the
+/// same endpoint. Both simulate the same minutes and stop at the same one.
+#[test]
+fn the_notebook_scenarios_and_the_loadtest_job_stop_at_the_same_minute() {
+    for (round, file) in [
+        (1, "notebook-round1-slow-ramp.ron"),
+        (2, "notebook-round2-fast-ramp.ron"),
+    ] {
+        let text = std::fs::read(bundled(&format!("loadtests/notebook-round{round}-validation.json"))).unwrap();
+        let req: JobRequest = serde_json::from_slice(&text).unwrap();
+        let mut job = check(&req, &[], PatternValidation::Strict).unwrap();
+        job.stops.flatness.rises = 5;
+        let endpoint = model(file, &[]);
+        for seed in 1..=3 {
+            let outcome = &run_job(&job, std::slice::from_ref(&endpoint), seed, &|| {}).unwrap()[0];
+            let job_minutes: Vec<u64> = outcome.minutes.iter().map(|m| m.invocations).collect();
+            let r = fleetsim::sim::run(load_bundled(file, &[], Some(seed)).config);
+            let (_, at) = r.users.as_ref().unwrap().stopped.unwrap();
+            let kept = (at.0 / 60_000_000) as usize;
+            let run_minutes: Vec<u64> = r.points[..kept]
+                .iter()
+                .map(|p| p.variants.iter().map(|v| v.requests.invocations).sum())
+                .collect();
+            assert_eq!(job_minutes, run_minutes, "round {round}, seed {seed}");
+        }
+    }
 }
