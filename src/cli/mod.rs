@@ -66,14 +66,16 @@ enum Command {
         /// A run folder (with summary.json) or a sweep folder (with sweep.csv).
         dir: PathBuf,
         /// Sweep folders: summary metric to plot (dotted path, e.g. latency_ms.p99, cost_usd);
-        /// repeatable. Default: latency_ms.p99.
+        /// repeatable. Default: the metrics of the sweep's objective and constraints, else
+        /// latency_ms.p99.
         #[arg(long = "metric", value_name = "METRIC")]
         metrics: Vec<String>,
-        /// Sweep folders: axis on the x axis of the heat map and line plot (default: the first).
+        /// Sweep folders: axis on the x axis of the heat map and line plot (default: the first
+        /// that is not derived).
         #[arg(long)]
         x: Option<String>,
         /// Sweep folders: axis on the y axis of the heat map, one line per value in the line
-        /// plot (default: the next).
+        /// plot (default: the next that is not derived).
         #[arg(long)]
         y: Option<String>,
     },

@@ -61,15 +61,21 @@ pub fn read_sweep_plan(path: &Path) -> Result<Plan, SweepError> {
     read_base_and_plan(&text, &file, path.parent().unwrap_or(Path::new(".")))
 }
 
-/// Plans sweep text (named `file` in messages), reading the base scenario it names from the
-/// folder `dir`.
+/// Plans sweep text (named `file` in messages), reading the scenarios it names from the folder
+/// `dir`.
 pub fn read_base_and_plan(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> {
     let design = plan::design(text, file)?;
-    let base = scenario::Source::read(&dir.join(&design.base_scenario)).map_err(|source| SweepError::Base {
-        file: file.to_string(),
-        source: Box::new(source),
-    })?;
-    plan::build(design, text, file, &base)
+    let sources = design
+        .scenario_files
+        .iter()
+        .map(|f| {
+            scenario::Source::read(&dir.join(f)).map_err(|source| SweepError::Base {
+                file: file.to_string(),
+                source: Box::new(source),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    plan::build(design, text, file, &sources)
 }
 
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {

@@ -30,6 +30,9 @@ pub const MAX_AXIS_VALUES: usize = MAX_POINTS;
 /// for 10000), so this keeps them near 1 GiB.
 pub const MAX_RUNS: u64 = 100_000;
 
+/// Files a `Scenarios` axis may name: each is read and held whole while the sweep runs.
+pub const MAX_SCENARIOS: usize = 64;
+
 /// Names a sweep's CSV files use for their own columns; an axis may not take them.
 const RESERVED: [&str; 6] = ["point", "runs", "replication", "seed", "feasible", "pareto"];
 
@@ -38,6 +41,7 @@ pub enum AxisKind {
     Values,
     Range,
     Derived,
+    Scenarios,
 }
 
 impl AxisKind {
@@ -46,6 +50,7 @@ impl AxisKind {
             AxisKind::Values => "values",
             AxisKind::Range => "range",
             AxisKind::Derived => "derived",
+            AxisKind::Scenarios => "scenarios",
         }
     }
 }
@@ -58,6 +63,10 @@ pub struct Axis {
     /// Values and ranges: the values in order. Derived: empty (see [`Design::axis_values`]).
     pub values: Vec<AxisValue>,
     pub expr: Option<Expr>,
+    /// How a value is written at `path` (`{}` stands for it).
+    pub template: Option<String>,
+    /// A `Scenarios` axis: its files, relative to the sweep file, in the order of `values`.
+    pub files: Vec<String>,
 }
 
 /// One point: a value per axis, in sweep-file axis order.
@@ -85,7 +94,13 @@ impl Point {
 #[derive(Clone, Debug)]
 pub struct Design {
     pub name: String,
+    /// The base scenario, or with a `Scenarios` axis its first file.
     pub base_scenario: String,
+    /// Every scenario a point may start from, relative to the sweep file: the base scenario,
+    /// or a `Scenarios` axis's files.
+    pub scenario_files: Vec<String>,
+    /// The `Scenarios` axis, if there is one.
+    pub scenario_axis: Option<usize>,
     pub seed: Option<u64>,
     pub replications: u32,
     pub combine: Combine,
@@ -108,6 +123,12 @@ fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A `Scenarios` axis's value for a file: its name without folder and extension.
+fn scenario_label(file: &str) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.strip_suffix(".ron").unwrap_or(name).to_string()
 }
 
 /// The number of points the value and range axes combine into, before anything is expanded:
@@ -227,15 +248,82 @@ impl Design {
                     }
                     (AxisKind::Derived, Vec::new(), Some(parsed))
                 }
+                AxisFile::Scenarios { files, .. } => {
+                    if files.is_empty() || files.len() > MAX_SCENARIOS {
+                        return Err(invalid(
+                            file,
+                            field,
+                            format!(
+                                "`files` has {}; allowed: 1 to {MAX_SCENARIOS} scenario files",
+                                files.len()
+                            ),
+                        ));
+                    }
+                    if axes.iter().any(|b| b.kind == AxisKind::Scenarios) {
+                        return Err(invalid(file, field, "a sweep has at most one `Scenarios` axis"));
+                    }
+                    let mut labels: Vec<AxisValue> = Vec::with_capacity(files.len());
+                    for f_name in files {
+                        let label = AxisValue::Text(scenario_label(f_name));
+                        if labels.contains(&label) {
+                            return Err(invalid(
+                                file,
+                                field,
+                                format!(
+                                    "two files are both named {label}; a point names its scenario by file name, so the names must differ"
+                                ),
+                            ));
+                        }
+                        labels.push(label);
+                    }
+                    (AxisKind::Scenarios, labels, None)
+                }
             };
+            let template = a.template().map(str::to_string);
+            if let Some(t) = &template {
+                if t.matches("{}").count() != 1 || a.path().is_none() {
+                    return Err(invalid(
+                        file,
+                        field,
+                        format!(
+                            "template {:?}: allowed: text with exactly one `{{}}` (where the value goes), on an axis with a `path`",
+                            shorten(t)
+                        ),
+                    ));
+                }
+            }
             axes.push(Axis {
                 name: name.to_string(),
                 path: a.path().map(str::to_string),
                 kind,
                 values,
                 expr,
+                template,
+                files: match a {
+                    AxisFile::Scenarios { files, .. } => files.clone(),
+                    _ => Vec::new(),
+                },
             });
         }
+        let scenario_axis = axes.iter().position(|a| a.kind == AxisKind::Scenarios);
+        let (base_scenario, scenario_files) = match (&f.base_scenario, scenario_axis) {
+            (Some(b), None) => (b.clone(), vec![b.clone()]),
+            (None, Some(i)) => (axes[i].files[0].clone(), axes[i].files.clone()),
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    file,
+                    "base_scenario".into(),
+                    "given beside a `Scenarios` axis; allowed: one of them (the axis names every scenario)",
+                ))
+            }
+            (None, None) => {
+                return Err(invalid(
+                    file,
+                    "base_scenario".into(),
+                    "missing; allowed: a scenario file, or a `Scenarios` axis of several",
+                ))
+            }
+        };
         // Sizes are checked before anything proportional to them is allocated.
         let count = point_count(&axes, f.combine);
         if count.is_none_or(|n| n > MAX_POINTS) {
@@ -279,7 +367,9 @@ impl Design {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Design {
             name: f.name.clone(),
-            base_scenario: f.base_scenario.clone(),
+            base_scenario,
+            scenario_files,
+            scenario_axis,
             seed: f.seed,
             replications: f.replications,
             combine: f.combine,
@@ -289,6 +379,13 @@ impl Design {
             objective,
             constraints,
         })
+    }
+
+    /// Which of [`Design::scenario_files`] point `p` starts from.
+    pub fn scenario_of(&self, p: &Point) -> usize {
+        self.scenario_axis
+            .and_then(|i| self.axes[i].values.iter().position(|v| *v == p.values[i]))
+            .unwrap_or(0)
     }
 
     /// The values an axis takes: its list for values and ranges; for a derived axis, the
@@ -312,7 +409,11 @@ impl Design {
         let mut out: Vec<(Option<usize>, String)> = self.set.iter().map(|s| (None, s.clone())).collect();
         for (i, (a, v)) in self.axes.iter().zip(&point.values).enumerate() {
             if let Some(p) = &a.path {
-                out.push((Some(i), format!("{p}={v}")));
+                let value = match &a.template {
+                    Some(t) => t.replacen("{}", &v.to_string(), 1),
+                    None => v.to_string(),
+                };
+                out.push((Some(i), format!("{p}={value}")));
             }
         }
         out
@@ -410,7 +511,8 @@ mod tests {
     use crate::sweep::file::NumberFile;
 
     fn design(text: &str) -> Result<Design, SweepError> {
-        let f: SweepFile = ron::from_str(text).expect("parses");
+        // Read as sweep files are (optional fields written without `Some`).
+        let f: SweepFile = crate::sweep::plan::parse(text, "t.ron").expect("parses");
         Design::new(&f, "t.ron")
     }
 

@@ -4,14 +4,17 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A sweep: a base scenario, axes of overrides and replications per point.
+/// A sweep: a base scenario (or a `Scenarios` axis of several), axes of overrides and
+/// replications per point.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Sweep")]
 pub struct SweepFile {
     /// Names the default output folder `outputs/<name>/`.
     pub name: String,
-    /// The scenario every point starts from, relative to the sweep file.
-    pub base_scenario: String,
+    /// The scenario every point starts from, relative to the sweep file; omitted when a
+    /// `Scenarios` axis names the scenarios instead.
+    #[serde(default)]
+    pub base_scenario: Option<String>,
     /// Base seed; replication `r` runs with seed `base + r`. Default: the scenario's `seed`.
     #[serde(default)]
     pub seed: Option<u64>,
@@ -68,6 +71,10 @@ pub enum AxisFile {
         #[serde(default)]
         path: Option<String>,
         values: Vec<ValueFile>,
+        /// How a value is written at `path`: `{}` stands for it, e.g. `"Constant(\"{}s\")"`
+        /// puts a number of seconds into a distribution. Default: the value itself.
+        #[serde(default)]
+        template: Option<String>,
     },
     Range {
         name: String,
@@ -76,19 +83,31 @@ pub enum AxisFile {
         from: NumberFile,
         to: NumberFile,
         step: NumberFile,
+        /// As for `Values`.
+        #[serde(default)]
+        template: Option<String>,
     },
+    /// Whole scenarios, relative to the sweep file: each point starts from one of them (its
+    /// value is the file's name without folder and extension). Instead of `base_scenario`.
+    Scenarios { name: String, files: Vec<String> },
     Derived {
         name: String,
         #[serde(default)]
         path: Option<String>,
         expr: String,
+        /// As for `Values`.
+        #[serde(default)]
+        template: Option<String>,
     },
 }
 
 impl AxisFile {
     pub fn name(&self) -> &str {
         match self {
-            AxisFile::Values { name, .. } | AxisFile::Range { name, .. } | AxisFile::Derived { name, .. } => name,
+            AxisFile::Values { name, .. }
+            | AxisFile::Range { name, .. }
+            | AxisFile::Derived { name, .. }
+            | AxisFile::Scenarios { name, .. } => name,
         }
     }
 
@@ -97,6 +116,17 @@ impl AxisFile {
             AxisFile::Values { path, .. } | AxisFile::Range { path, .. } | AxisFile::Derived { path, .. } => {
                 path.as_deref()
             }
+            AxisFile::Scenarios { .. } => None,
+        }
+    }
+
+    /// How a value is written at the axis's path (`{}` stands for it).
+    pub fn template(&self) -> Option<&str> {
+        match self {
+            AxisFile::Values { template, .. }
+            | AxisFile::Range { template, .. }
+            | AxisFile::Derived { template, .. } => template.as_deref(),
+            AxisFile::Scenarios { .. } => None,
         }
     }
 }

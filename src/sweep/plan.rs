@@ -27,7 +27,8 @@ pub struct Plan {
     /// The sweep file as the user named it, and its text.
     pub sweep_file: String,
     pub sweep_text: String,
-    /// The base scenario's path (resolved against the sweep file's folder) and text.
+    /// The base scenario's path (resolved against the sweep file's folder) and text; with a
+    /// `Scenarios` axis, every file's, separated by commas and by a `// ==== file ====` line.
     pub scenario_file: String,
     pub scenario_text: String,
     /// Replication `r` runs with seed `base_seed + r` (wrapping) at every point.
@@ -88,24 +89,44 @@ pub fn design(text: &str, file: &str) -> Result<Design, SweepError> {
 }
 
 /// Builds the plan of sweep text `text` (named `file` in messages) from its `design` (see
-/// [`design`]) and the base scenario it names, as the caller read it: every point's scenario is
-/// validated before anything runs.
-pub fn build(design: Design, text: &str, file: &str, base_source: &scenario::Source) -> Result<Plan, SweepError> {
+/// [`design`]) and the scenarios it names (`design.scenario_files`, in that order), as the
+/// caller read them: every point's scenario is validated before anything runs.
+pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source]) -> Result<Plan, SweepError> {
     let base_err = |source| SweepError::Base {
         file: file.to_string(),
         source: Box::new(source),
     };
-    let scenario_file = base_source.file.clone();
-    let base = scenario::parse(&base_source.text, &scenario_file).map_err(base_err)?;
+    assert_eq!(
+        sources.len(),
+        design.scenario_files.len(),
+        "one source per scenario file"
+    );
     let sets = design
         .set
         .iter()
         .map(|s| parse_override(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(base_err)?;
-    let base = overrides::apply(&base, &sets).map_err(base_err)?;
-    let (_, warnings) = base_source.validate(&base).map_err(base_err)?;
-    let base_seed = design.seed.unwrap_or(base.seed);
+    let mut bases = Vec::with_capacity(sources.len());
+    let mut warnings = Vec::new();
+    for source in sources {
+        let base = scenario::parse(&source.text, &source.file).map_err(base_err)?;
+        let base = overrides::apply(&base, &sets).map_err(base_err)?;
+        let (_, w) = source.validate(&base).map_err(base_err)?;
+        warnings.extend(w);
+        bases.push(base);
+    }
+    let base_seed = design.seed.unwrap_or(bases[0].seed);
+    // The manifest records every scenario: one file as it is, several one after the other.
+    let scenario_file = sources.iter().map(|s| s.file.as_str()).collect::<Vec<_>>().join(", ");
+    let scenario_text = match sources {
+        [one] => one.text.clone(),
+        many => many
+            .iter()
+            .map(|s| format!("// ==== {} ====\n{}", s.file, s.text))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
 
     let mut points = Vec::with_capacity(design.points.len());
     for p in &design.points {
@@ -117,7 +138,9 @@ pub fn build(design: Design, text: &str, file: &str, base_source: &scenario::Sou
             source: Box::new(source),
         };
         let specs = design.overrides(p);
-        let mut current = base.clone();
+        let which = design.scenario_of(p);
+        let base_source = &sources[which];
+        let mut current = bases[which].clone();
         // The sweep's `set` is already in `base`; apply the axes one at a time so an error
         // names its axis.
         for (axis, spec) in specs.iter().filter(|(a, _)| a.is_some()) {
@@ -179,7 +202,7 @@ pub fn build(design: Design, text: &str, file: &str, base_source: &scenario::Sou
         sweep_file: file.to_string(),
         sweep_text: text.to_string(),
         scenario_file,
-        scenario_text: base_source.text.clone(),
+        scenario_text,
         base_seed,
         points,
         known_metrics,

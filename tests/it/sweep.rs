@@ -757,3 +757,84 @@ fn merge_checks_every_shard_against_its_files_and_the_others() {
     // The untouched shards still merge.
     assert_success(&fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
 }
+
+/// A `Scenarios` axis: each point starts from one of the files (named by file name in the
+/// tables), the other axes apply to every one, and a template writes a number into a
+/// distribution.
+#[test]
+fn a_scenarios_axis_sweeps_whole_scenarios_and_a_template_writes_the_value() {
+    let sweep = r#"Sweep(
+    name: "s",
+    replications: 2,
+    axes: [
+        Scenarios(name: "policy", files: ["base.ron", "fast/base-fast.ron"]),
+        Range(name: "provision_s", path: "endpoint.variants[0].launch.provision", template: "Constant(\"{}s\")", from: 30, to: 90, step: 60),
+    ],
+)"#;
+    let case = Case::new("scenarios-axis", sweep);
+    std::fs::create_dir_all(case.path("fast")).unwrap();
+    case.folder.write(
+        "fast/base-fast.ron",
+        &BASE
+            .replace("target_value: 600.0", "target_value: 300.0")
+            .replace("sweep-base", "sweep-fast"),
+    );
+    let plan = case.plan().unwrap();
+    let d = &plan.design;
+    assert_eq!(d.scenario_files, ["base.ron", "fast/base-fast.ron"]);
+    assert_eq!(
+        values(d),
+        [["base", "30"], ["base", "90"], ["base-fast", "30"], ["base-fast", "90"]]
+    );
+    for (p, (target, provision_s)) in plan
+        .points
+        .iter()
+        .zip([(600.0, 30), (600.0, 90), (300.0, 30), (300.0, 90)])
+    {
+        assert_eq!(p.config.name, if target == 600.0 { "sweep-base" } else { "sweep-fast" });
+        assert_eq!(
+            p.overrides,
+            [format!(
+                "endpoint.variants[0].launch.provision=Constant(\"{provision_s}s\")"
+            )]
+        );
+        let launch = format!("{:?}", p.config.endpoint.variants[0].launch.provision);
+        assert!(launch.contains(&format!("{}", provision_s * 1_000_000)), "{launch}");
+    }
+    // The manifest keeps both scenarios.
+    assert!(plan.scenario_text.contains("sweep-base") && plan.scenario_text.contains("sweep-fast"));
+    assert_success(&case.sweep("out", &[]));
+    let csv = String::from_utf8(case.read("out/sweep.csv")).unwrap();
+    assert!(csv.starts_with("point,policy,provision_s,"), "{csv}");
+    assert!(csv.contains("\n2,base-fast,30,"), "{csv}");
+}
+
+#[test]
+fn a_scenarios_axis_is_checked() {
+    let scen =
+        |files: &str, base: &str| format!(r#"Sweep(name: "s", {base} axes: [Scenarios(name: "p", files: [{files}])])"#);
+    let e = plan::design(&scen(r#""a.ron""#, r#"base_scenario: "b.ron","#), "t.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("base_scenario") && e.contains("one of them"), "{e}");
+    let e = plan::design(&scen("", ""), "t.ron").unwrap_err().to_string();
+    assert!(e.contains("`files` has 0; allowed: 1 to 64 scenario files"), "{e}");
+    let e = plan::design(&scen(r#""x/a.ron", "y/a.ron""#, ""), "t.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("two files are both named a"), "{e}");
+    let e = plan::design(r#"Sweep(name: "s", axes: [Values(name: "a", values: [1])])"#, "t.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("base_scenario: missing; allowed: a scenario file, or a `Scenarios` axis"),
+        "{e}"
+    );
+    let e = plan::design(
+        r#"Sweep(name: "s", base_scenario: "b.ron", axes: [Values(name: "a", path: "duration", template: "{}s{}", values: [1])])"#,
+        "t.ron",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("exactly one `{}`"), "{e}");
+}

@@ -1,11 +1,12 @@
 //! `lines-<metric>.{png,svg}`: a summary metric's mean against one swept axis, one line per
-//! value of a second axis, each with its 95 % confidence band over the point's runs.
+//! value of a second axis, each with its 95 % confidence band over the point's runs, and the
+//! bound of every constraint on the metric as a dashed line.
 
 use super::axis;
 use super::canvas::{self, DrawResult, Figure};
 use super::chart::{LEGEND_LEFT, MARGIN, X_LABEL_AREA, Y_LABEL_AREA};
 use super::legend::{self, entry, Glyph};
-use super::style::{self, GREY};
+use super::style::{self, DARK, GREY};
 use super::sweep_data::{SweepData, View};
 use super::PlotError;
 use plotters::coord::Shift;
@@ -23,6 +24,8 @@ pub(super) struct Lines<'a> {
     x: usize,
     lines: Vec<Line>,
     held: Option<String>,
+    /// The constraints on the metric: `(text, bound)`.
+    bounds: Vec<(String, f64)>,
 }
 
 impl<'a> Lines<'a> {
@@ -64,6 +67,12 @@ impl<'a> Lines<'a> {
             x: view.x,
             lines,
             held: data.held(view),
+            bounds: data
+                .constraints
+                .iter()
+                .filter(|c| c.0 == metric)
+                .map(|c| (c.1.clone(), c.2))
+                .collect(),
         })
     }
 
@@ -80,6 +89,10 @@ impl<'a> Lines<'a> {
         }
         if !x0.is_finite() {
             return ((0.0, 1.0), (0.0, 1.0));
+        }
+        for &(_, b) in &self.bounds {
+            y0 = y0.min(b);
+            y1 = y1.max(b);
         }
         let xpad = if x1 > x0 { (x1 - x0) * 0.05 } else { 0.5 };
         let ypad = if y1 > y0 {
@@ -160,6 +173,15 @@ impl Figure for Lines<'_> {
             ))?;
             chart.draw_series(line.points.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled())))?;
             entries.push(entry(Glyph::Line(c, 3), line.label.clone()));
+        }
+        for (text, bound) in &self.bounds {
+            chart.draw_series(DashedLineSeries::new(
+                [(x0, *bound), (x1, *bound)],
+                10,
+                6,
+                DARK.stroke_width(2),
+            ))?;
+            entries.push(entry(Glyph::Dashed(DARK, 2), format!("constraint: {text}")));
         }
         entries.push(entry(Glyph::Band(GREY), "95 % confidence interval of the mean"));
         if let Some(h) = &self.held {

@@ -12,6 +12,9 @@ pub(super) struct Axis {
     pub labels: Vec<String>,
     /// The values as numbers, when every value is one.
     pub numeric: Option<Vec<f64>>,
+    /// A derived axis: a function of the others, so a view never holds it at a value (that
+    /// would hide every point whose own axes give another).
+    pub derived: bool,
 }
 
 pub(super) struct Point {
@@ -28,6 +31,11 @@ pub(super) struct SweepData {
     pub axes: Vec<Axis>,
     pub metrics: Vec<String>,
     pub best_point: Option<u64>,
+    /// The metrics of the objective and the constraints, in that order, without repeats: the
+    /// ones the sweep asks about, plotted by default.
+    pub asked: Vec<String>,
+    /// The constraints as `(metric, text, bound)`: plots of that metric draw the bound.
+    pub constraints: Vec<(String, String, f64)>,
     pub points: Vec<Point>,
     pub table: Table,
 }
@@ -90,6 +98,7 @@ impl SweepData {
                 name: name.to_string(),
                 labels: values.iter().map(label).collect(),
                 numeric: values.iter().map(Value::as_f64).collect(),
+                derived: a["kind"].as_str() == Some("derived"),
             });
             axis_values.push(values.clone());
         }
@@ -101,6 +110,20 @@ impl SweepData {
             .collect::<Option<_>>()
             .ok_or_else(|| bad("sweep.json", "`metrics` must be a list of names".into()))?;
         let best_point = meta["best_point"].as_u64();
+        let mut asked: Vec<String> = Vec::new();
+        let objective = meta["objective"]["metric"].as_str().map(str::to_string);
+        let constraints: Vec<(String, String, f64)> = meta["constraints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| crate::sweep::objective::Constraint::parse(c.as_str()?).ok())
+            .map(|c| (c.metric, c.text, c.bound))
+            .collect();
+        for m in objective.into_iter().chain(constraints.iter().map(|c| c.0.clone())) {
+            if metrics.contains(&m) && !asked.contains(&m) {
+                asked.push(m);
+            }
+        }
 
         let table = Table::parse("sweep.csv", csv)?;
         let ids = table.required("point")?;
@@ -154,13 +177,17 @@ impl SweepData {
             axes,
             metrics,
             best_point,
+            asked,
+            constraints,
             points,
             table,
         })
     }
 
     pub(super) fn view(&self, o: &SweepPlotOptions) -> Result<View, PlotError> {
-        let metrics = if o.metrics.is_empty() {
+        let metrics = if o.metrics.is_empty() && !self.asked.is_empty() {
+            self.asked.clone()
+        } else if o.metrics.is_empty() {
             let default = "latency_ms.p99";
             match self.metrics.iter().find(|m| *m == default).or(self.metrics.first()) {
                 Some(m) => vec![m.clone()],
@@ -188,11 +215,11 @@ impl SweepData {
         };
         let x = match &o.x {
             Some(n) => find(n)?,
-            None => 0,
+            None => self.axes.iter().position(|a| !a.derived).unwrap_or(0),
         };
         let y = match &o.y {
             Some(n) => Some(find(n)?),
-            None => (0..self.axes.len()).find(|i| *i != x),
+            None => (0..self.axes.len()).find(|i| *i != x && !self.axes[*i].derived),
         };
         if y == Some(x) {
             return Err(bad(
@@ -203,13 +230,14 @@ impl SweepData {
         Ok(View { metrics, x, y })
     }
 
-    /// Points shown in a view: those whose axes other than x and y sit at their first value.
+    /// Points shown in a view: those whose axes other than x, y and the derived ones sit at
+    /// their first value.
     pub(super) fn in_view<'a>(&'a self, v: &'a View) -> impl Iterator<Item = (usize, &'a Point)> + 'a {
         self.points.iter().enumerate().filter(move |(_, p)| {
             p.coords
                 .iter()
                 .enumerate()
-                .all(|(k, c)| k == v.x || Some(k) == v.y || *c == 0)
+                .all(|(k, c)| k == v.x || Some(k) == v.y || self.axes[k].derived || *c == 0)
         })
     }
 
@@ -219,7 +247,7 @@ impl SweepData {
             .axes
             .iter()
             .enumerate()
-            .filter(|(k, _)| *k != v.x && Some(*k) != v.y)
+            .filter(|(k, a)| *k != v.x && Some(*k) != v.y && !a.derived)
             .map(|(_, a)| format!("{} = {}", a.name, a.labels[0]))
             .collect();
         (!parts.is_empty()).then(|| format!("other axes held at {}", parts.join(", ")))
