@@ -311,6 +311,13 @@ impl World {
             if arrival_first {
                 self.next_arrival = None;
                 self.on_arrival();
+            } else if LANE && from_lane {
+                // Only a user's send goes to the lane: one check of its kind instead of the
+                // table's jumps.
+                match self.queue.pop_peeked(true).expect("peeked").event {
+                    Event::UserSend { user, gen } => self.on_user_send(user, gen),
+                    event => self.dispatch(event),
+                }
             } else {
                 match self.queue.pop_peeked(from_lane).expect("peeked").event {
                     // A request leaving its slot, the other event every request has, is inlined
