@@ -130,6 +130,14 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// Removes the lane's front and returns its event: the event [`EventQueue::peek_with`] just
+    /// found when it said the lane's (with nothing scheduled in between). No `Option` and no
+    /// key to carry: the run loop only needs the event.
+    #[inline(always)]
+    pub fn pop_lane(&mut self) -> E {
+        self.lane.pop_front_nonempty().event
+    }
+
     /// Removes and returns the event [`EventQueue::peek_with`] just found (`from_lane` is what
     /// it said), with nothing scheduled in between. With `peek_with(false)`, `from_lane` is a
     /// constant false and the lane's branch disappears.

@@ -314,7 +314,7 @@ impl World {
             } else if LANE && from_lane {
                 // Only a user's send goes to the lane: one check of its kind instead of the
                 // table's jumps.
-                match self.queue.pop_peeked(true).expect("peeked").event {
+                match self.queue.pop_lane() {
                     Event::UserSend { user, gen } => self.on_user_send(user, gen),
                     event => self.dispatch(event),
                 }
