@@ -174,7 +174,9 @@ impl UserPool {
     /// request of a closed-loop run.
     #[inline(always)]
     pub fn on_answer(&mut self, user: u32, sent: SimTime, seen: SimTime, answer: Answer) -> Option<(SimTime, u32)> {
-        let latency = (seen - sent).0;
+        // Plain arithmetic (see `World::user_waits`): the answer is seen after the send, and
+        // a think time (at most 1e15 µs) after an instant of the run cannot overflow.
+        let latency = seen.0 - sent.0;
         self.open_latency.record(latency);
         self.open.latency_sum_us += u128::from(latency);
         self.open.answered += 1;
@@ -190,7 +192,7 @@ impl UserPool {
             Some(d) => d,
             None => self.test.think_time.sample(&mut u.think),
         };
-        Some((seen + think, u.gen))
+        Some((SimTime(seen.0 + think.0), u.gen))
     }
 
     /// The client's round trip on top of every answer.
