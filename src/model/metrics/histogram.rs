@@ -123,8 +123,14 @@ impl LatencyHistogram {
             i = index_of(HIST_MAX_US);
         }
         self.counts[i] += 1;
-        self.lo = self.lo.min(i);
-        self.hi = self.hi.max(i + 1);
+        // Branches, not `min` and `max`: a value seldom widens the range, and a compare with
+        // each bound then costs less than computing and storing both.
+        if i < self.lo {
+            self.lo = i;
+        }
+        if i >= self.hi {
+            self.hi = i + 1;
+        }
     }
 
     /// Number of values recorded.
