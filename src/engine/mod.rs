@@ -3,6 +3,7 @@
 //! Nothing here knows about endpoints, instances or requests; the layers above build on it.
 
 mod heap;
+mod lane;
 mod queue;
 mod rng;
 mod time;

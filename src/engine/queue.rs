@@ -7,15 +7,16 @@
 //!
 //! The lane is for events that are mostly scheduled in time order (a closed-loop user's next
 //! send: the answer's instant plus a constant round trip and think time). Such an event is
-//! appended to the lane when it is no earlier than the lane's last event; as `seq` only grows,
+//! appended to the lane (`super::lane`) when it is no earlier than the last event appended
+//! there (which, when the lane has emptied since, has popped already); as `seq` only grows,
 //! the lane is then sorted by `(time, seq)` and popping the smaller of its front and the heap's
 //! top gives exactly the order the heap alone would give. An event that would break the lane's
 //! order goes to the heap instead, so the lane is an optimisation only: it saves a heap push and
 //! pop (a few dozen comparisons and moves) per event, never changes which event comes next.
 
 use super::heap::{Keyed, MinHeap};
+use super::lane::Lane;
 use super::time::SimTime;
-use std::collections::VecDeque;
 
 /// One scheduled event with its ordering key.
 #[derive(Clone, Copy, Debug)]
@@ -39,7 +40,11 @@ impl<E: Copy> Keyed for Scheduled<E> {
 pub struct EventQueue<E> {
     heap: MinHeap<Scheduled<E>>,
     /// Events scheduled by [`EventQueue::schedule_in_order`], sorted by `(time, seq)`.
-    lane: VecDeque<Scheduled<E>>,
+    lane: Lane<Scheduled<E>>,
+    /// The time of the last event appended to the lane (zero before the first): the lane is
+    /// sorted as long as no event earlier than this is appended. Kept apart so that the check
+    /// reads one field instead of finding the lane's back.
+    lane_last: SimTime,
     next_seq: u64,
 }
 
@@ -53,7 +58,8 @@ impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: MinHeap::with_capacity(1024),
-            lane: VecDeque::new(),
+            lane: Lane::default(),
+            lane_last: SimTime::ZERO,
             next_seq: 0,
         }
     }
@@ -81,9 +87,10 @@ impl<E: Copy> EventQueue<E> {
     /// place.
     #[inline(always)]
     pub fn schedule_in_order(&mut self, time: SimTime, event: E) -> u64 {
-        if self.lane.back().is_some_and(|last| time < last.time) {
+        if time < self.lane_last {
             return self.schedule(time, event);
         }
+        self.lane_last = time;
         let seq = self.alloc_seq();
         self.lane.push_back(Scheduled { time, seq, event });
         seq
@@ -123,13 +130,21 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// Removes the lane's front and returns its event: the event [`EventQueue::peek_with`] just
+    /// found when it said the lane's (with nothing scheduled in between). No `Option` and no
+    /// key to carry: the run loop only needs the event.
+    #[inline(always)]
+    pub fn pop_lane(&mut self) -> E {
+        self.lane.pop_front_nonempty().event
+    }
+
     /// Removes and returns the event [`EventQueue::peek_with`] just found (`from_lane` is what
     /// it said), with nothing scheduled in between. With `peek_with(false)`, `from_lane` is a
     /// constant false and the lane's branch disappears.
     #[inline(always)]
     pub fn pop_peeked(&mut self, from_lane: bool) -> Option<Scheduled<E>> {
         if from_lane {
-            self.lane.pop_front()
+            Some(self.lane.pop_front_nonempty())
         } else {
             self.heap.pop()
         }

@@ -200,15 +200,18 @@ impl RunResult {
             // A serverless variant is billed per GB-second, not per instance-hour.
             v.cost_usd = Some(s.totals.cost_usd);
         }
-        let users = w.users.map(|mut u| UsersResult {
-            latency: u.take_run_latency(),
-            peak_users: u.peak,
-            answered: u.answered,
-            gave_up: u.gave_up,
-            latency_sum_us: u.latency_sum_us,
-            stopped: u.stopped,
-            max_invocations: u.max_invocations(),
-            points: u.points,
+        let users = w.users.map(|mut u| {
+            let (answered, gave_up, latency_sum_us) = u.totals();
+            UsersResult {
+                latency: u.take_run_latency(),
+                peak_users: u.peak,
+                answered,
+                gave_up,
+                latency_sum_us,
+                stopped: u.stopped,
+                max_invocations: u.max_invocations(),
+                points: u.points,
+            }
         });
         let (points, totals) = w.metrics.into_points();
         RunResult {

@@ -72,7 +72,9 @@ impl World {
     /// scheduled).
     #[inline(always)]
     pub(super) fn user_waits(&mut self, user: u32, sent: SimTime, end: SimTime) -> u32 {
-        let give_up = sent + self.config.endpoint.invocation_timeout;
+        // Plain sums here and in the answer (not `SimTime`'s saturating `+`, two instructions
+        // more each): instants within the run plus validated durations cannot overflow.
+        let give_up = SimTime(sent.0 + self.config.endpoint.invocation_timeout.0);
         if end <= give_up {
             return user;
         }
@@ -107,7 +109,7 @@ impl World {
     #[inline(always)]
     fn user_answered_inline(&mut self, user: u32, sent: SimTime, overhead: SimDuration, answer: Answer) {
         let Some(pool) = self.users.as_mut() else { return };
-        let seen = self.now + overhead + pool.round_trip();
+        let seen = SimTime(self.now.0 + overhead.0 + pool.round_trip().0);
         if let Some((at, gen)) = pool.on_answer(user, sent, seen, answer) {
             // Sends follow answers by a round trip and a think time: with a constant think
             // time (and one overhead) they are due in the order they are scheduled, so they go

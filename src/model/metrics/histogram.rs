@@ -70,14 +70,34 @@ fn highest_equivalent(value: u64) -> u64 {
 }
 
 /// A latency histogram \[µs\]; see the module documentation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct LatencyHistogram {
-    counts: Vec<u64>,
+    /// An array of a length known to the compiler: recording keeps its index below `LEN`
+    /// anyway, so the index needs no second check against a `Vec`'s length.
+    counts: Box<[u64; LEN]>,
     /// Indices `lo..hi` hold every non-zero count (`lo >= hi` when empty). The count of values
     /// and the largest one follow from the counts in that range, so recording keeps nothing
     /// else.
     lo: usize,
     hi: usize,
+}
+
+/// A counts array of zeros, built on the heap (it is too large to build on the stack first).
+fn zeroed() -> Box<[u64; LEN]> {
+    vec![0; LEN].into_boxed_slice().try_into().expect("LEN counts")
+}
+
+impl Clone for LatencyHistogram {
+    /// Copies the counts heap to heap (a derived `clone` may build the array on the stack).
+    fn clone(&self) -> Self {
+        let mut counts = zeroed();
+        counts.copy_from_slice(&self.counts[..]);
+        LatencyHistogram {
+            counts,
+            lo: self.lo,
+            hi: self.hi,
+        }
+    }
 }
 
 impl Default for LatencyHistogram {
@@ -89,7 +109,7 @@ impl Default for LatencyHistogram {
 impl LatencyHistogram {
     pub fn new() -> Self {
         LatencyHistogram {
-            counts: vec![0; LEN],
+            counts: zeroed(),
             lo: LEN,
             hi: 0,
         }
@@ -103,8 +123,14 @@ impl LatencyHistogram {
             i = index_of(HIST_MAX_US);
         }
         self.counts[i] += 1;
-        self.lo = self.lo.min(i);
-        self.hi = self.hi.max(i + 1);
+        // Branches, not `min` and `max`: a value seldom widens the range, and a compare with
+        // each bound then costs less than computing and storing both.
+        if i < self.lo {
+            self.lo = i;
+        }
+        if i >= self.hi {
+            self.hi = i + 1;
+        }
     }
 
     /// Number of values recorded.

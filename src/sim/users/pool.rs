@@ -3,6 +3,7 @@
 use crate::engine::{RngStreams, SimDuration, SimRng, SimTime};
 use crate::model::metrics::LatencyHistogram;
 use crate::model::workload::{first_stop, MinuteStats, StopReason, UserTest};
+use crate::model::DurationDist;
 
 /// One virtual user.
 #[derive(Debug)]
@@ -61,14 +62,19 @@ pub(in crate::sim) struct UserPool {
     users: Vec<User>,
     /// Users the pattern counts now.
     wanted: u32,
+    /// The think time when it is constant (the default, none): taken without going through
+    /// the distribution's table of kinds, once per answer.
+    think_constant: Option<SimDuration>,
     streams: RngStreams,
     /// Client-side latency of every answered call in the closed periods, send to answer seen
     /// \[µs\]: each period's histogram is added in when it closes, so an answer records once
     /// (see [`UserPool::take_run_latency`]).
     latency: LatencyHistogram,
-    pub latency_sum_us: u128,
-    pub answered: u64,
-    pub gave_up: u64,
+    /// Totals of the closed periods; an answer counts in its period only, and the period's
+    /// figures are added here when it closes (see [`UserPool::totals`]).
+    latency_sum_us: u128,
+    answered: u64,
+    gave_up: u64,
     open: UserPoint,
     /// The open period's client-side latencies.
     open_latency: LatencyHistogram,
@@ -83,11 +89,16 @@ pub(in crate::sim) struct UserPool {
 
 impl UserPool {
     pub fn new(test: UserTest, streams: RngStreams) -> Self {
+        let think_constant = match test.think_time {
+            DurationDist::Constant(d) => Some(d),
+            _ => None,
+        };
         UserPool {
             counts: test.user_counts(),
             test,
             users: Vec::new(),
             wanted: 0,
+            think_constant,
             streams,
             latency: LatencyHistogram::new(),
             latency_sum_us: 0,
@@ -172,14 +183,13 @@ impl UserPool {
     /// request of a closed-loop run.
     #[inline(always)]
     pub fn on_answer(&mut self, user: u32, sent: SimTime, seen: SimTime, answer: Answer) -> Option<(SimTime, u32)> {
-        let latency = (seen - sent).0;
-        self.latency_sum_us += u128::from(latency);
-        self.answered += 1;
+        // Plain arithmetic (see `World::user_waits`): the answer is seen after the send, and
+        // a think time (at most 1e15 µs) after an instant of the run cannot overflow.
+        let latency = seen.0 - sent.0;
         self.open_latency.record(latency);
         self.open.latency_sum_us += u128::from(latency);
         self.open.answered += 1;
         if answer == Answer::GaveUp {
-            self.gave_up += 1;
             self.open.gave_up += 1;
         }
         let u = &mut self.users[user as usize];
@@ -187,8 +197,11 @@ impl UserPool {
         if !u.active {
             return None;
         }
-        let think = self.test.think_time.sample(&mut u.think);
-        Some((seen + think, u.gen))
+        let think = match self.think_constant {
+            Some(d) => d,
+            None => self.test.think_time.sample(&mut u.think),
+        };
+        Some((SimTime(seen.0 + think.0), u.gen))
     }
 
     /// The client's round trip on top of every answer.
@@ -201,6 +214,16 @@ impl UserPool {
     #[cfg(test)]
     pub fn users(&self) -> u32 {
         self.wanted
+    }
+
+    /// Calls answered, calls given up and the sum of their client-side latencies \[µs\], over
+    /// the run so far: the closed periods' and the open one's.
+    pub fn totals(&self) -> (u64, u64, u128) {
+        (
+            self.answered + self.open.answered,
+            self.gave_up + self.open.gave_up,
+            self.latency_sum_us + self.open.latency_sum_us,
+        )
     }
 
     /// Takes the client-side latency of every answered call of the run so far: the closed
@@ -253,6 +276,9 @@ impl UserPool {
     pub fn close_period(&mut self) {
         let mut p = std::mem::take(&mut self.open);
         p.users = self.wanted;
+        self.answered += p.answered;
+        self.gave_up += p.gave_up;
+        self.latency_sum_us += p.latency_sum_us;
         if !self.open_latency.is_empty() {
             p.latency_p50_us = Some(self.open_latency.value_at_quantile(0.5));
             p.latency_p99_us = Some(self.open_latency.value_at_quantile(0.99));
