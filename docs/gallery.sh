@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the README gallery in docs/gallery/: the capacity and latency plots of the bundled
 # autoscaling-diurnal scenario, the capacity plots of the bundled serverless and
-# inference-component scenarios, and the p99 heat map of the bundled sweep
-# scenarios/sweeps/target-and-floor.ron. Run from anywhere: bash docs/gallery.sh
+# inference-component scenarios, the p99 heat map of the bundled sweep
+# scenarios/sweeps/target-and-floor.ron and the verdict lines of
+# scenarios/sweeps/notebook-launch-time.ron. Run from anywhere: bash docs/gallery.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,4 +23,7 @@ done
 
 "$bin" sweep scenarios/sweeps/target-and-floor.ron --out "$tmp/sweep" --quiet
 cp "$tmp/sweep/heatmap-latency_ms.p99.png" docs/gallery/heatmap-latency_ms.p99.png
+
+"$bin" sweep scenarios/sweeps/notebook-launch-time.ron --out "$tmp/notebook" --quiet
+cp "$tmp/notebook/lines-users.reached_max_invocations.png" docs/gallery/lines-users.reached_max_invocations.png
 echo "wrote docs/gallery/"
