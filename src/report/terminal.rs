@@ -78,6 +78,21 @@ pub fn terminal_summary(s: &Summary) -> String {
             o(c.p50, 2),
             o(c.p99, 2)
         );
+        // The load test's own figures: what it reached, and why it ended.
+        let mut test = format!("load test max invocations/min {}", o(u.max_invocations_per_minute, 0));
+        if let Some(at) = u.max_invocations_at_s {
+            let _ = write!(test, " (minute from {})", clock(at));
+        }
+        match (u.stop_reason, u.stopped_at_s) {
+            (Some(r), Some(at)) => {
+                let _ = write!(test, "  stopped by {r} at {}", clock(at));
+            }
+            _ => test.push_str("  not stopped"),
+        }
+        if let Some(reached) = u.reached_max_invocations {
+            let _ = write!(test, "  MaxInvocations reached: {}", if reached { "yes" } else { "no" });
+        }
+        let _ = writeln!(out, "{test}");
     }
     if let Some(x) = &s.serverless {
         // A serverless endpoint has no instances: its concurrency pool instead.
@@ -138,4 +153,10 @@ pub fn terminal_summary(s: &Summary) -> String {
         }
     }
     out
+}
+
+/// `hh:mm:ss` of a time in seconds since the run's start.
+fn clock(s: f64) -> String {
+    let s = s.max(0.0) as u64;
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }

@@ -89,7 +89,13 @@ fn max_invocations_stops_every_user_at_the_end_of_the_minute_that_reaches_it() {
         "{}",
         row.reason
     );
-    let s = fleetsim::report::summary(&r).users.unwrap();
+    let summary = fleetsim::report::summary(&r);
+    let line = fleetsim::report::terminal_summary(&summary);
+    assert!(
+        line.contains("(minute from 00:02:00)  stopped by MaxInvocations at 00:03:00  MaxInvocations reached: yes"),
+        "{line}"
+    );
+    let s = summary.users.unwrap();
     assert_eq!(
         (s.stop_reason, s.stopped_at_s, s.reached_max_invocations),
         (Some("MaxInvocations"), Some(180.0), Some(true))
