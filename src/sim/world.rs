@@ -531,11 +531,10 @@ impl World {
         self.now
     }
 
-    /// The metrics periods closed so far and, for a load test, its users' periods: what a
-    /// caller running the world in slices reads before the run ends (a load test's stopping
-    /// conditions, evaluated at each minute).
-    pub fn closed_periods(&self) -> (&[crate::model::metrics::EndpointPoint], Option<&[super::UserPoint]>) {
-        (self.metrics.points(), self.users.as_ref().map(|u| &u.points[..]))
+    /// Whether a load test's stopping conditions have stopped its users: a caller running the
+    /// world in slices ends the run there (`fleetsim loadtest`).
+    pub fn load_test_stopped(&self) -> bool {
+        self.users.as_ref().is_some_and(|u| u.stopped.is_some())
     }
 
     /// Instances of variant `v` by state (summed over its fleets).

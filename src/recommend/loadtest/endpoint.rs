@@ -127,7 +127,8 @@ pub fn test_config(
             start: SimTime::ZERO,
             think_time,
             round_trip,
-            stopping: None,
+            // The World stops the users at the end of the minute a condition holds.
+            stopping: Some(job.stops.clone()),
         },
         background: None,
     };

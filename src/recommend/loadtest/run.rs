@@ -7,7 +7,7 @@ use super::endpoint::{test_config, EndpointFacts, ModelScenario};
 use super::schedule::{schedule, Slot};
 use crate::engine::SimDuration;
 use crate::model::metrics::EndpointPoint;
-use crate::model::workload::{first_stop, MinuteStats, StopReason};
+use crate::model::workload::{MinuteStats, StopReason};
 use crate::sim::{minute_stats, RunResult, UserPoint};
 use rayon::prelude::*;
 
@@ -67,7 +67,7 @@ pub fn run_job(
         configs
             .into_par_iter()
             .map(|(cfg, facts)| {
-                let r = run_until_stopped(cfg, job);
+                let r = run_until_stopped(cfg);
                 done();
                 (r, facts)
             })
@@ -88,22 +88,18 @@ pub fn run_job(
     Ok(outcomes)
 }
 
-/// Runs a test minute by minute and ends it at the end of the minute that stops it: the
-/// minutes up to that one are those of a run to the pattern's end (the world only pauses
+/// Runs a test minute by minute and ends it once its stopping conditions have stopped its users
+/// (the World decides at the end of each minute, with the rules a scenario's load test uses):
+/// the minutes up to the stop are those of a run to the pattern's end (the world only pauses
 /// between slices), and a test that stops early costs only its own minutes.
-fn run_until_stopped(cfg: crate::sim::SimConfig, job: &CheckedJob) -> RunResult {
+fn run_until_stopped(cfg: crate::sim::SimConfig) -> RunResult {
     let end = cfg.duration.0;
     let minute = 60_000_000;
     let mut world = crate::sim::World::new(cfg);
     let mut at = minute;
     loop {
         let finished = world.run_until(crate::engine::SimTime(at.min(end)));
-        if finished || at >= end {
-            break;
-        }
-        let (points, users) = world.closed_periods();
-        let rows = minute_rows(points, users.unwrap_or_default(), job);
-        if first_stop(&rows, &job.stops).1 != StopReason::PatternComplete {
+        if finished || at >= end || world.load_test_stopped() {
             break;
         }
         at += minute;
@@ -134,7 +130,11 @@ fn outcome(job: &CheckedJob, plan: TestPlan, facts: EndpointFacts, r: &RunResult
             None => p.variants.first().and_then(|v| v.cost_usd),
         });
     }
-    let (kept, stop) = first_stop(&minutes, &job.stops);
+    // The World's decision: the test keeps the minutes up to the one that stopped it.
+    let (kept, stop) = match r.users.as_ref().and_then(|u| u.stopped) {
+        Some((reason, at)) => ((at.0 / 60_000_000) as usize, reason),
+        None => (minutes.len(), StopReason::PatternComplete),
+    };
     minutes.truncate(kept);
     cpu.truncate(kept);
     cost.truncate(kept);
