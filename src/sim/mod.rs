@@ -39,7 +39,7 @@ pub use event::Event;
 pub use result::{ComponentsResult, RunResult, ServerlessResult, ShadowResult, UsersResult, VariantResult};
 pub use scaling_config::{AlarmConfig, PolicyConfig, ScheduledConfig, TargetConfig};
 pub use serverless_config::ServerlessConfig;
-pub use users::{minute_stats, UserPoint};
+pub use users::UserPoint;
 pub use world::World;
 
 /// Runs a configuration to the end.

@@ -6,7 +6,7 @@ use super::users::UserPoint;
 use super::world::World;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::metrics::{EndpointPoint, LatencyHistogram, ServerlessPoint, ServerlessTotals, Totals};
-use crate::model::workload::StopReason;
+use crate::model::workload::{MinuteStats, StopReason};
 use crate::model::{Activity, VariantId};
 
 /// Per-variant outcome of a run.
@@ -75,6 +75,9 @@ pub struct UsersResult {
     pub stopped: Option<(StopReason, SimTime)>,
     /// The test's `MaxInvocations` stopping condition, if it has one.
     pub max_invocations: Option<u64>,
+    /// With stopping conditions: the test's minutes as they saw them, from its first up to the
+    /// one that stopped it (empty without conditions).
+    pub minutes: Vec<MinuteStats>,
 }
 
 impl UsersResult {
@@ -210,6 +213,7 @@ impl RunResult {
                 latency_sum_us,
                 stopped: u.stopped,
                 max_invocations: u.max_invocations(),
+                minutes: u.minutes,
                 points: u.points,
             }
         });

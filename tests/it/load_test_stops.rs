@@ -5,41 +5,24 @@
 //! conditions' validation.
 
 use crate::common::{config, invalid, run_checked};
+use crate::users::SATURATED;
 use fleetsim::model::workload::StopReason;
 use fleetsim::model::ActivityKind;
 use fleetsim::sim::RunResult;
-
-/// One ml.c5.large with 2 slots and a constant 20 ms service: 2 users (21 ms a call with the
-/// 1 ms round trip) answer about 5714 calls a minute; 3 users or more saturate it at 6000.
-const BASE: &str = r#"Scenario(
-    name: "stops",
-    seed: 7,
-    duration: "12m",
-    endpoint: RealTime(
-        variants: [
-            Variant(
-                name: "blue",
-                instance_type: "ml.c5.large",
-                initial_instance_count: 1,
-                concurrency: 2,
-                model: Model(service_time: Constant("20ms")),
-            ),
-        ],
-        backlog: Backlog(capacity: 2000, timeout: "60s"),
-    ),
-    workload: Users(
-        traffic_pattern: PATTERN,
-        stopping_conditions: Some(StoppingConditions(STOPS)),
-    ),
-)"#;
 
 /// 2 users more every 2 minutes: 2, 2, 4, 4, 6, 6, ...
 const STAIRS: &str = "Stairs(duration_in_seconds: 600, number_of_steps: 5, users_per_step: 2)";
 /// 2 users, then 1 more every minute.
 const PHASES: &str = "Phases([(initial_number_of_users: 2, spawn_rate: 1, duration_in_seconds: 600)])";
 
+/// The saturated loop of `users.rs` (2 slots of a constant 20 ms: 2 users, 21 ms a call with
+/// the 1 ms round trip, answer about 5714 calls a minute; 3 or more saturate it at 6000) on
+/// `pattern`, with stopping conditions `stops`.
 fn scenario(pattern: &str, stops: &str) -> String {
-    BASE.replace("PATTERN", pattern).replace("STOPS", stops)
+    SATURATED.replace(STAIRS, pattern).replace(
+        "    ),\n)",
+        &format!("        stopping_conditions: Some(StoppingConditions({stops})),\n    ),\n)"),
+    )
 }
 
 fn run(pattern: &str, stops: &str) -> RunResult {

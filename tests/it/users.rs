@@ -115,8 +115,9 @@ fn littles_law_holds_on_a_closed_loop() {
     assert_eq!(u.peak_users, n);
 }
 
-/// One ml.c5.large with 2 slots of a constant 20 ms: 100 requests per second at most.
-const SATURATED: &str = r#"Scenario(
+/// One ml.c5.large with 2 slots of a constant 20 ms: 100 requests per second at most; users on
+/// `Stairs` of 2 more every 2 minutes (`load_test_stops.rs` reuses it).
+pub(crate) const SATURATED: &str = r#"Scenario(
     name: "saturated",
     seed: 7,
     duration: "12m",

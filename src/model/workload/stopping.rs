@@ -49,6 +49,16 @@ impl Default for Flatness {
 /// Largest `MaxInvocations` (invocations per minute) the API allows.
 pub const MAX_INVOCATIONS: u64 = 30_000;
 
+/// Largest `ValueInMilliseconds` of a latency threshold: a real-time call times out at 60 s.
+pub const MAX_LATENCY_THRESHOLD_MS: u64 = 60_000;
+
+/// A threshold's `Percentile` (`"P1"` to `"P99"`) as a number, or `None` when it is not one.
+pub fn threshold_percentile(text: &str) -> Option<u32> {
+    text.strip_prefix('P')
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| (1..=99).contains(n))
+}
+
 /// Most rises the flatness rule may look back over: an hour of a user a minute.
 pub const MAX_FLAT_RISES: usize = 60;
 

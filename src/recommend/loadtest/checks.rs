@@ -16,6 +16,7 @@ pub const MAX_JOB_DURATION_S: u64 = 18_000;
 /// Most endpoint configurations (and tests) in a job.
 pub const MAX_TESTS: usize = 10;
 pub use crate::model::workload::stopping::MAX_INVOCATIONS;
+use crate::model::workload::stopping::{threshold_percentile, MAX_LATENCY_THRESHOLD_MS};
 
 /// Which kind of job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -528,11 +529,7 @@ fn check_stops(e: &mut Errors, job_type: JobType, s: Option<&StoppingConditions>
     let latency = match s.model_latency_thresholds.as_deref() {
         None => None,
         Some([t]) => {
-            let p = t
-                .percentile
-                .strip_prefix('P')
-                .and_then(|n| n.parse::<u32>().ok())
-                .filter(|n| (1..=99).contains(n));
+            let p = threshold_percentile(&t.percentile);
             if p.is_none() {
                 e.fail(
                     "StoppingConditions.ModelLatencyThresholds[0].Percentile",
@@ -544,7 +541,7 @@ fn check_stops(e: &mut Errors, job_type: JobType, s: Option<&StoppingConditions>
                 "StoppingConditions.ModelLatencyThresholds[0].ValueInMilliseconds",
                 t.value_in_milliseconds,
                 1,
-                60_000,
+                MAX_LATENCY_THRESHOLD_MS as i64,
                 "milliseconds (a real-time call times out at 60 s)",
             );
             p.map(|p| (f64::from(p), ms * 1000))

@@ -3,8 +3,9 @@
 //! stopping conditions, reported in the service's shapes (docs/semantics/load-tests.md).
 //!
 //! `request` is the API's JSON; `checks` validates it into a job; `endpoint` builds each test's
-//! simulated endpoint from the model scenarios; `run` runs the tests on threads; the
-//! stopping conditions (`model::workload::stopping`) and `schedule` decide what each test kept; `response` writes the results.
+//! simulated endpoint from the model scenarios; `run` runs the tests on threads, each ended by
+//! its stopping conditions (`model::workload::stopping`); `schedule` decides which tests ran;
+//! `response` writes the results.
 
 pub mod checks;
 pub mod endpoint;

@@ -1,14 +1,14 @@
 //! Running a job: each test simulated in its own endpoint, up to `MaxParallelOfTests` at once
-//! on real threads, each a pure function of the job, its configuration and the seed; then the
-//! stopping conditions and the schedule decide what each test kept.
+//! on real threads, each a pure function of the job, its configuration and the seed, and ended
+//! by the World at the minute its stopping conditions hold; the schedule then decides which
+//! tests ran within the job's duration.
 
 use super::checks::{CheckedJob, TestPlan};
 use super::endpoint::{test_config, EndpointFacts, ModelScenario};
 use super::schedule::{schedule, Slot};
 use crate::engine::SimDuration;
-use crate::model::metrics::EndpointPoint;
 use crate::model::workload::{MinuteStats, StopReason};
-use crate::sim::{minute_stats, RunResult, UserPoint};
+use crate::sim::RunResult;
 use rayon::prelude::*;
 
 /// What one test did.
@@ -76,7 +76,7 @@ pub fn run_job(
     let mut outcomes: Vec<TestOutcome> = runs
         .into_iter()
         .zip(plans)
-        .map(|((r, facts), plan)| outcome(job, plan.clone(), facts, &r))
+        .map(|((r, facts), plan)| outcome(plan.clone(), facts, r))
         .collect();
     let durations: Vec<SimDuration> = outcomes.iter().map(|o| o.facts.creation + o.test_length()).collect();
     for (o, slot) in outcomes
@@ -107,37 +107,26 @@ fn run_until_stopped(cfg: crate::sim::SimConfig) -> RunResult {
     world.into_result()
 }
 
-/// The minutes of a test's metrics periods (one-minute periods).
-fn minute_rows(points: &[EndpointPoint], users: &[UserPoint], job: &CheckedJob) -> Vec<MinuteStats> {
-    let threshold = job.stops.latency.map(|(p, _)| p);
-    points
+/// A test's minutes from its run, up to the one that stopped it.
+fn outcome(plan: TestPlan, facts: EndpointFacts, r: RunResult) -> TestOutcome {
+    // The minutes the World's stopping conditions decided on (a test always has conditions,
+    // so the World keeps them), and why they stopped it.
+    let users = r.users.expect("a load test has users");
+    let stop = users.stopped.map_or(StopReason::PatternComplete, |(reason, _)| reason);
+    let minutes = users.minutes;
+    let kept = &r.points[..minutes.len().min(r.points.len())];
+    let cpu = kept
+        .iter()
+        .map(|p| p.variants.first().and_then(|v| v.cpu_utilization))
+        .collect();
+    let cost = kept
         .iter()
         .enumerate()
-        .map(|(k, p)| minute_stats(p, users.get(k), threshold))
-        .collect()
-}
-
-/// A test's minutes from its run, cut where its stopping conditions say.
-fn outcome(job: &CheckedJob, plan: TestPlan, facts: EndpointFacts, r: &RunResult) -> TestOutcome {
-    let users = r.users.as_ref().map(|u| &u.points[..]).unwrap_or_default();
-    let mut minutes = minute_rows(&r.points, users, job);
-    let mut cpu = Vec::with_capacity(r.points.len());
-    let mut cost = Vec::with_capacity(r.points.len());
-    for (k, p) in r.points.iter().enumerate() {
-        cpu.push(p.variants.first().and_then(|v| v.cpu_utilization));
-        cost.push(match &r.serverless {
+        .map(|(k, p)| match &r.serverless {
             Some(s) => s.points.get(k).map(|sp| sp.cost_usd),
             None => p.variants.first().and_then(|v| v.cost_usd),
-        });
-    }
-    // The World's decision: the test keeps the minutes up to the one that stopped it.
-    let (kept, stop) = match r.users.as_ref().and_then(|u| u.stopped) {
-        Some((reason, at)) => ((at.0 / 60_000_000) as usize, reason),
-        None => (minutes.len(), StopReason::PatternComplete),
-    };
-    minutes.truncate(kept);
-    cpu.truncate(kept);
-    cost.truncate(kept);
+        })
+        .collect();
     let model_setup_time_us = r
         .serverless
         .as_ref()

@@ -8,7 +8,9 @@
 
 use super::check::Check;
 use crate::engine::{SimDuration, SimTime};
-use crate::model::workload::stopping::{MAX_FLAT_RISES, MAX_INVOCATIONS};
+use crate::model::workload::stopping::{
+    threshold_percentile, MAX_FLAT_RISES, MAX_INVOCATIONS, MAX_LATENCY_THRESHOLD_MS,
+};
 use crate::model::workload::{
     FlatInvocations, Flatness, Phase, SpawnMode, Stairs, StopRules, TrafficPattern, UserTest,
 };
@@ -117,11 +119,7 @@ fn validate_stops(c: &mut Check, s: &Scenario, sc: &file::StoppingConditions) ->
         [] => None,
         [t] => {
             let path = format!("{AT}.model_latency_thresholds[0]");
-            let p = t
-                .percentile
-                .strip_prefix('P')
-                .and_then(|n| n.parse::<u32>().ok())
-                .filter(|n| (1..=99).contains(n));
+            let p = threshold_percentile(&t.percentile);
             if p.is_none() {
                 c.fail(
                     &format!("{path}.percentile"),
@@ -130,11 +128,13 @@ fn validate_stops(c: &mut Check, s: &Scenario, sc: &file::StoppingConditions) ->
                 );
             }
             let ms = t.value_in_milliseconds;
-            if !(1..=60_000).contains(&ms) {
+            if !(1..=MAX_LATENCY_THRESHOLD_MS).contains(&ms) {
                 c.fail(
                     &format!("{path}.value_in_milliseconds"),
                     ms,
-                    "an integer from 1 to 60000 milliseconds (a real-time call times out at 60 s)",
+                    &format!(
+                        "an integer from 1 to {MAX_LATENCY_THRESHOLD_MS} milliseconds (a real-time call times out at 60 s)"
+                    ),
                 );
             }
             p.map(|p| (f64::from(p), ms * 1000))

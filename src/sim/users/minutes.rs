@@ -1,7 +1,7 @@
 //! A load test's minute as its stopping conditions see it: the endpoint's invocations, failed
 //! invocations and `ModelLatency` over one metrics period, with the users the load generator
-//! ran. `fleetsim loadtest` and a scenario's stopping conditions build their minutes here, so
-//! both decide on the same figures.
+//! ran. The World builds each minute here as it closes; `fleetsim loadtest` reads the same
+//! minutes from the run's result.
 
 use super::pool::UserPoint;
 use crate::model::metrics::EndpointPoint;
@@ -9,7 +9,11 @@ use crate::model::workload::MinuteStats;
 
 /// The minute of metrics period `p` with its users' period `users` (absent before the test
 /// starts); `threshold`: the latency threshold's percentile, when there is one.
-pub fn minute_stats(p: &EndpointPoint, users: Option<&UserPoint>, threshold: Option<f64>) -> MinuteStats {
+pub(in crate::sim) fn minute_stats(
+    p: &EndpointPoint,
+    users: Option<&UserPoint>,
+    threshold: Option<f64>,
+) -> MinuteStats {
     let mut row = MinuteStats {
         users: users.map_or(0, |u| u.users),
         ..MinuteStats::default()

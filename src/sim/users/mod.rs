@@ -15,6 +15,6 @@ mod pool;
 #[cfg(test)]
 mod tests;
 
-pub use minutes::minute_stats;
+pub(super) use minutes::minute_stats;
 pub use pool::UserPoint;
 pub(super) use pool::{Answer, UserPool};

@@ -81,8 +81,9 @@ pub(in crate::sim) struct UserPool {
     pub points: Vec<UserPoint>,
     /// Most users at once.
     pub peak: u32,
-    /// With stopping conditions: the test's minutes so far, from its first.
-    minutes: Vec<MinuteStats>,
+    /// With stopping conditions: the test's minutes so far, from its first (up to the one that
+    /// stopped it).
+    pub minutes: Vec<MinuteStats>,
     /// The condition that stopped the test, and when.
     pub stopped: Option<(StopReason, SimTime)>,
 }
