@@ -3,11 +3,12 @@
 //! Auto Scaling).
 //!
 //! Layers, bottom to top: [`engine`] <- [`model`] <- [`autoscaling`], [`deployment`] <- [`sim`] <-
-//! [`scenario`] <- [`report`] <- [`sweep`] <- `cli`; [`bench`](mod@bench) and [`recommend`] run [`sim`].
+//! [`scenario`] <- [`report`] <- [`sweep`] <- [`check`] <- `cli`; [`bench`](mod@bench) and [`recommend`] run [`sim`].
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod deployment;
 pub mod engine;

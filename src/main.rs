@@ -1,4 +1,8 @@
 //! The `fleetsim` binary: a thin shell around `fleetsim::cli::run`.
+//!
+//! Exit codes: 0 success; 1 an expectation failed (`check`, `run --check`) or no sweep point
+//! is feasible (`sweep --require-feasible`); 2 invalid input or any other error (as clap's own
+//! usage errors).
 
 use std::process::ExitCode;
 
@@ -18,8 +22,12 @@ fn main() -> ExitCode {
             // The last guard against a pasted megabyte: no line of a message runs past a
             // few screens (the messages themselves already shorten what the user wrote).
             let lines: Vec<String> = msg.lines().map(|l| fleetsim::scenario::shorten_to(l, 2_000)).collect();
+            if e.downcast_ref::<fleetsim::cli::ChecksFailed>().is_some() {
+                eprintln!("{}", lines.join("\n"));
+                return ExitCode::from(1);
+            }
             eprintln!("error: {}", lines.join("\n"));
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }

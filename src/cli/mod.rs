@@ -2,6 +2,7 @@
 //! and the `outputs/` layout.
 
 mod bench;
+mod check;
 mod loadtest;
 mod merge;
 mod output;
@@ -15,6 +16,7 @@ mod sweep;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use check::ChecksFailed;
 pub use process::{peak_rss_kib, process_probes};
 pub use sweep::{read_base_and_plan, read_sweep_plan};
 
@@ -54,8 +56,16 @@ enum Command {
         /// file, device or link).
         #[arg(long)]
         force: bool,
+        /// Judge the scenario's expectations on this run and exit with code 1 if one fails
+        /// (each on this run's seed alone; `fleetsim check` runs the seeds they ask for).
+        #[arg(long)]
+        check: bool,
     },
-    /// Check a scenario (and its overrides) without running it.
+    /// Judge the expectations (`expect: [...]`) of scenario files and of the scenarios in
+    /// folders; exit code 0 when all pass, 1 when one fails, 2 for invalid input.
+    Check(check::CheckArgs),
+    /// Check a scenario (and its overrides), or a sweep file and every point's scenario,
+    /// without running it.
     Validate {
         scenario: PathBuf,
         #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -183,7 +193,20 @@ pub fn run() -> anyhow::Result<()> {
             quiet,
             no_plots,
             force,
-        } => run::run(&scenario, seed, out, &set, quiet, !no_plots, force),
+            check,
+        } => run::run(
+            &scenario,
+            seed,
+            out,
+            &set,
+            run::Options {
+                quiet,
+                plots: !no_plots,
+                force,
+                check,
+            },
+        ),
+        Command::Check(args) => check::check(args),
         Command::Validate { scenario, set } => run::validate(&scenario, &set),
         Command::Plot { dir, metrics, x, y } => {
             let n = plot::plot(&dir, &crate::report::plot::SweepPlotOptions { metrics, x, y })?;

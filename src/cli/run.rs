@@ -8,36 +8,112 @@ use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn load(path: &Path, set: &[String], seed: Option<u64>) -> anyhow::Result<scenario::Loaded> {
-    let loaded = scenario::load(path, set, seed)?;
+/// Loads a scenario; `expectations`: with its expectations checked (for `validate` and
+/// `run --check`), else without them (a plain run does not judge them).
+fn load(path: &Path, set: &[String], seed: Option<u64>, expectations: bool) -> anyhow::Result<scenario::Loaded> {
+    let loaded = if expectations {
+        scenario::load(path, set, seed)?
+    } else {
+        scenario::load_for_run(path, set, seed)?
+    };
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
     Ok(loaded)
 }
 
-pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
-    let loaded = load(path, set, None)?;
+/// The names the scenario's expectations read exist in its runs (checked on a one-period run).
+fn names_known(loaded: &scenario::Loaded) -> anyhow::Result<()> {
+    let unknown = crate::check::unknown_names(&loaded.config, &loaded.expect);
+    if !unknown.is_empty() {
+        anyhow::bail!(
+            "{}: invalid expectation(s):\n  - {}",
+            loaded.file,
+            unknown.join("\n  - ")
+        );
+    }
+    Ok(())
+}
+
+/// Whether the file at `path` is a sweep file rather than a scenario: it is not a scenario,
+/// and its text parses as a sweep.
+pub(super) fn is_sweep_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let file = path.display().to_string();
+    scenario::parse(&text, &file).is_err() && crate::sweep::plan::design(&text, &file).is_ok()
+}
+
+/// `fleetsim validate` of a sweep file: the sweep and every point's scenario, without running.
+fn validate_sweep(path: &Path, set: &[String]) -> anyhow::Result<()> {
+    if !set.is_empty() {
+        anyhow::bail!(
+            "{}: --set applies to scenarios; a sweep's overrides go in its `set` field",
+            path.display()
+        );
+    }
+    let plan = super::read_sweep_plan(path)?;
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let reps = plan.design.replications as usize;
     println!(
-        "{}: valid ({} variant(s), {} simulated, about {} requests)",
-        loaded.file,
-        loaded.config.endpoint.variants.len(),
-        loaded.config.duration,
-        super::progress::about(loaded.config.workload.expected_requests(loaded.config.duration))
+        "{}: valid sweep ({} point(s) x {reps} replication(s) = {} runs of {})",
+        plan.sweep_file,
+        plan.points.len(),
+        plan.points.len() * reps,
+        plan.scenario_file
     );
     Ok(())
 }
 
-pub fn run(
-    path: &Path,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    set: &[String],
-    quiet: bool,
-    plots: bool,
-    force: bool,
-) -> anyhow::Result<()> {
-    let loaded = load(path, set, seed)?;
+pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
+    if is_sweep_file(path) {
+        return validate_sweep(path, set);
+    }
+    let loaded = load(path, set, None, true)?;
+    names_known(&loaded)?;
+    println!(
+        "{}: valid ({} variant(s), {} simulated, about {} requests{})",
+        loaded.file,
+        loaded.config.endpoint.variants.len(),
+        loaded.config.duration,
+        super::progress::about(loaded.config.workload.expected_requests(loaded.config.duration)),
+        match loaded.expect.len() {
+            0 => String::new(),
+            n => format!(
+                ", {n} expectation(s) over {} run(s)",
+                crate::check::runs_needed(&loaded.expect)
+            ),
+        }
+    );
+    Ok(())
+}
+
+/// Switches of `fleetsim run`.
+pub struct Options {
+    pub quiet: bool,
+    pub plots: bool,
+    pub force: bool,
+    /// Judge the scenario's expectations on the run; a failure is exit code 1.
+    pub check: bool,
+}
+
+pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String], opts: Options) -> anyhow::Result<()> {
+    let Options {
+        quiet,
+        plots,
+        force,
+        check,
+    } = opts;
+    let loaded = load(path, set, seed, check)?;
+    if check && loaded.expect.is_empty() {
+        anyhow::bail!(
+            "{}: --check: the scenario has no expectations (`expect: [...]`)",
+            loaded.file
+        );
+    }
     let dir = out.unwrap_or_else(|| Path::new("outputs").join(&loaded.config.name));
     // Refuse an output path that would be refused anyway before simulating.
     check_dir(&dir, force)?;
@@ -49,6 +125,20 @@ pub fn run(
         scenario_text: loaded.text.clone(),
         overrides: loaded.overrides.clone(),
         resolved: serde_json::to_value(&loaded.scenario)?,
+    };
+    // Judged before anything is written: an expectation naming a value the run does not have
+    // is invalid input, and leaves no output folder behind.
+    let verdicts = if check {
+        let judged = crate::check::judge_run(&crate::check::RunData::new(&result), &loaded.expect, 0)
+            .map_err(|e| anyhow::anyhow!("{}: invalid expectation: {e}", loaded.file))?;
+        Some(vec![crate::check::report::ScenarioVerdicts {
+            file: loaded.file.clone(),
+            scenario: loaded.config.name.clone(),
+            seed: loaded.config.seed,
+            expectations: crate::check::verdicts(&loaded.expect, loaded.config.seed, &[judged]),
+        }])
+    } else {
+        None
     };
     let mut files = report::render_run(&result, &manifest);
     if plots {
@@ -68,5 +158,12 @@ pub fn run(
             result.totals.arrived as f64 / wall.max(1e-9) / 1e6
         );
     }
-    Ok(())
+    match verdicts {
+        Some(v) => {
+            // The verdicts print even with --quiet: they are what --check was asked for.
+            print!("{}", crate::check::report::text(&v));
+            super::check::outcome(&v)
+        }
+        None => Ok(()),
+    }
 }

@@ -28,6 +28,10 @@ pub struct Options {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Exit with code 1 when no point meets the sweep's constraints (the outputs are written
+    /// first).
+    #[arg(long)]
+    pub require_feasible: bool,
     /// Do not draw the sweep plots (heat map, metric against an axis, Pareto front).
     #[arg(long)]
     pub no_plots: bool,
@@ -42,7 +46,7 @@ pub struct Options {
 pub const MAX_THREADS: usize = 256;
 
 /// `--threads N`: a whole number from 1 to [`MAX_THREADS`].
-fn parse_threads(text: &str) -> Result<usize, String> {
+pub(super) fn parse_threads(text: &str) -> Result<usize, String> {
     let expected = format!("expected a whole number of threads from 1 to {MAX_THREADS}");
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
@@ -150,6 +154,17 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
             wall,
             records.len() as f64 / wall.max(1e-9)
         );
+    }
+    if opts.require_feasible {
+        let rows = &rendered.table.rows;
+        let feasible = rows.iter().filter(|r| r.feasible != Some(false)).count();
+        if feasible == 0 {
+            return Err(super::check::ChecksFailed(format!(
+                "no point of {} meets the sweep's constraints (--require-feasible)",
+                rows.len()
+            ))
+            .into());
+        }
     }
     Ok(())
 }

@@ -27,20 +27,9 @@ fn latency_cells(s: &LatencyStats, pcts: &[f64]) -> Vec<String> {
 
 /// Renders the time series.
 pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
-    let pcts: Vec<f64> = r
-        .points
-        .first()
-        .map(|p| p.latency.percentiles.iter().map(|x| x.0).collect())
-        .unwrap_or_default();
-    let pcts = if pcts.is_empty() {
-        r.points
-            .iter()
-            .find(|p| !p.latency.percentiles.is_empty())
-            .map(|p| p.latency.percentiles.iter().map(|x| x.0).collect())
-            .unwrap_or_default()
-    } else {
-        pcts
-    };
+    // The configured percentiles, not those of a period that had requests: a run (or a
+    // stretch) without a completed request has the same columns as any other.
+    let pcts = &r.percentiles;
     let mut header: Vec<String> = [
         "time_s",
         "clock",
@@ -164,7 +153,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             requests.timed_out.to_string(),
             (requests.rejected_backlog_full + requests.rejected_no_capacity).to_string(),
         ];
-        row.extend(latency_cells(&p.latency, &pcts));
+        row.extend(latency_cells(&p.latency, pcts));
         let i: InstanceCounts = match hosts {
             Some(h) => h.instances,
             None => p.variants.iter().map(|v| v.instances).sum(),
@@ -208,7 +197,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         for v in &p.variants {
             row.push(v.requests.invocations.to_string());
             row.push(num(v.invocations_per_instance, 4));
-            row.extend(latency_cells(&v.model_latency, &pcts));
+            row.extend(latency_cells(&v.model_latency, pcts));
             row.push(num_or_empty(v.overhead_latency.average().map(us_to_ms), 3));
             row.push(v.requests.errors_4xx.to_string());
             row.push(v.requests.errors_5xx.to_string());

@@ -1,5 +1,6 @@
 //! Durations as written in scenario files: a string with a unit (`"250ms"`, `"90s"`, `"5m"`,
-//! `"2h"`, `"1d"`, `"1500us"`, decimals allowed) or a plain number of seconds.
+//! `"2h"`, `"1d"`, `"1500us"`, decimals allowed; parts added: `"2h30m"`) or a plain number of
+//! seconds.
 
 use crate::engine::SimDuration;
 use serde::de::{self, Visitor};
@@ -19,12 +20,39 @@ impl Duration {
     }
 }
 
-/// Parses `"250ms"`, `"1.5s"`, `"5m"`, `"2h"`, `"1d"`, `"1500us"` or `"30"` (seconds).
+/// Parses `"250ms"`, `"1.5s"`, `"5m"`, `"2h"`, `"1d"`, `"1500us"`, `"30"` (seconds), or parts
+/// written one after the other and added: `"2h30m"`, `"1m30s"`.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let unit = unit.trim();
+    if t.is_empty() || t.find(|c: char| !(c.is_ascii_digit() || c == '.')).is_none() {
+        // A plain number: seconds.
+        return part_us(t, "", text).and_then(|us| to_duration(us, text));
+    }
+    let mut us = 0.0;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let after = &rest[num_end..];
+        let unit_end = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        // A part needs its unit: `"2h30"` is not a duration.
+        let unit = after[..unit_end].trim();
+        if unit.is_empty() && num_end < rest.len() || unit.is_empty() && us > 0.0 {
+            return Err(format!(
+                "\"{text}\": give every part of a duration a unit (\"2h30m\", not \"2h30\")"
+            ));
+        }
+        us += part_us(&rest[..num_end], unit, text)?;
+        rest = &after[unit_end..];
+    }
+    to_duration(us, text)
+}
+
+/// One number and its unit, in microseconds.
+fn part_us(num: &str, unit: &str, text: &str) -> Result<f64, String> {
     let scale: f64 = match unit {
         "" | "s" | "sec" | "secs" => 1e6,
         "us" | "µs" => 1.0,
@@ -38,10 +66,13 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
             ))
         }
     };
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a duration (examples: \"250ms\", \"90s\", \"5m\", \"2h\", \"1d\")"))?;
-    let us = value * scale;
+    let value: f64 = num.parse().map_err(|_| {
+        format!("\"{text}\" is not a duration (examples: \"250ms\", \"90s\", \"5m\", \"2h30m\", \"1d\")")
+    })?;
+    Ok(value * scale)
+}
+
+fn to_duration(us: f64, text: &str) -> Result<SimDuration, String> {
     if !us.is_finite() || us > 1e17 {
         return Err(format!("duration \"{text}\" is too large"));
     }
@@ -125,6 +156,11 @@ mod tests {
         assert_eq!(parse_duration("1.5s").unwrap(), SimDuration::from_millis(1500));
         assert_eq!(parse_duration("1500us").unwrap(), SimDuration(1500));
         assert_eq!(parse_duration("30").unwrap(), SimDuration::from_secs(30));
+        assert_eq!(parse_duration("2h30m").unwrap(), SimDuration::from_secs(9000));
+        assert_eq!(parse_duration("1m30s").unwrap(), SimDuration::from_secs(90));
+        assert_eq!(parse_duration("1m 0.5s").unwrap(), SimDuration::from_millis(60_500));
+        assert!(parse_duration("2h30").unwrap_err().contains("every part"));
+        assert!(parse_duration("2h3x").unwrap_err().contains("unknown unit `x`"));
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("-5s").is_err());
         assert!(parse_duration("").is_err());

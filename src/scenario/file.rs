@@ -82,6 +82,9 @@ pub struct Scenario {
     /// Latency objective: reported in `summary.json` and drawn on the latency plot.
     #[serde(default)]
     pub slo: Option<Slo>,
+    /// What the run must show, judged by `fleetsim check` and `fleetsim run --check`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<super::expect::Expect>,
 }
 
 /// `Slo(percentile: 99.0, latency: "250ms")`: the run's end-to-end `percentile` latency must

@@ -35,6 +35,8 @@ pub const MAX_CAPACITY_UPDATES: usize = 10_000;
 pub const MAX_DEPLOYMENTS: usize = 100;
 /// Reported latency percentiles.
 pub const MAX_PERCENTILES: usize = 20;
+/// Expectations per scenario.
+pub const MAX_EXPECTATIONS: usize = 1_000;
 /// Steps of a `Steps([...])` rate, over the whole workload.
 pub const MAX_RATE_STEPS: usize = 100_000;
 /// Rate shapes in a workload (every `Sum` term and `Spike` base counts).
@@ -124,6 +126,7 @@ pub fn check_sizes(s: &Scenario) -> Vec<FieldError> {
         MAX_DEPLOYMENTS,
         "deployments",
     );
+    len("expect".into(), s.expect.len(), MAX_EXPECTATIONS, "expectations");
     len(
         "metrics.percentiles".into(),
         s.metrics.percentiles.len(),

@@ -8,6 +8,9 @@ pub mod components;
 pub mod deployment;
 pub mod duration;
 pub mod error;
+pub mod expect;
+pub mod expectation;
+pub mod expr;
 pub mod file;
 mod inputs;
 pub mod limits;
@@ -20,7 +23,7 @@ pub use error::{FieldError, ScenarioError};
 pub use file::Scenario;
 pub use overrides::{parse_override, Override};
 pub use parse_message::{shorten, shorten_to};
-pub use validate::validate;
+pub use validate::{validate, validate_all, Validated};
 
 use crate::sim::SimConfig;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     pub config: SimConfig,
     pub warnings: Vec<String>,
+    /// The scenario's expectations, checked.
+    pub expect: Vec<expectation::Expectation>,
 }
 
 fn options() -> ron::Options {
@@ -100,13 +105,34 @@ pub fn load_str(
     sets: &[String],
     seed: Option<u64>,
 ) -> Result<Loaded, ScenarioError> {
+    load_str_with(text, file, base, sets, seed, true)
+}
+
+/// [`load_str`]; `expectations: false` leaves the scenario's expectations out (unchecked, and
+/// absent from `Loaded`): a run that does not judge them does not trip on them, for example
+/// on a window past a duration shortened with `--set`.
+fn load_str_with(
+    text: &str,
+    file: &str,
+    base: &Path,
+    sets: &[String],
+    seed: Option<u64>,
+    expectations: bool,
+) -> Result<Loaded, ScenarioError> {
     let parsed = parse(text, file)?;
     let overrides = sets.iter().map(|s| parse_override(s)).collect::<Result<Vec<_>, _>>()?;
     let mut scenario = overrides::apply(&parsed, &overrides)?;
     if let Some(s) = seed {
         scenario.seed = s;
     }
-    let (config, warnings) = validate(&scenario, file, base)?;
+    if !expectations {
+        scenario.expect.clear();
+    }
+    let Validated {
+        config,
+        warnings,
+        expect,
+    } = validate_all(&scenario, file, base)?;
     Ok(Loaded {
         file: file.to_string(),
         text: text.to_string(),
@@ -114,6 +140,7 @@ pub fn load_str(
         scenario,
         config,
         warnings,
+        expect,
     })
 }
 
@@ -121,6 +148,12 @@ pub fn load_str(
 pub fn load(path: &Path, sets: &[String], seed: Option<u64>) -> Result<Loaded, ScenarioError> {
     let source = Source::read(path)?;
     load_str(&source.text, &source.file, &source.data_dir, sets, seed)
+}
+
+/// [`load`] without the scenario's expectations, for a run that does not judge them.
+pub fn load_for_run(path: &Path, sets: &[String], seed: Option<u64>) -> Result<Loaded, ScenarioError> {
+    let source = Source::read(path)?;
+    load_str_with(&source.text, &source.file, &source.data_dir, sets, seed, false)
 }
 
 /// A scenario file as read: the name messages give it, its text, and the folder its relative

@@ -28,6 +28,12 @@ pub fn user_message(e: &Error) -> (String, bool) {
         Error::ExpectedFloat => ("expected a number".into(), true),
         Error::ExpectedString | Error::ExpectedStringEnd => ("expected a string in double quotes".into(), true),
         Error::ExpectedBoolean => ("expected true or false".into(), true),
+        // The list of what is allowed is the answer: written in full (it is the program's own
+        // list), only the user's word shortened.
+        Error::NoSuchEnumVariant { expected, found, .. } => (
+            format!("unknown variant `{}`; expected one of: {}", shorten(found), expected.join(", ")),
+            true,
+        ),
         Error::IntegerOutOfBounds => ("the number is out of range for this field".into(), true),
         other => (shorten(&other.to_string()), true),
     }

@@ -29,6 +29,9 @@ pub struct RunResult {
     pub duration: SimDuration,
     /// Length of a metrics period.
     pub period: SimDuration,
+    /// The latency percentiles every period reports (the scenario's and its alarms'), whether
+    /// or not a period had a request to report them on.
+    pub percentiles: Vec<f64>,
     pub points: Vec<EndpointPoint>,
     pub totals: Totals,
     pub activities: Vec<Activity>,
@@ -219,6 +222,7 @@ impl RunResult {
         });
         let (points, totals) = w.metrics.into_points();
         RunResult {
+            percentiles: w.config.metrics.percentiles.clone(),
             slo: w.config.slo,
             kind: w.config.endpoint.kind,
             name: w.config.name,

@@ -32,12 +32,16 @@ pub fn from_summary(summary: &Summary) -> Metrics {
             }
         }
     }
+    out.insert(ERROR_RATE.to_string(), error_rate(summary));
+    out
+}
+
+/// [`ERROR_RATE`] of a run; `None` when nothing arrived.
+pub fn error_rate(summary: &Summary) -> Option<f64> {
     let r = &summary.requests;
     // Throttles exist only on serverless endpoints (`None` elsewhere).
     let failed = r.errors_4xx + r.errors_5xx + r.timed_out + r.expired + r.rejected + r.throttled.unwrap_or(0);
-    let rate = (r.arrived > 0).then(|| failed as f64 / r.arrived as f64);
-    out.insert(ERROR_RATE.to_string(), rate);
-    out
+    (r.arrived > 0).then(|| failed as f64 / r.arrived as f64)
 }
 
 fn leaves(path: &str, v: &Value, out: &mut Metrics) {

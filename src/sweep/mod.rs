@@ -9,7 +9,8 @@
 
 pub mod design;
 pub mod error;
-pub mod expr;
+/// Arithmetic of derived axes, shared with scenario expectations.
+pub use crate::scenario::expr;
 pub mod file;
 pub mod merge;
 pub mod metrics;

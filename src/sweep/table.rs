@@ -352,14 +352,34 @@ pub fn sweep_json(design: &Design, sweep_text: &str, table: &Table, shard: Optio
 pub fn terminal_report(design: &Design, table: &Table) -> String {
     let mut out = String::new();
     let describe = |point: usize| design.points[point].describe(&design.axes);
+    // Cost, p99 and errors, then every constrained metric: what decides feasibility is shown.
+    let mut shown: Vec<&str> = vec![PARETO_COST, PARETO_LATENCY, super::metrics::ERROR_RATE];
+    for c in &design.constraints {
+        if !shown.contains(&c.metric.as_str()) {
+            shown.push(&c.metric);
+        }
+    }
     let figures = |row: &PointRow| {
         let mut parts = Vec::new();
-        for m in [PARETO_COST, PARETO_LATENCY, super::metrics::ERROR_RATE] {
+        for m in &shown {
             if let Some(v) = table.mean(row, m) {
                 parts.push(format!("{m} {}", fmt_num(v)));
             }
         }
         parts.join(", ")
+    };
+    // The constraints a point breaks, with its mean.
+    let broken = |row: &PointRow| {
+        design
+            .constraints
+            .iter()
+            .filter(|c| !c.holds(table.mean(row, &c.metric)))
+            .map(|c| match table.mean(row, &c.metric) {
+                Some(v) => format!("{} {} breaks {}", c.metric, fmt_num(v), c.text),
+                None => format!("{} has no value, {} cannot hold", c.metric, c.text),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     let feasible = table.rows.iter().filter(|r| r.feasible == Some(true)).count();
     if !design.constraints.is_empty() {
@@ -376,7 +396,20 @@ pub fn terminal_report(design: &Design, table: &Table) -> String {
                 table.mean(row, &o.metric).map(fmt_num).unwrap_or_default(),
                 figures(row)
             )),
-            None => out.push_str("best      none: no point satisfies every constraint\n"),
+            None => {
+                let met: Vec<String> = design
+                    .constraints
+                    .iter()
+                    .map(|c| {
+                        let n = table.rows.iter().filter(|r| c.holds(table.mean(r, &c.metric))).count();
+                        format!("{} met by {n} of {}", c.text, table.rows.len())
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "best      none: no point satisfies every constraint ({})\n",
+                    met.join("; ")
+                ));
+            }
         }
     }
     if !table.pareto.is_empty() {
@@ -388,8 +421,8 @@ pub fn terminal_report(design: &Design, table: &Table) -> String {
         });
         for row in front {
             let mark = match row.feasible {
-                Some(false) => " (infeasible)",
-                _ => "",
+                Some(false) => format!(" (infeasible: {})", broken(row)),
+                _ => String::new(),
             };
             out.push_str(&format!(
                 "  point {} ({}): {}{mark}\n",

@@ -181,10 +181,11 @@ pub fn all_bundled() -> Vec<PathBuf> {
     v
 }
 
-/// Loads the bundled scenario `scenarios/<name>` with `--set` values and an optional seed.
+/// Loads the bundled scenario `scenarios/<name>` with `--set` values and an optional seed, as
+/// `fleetsim run` does (without its expectations, which a shortened run may not meet).
 pub fn load_bundled(name: &str, sets: &[&str], seed: Option<u64>) -> Loaded {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    scenario::load(&bundled(name), &sets, seed).unwrap_or_else(|e| panic!("{name}: {e}"))
+    scenario::load_for_run(&bundled(name), &sets, seed).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// A fresh, empty folder of a test's own in the system's temporary folder, removed (with what

@@ -3,6 +3,7 @@
 mod async_endpoint;
 mod autoscaling;
 mod bundled_autoscaling;
+mod check;
 mod cli;
 mod common;
 mod deployment;

@@ -611,7 +611,7 @@ fn parse_errors_say_what_a_field_takes_not_its_rust_type() {
         "axis-kind",
         r#"Sweep(name: "t", base_scenario: "base.ron", axes: [Foo(name: "a")])"#,
         &[],
-        &["Unexpected variant named `Foo` for an axis"],
+        &["unknown variant `Foo`; expected one of: Values, Range, Scenarios, Derived (at axes[0])"],
     );
     rejects(
         "negative-replications",
@@ -837,4 +837,75 @@ fn a_scenarios_axis_is_checked() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("exactly one `{}`"), "{e}");
+}
+
+#[test]
+fn validate_checks_a_sweep_file_and_every_point_without_running() {
+    let case = Case::new("validate", SWEEP);
+    let sweep = case.path("sweep.ron");
+    let o = fleetsim(&["validate".as_ref(), sweep.as_os_str()]);
+    assert_success(&o);
+    assert_contains(
+        &String::from_utf8_lossy(&o.stdout),
+        &[
+            "sweep.ron: valid sweep (4 point(s) x 3 replication(s) = 12 runs of ",
+            "base.ron)",
+        ],
+    );
+    assert!(!case.path("outputs").exists());
+    // A point whose scenario is invalid is named, as `sweep` names it.
+    let bad = case.folder.write(
+        "bad.ron",
+        &SWEEP.replace(r#"from: 120, to: 300, step: 180"#, r#"from: -60, to: 300, step: 360"#),
+    );
+    let err = failed(&fleetsim(&["validate".as_ref(), bad.as_os_str()]), "bad point");
+    assert_contains(&err, &["point", "cooldown"]);
+    // `--set` is for scenarios.
+    let err = failed(
+        &fleetsim(&[
+            "validate".as_ref(),
+            sweep.as_os_str(),
+            "--set".as_ref(),
+            "duration=1h".as_ref(),
+        ]),
+        "--set",
+    );
+    assert_contains(&err, &["a sweep's overrides go in its `set` field"]);
+}
+
+#[test]
+fn the_terminal_report_shows_what_decides_feasibility() {
+    let strict = SWEEP.replace(r#""latency_ms.p99 <= 1000""#, r#""latency_ms.p99 <= 1""#);
+    let case = Case::new("report", &strict);
+    let sweep = case.path("sweep.ron").display().to_string();
+    let out = case.path("out").display().to_string();
+    let o = fleetsim(&["sweep", sweep.as_str(), "--out", out.as_str(), "--no-plots"]);
+    assert_success(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_contains(
+        &text,
+        &[
+            "feasible  0 of 4 points",
+            "best      none: no point satisfies every constraint (latency_ms.p99 <= 1 met by 0 of 4; error_rate < 5 % met by 4 of 4)",
+            "(infeasible: latency_ms.p99 ",
+            " breaks latency_ms.p99 <= 1)",
+        ],
+    );
+}
+
+#[test]
+fn infeasible_points_are_crossed_on_top_of_the_front() {
+    let strict = SWEEP.replace(r#""latency_ms.p99 <= 1000""#, r#""latency_ms.p99 <= 1""#);
+    let case = Case::new("pareto-infeasible", &strict);
+    assert_success(&case.sweep("out", &[]));
+    let svg = std::fs::read_to_string(case.path("out/pareto.svg")).unwrap();
+    // Every point is infeasible: no filled front marker, and the crosses (dark red) come after
+    // the front's rings in drawing order.
+    let cross = svg.find("#AA0000").expect("infeasible crosses are drawn");
+    let ring = svg.find(r#"r="6""#).expect("front markers are drawn");
+    assert!(ring < cross, "crosses are drawn under the front");
+    assert!(
+        !svg.contains(r##"r="6" opacity="1" fill="#1F77B4""##),
+        "an infeasible point on the front is not filled like a feasible one"
+    );
 }

@@ -13,6 +13,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+/// The cross of a point that breaks a constraint: dark red, apart from every other marker.
+const INFEASIBLE: RGBColor = RGBColor(170, 0, 0);
+
 const COST: &str = "cost_usd";
 const P99: &str = "latency_ms.p99";
 
@@ -116,19 +119,24 @@ impl Figure for Pareto<'_> {
                 .filter(|d| !d.pareto && !d.infeasible)
                 .map(|d| Circle::new((d.cost, d.p99), 5, GREY.mix(0.8).filled())),
         )?;
+        // The front's feasible points filled; an infeasible one only ringed, so that its cross,
+        // drawn last, stays visible on top and it never reads as a choice.
+        chart.draw_series(self.dots.iter().filter(|d| d.pareto).map(|d| match d.infeasible {
+            false => Circle::new((d.cost, d.p99), 6, BLUE.filled()),
+            true => Circle::new((d.cost, d.p99), 6, BLUE.stroke_width(2)),
+        }))?;
         chart.draw_series(
             self.dots
                 .iter()
                 .filter(|d| d.infeasible)
-                .map(|d| EmptyElement::at((d.cost, d.p99)) + Cross::new((0, 0), 5, GREY.stroke_width(2))),
+                .map(|d| EmptyElement::at((d.cost, d.p99)) + Cross::new((0, 0), 6, INFEASIBLE.stroke_width(3))),
         )?;
-        chart.draw_series(front.iter().map(|p| Circle::new(*p, 6, BLUE.filled())))?;
         let mut entries = vec![
             entry(Glyph::Dot(GREY), "sweep point"),
             entry(Glyph::Dot(BLUE), "Pareto front (cheaper or faster than any other)"),
         ];
         if self.dots.iter().any(|d| d.infeasible) {
-            entries.push(entry(Glyph::Cross(GREY), "infeasible (breaks a constraint)"));
+            entries.push(entry(Glyph::Cross(INFEASIBLE), "infeasible (breaks a constraint)"));
         }
         if let Some(b) = self.dots.iter().find(|d| d.best) {
             chart.draw_series(std::iter::once(Circle::new((b.cost, b.p99), 11, RED.stroke_width(3))))?;

@@ -12,6 +12,7 @@ mod components;
 mod deployment;
 mod distribution;
 mod endpoint;
+mod expect;
 mod files;
 mod instance;
 mod metrics;
@@ -26,6 +27,7 @@ mod variant;
 mod workload;
 
 use super::error::ScenarioError;
+use super::expectation::Expectation;
 use super::file::Scenario;
 use crate::engine::SimDuration;
 use crate::model::metrics::MetricsConfig;
@@ -36,6 +38,18 @@ use std::path::Path;
 /// Validates a scenario into a run configuration plus warnings (e.g. unknown prices). `base`
 /// is the folder relative data files are read from.
 pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec<String>), ScenarioError> {
+    validate_all(s, file, base).map(|v| (v.config, v.warnings))
+}
+
+/// A scenario validated: its run configuration, warnings and expectations.
+pub struct Validated {
+    pub config: SimConfig,
+    pub warnings: Vec<String>,
+    pub expect: Vec<Expectation>,
+}
+
+/// [`validate`], with the scenario's expectations.
+pub fn validate_all(s: &Scenario, file: &str, base: &Path) -> Result<Validated, ScenarioError> {
     let invalid = |errors| ScenarioError::Invalid {
         file: file.to_string(),
         errors,
@@ -140,6 +154,24 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         },
         &mut warnings,
     );
+    // Rows name the variants the run simulates (the components, with inference components)
+    // and the endpoint's production variants (the hosts' rows).
+    let mut variant_names: Vec<String> = vcs.iter().map(|v| v.name.clone()).collect();
+    for v in production {
+        if !variant_names.contains(&v.name) {
+            variant_names.push(v.name.clone());
+        }
+    }
+    let expect = expect::validate(
+        &mut c,
+        &s.expect,
+        &expect::Run {
+            duration: s.duration.0,
+            period: metrics.period,
+            variants: &variant_names,
+            deployments: deployments.len(),
+        },
+    );
 
     if !c.errors.is_empty() {
         return Err(invalid(c.errors));
@@ -175,5 +207,9 @@ pub fn validate(s: &Scenario, file: &str, base: &Path) -> Result<(SimConfig, Vec
         shadow,
         slo,
     };
-    Ok((config, warnings))
+    Ok(Validated {
+        config,
+        warnings,
+        expect,
+    })
 }

@@ -1,6 +1,10 @@
-//! Arithmetic expressions of derived axes: `max_rps * safety_factor * 60`.
+//! Arithmetic expressions users write in input files: a sweep's derived axes
+//! (`max_rps * safety_factor * 60`) and a scenario's expectations
+//! (`(errors_5xx + timed_out) / arrivals`).
 //!
-//! A small hand-written parser over `f64`: numbers, names (other axes and constants), `+ - * /`,
+//! A small hand-written parser over `f64`: numbers, names (other axes and constants, summary
+//! values such as `latency_ms.p99`, time-series columns such as `AllTraffic.desired`; a name
+//! with other characters is written between backquotes: `` `AllTraffic@config-1.in_service` ``), `+ - * /`,
 //! `^` (power, right-associative), unary minus, parentheses and the functions `min`, `max`,
 //! `ceil`, `floor`, `round`, `sqrt`, `abs`. Everything is floating point, so `1 / 2` is 0.5
 //! (general-purpose expression crates divide integers as integers, a trap in capacity
@@ -261,9 +265,25 @@ impl Parser<'_> {
                     .map(Expr::Number)
                     .map_err(|_| format!("`{text}` at character {} is not a number", start + 1))
             }
+            Some(b'`') => {
+                let start = self.i + 1;
+                let Some(len) = self.s[start..].iter().position(|&c| c == b'`') else {
+                    return Err(format!("the name quoted at character {start} has no closing backquote"));
+                };
+                self.i = start + len + 1;
+                if len == 0 {
+                    return Err(format!("empty name between backquotes at character {start}"));
+                }
+                Ok(Expr::Name(
+                    String::from_utf8_lossy(&self.s[start..start + len]).into_owned(),
+                ))
+            }
             Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = self.i;
-                while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+                // Dots and `@` join the parts of summary names and time-series columns.
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b'.' | b'@'))
+                {
                     self.i += 1;
                 }
                 let name = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
