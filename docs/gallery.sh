@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 cargo build --release --quiet
-bin="$root/target/release/fleetsim"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/fleetsim"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

@@ -18,7 +18,7 @@ fi
 
 if [[ -z "${FLEETSIM_BIN:-}" ]]; then
     cargo build --release --quiet
-    FLEETSIM_BIN=target/release/fleetsim
+    FLEETSIM_BIN="${CARGO_TARGET_DIR:-target}/release/fleetsim"
 fi
 
 OUT=target/notebook-check/outputs
