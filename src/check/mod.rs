@@ -134,12 +134,7 @@ pub fn wilson(k: u32, n: u32) -> (f64, f64) {
         return (0.0, 1.0);
     }
     let z = Normal::new(0.0, 1.0).expect("the standard normal").inverse_cdf(0.975);
-    let (k, n) = (f64::from(k), f64::from(n));
-    let p = k / n;
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    crate::sweep::stats::wilson(f64::from(k) / f64::from(n), f64::from(n), z)
 }
 
 /// The verdicts of a scenario's expectations from the judgements of its runs (`runs[r][i]`:

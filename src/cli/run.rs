@@ -47,13 +47,7 @@ pub(super) fn is_sweep_file(path: &Path) -> bool {
 
 /// `fleetsim validate` of a sweep file: the sweep and every point's scenario, without running.
 fn validate_sweep(path: &Path, set: &[String]) -> anyhow::Result<()> {
-    if !set.is_empty() {
-        anyhow::bail!(
-            "{}: --set applies to scenarios; a sweep's overrides go in its `set` field",
-            path.display()
-        );
-    }
-    let plan = super::read_sweep_plan(path)?;
+    let plan = super::read_sweep_plan(path, set)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }

@@ -25,6 +25,11 @@ pub struct Options {
     /// Run only the points whose index modulo COUNT is INDEX (for array jobs).
     #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<String>,
+    /// Override a field of the base scenario(s) after the sweep file's `set`: `PATH=VALUE`,
+    /// repeatable (e.g. `--set duration=4h`). Recorded in sweep.json; a path an axis varies is
+    /// refused.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -55,20 +60,20 @@ pub(super) fn parse_threads(text: &str) -> Result<usize, String> {
 }
 
 /// Reads the sweep file at `path` and the base scenario it names (relative to the sweep file's
-/// folder), and plans the sweep.
-pub fn read_sweep_plan(path: &Path) -> Result<Plan, SweepError> {
+/// folder), and plans the sweep with `set` (`--set PATH=VALUE`) applied after the file's own.
+pub fn read_sweep_plan(path: &Path, set: &[String]) -> Result<Plan, SweepError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
         file: file.clone(),
         source,
     })?;
-    read_base_and_plan(&text, &file, path.parent().unwrap_or(Path::new(".")))
+    read_base_and_plan(&text, &file, path.parent().unwrap_or(Path::new(".")), set)
 }
 
-/// Plans sweep text (named `file` in messages), reading the scenarios it names from the folder
-/// `dir`.
-pub fn read_base_and_plan(text: &str, file: &str, dir: &Path) -> Result<Plan, SweepError> {
-    let design = plan::design(text, file)?;
+/// Plans sweep text (named `file` in messages) with `set` applied after its own `set`, reading
+/// the scenarios it names from the folder `dir`.
+pub fn read_base_and_plan(text: &str, file: &str, dir: &Path, set: &[String]) -> Result<Plan, SweepError> {
+    let design = plan::design_with_set(text, file, set)?;
     let sources = design
         .scenario_files
         .iter()
@@ -85,7 +90,7 @@ pub fn read_base_and_plan(text: &str, file: &str, dir: &Path) -> Result<Plan, Sw
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     // Parse --shard and validate every point before anything runs or is written.
     let shard: Option<Shard> = opts.shard.as_deref().map(str::parse).transpose()?;
-    let plan = read_sweep_plan(path)?;
+    let plan = read_sweep_plan(path, &opts.set)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }

@@ -81,7 +81,8 @@ pub fn parse_override(spec: &str) -> Result<Override, ScenarioError> {
     })
 }
 
-fn parse_path(p: &str) -> Result<Vec<Segment>, String> {
+/// Parses a path (`endpoint.variants[0].instance_type`) into its steps.
+pub fn parse_path(p: &str) -> Result<Vec<Segment>, String> {
     if p.is_empty() {
         return Err("empty path".into());
     }

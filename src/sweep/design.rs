@@ -104,7 +104,11 @@ pub struct Design {
     pub seed: Option<u64>,
     pub replications: u32,
     pub combine: Combine,
+    /// The sweep file's `set`, applied to every base scenario before the axes.
     pub set: Vec<String>,
+    /// `--set PATH=VALUE` given on the command line, applied after `set` (recorded in
+    /// `sweep.json`, so a merge re-derives the same design).
+    pub command_line_set: Vec<String>,
     pub axes: Vec<Axis>,
     pub points: Vec<Point>,
     pub objective: Option<Objective>,
@@ -374,6 +378,7 @@ impl Design {
             replications: f.replications,
             combine: f.combine,
             set: f.set.clone(),
+            command_line_set: Vec::new(),
             axes,
             points,
             objective,
@@ -404,9 +409,39 @@ impl Design {
         out
     }
 
-    /// The `PATH=VALUE` overrides of a point: the sweep's `set`, then every axis with a path.
+    /// Adds `--set PATH=VALUE` overrides from the command line, applied after the file's `set`.
+    /// One whose path an axis sets (or sets a field of) is refused: the axis would overwrite it
+    /// at every point, so the value would be recorded but never used.
+    pub fn with_command_line_set(mut self, set: &[String], file: &str) -> Result<Design, SweepError> {
+        for spec in set {
+            let at = |m: String| invalid(file, format!("--set {spec:?}"), m);
+            let o = crate::scenario::parse_override(spec).map_err(|e| at(e.to_string()))?;
+            for a in &self.axes {
+                let Some(axis_path) = &a.path else { continue };
+                let Ok(steps) = crate::scenario::overrides::parse_path(axis_path.trim()) else {
+                    continue;
+                };
+                if o.path.starts_with(&steps) {
+                    return Err(at(format!(
+                        "axis `{}` sets `{axis_path}` at every point, which would replace this value; change the axis in the sweep file instead",
+                        a.name
+                    )));
+                }
+            }
+            self.command_line_set.push(spec.clone());
+        }
+        Ok(self)
+    }
+
+    /// The `PATH=VALUE` overrides of a point: the sweep's `set`, the command line's `--set`,
+    /// then every axis with a path.
     pub fn overrides(&self, point: &Point) -> Vec<(Option<usize>, String)> {
-        let mut out: Vec<(Option<usize>, String)> = self.set.iter().map(|s| (None, s.clone())).collect();
+        let mut out: Vec<(Option<usize>, String)> = self
+            .set
+            .iter()
+            .chain(&self.command_line_set)
+            .map(|s| (None, s.clone()))
+            .collect();
         for (i, (a, v)) in self.axes.iter().zip(&point.values).enumerate() {
             if let Some(p) = &a.path {
                 let value = match &a.template {

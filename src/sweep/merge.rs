@@ -5,7 +5,7 @@
 //! `runs.csv` (exact round-trip numbers) through the same code as an unsharded sweep.
 //!
 //! A shard folder is input like any other: every `sweep.json` must agree with its own
-//! `sweep_text` and with the other shards on everything but the shard index and the shard's
+//! `sweep_text` and `command_line_set` (the `--set` the shards ran with) and with the other shards on everything but the shard index and the shard's
 //! results, must come from this fleetsim version, and every `runs.csv` must hold exactly its
 //! shard's points x replications with finite numbers, or the merge is refused naming the file,
 //! line and column.
@@ -198,7 +198,7 @@ pub fn merge(shards: &[ShardInput]) -> Result<(Design, Rendered), SweepError> {
         return Err(err(format!("shard {missing}/{count} is missing")));
     }
     let file = format!("{}/sweep.json (sweep_text)", first.dir);
-    let design = plan::design(text, &file)?;
+    let design = plan::design_with_set(text, &file, &docs[0].0.command_line_set)?;
     // The description must be the one its sweep text gives (an edited `replications` or axis
     // would otherwise be merged as if it were true).
     let described: Value = serde_json::from_slice(&super::table::sweep_json(

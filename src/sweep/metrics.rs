@@ -13,6 +13,34 @@ use crate::report::Summary;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// What a metric is, which decides how `sweep.csv` aggregates it over a point's runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A measured value: mean, standard deviation and Student-t interval.
+    Measure,
+    /// A 0/1 outcome (a boolean of `summary.json`): the share of runs, with a Wilson interval.
+    Share,
+    /// A setting the summary echoes (the same in every run of a point): its value alone.
+    Setting,
+}
+
+/// The booleans of `summary.json`, as 0/1 outcomes.
+pub const SHARES: [&str; 2] = ["slo.met", "users.reached_max_invocations"];
+
+/// The leaves of `summary.json` that echo the scenario rather than measure the run.
+pub const SETTINGS: [&str; 3] = ["duration_s", "slo.latency_ms", "slo.percentile"];
+
+/// The kind of metric `name`.
+pub fn kind(name: &str) -> Kind {
+    if SHARES.contains(&name) {
+        Kind::Share
+    } else if SETTINGS.contains(&name) {
+        Kind::Setting
+    } else {
+        Kind::Measure
+    }
+}
+
 /// One run's metrics by dotted path; `None` is a missing value.
 pub type Metrics = BTreeMap<String, Option<f64>>;
 

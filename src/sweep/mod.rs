@@ -15,6 +15,7 @@ pub mod file;
 pub mod merge;
 pub mod metrics;
 pub mod objective;
+pub mod per_minute;
 pub mod plan;
 mod range;
 pub mod run;

@@ -1,12 +1,20 @@
 //! Objective, constraints and the Pareto front of a sweep.
 //!
-//! Feasibility is judged on the mean over replications: a point is feasible when every
-//! constraint holds for the mean of its metric (a missing mean fails the constraint). The best
+//! A constraint is judged on the mean over replications of a run's value, or with `at C %
+//! confidence` on the one-sided confidence bound on the side the bound guards (the upper bound
+//! for `<=` and `<`, the lower for `>=` and `>`): Student's t over the replications for a
+//! measure, the Wilson score bound for a 0/1 outcome (`slo.met`). A run's value is a summary
+//! metric, or with `per minute` the worst metrics period of a `timeseries.csv` column (the
+//! largest for `<=` and `<`, the smallest for `>=` and `>`), recorded as the run metric
+//! `max_per_minute.<column>` or `min_per_minute.<column>`. A point is feasible when every
+//! constraint holds (a missing value fails it). The best
 //! point is the feasible point with the lowest (or highest) mean objective; ties go to the lower
 //! point index. The Pareto front is taken over every point with both means present, minimising
 //! `cost_usd` and `latency_ms.p99`: a point is on it when no other point is at least as good on
 //! both and better on one.
 
+use super::stats::Stat;
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::fmt;
 
 pub const PARETO_COST: &str = "cost_usd";
@@ -61,14 +69,31 @@ impl Cmp {
     }
 }
 
-/// `METRIC OP NUMBER`, the number optionally in percent (`0.1 %` is 0.001).
+/// `METRIC OP NUMBER [per minute] [at C % confidence]`, the number optionally in percent
+/// (`0.1 %` is 0.001).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     /// As written in the sweep file.
     pub text: String,
+    /// The run metric judged: a summary metric, or for `per minute` the worst period's value
+    /// (`max_per_minute.<column>` / `min_per_minute.<column>`).
     pub metric: String,
+    /// `per minute`: the `timeseries.csv` column (or `error_rate`) judged in every period.
+    pub per_minute: Option<String>,
+    /// `at C % confidence`: the one-sided confidence level, as a fraction (0.95).
+    pub confidence: Option<f64>,
     pub cmp: Cmp,
     pub bound: f64,
+}
+
+/// Lowest and highest confidence level `at C % confidence` takes, in percent.
+pub const CONFIDENCE_PERCENT: (f64, f64) = (50.0, 99.9);
+
+/// What a constraint compares with its bound at one point: the mean, or a confidence bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Judged {
+    pub value: Option<f64>,
+    pub holds: bool,
 }
 
 impl fmt::Display for Constraint {
@@ -78,7 +103,8 @@ impl fmt::Display for Constraint {
 }
 
 impl Constraint {
-    /// Parses `latency_ms.p99 <= 250` or `error_rate < 0.1 %`.
+    /// Parses `latency_ms.p99 <= 250`, `error_rate < 0.1 %`, `latency_p99_ms <= 500 per
+    /// minute` or `latency_ms.p999 <= 175 at 95 % confidence`.
     pub fn parse(text: &str) -> Result<Constraint, String> {
         let ops = [("<=", Cmp::Le), (">=", Cmp::Ge), ("<", Cmp::Lt), (">", Cmp::Gt)];
         let Some((at, op, cmp)) = ops
@@ -89,9 +115,35 @@ impl Constraint {
             return Err("expected METRIC OP NUMBER with OP one of <=, <, >=, >".into());
         };
         let metric = text[..at].trim();
-        let rest = text[at + op.len()..].trim();
+        let mut rest = text[at + op.len()..].trim();
         if metric.is_empty() {
             return Err("the metric is missing before the comparison".into());
+        }
+        let mut confidence = None;
+        if let Some(head) = rest.strip_suffix("confidence") {
+            let head = head.trim_end();
+            let Some((before, level)) = head.rsplit_once(" at ") else {
+                return Err("expected `at C % confidence` at the end, e.g. `at 95 % confidence`".into());
+            };
+            let (lo, hi) = CONFIDENCE_PERCENT;
+            let c: f64 = level
+                .trim()
+                .strip_suffix('%')
+                .and_then(|n| n.trim().parse().ok())
+                .filter(|c| (lo..=hi).contains(c))
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` is not a confidence level; allowed: {lo} % to {hi} %",
+                        level.trim()
+                    )
+                })?;
+            confidence = Some(c / 100.0);
+            rest = before.trim_end();
+        }
+        let mut per_minute = None;
+        if let Some(before) = rest.strip_suffix("per minute") {
+            per_minute = Some(metric.to_string());
+            rest = before.trim_end();
         }
         let (number, scale) = match rest.strip_suffix('%') {
             Some(n) => (n.trim(), 0.01),
@@ -102,18 +154,86 @@ impl Constraint {
             .ok()
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("`{rest}` is not a number (a percentage ends in `%`)"))?;
+        let metric = match (&per_minute, cmp) {
+            (Some(m), Cmp::Le | Cmp::Lt) => format!("max_per_minute.{m}"),
+            (Some(m), Cmp::Ge | Cmp::Gt) => format!("min_per_minute.{m}"),
+            (None, _) => metric.to_string(),
+        };
         Ok(Constraint {
             text: text.to_string(),
-            metric: metric.to_string(),
+            metric,
+            per_minute,
+            confidence,
             cmp,
             bound: bound * scale,
         })
     }
 
-    /// Does the mean satisfy the constraint? A missing mean does not.
-    pub fn holds(&self, mean: Option<f64>) -> bool {
-        mean.is_some_and(|m| self.cmp.holds(m, self.bound))
+    /// Does the value satisfy the constraint? A missing value does not.
+    pub fn holds(&self, value: Option<f64>) -> bool {
+        value.is_some_and(|m| self.cmp.holds(m, self.bound))
     }
+
+    /// Judges the constraint on a point's statistics of its metric: the mean, or with a
+    /// confidence level the one-sided bound on the side the bound guards. `fraction`: the
+    /// metric is a 0/1 outcome (Wilson bound) rather than a measure (Student's t). A bound
+    /// needs two runs; with fewer it is missing and the constraint fails.
+    pub fn judge(&self, stat: &Stat, fraction: bool) -> Judged {
+        let upper = matches!(self.cmp, Cmp::Le | Cmp::Lt);
+        let value = match self.confidence {
+            None => stat.mean,
+            Some(c) => one_sided_bound(stat, fraction, c, upper),
+        };
+        Judged {
+            value,
+            holds: self.holds(value),
+        }
+    }
+
+    /// How the judged value is named in messages: `mean`, or `upper 95 % bound`.
+    pub fn value_name(&self) -> String {
+        match self.confidence {
+            None => "mean".into(),
+            Some(c) => format!(
+                "{} {} % bound",
+                if matches!(self.cmp, Cmp::Le | Cmp::Lt) {
+                    "upper"
+                } else {
+                    "lower"
+                },
+                fmt_level(c)
+            ),
+        }
+    }
+}
+
+/// `0.95` as `95`, `0.999` as `99.9`.
+fn fmt_level(c: f64) -> String {
+    let p = (c * 1000.0).round() / 10.0;
+    format!("{p}")
+}
+
+/// The one-sided `level` confidence bound of a point's mean (upper or lower): Student's t with
+/// n − 1 degrees of freedom over the runs for a measure, the Wilson score bound for a share of
+/// 0/1 outcomes (exact at the ends, where the t bound of a share of 0 or 1 would claim
+/// certainty). `None` with fewer than two runs.
+pub fn one_sided_bound(stat: &Stat, fraction: bool, level: f64, upper: bool) -> Option<f64> {
+    let mean = stat.mean?;
+    if stat.n < 2 {
+        return None;
+    }
+    let n = stat.n as f64;
+    if fraction {
+        let z = Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(level);
+        let (lo, hi) = super::stats::wilson(mean, n, z);
+        return Some(if upper { hi } else { lo });
+    }
+    let sd = stat.sd?;
+    let t = StudentsT::new(0.0, 1.0, n - 1.0)
+        .expect("n >= 2 gives a valid Student t")
+        .inverse_cdf(level);
+    let half = t * sd / n.sqrt();
+    Some(if upper { mean + half } else { mean - half })
 }
 
 /// Index of the best point among `candidates` (point index, mean objective value).

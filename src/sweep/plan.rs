@@ -85,6 +85,12 @@ pub fn design(text: &str, file: &str) -> Result<Design, SweepError> {
     Design::new(&parse(text, file)?, file)
 }
 
+/// [`design`] with `--set PATH=VALUE` overrides from the command line, applied to every base
+/// scenario after the sweep file's own `set`.
+pub fn design_with_set(text: &str, file: &str, set: &[String]) -> Result<Design, SweepError> {
+    design(text, file)?.with_command_line_set(set, file)
+}
+
 /// Builds the plan of sweep text `text` (named `file` in messages) from its `design` (see
 /// [`design`]) and the scenarios it names (`design.scenario_files`, in that order), as the
 /// caller read them: every point's scenario is validated before anything runs.
@@ -101,6 +107,7 @@ pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source
     let sets = design
         .set
         .iter()
+        .chain(&design.command_line_set)
         .map(|s| parse_override(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(base_err)?;
@@ -141,7 +148,7 @@ pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source
         let which = design.scenario_of(p);
         let base_source = &sources[which];
         let mut current = bases[which].clone();
-        // The sweep's `set` is already in `base`; apply the axes one at a time so an error
+        // The sweep's `set` and `--set` are already in `base`; apply the axes one at a time so an error
         // names its axis.
         for (axis, spec) in specs.iter().filter(|(a, _)| a.is_some()) {
             let o = parse_override(spec).map_err(|e| point_err(*axis, e))?;
@@ -179,7 +186,8 @@ pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source
             message: "the axes give no point; allowed: at least one".into(),
         });
     };
-    let known_metrics = probe_metrics(&first.config);
+    let probe = Probe::run(&first.config);
+    let mut known_metrics = probe.metrics;
     let check = |field: String, metric: &str| -> Result<(), SweepError> {
         if known_metrics.iter().any(|m| m == metric) {
             Ok(())
@@ -194,9 +202,43 @@ pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source
     if let Some(o) = &design.objective {
         check("objective".into(), &o.metric)?;
     }
+    let columns = super::per_minute::columns(&probe.columns);
+    let mut per_minute = Vec::new();
     for (i, c) in design.constraints.iter().enumerate() {
-        check(format!("constraints[{i}] {:?}", c.text), &c.metric)?;
+        let field = format!("constraints[{i}] {:?}", c.text);
+        let invalid = |message: String| SweepError::Invalid {
+            file: file.to_string(),
+            field: field.clone(),
+            message,
+        };
+        match &c.per_minute {
+            None => check(field.clone(), &c.metric)?,
+            Some(col) => {
+                if !columns.contains(col) {
+                    return Err(invalid(format!(
+                        "`{col}` is not a column of timeseries.csv; per minute, a constraint takes one of: {}",
+                        columns.join(", ")
+                    )));
+                }
+                if probe.period != crate::engine::SimDuration::from_secs(60) {
+                    return Err(invalid(format!(
+                        "`per minute` judges every 60 s metrics period, but the scenario's metrics.period is {}",
+                        probe.period
+                    )));
+                }
+                per_minute.push(c.metric.clone());
+            }
+        }
+        if c.confidence.is_some() && design.replications < 2 {
+            return Err(invalid(format!(
+                "a confidence bound needs 2 or more replications per point; this sweep has {}",
+                design.replications
+            )));
+        }
     }
+    known_metrics.extend(per_minute);
+    known_metrics.sort();
+    known_metrics.dedup();
     Ok(Plan {
         design,
         sweep_file: file.to_string(),
@@ -210,11 +252,27 @@ pub fn build(design: Design, text: &str, file: &str, sources: &[scenario::Source
     })
 }
 
-/// The metric names of a run, from a run of zero simulated time (the summary's shape does not
-/// depend on how long the run is).
-fn probe_metrics(config: &SimConfig) -> Vec<String> {
-    let mut c = config.clone();
-    c.duration = crate::engine::SimDuration::ZERO;
-    let m = metrics::from_summary(&crate::report::summary(&crate::sim::run(c)));
-    metrics::union([&m])
+/// What a run of a point reports, from a run of zero simulated time (the shape of its summary
+/// and time series does not depend on how long the run is).
+struct Probe {
+    /// The summary's metric names.
+    metrics: Vec<String>,
+    /// The `timeseries.csv` header.
+    columns: Vec<String>,
+    /// The metrics period.
+    period: crate::engine::SimDuration,
+}
+
+impl Probe {
+    fn run(config: &SimConfig) -> Probe {
+        let mut c = config.clone();
+        c.duration = crate::engine::SimDuration::ZERO;
+        let result = crate::sim::run(c);
+        let m = metrics::from_summary(&crate::report::summary(&result));
+        Probe {
+            metrics: metrics::union([&m]),
+            columns: super::per_minute::header(&crate::report::timeseries_csv(&result)),
+            period: result.period,
+        }
+    }
 }

@@ -76,6 +76,12 @@ fn run_one(plan: &Plan, point: usize, replication: u32, keep_runs: bool) -> RunO
     config.seed = seed;
     let result = crate::sim::run(config);
     let summary = report::summary(&result);
+    let mut metrics = metrics::from_summary(&summary);
+    let constraints = &plan.design.constraints;
+    if constraints.iter().any(|c| c.per_minute.is_some()) {
+        let csv = report::timeseries_csv(&result);
+        metrics.extend(super::per_minute::metrics(&csv, constraints));
+    }
     let files = if keep_runs {
         let mut scenario = pc.scenario.clone();
         scenario.seed = seed;
@@ -94,7 +100,7 @@ fn run_one(plan: &Plan, point: usize, replication: u32, keep_runs: bool) -> RunO
             point,
             replication,
             seed,
-            metrics: metrics::from_summary(&summary),
+            metrics,
         },
         files,
     }

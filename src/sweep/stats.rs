@@ -55,6 +55,17 @@ pub fn stats_of_present(values: &[Option<f64>]) -> Stat {
     }
 }
 
+/// The Wilson score interval `(low, high)` of a share `p` of `n` 0/1 outcomes at normal
+/// quantile `z` (1.96 for a two-sided 95 % interval): unlike `p ± z·sd`, it stays inside 0..1 and
+/// is not empty when every outcome is the same.
+pub fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +76,27 @@ mod tests {
         for (df, t) in [(1, 12.706), (2, 4.303), (4, 2.776), (9, 2.262), (29, 2.045)] {
             assert!((t975(df) - t).abs() < 5e-4, "df {df}: {} vs {t}", t975(df));
         }
+    }
+
+    #[test]
+    fn wilson_matches_published_values() {
+        // 0 of 10: (0, 0.2775); 5 of 10: (0.2366, 0.7634); 20 of 20: (0.8389, 1), z = 1.96.
+        let near = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 5e-4 && (a.1 - b.1).abs() < 5e-4;
+        assert!(
+            near(wilson(0.0, 10.0, 1.96), (0.0, 0.2775)),
+            "{:?}",
+            wilson(0.0, 10.0, 1.96)
+        );
+        assert!(
+            near(wilson(0.5, 10.0, 1.96), (0.2366, 0.7634)),
+            "{:?}",
+            wilson(0.5, 10.0, 1.96)
+        );
+        assert!(
+            near(wilson(1.0, 20.0, 1.96), (0.8389, 1.0)),
+            "{:?}",
+            wilson(1.0, 20.0, 1.96)
+        );
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! Aggregates run records into per-point statistics, judges feasibility, picks the best point
 //! and the Pareto front, and renders `sweep.csv`, `runs.csv` and `sweep.json`.
 //!
-//! Numbers are written with Rust's shortest round-trip formatting, so reading `runs.csv` back
-//! gives the exact values: `fleetsim merge` re-aggregates shards through this same code and
-//! writes the same bytes as a single machine.
+//! `runs.csv` holds numbers in Rust's shortest round-trip formatting, so reading it back gives
+//! the exact values: `fleetsim merge` re-aggregates shards through this same code and writes
+//! the same bytes as a single machine. `sweep.csv` is for reading: each metric is aggregated as
+//! its [`Kind`] says and written to six significant digits.
 
 use super::design::Design;
-use super::metrics::Metrics;
+use super::metrics::{self, Kind, Metrics};
+use super::objective::Constraint;
 use super::objective::{self, PARETO_COST, PARETO_LATENCY};
 use super::run::RunRecord;
 use super::shard::Shard;
-use super::stats::{stats_of_present, Stat};
+use super::stats::{stats_of_present, wilson, Stat};
 use serde::{Deserialize, Serialize};
 
 /// One row of `sweep.csv`.
@@ -40,9 +42,37 @@ impl Table {
     }
 
     pub fn mean(&self, row: &PointRow, metric: &str) -> Option<f64> {
-        let i = self.metrics.iter().position(|m| m == metric)?;
-        row.stats[i].mean
+        self.stat(row, metric)?.mean
     }
+
+    pub fn stat<'a>(&self, row: &'a PointRow, metric: &str) -> Option<&'a Stat> {
+        let i = self.metrics.iter().position(|m| m == metric)?;
+        row.stats.get(i)
+    }
+
+    /// Constraint `c` judged at `row`: on the mean, or on its confidence bound.
+    pub fn judge(&self, row: &PointRow, c: &Constraint) -> objective::Judged {
+        match self.stat(row, &c.metric) {
+            Some(s) => c.judge(s, metrics::kind(&c.metric) == Kind::Share),
+            None => objective::Judged {
+                value: None,
+                holds: false,
+            },
+        }
+    }
+}
+
+/// The statistics of one metric over a point's runs, as its kind asks: a share's interval is
+/// Wilson's (a Student-t interval around a share of 0 or 1 would be empty).
+fn stat_of(metric: &str, values: &[Option<f64>]) -> Stat {
+    let mut s = stats_of_present(values);
+    if metrics::kind(metric) == Kind::Share {
+        if let Some(p) = s.mean {
+            s.sd = None;
+            s.ci95 = Some(wilson(p, s.n as f64, 1.959963984540054));
+        }
+    }
+    s
 }
 
 /// Aggregates `records` (sorted by point, then replication) over the listed metrics.
@@ -56,7 +86,8 @@ pub fn aggregate(design: &Design, records: &[RunRecord], metrics: &[String]) -> 
         let stats = metrics
             .iter()
             .map(|m| {
-                stats_of_present(
+                stat_of(
+                    m,
                     &group
                         .iter()
                         .map(|r| r.metrics.get(m).copied().flatten())
@@ -83,7 +114,7 @@ pub fn aggregate(design: &Design, records: &[RunRecord], metrics: &[String]) -> 
         let feasible: Vec<bool> = table
             .rows
             .iter()
-            .map(|row| design.constraints.iter().all(|c| c.holds(table.mean(row, &c.metric))))
+            .map(|row| design.constraints.iter().all(|c| table.judge(row, c).holds))
             .collect();
         for (row, f) in table.rows.iter_mut().zip(feasible) {
             row.feasible = Some(f);
@@ -114,34 +145,94 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// Significant digits of `sweep.csv`: far finer than any interval over a few replications, and
+/// short enough to read.
+const DIGITS: i32 = 6;
+
+/// `v` to [`DIGITS`] significant digits, without trailing zeros or an exponent (`173.252`,
+/// `0.00125`, `1400`); empty when missing.
+pub fn sig(v: Option<f64>) -> String {
+    let Some(x) = v else { return String::new() };
+    if x == 0.0 || !x.is_finite() {
+        return if x == 0.0 { "0".into() } else { x.to_string() };
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = DIGITS - 1 - magnitude;
+    if decimals > 15 {
+        // Smaller than 1e-10: an exponent is shorter than the zeros.
+        let text = format!("{:.*e}", (DIGITS - 1) as usize, x);
+        let (mantissa, exponent) = text.split_once('e').expect("exponent format");
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
+    if decimals <= 0 {
+        let unit = 10f64.powi(-decimals);
+        return format!("{}", (x / unit).round() * unit);
+    }
+    let text = format!("{:.*}", decimals as usize, x);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.to_string()
+    }
+}
+
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// `sweep.csv`: `point`, the axes, `runs`, `M.mean`, `M.sd`, `M.ci95_lo`, `M.ci95_hi` per
-/// metric, `feasible`, `pareto`.
+/// The statistics `sweep.csv` gives a metric of `kind`.
+fn columns_of(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Measure => &["mean", "sd", "ci95_lo", "ci95_hi"],
+        Kind::Share => &["mean", "ci95_lo", "ci95_hi"],
+        Kind::Setting => &[],
+    }
+}
+
+/// `sweep.csv`: `point`, the axes, `runs`; per metric `M.mean`, `M.sd`, `M.ci95_lo`,
+/// `M.ci95_hi` for a measure, `M.mean` (the share of runs) with its Wilson `M.ci95_lo` /
+/// `M.ci95_hi` for a 0/1 outcome, `M` alone for a setting; then per constraint judged on a
+/// confidence bound `constraints[i].bound`; `feasible`, `pareto`. Six significant digits.
 pub fn sweep_csv(design: &Design, table: &Table) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["point".into()];
     header.extend(design.axes.iter().map(|a| a.name.clone()));
     header.push("runs".into());
     for m in &table.metrics {
-        for s in ["mean", "sd", "ci95_lo", "ci95_hi"] {
-            header.push(format!("{m}.{s}"));
+        match metrics::kind(m) {
+            Kind::Setting => header.push(m.clone()),
+            k => header.extend(columns_of(k).iter().map(|s| format!("{m}.{s}"))),
         }
     }
+    let bounded: Vec<(usize, &Constraint)> = design
+        .constraints
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.confidence.is_some())
+        .collect();
+    header.extend(bounded.iter().map(|(i, _)| format!("constraints[{i}].bound")));
     header.extend(["feasible".to_string(), "pareto".to_string()]);
     w.write_record(&header).expect("in memory");
     for row in &table.rows {
         let mut rec: Vec<String> = vec![row.point.to_string()];
         rec.extend(design.points[row.point].values.iter().map(|v| v.to_string()));
         rec.push(row.runs.to_string());
-        for s in &row.stats {
-            rec.push(num(s.mean));
-            rec.push(num(s.sd));
-            rec.push(num(s.ci95.map(|c| c.0)));
-            rec.push(num(s.ci95.map(|c| c.1)));
+        for (m, s) in table.metrics.iter().zip(&row.stats) {
+            for c in columns_of(metrics::kind(m)) {
+                rec.push(sig(match *c {
+                    "mean" => s.mean,
+                    "sd" => s.sd,
+                    "ci95_lo" => s.ci95.map(|c| c.0),
+                    _ => s.ci95.map(|c| c.1),
+                }));
+            }
+            if metrics::kind(m) == Kind::Setting {
+                rec.push(sig(s.mean));
+            }
         }
+        rec.extend(bounded.iter().map(|(_, c)| sig(table.judge(row, c).value)));
         rec.push(row.feasible.map(|f| f.to_string()).unwrap_or_default());
         rec.push(row.pareto.to_string());
         w.write_record(&rec).expect("in memory");
@@ -279,6 +370,9 @@ pub struct SweepJson {
     pub name: String,
     pub base_scenario: String,
     pub sweep_text: String,
+    /// `--set PATH=VALUE` given to `fleetsim sweep`, applied after the file's `set`.
+    #[serde(default)]
+    pub command_line_set: Vec<String>,
     pub replications: u32,
     pub combine: String,
     pub axes: Vec<AxisJson>,
@@ -316,6 +410,7 @@ pub fn sweep_json(design: &Design, sweep_text: &str, table: &Table, shard: Optio
         name: design.name.clone(),
         base_scenario: design.base_scenario.clone(),
         sweep_text: sweep_text.to_string(),
+        command_line_set: design.command_line_set.clone(),
         replications: design.replications,
         combine: design.combine.as_str().to_string(),
         axes: design
@@ -368,15 +463,16 @@ pub fn terminal_report(design: &Design, table: &Table) -> String {
         }
         parts.join(", ")
     };
-    // The constraints a point breaks, with its mean.
+    // The constraints a point breaks, with the value judged (mean or confidence bound).
     let broken = |row: &PointRow| {
         design
             .constraints
             .iter()
-            .filter(|c| !c.holds(table.mean(row, &c.metric)))
-            .map(|c| match table.mean(row, &c.metric) {
-                Some(v) => format!("{} {} breaks {}", c.metric, fmt_num(v), c.text),
-                None => format!("{} has no value, {} cannot hold", c.metric, c.text),
+            .map(|c| (c, table.judge(row, c)))
+            .filter(|(_, j)| !j.holds)
+            .map(|(c, j)| match j.value {
+                Some(v) => format!("{} {} {} breaks {}", c.metric, c.value_name(), fmt_num(v), c.text),
+                None => format!("{} has no {}, {} cannot hold", c.metric, c.value_name(), c.text),
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -401,7 +497,7 @@ pub fn terminal_report(design: &Design, table: &Table) -> String {
                     .constraints
                     .iter()
                     .map(|c| {
-                        let n = table.rows.iter().filter(|r| c.holds(table.mean(r, &c.metric))).count();
+                        let n = table.rows.iter().filter(|r| table.judge(r, c).holds).count();
                         format!("{} met by {n} of {}", c.text, table.rows.len())
                     })
                     .collect();
@@ -435,10 +531,35 @@ pub fn terminal_report(design: &Design, table: &Table) -> String {
     out
 }
 
-fn fmt_num(v: f64) -> String {
+/// A number for the terminal: one decimal from 100 up or for whole numbers, else four.
+pub fn fmt_num(v: f64) -> String {
     if v.abs() >= 100.0 || v == v.trunc() {
         format!("{v:.1}")
     } else {
         format!("{v:.4}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sig;
+
+    #[test]
+    fn six_significant_digits_without_noise() {
+        for (v, text) in [
+            (173.25193847, "173.252"),
+            (0.0012500000000000002, "0.00125"),
+            (1400.0, "1400"),
+            (1234567.8, "1234570"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (-0.0000001, "-0.0000001"),
+            (3.0e-12, "3e-12"),
+            (1.5e-11, "1.5e-11"),
+            (99.99999999, "100"),
+        ] {
+            assert_eq!(sig(Some(v)), text, "{v}");
+        }
+        assert_eq!(sig(None), "");
     }
 }

@@ -88,7 +88,7 @@ impl Case {
     }
 
     fn plan(&self) -> Result<plan::Plan, fleetsim::sweep::SweepError> {
-        read_sweep_plan(&self.path("sweep.ron"))
+        read_sweep_plan(&self.path("sweep.ron"), &[])
     }
 }
 
@@ -284,7 +284,8 @@ fn confidence_interval_uses_student_t() {
     // mean 3, sample sd sqrt(10/3) = 1.825742; t(0.975, 3) = 3.182446 from a t table;
     // half width 3.182446 * 1.825742 / 2 = 2.905166.
     assert_eq!(get("cost_usd.mean"), 3.0);
-    assert!((get("cost_usd.sd") - 1.825_742).abs() < 1e-6);
+    // sweep.csv writes six significant digits.
+    assert!((get("cost_usd.sd") - 1.825_742).abs() < 1e-5);
     assert!((get("cost_usd.ci95_lo") - (3.0 - 2.905_166)).abs() < 1e-5, "{row:?}");
     assert!((get("cost_usd.ci95_hi") - (3.0 + 2.905_166)).abs() < 1e-5, "{row:?}");
     assert_eq!(row["runs"], "4");
@@ -486,7 +487,7 @@ fn bundled_sweeps_are_valid() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "ron") {
-            let p = read_sweep_plan(&path).unwrap_or_else(|e| panic!("{e}"));
+            let p = read_sweep_plan(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 p.design.points.len() > 1 && p.design.replications >= 3,
                 "{}",
@@ -860,17 +861,14 @@ fn validate_checks_a_sweep_file_and_every_point_without_running() {
     );
     let err = failed(&fleetsim(&["validate".as_ref(), bad.as_os_str()]), "bad point");
     assert_contains(&err, &["point", "cooldown"]);
-    // `--set` is for scenarios.
-    let err = failed(
-        &fleetsim(&[
-            "validate".as_ref(),
-            sweep.as_os_str(),
-            "--set".as_ref(),
-            "duration=1h".as_ref(),
-        ]),
-        "--set",
-    );
-    assert_contains(&err, &["a sweep's overrides go in its `set` field"]);
+    // `--set` changes the base scenario of every point, as `sweep --set` does.
+    let o = fleetsim(&[
+        "validate".as_ref(),
+        sweep.as_os_str(),
+        "--set".as_ref(),
+        "duration=1h".as_ref(),
+    ]);
+    assert_success(&o);
 }
 
 #[test]
@@ -907,5 +905,253 @@ fn infeasible_points_are_crossed_on_top_of_the_front() {
     assert!(
         !svg.contains(r##"r="6" opacity="1" fill="#1F77B4""##),
         "an infeasible point on the front is not filled like a feasible one"
+    );
+}
+
+#[test]
+fn set_on_the_command_line_changes_every_point_and_merges() {
+    let case = Case::new("set", &SWEEP.replace("replications: 3", "replications: 1"));
+    let set = ["--set", "duration=5m", "--set", "autoscaling[0].max_capacity=3"];
+    assert_success(&case.sweep("all", &set));
+    // Recorded in sweep.json beside the untouched sweep text.
+    let json: serde_json::Value = serde_json::from_slice(&case.read("all/sweep.json")).unwrap();
+    assert_eq!(
+        json["command_line_set"],
+        serde_json::json!(["duration=5m", "autoscaling[0].max_capacity=3"])
+    );
+    // Honoured: every run lasts 5 minutes (the base runs 10).
+    let runs = String::from_utf8(case.read("all/runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "duration_s")
+        .expect("duration_s column");
+    for line in runs.lines().skip(1) {
+        assert_eq!(line.split(',').nth(col), Some("300"), "{line}");
+    }
+    // Without --set the sweep differs, so the override is not a no-op.
+    assert_success(&case.sweep("plain", &[]));
+    assert_ne!(case.read("plain/runs.csv"), case.read("all/runs.csv"));
+
+    // Shards run with the same --set merge into the single-machine output; shards with
+    // different --set values are refused.
+    let mut s0 = set.to_vec();
+    s0.extend(["--shard", "0/2"]);
+    let mut s1 = set.to_vec();
+    s1.extend(["--shard", "1/2"]);
+    assert_success(&case.sweep("s0", &s0));
+    assert_success(&case.sweep("s1", &s1));
+    assert_success(&case.sweep("other", &["--set", "duration=6m", "--shard", "1/2"]));
+    let dir = |n: &str| case.path(n).display().to_string();
+    assert_success(&fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
+    for f in ["sweep.csv", "runs.csv", "sweep.json"] {
+        assert_eq!(case.read(&format!("merged/{f}")), case.read(&format!("all/{f}")), "{f}");
+    }
+    let out = fleetsim(&["merge", &dir("bad"), &dir("s0"), &dir("other")]);
+    let err = failed(&out, "different --set");
+    assert!(err.contains("command_line_set"), "{err}");
+    assert!(!case.path("bad").exists());
+
+    // `validate` takes the same --set, and both refuse a path an axis varies or a bad value.
+    let sweep = case.path("sweep.ron").display().to_string();
+    assert_success(&fleetsim(&["validate", &sweep, "--set", "duration=5m"]));
+    for (bad, expected) in [
+        (
+            "autoscaling[0].policies[0].scale_in_cooldown=60",
+            "axis `cooldown` sets",
+        ),
+        ("autoscaling[0].policies[0].target_value=1", "axis `target_value` sets"),
+        ("duration=-5m", "duration"),
+        ("nonsense", "PATH=VALUE"),
+    ] {
+        let err = failed(&fleetsim(&["validate", &sweep, "--set", bad]), bad);
+        assert!(err.contains(expected), "{bad}: {err}");
+        let err = failed(&case.sweep("refused", &["--set", bad]), bad);
+        assert!(err.contains(expected), "{bad}: {err}");
+        assert!(!case.path("refused").exists());
+    }
+}
+
+#[test]
+fn sweep_csv_aggregates_each_metric_as_its_kind_at_six_digits() {
+    let d = design(r#"Sweep(name: "k", base_scenario: "b.ron", replications: 4, axes: [])"#);
+    // slo.met is a 0/1 outcome (3 of 4 runs met), duration_s a setting, cost a measure.
+    let recs: Vec<RunRecord> = [(1.0, 1.0), (2.0, 1.0), (2.0, 0.0), (2.0, 1.0)]
+        .iter()
+        .enumerate()
+        .map(|(r, (c, met))| {
+            record(
+                0,
+                r as u32,
+                &[("cost_usd", c / 3.0), ("slo.met", *met), ("duration_s", 600.0)],
+            )
+        })
+        .collect();
+    let names: Vec<String> = ["cost_usd", "duration_s", "slo.met"].map(String::from).to_vec();
+    let out = render(&d, "", &recs, &names, None);
+    let text = String::from_utf8(out.files[0].1.clone()).unwrap();
+    let header = text.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "point,runs,cost_usd.mean,cost_usd.sd,cost_usd.ci95_lo,cost_usd.ci95_hi,duration_s,slo.met.mean,slo.met.ci95_lo,slo.met.ci95_hi,feasible,pareto"
+    );
+    let row = &csv_rows(text.as_bytes())[0];
+    // 7/12 = 0.58333...: six significant digits, where runs.csv keeps every digit.
+    assert_eq!(row["cost_usd.mean"], "0.583333");
+    assert_eq!(row["duration_s"], "600");
+    // 3 of 4: Wilson 95 % interval (0.3006, 0.9544), inside 0..1 where mean ± t·sd is not.
+    assert_eq!(row["slo.met.mean"], "0.75");
+    let get = |k: &str| row[k].parse::<f64>().unwrap();
+    assert!((get("slo.met.ci95_lo") - 0.3006).abs() < 5e-4, "{row:?}");
+    assert!((get("slo.met.ci95_hi") - 0.9544).abs() < 5e-4, "{row:?}");
+    let runs = String::from_utf8(out.files[1].1.clone()).unwrap();
+    assert!(runs.contains(&(1.0f64 / 3.0).to_string()), "{runs}");
+}
+
+#[test]
+fn constraints_judged_on_a_confidence_bound() {
+    let d = design(
+        r#"Sweep(name: "b", base_scenario: "b.ron", replications: 20,
+            axes: [Values(name: "v", values: [0, 1, 2])],
+            objective: Minimize("cost_usd"),
+            constraints: ["latency_ms.p99 <= 250 at 95 % confidence", "slo.met >= 0.9 at 95 % confidence"])"#,
+    );
+    assert_eq!(d.constraints[0].confidence, Some(0.95));
+    // Point 0: mean 240 with a wide spread, so its upper bound passes 250 though its mean does
+    // not; points 1 and 2: tight, under 250. Every run met the SLO, but 20 of 20 only gives a
+    // Wilson lower bound of 0.8809 < 0.9 at 95 %, so no point is feasible on the SLO share.
+    let mut recs = Vec::new();
+    for (p, (mean, spread)) in [(240.0, 40.0), (245.0, 1.0), (200.0, 1.0)].iter().enumerate() {
+        for r in 0..20u32 {
+            let sign = if r % 2 == 0 { -1.0 } else { 1.0 };
+            recs.push(record(
+                p,
+                r,
+                &[
+                    ("cost_usd", 3.0 - p as f64),
+                    ("latency_ms.p99", mean + sign * spread),
+                    ("slo.met", 1.0),
+                ],
+            ));
+        }
+    }
+    let names: Vec<String> = ["cost_usd", "latency_ms.p99", "slo.met"].map(String::from).to_vec();
+    let out = render(&d, "", &recs, &names, None);
+    let rows = csv_rows(&out.files[0].1);
+    let bound = |p: usize, i: usize| rows[p][&format!("constraints[{i}].bound")].parse::<f64>().unwrap();
+    // Upper one-sided 95 % bound: mean + t(0.95, 19) sd / sqrt(20), t = 1.729133 (t table);
+    // sd of ±40 over 20 runs is 40 * sqrt(20/19) = 41.0391.
+    assert!(
+        (bound(0, 0) - (240.0 + 1.729_133 * 41.039_1 / 20f64.sqrt())).abs() < 1e-3,
+        "{rows:?}"
+    );
+    assert!(bound(1, 0) < 250.0 && bound(0, 0) > 250.0);
+    assert!((bound(2, 1) - 0.8809).abs() < 5e-4, "{rows:?}");
+    assert!(rows.iter().all(|r| r["feasible"] == "false"));
+    assert_eq!(out.table.best, None);
+
+    // Without the share constraint the bound drops point 0 only.
+    let d = design(
+        r#"Sweep(name: "b", base_scenario: "b.ron", replications: 20,
+            axes: [Values(name: "v", values: [0, 1, 2])],
+            objective: Minimize("cost_usd"),
+            constraints: ["latency_ms.p99 <= 250 at 95 % confidence"])"#,
+    );
+    let out = render(&d, "", &recs, &names, None);
+    let rows = csv_rows(&out.files[0].1);
+    assert_eq!(
+        rows.iter().map(|r| r["feasible"].as_str()).collect::<Vec<_>>(),
+        ["false", "true", "true"]
+    );
+    // On the mean alone, point 0 would pass.
+    let d = design(
+        r#"Sweep(name: "b", base_scenario: "b.ron", replications: 20,
+            axes: [Values(name: "v", values: [0, 1, 2])],
+            constraints: ["latency_ms.p99 <= 250"])"#,
+    );
+    let out = render(&d, "", &recs, &names, None);
+    assert_eq!(csv_rows(&out.files[0].1)[0]["feasible"], "true");
+}
+
+#[test]
+fn a_per_minute_constraint_judges_every_run_on_its_worst_minute() {
+    let sweep = SWEEP.replace("replications: 3", "replications: 2").replace(
+        r#""latency_ms.p99 <= 1000""#,
+        r#""latency_p99_ms <= 1000 per minute", "error_rate < 5 % per minute at 90 % confidence""#,
+    );
+    let case = Case::new("per-minute", &sweep);
+    assert_success(&case.sweep("out", &["--keep-runs"]));
+    let runs = csv_rows(&case.read("out/runs.csv"));
+    for r in &runs {
+        // The run's value is the largest p99 of its timeseries.csv.
+        let series = csv_rows(&case.read(&format!(
+            "out/runs/p{}-r{}/timeseries.csv",
+            r["point"], r["replication"]
+        )));
+        let worst = series
+            .iter()
+            .filter_map(|row| row["latency_p99_ms"].parse::<f64>().ok())
+            .fold(f64::MIN, f64::max);
+        let recorded: f64 = r["max_per_minute.latency_p99_ms"].parse().unwrap();
+        assert_eq!(recorded, worst, "{r:?}");
+        let summary_p99: f64 = r["latency_ms.p99"].parse().unwrap();
+        assert!(recorded >= summary_p99 * 0.5, "{r:?}");
+        let worst_rate = series
+            .iter()
+            .filter_map(|row| {
+                let n: f64 = row["arrivals"].parse().ok()?;
+                let f: f64 = ["errors_4xx", "errors_5xx", "timed_out", "rejected"]
+                    .iter()
+                    .map(|c| row[*c].parse::<f64>().unwrap_or(0.0))
+                    .sum();
+                (n > 0.0).then(|| f / n)
+            })
+            .fold(f64::MIN, f64::max);
+        assert_eq!(
+            r["max_per_minute.error_rate"].parse::<f64>().unwrap(),
+            worst_rate,
+            "{r:?}"
+        );
+    }
+    let points = csv_rows(&case.read("out/sweep.csv"));
+    assert!(points[0].contains_key("max_per_minute.latency_p99_ms.mean"));
+    assert!(points[0].contains_key("constraints[1].bound"));
+
+    // A sharded run of the same sweep merges into the same files.
+    assert_success(&case.sweep("s0", &["--shard", "0/2"]));
+    assert_success(&case.sweep("s1", &["--shard", "1/2"]));
+    let dir = |n: &str| case.path(n).display().to_string();
+    assert_success(&fleetsim(&["merge", &dir("merged"), &dir("s0"), &dir("s1"), "--quiet"]));
+    for f in ["sweep.csv", "runs.csv", "sweep.json"] {
+        assert_eq!(case.read(&format!("merged/{f}")), case.read(&format!("out/{f}")), "{f}");
+    }
+}
+
+#[test]
+fn per_minute_and_confidence_constraints_are_checked() {
+    let with = |c: &str| SWEEP.replace(r#""error_rate < 5 %""#, c);
+    rejects(
+        "pm-column",
+        &with(r#""latency_p42_ms <= 3 per minute""#),
+        &[],
+        &["constraints[1]", "`latency_p42_ms` is not a column", "latency_p99_ms"],
+    );
+    rejects(
+        "pm-period",
+        &with(r#""latency_p99_ms <= 3 per minute""#),
+        &["--set", "metrics.period=5m"],
+        &["constraints[1]", "per minute", "metrics.period is 5m"],
+    );
+    rejects(
+        "ci-level",
+        &with(r#""error_rate < 5 % at 150 % confidence""#),
+        &[],
+        &["constraints[1]", "`150 %` is not a confidence level", "50 % to 99.9 %"],
+    );
+    rejects(
+        "ci-reps",
+        &with(r#""error_rate < 5 % at 95 % confidence""#).replace("replications: 3", "replications: 1"),
+        &[],
+        &["constraints[1]", "2 or more replications"],
     );
 }
