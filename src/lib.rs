@@ -3,7 +3,7 @@
 //! Auto Scaling).
 //!
 //! Layers, bottom to top: [`engine`] <- [`model`] <- [`autoscaling`], [`deployment`] <- [`sim`] <-
-//! [`scenario`] <- [`report`] <- [`sweep`] <- [`check`] <- `cli`; [`bench`](mod@bench) and [`recommend`] run [`sim`].
+//! [`scenario`] <- [`report`] <- [`sweep`] <- [`check`], [`tune`] <- `cli`; [`bench`](mod@bench) and [`recommend`] run [`sim`]; [`tune`] also runs [`recommend`]'s benchmark.
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;
@@ -18,3 +18,4 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
+pub mod tune;

@@ -12,6 +12,7 @@ mod progress;
 mod recommend;
 mod run;
 mod sweep;
+mod tune;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -64,7 +65,7 @@ enum Command {
     /// Judge the expectations (`expect: [...]`) of scenario files and of the scenarios in
     /// folders; exit code 0 when all pass, 1 when one fails, 2 for invalid input.
     Check(check::CheckArgs),
-    /// Check a scenario (and its overrides), or a sweep file and every point's scenario,
+    /// Check a scenario, or a sweep file and every point's scenario (each with its `--set`),
     /// without running it.
     Validate {
         scenario: PathBuf,
@@ -121,6 +122,11 @@ enum Command {
     /// GetScalingConfigurationRecommendation: a scaling configuration from a saved job,
     /// printed as JSON in the AWS response shape.
     RecommendScaling(recommend::RecommendArgs),
+    /// From a one-instance benchmark to a validated target tracking configuration: MAX_RPS at
+    /// the knee, TargetValue = MAX_RPS x SAFETY_FACTOR x 60, capacities from the expected
+    /// rates, a safety-factor sweep on the scenario's traffic, and the cheapest setting whose
+    /// confidence bounds meet the objectives; writes outputs/tune-<name>/.
+    Tune(tune::TuneArgs),
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
         /// Request rate of the reference scenario [requests per second], 1 to 1000000.
@@ -223,6 +229,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Benchmark(args) => recommend::benchmark(args),
         Command::Loadtest(args) => loadtest::loadtest(args),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
+        Command::Tune(args) => tune::tune(args),
         Command::Bench {
             rps,
             duration,

@@ -25,5 +25,6 @@ mod recommend;
 mod scenarios;
 mod serverless;
 mod sweep;
+mod tune;
 mod users;
 mod worked_examples;
