@@ -65,6 +65,10 @@ pub struct TuneArgs {
     /// nominal capacity).
     #[arg(long, value_name = "RPS")]
     pub benchmark_step: Option<f64>,
+    /// Drive the benchmark with virtual users instead of the open-loop staircase: this many more
+    /// closed-loop users every minute (no think time).
+    #[arg(long, value_name = "USERS")]
+    pub benchmark_users_per_minute: Option<u32>,
     /// Longest benchmark [minutes].
     #[arg(long, default_value_t = 40)]
     pub benchmark_minutes: u32,
@@ -167,6 +171,10 @@ fn options(args: &TuneArgs, slo: Option<crate::sim::Slo>) -> anyhow::Result<Opti
             step_rps: args.benchmark_step,
             max_minutes: args.benchmark_minutes,
             ..Default::default()
+        },
+        load: match args.benchmark_users_per_minute {
+            Some(per_minute) => tune::BenchmarkLoad::Users { per_minute },
+            None => tune::BenchmarkLoad::Staircase,
         },
     })
 }

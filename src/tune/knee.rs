@@ -18,8 +18,10 @@
 /// One minute of the benchmark, as the rule reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Minute {
-    /// Load offered in the minute [requests per second].
+    /// Load offered in the minute [requests per second] (the staircase's level).
     pub offered_rps: f64,
+    /// Virtual users during the minute (a users benchmark).
+    pub users: Option<u32>,
     /// Requests that arrived in the minute.
     pub arrivals: u64,
     pub invocations: u64,
@@ -143,6 +145,7 @@ mod tests {
         let completed = (arrivals as f64 * answered_share) as u64;
         Minute {
             offered_rps: rps,
+            users: None,
             arrivals,
             invocations: completed,
             succeeded: completed - failures,

@@ -66,6 +66,18 @@ pub struct Options {
     pub rates: Option<Rates>,
     pub knee: knee::Rule,
     pub benchmark: BenchmarkOptions,
+    pub load: BenchmarkLoad,
+}
+
+/// What drives the benchmark's instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchmarkLoad {
+    /// The Default job's open-loop staircase: Poisson arrivals, the rate rising every minute.
+    Staircase,
+    /// Virtual users, as a load test's `STAIRS` pattern: this many more closed-loop users each
+    /// minute, each sending its next request when the last is answered (no think time, a 1 ms
+    /// round trip): the guidance's "increasing number of parallel requests".
+    Users { per_minute: u32 },
 }
 
 /// Safety factors tried when none are given.
@@ -171,6 +183,28 @@ pub fn benchmark(config: &SimConfig, located: &Located, opts: &Options) -> Resul
     let variant = VariantId(located.variant as u16);
     let (mut cfg, step_rps) = benchmark_config(config, variant, &opts.benchmark)
         .map_err(|e| TuneError::Options(format!("the benchmark cannot run: {e}")))?;
+    if let BenchmarkLoad::Users { per_minute } = opts.load {
+        use crate::model::workload::{SpawnMode, Stairs, TrafficPattern, UserTest};
+        cfg.workload = crate::model::workload::Workload::Users {
+            test: UserTest {
+                pattern: TrafficPattern::Stairs(Stairs {
+                    duration: cfg.duration,
+                    number_of_steps: opts.benchmark.max_minutes,
+                    users_per_step: per_minute,
+                }),
+                spawn_mode: SpawnMode::MinuteBatches,
+                start: crate::engine::SimTime::ZERO,
+                think_time: crate::model::DurationDist::Constant(crate::engine::SimDuration::ZERO),
+                round_trip: crate::engine::SimDuration::from_millis(1),
+                stopping: None,
+            },
+            background: None,
+        };
+    }
+    let users = |k: usize| match opts.load {
+        BenchmarkLoad::Users { per_minute } => Some(per_minute * (k as u32 + 1)),
+        BenchmarkLoad::Staircase => None,
+    };
     let p = opts.objectives.percentile;
     if !cfg.metrics.percentiles.iter().any(|q| (q - p).abs() < 1e-9) {
         cfg.metrics.percentiles.push(p);
@@ -188,6 +222,7 @@ pub fn benchmark(config: &SimConfig, located: &Located, opts: &Options) -> Resul
             let r = &vp.requests;
             knee::Minute {
                 offered_rps: step_rps * (k as f64 + 1.0),
+                users: users(k),
                 arrivals: point.arrivals,
                 invocations: r.invocations,
                 succeeded: r.completed,
@@ -293,6 +328,11 @@ pub fn check_options(opts: &Options) -> Result<(), TuneError> {
     ] {
         if n > MAX_VALUES {
             return bad(format!("{n} {what}; allowed: at most {MAX_VALUES}"));
+        }
+    }
+    if let BenchmarkLoad::Users { per_minute } = opts.load {
+        if !(1..=1000).contains(&per_minute) {
+            return bad(format!("{per_minute} users per minute; allowed: 1 to 1000"));
         }
     }
     if opts.replications < 2 {

@@ -90,9 +90,10 @@ pub fn benchmark_csv(bench: &BenchmarkRun, percentile: f64) -> Vec<u8> {
             .trim_start_matches("latency_")
             .trim_end_matches("_ms")
     );
+    let users = bench.minutes.iter().any(|m| m.users.is_some());
     w.write_record([
         "minute",
-        "offered_rps",
+        if users { "users" } else { "offered_rps" },
         "arrivals",
         "invocations",
         "succeeded",
@@ -114,7 +115,10 @@ pub fn benchmark_csv(bench: &BenchmarkRun, percentile: f64) -> Vec<u8> {
         };
         w.write_record([
             i.to_string(),
-            round(m.offered_rps, 3),
+            match m.users {
+                Some(u) => u.to_string(),
+                None => round(m.offered_rps, 3),
+            },
             m.arrivals.to_string(),
             m.invocations.to_string(),
             m.succeeded.to_string(),
@@ -199,12 +203,19 @@ pub fn steps(e: &Evidence) -> Vec<String> {
         Some((m, why)) => format!("minute {m} is past the knee: {why}"),
         None => "the staircase ended before any knee".to_string(),
     };
-    out.push(format!(
-        "1. Benchmark: one warm {} instance, load rising {} requests/s every minute for {} minutes.",
-        e.bench.instance_type,
-        n(e.bench.step_rps),
-        e.bench.minutes.len()
-    ));
+    out.push(match e.bench.minutes.first().and_then(|m| m.users) {
+        Some(u) => format!(
+            "1. Benchmark: one warm {} instance, {u} more virtual user(s) every minute (closed loop, no think time) for {} minutes.",
+            e.bench.instance_type,
+            e.bench.minutes.len()
+        ),
+        None => format!(
+            "1. Benchmark: one warm {} instance, Poisson load rising {} requests/s every minute for {} minutes.",
+            e.bench.instance_type,
+            n(e.bench.step_rps),
+            e.bench.minutes.len()
+        ),
+    });
     out.push(format!(
         "2. MAX_RPS = {} requests/s: the most successful invocations per second of a minute before the knee (minute {}; {why}).",
         n(k.max_rps),

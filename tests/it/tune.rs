@@ -257,3 +257,34 @@ fn per_minute_objectives_judge_each_runs_worst_minute_at_any_percentile() {
         .contains("max_per_minute.latency_p99_9_ms"));
     assert_eq!(json(&folder, "out/tune.json")["objectives"]["judged"], "per minute");
 }
+
+#[test]
+fn a_virtual_users_benchmark_reads_max_rps_off_the_throughput_plateau() {
+    let folder = TempFolder::new("tune", "users");
+    let o = small(
+        &folder,
+        "out",
+        &[
+            "--benchmark-users-per-minute",
+            "1",
+            "--replications",
+            "2",
+            "--safety-factors",
+            "0.5",
+            "--quiet",
+        ],
+    );
+    assert_success(&o);
+    // Closed-loop users with no think time keep the 4 workers busy from 4 users on: the
+    // throughput plateau is the instance's capacity, 4 / 44.7 ms = 89.6 requests/s, within the
+    // noise of a minute's count (about 1 %).
+    let max_rps = json(&folder, "out/tune.json")["benchmark"]["max_rps"].as_f64().unwrap();
+    assert!((0.97 * 89.6..=1.03 * 89.6).contains(&max_rps), "MAX_RPS {max_rps}");
+    let bench = String::from_utf8(folder.read("out/benchmark.csv")).unwrap();
+    assert!(bench.starts_with("minute,users,"), "{bench}");
+    let err = failed(
+        &small(&folder, "bad", &["--benchmark-users-per-minute", "0"]),
+        "0 users",
+    );
+    assert!(err.contains("users per minute; allowed: 1 to 1000"), "{err}");
+}
