@@ -5,6 +5,7 @@ use super::output::{check_dir, write_tree};
 use crate::scenario;
 use crate::sweep::{self, plan, Plan, Shard, SweepError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,8 +23,13 @@ pub struct Options {
     /// Also write every run's files under runs/p<point>-r<replication>/.
     #[arg(long)]
     pub keep_runs: bool,
-    /// Run only the points whose index modulo COUNT is INDEX (for array jobs).
-    #[arg(long, value_name = "INDEX/COUNT")]
+    /// Run only the points whose index modulo COUNT is INDEX (for array jobs). `auto` takes
+    /// INDEX and COUNT from the environment: FLEETSIM_SHARD_INDEX and FLEETSIM_SHARD_COUNT if
+    /// set, else a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with FLEETSIM_SHARD_COUNT), an
+    /// AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX, AWS_BATCH_JOB_ARRAY_SIZE) or a Slurm job
+    /// array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN, and
+    /// SLURM_ARRAY_TASK_MAX and SLURM_ARRAY_TASK_STEP when set).
+    #[arg(long, value_name = "INDEX/COUNT|auto")]
     pub shard: Option<String>,
     /// Override a field of the base scenario(s) after the sweep file's `set`: `PATH=VALUE`,
     /// repeatable (e.g. `--set duration=4h`). Recorded in sweep.json; a path an axis varies is
@@ -87,9 +93,25 @@ pub fn read_base_and_plan(text: &str, file: &str, dir: &Path, set: &[String]) ->
     plan::build(design, text, file, &sources)
 }
 
+/// The variables `--shard auto` reads, from the process environment (a value that is not
+/// UTF-8 is kept lossily, and refused as not a whole number).
+fn array_job_env() -> BTreeMap<String, String> {
+    sweep::array_job::VARIABLES
+        .iter()
+        .filter_map(|&name| std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned())))
+        .collect()
+}
+
 pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     // Parse --shard and validate every point before anything runs or is written.
-    let shard: Option<Shard> = opts.shard.as_deref().map(str::parse).transpose()?;
+    let found = match opts.shard.as_deref() {
+        Some("auto") => Some(sweep::array_job::resolve(&array_job_env())?),
+        _ => None,
+    };
+    let shard: Option<Shard> = match &found {
+        Some(f) => Some(f.shard),
+        None => opts.shard.as_deref().map(str::parse).transpose()?,
+    };
     let plan = read_sweep_plan(path, &opts.set)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
@@ -123,6 +145,9 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
         }
         bar.inc(1);
     };
+    if let (Some(found), false) = (&found, opts.quiet) {
+        println!("shard     {found}");
+    }
     let started = Instant::now();
     let outputs = sweep::run::run(&plan, shard, opts.threads, opts.keep_runs, &on_done)?;
     let wall = started.elapsed().as_secs_f64();

@@ -4,9 +4,12 @@
 //! Flow: [`plan::design`] parses the sweep text ([`file`](mod@file)) and expands its [`design`]
 //! into points; [`plan::build`] validates every point's scenario against the base scenario the
 //! CLI read; [`run::run`] runs points x replications on a rayon pool; [`render`] aggregates
-//! ([`table`]) and renders the files. [`merge`] combines shards. No file is read or written
-//! here: the CLI reads the sweep and base scenario files and writes the returned bytes.
+//! ([`table`]) and renders the files. [`merge`] combines shards; [`array_job`] finds the shard
+//! of `--shard auto` in a map of environment variables. No file or environment variable is read
+//! and no file is written here: the CLI reads the sweep and base scenario files and the
+//! environment, and writes the returned bytes.
 
+pub mod array_job;
 pub mod design;
 pub mod error;
 /// Arithmetic of derived axes, shared with scenario expectations.

@@ -1,5 +1,6 @@
 //! `--shard INDEX/COUNT`: a deterministic slice of a sweep for array jobs. Shard `i` of `n`
-//! runs the points whose index modulo `n` is `i`, with all their replications.
+//! runs the points whose index modulo `n` is `i`, with all their replications. `--shard auto`
+//! takes `i` and `n` from the array job's environment ([`super::array_job`]).
 
 use super::error::SweepError;
 use std::fmt;
@@ -33,7 +34,7 @@ impl FromStr for Shard {
         };
         let (i, n) = s
             .split_once('/')
-            .ok_or_else(|| err("expected INDEX/COUNT, e.g. 0/4 (INDEX from 0 to COUNT - 1)"))?;
+            .ok_or_else(|| err("expected INDEX/COUNT, e.g. 0/4 (INDEX from 0 to COUNT - 1), or auto"))?;
         let index: usize = i.trim().parse().map_err(|_| err("INDEX is not a whole number"))?;
         let count: usize = n.trim().parse().map_err(|_| err("COUNT is not a whole number"))?;
         if count == 0 {

@@ -5,6 +5,7 @@ mod autoscaling;
 mod bundled_autoscaling;
 mod check;
 mod cli;
+mod cluster;
 mod common;
 mod deployment;
 mod determinism;
