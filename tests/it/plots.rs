@@ -1,6 +1,7 @@
 //! Plots: every file is produced and shows something (decoded PNG size and colours, SVG text
 //! and lines), `--no-plots` writes none, `fleetsim plot` re-renders the same bytes from a saved
-//! run or sweep folder, the deployment contract yields a traffic plot, and bad folders fail
+//! run or sweep folder, the deployment contract yields a traffic plot, a sweep over three axes
+//! draws one panel per value of the third with labels in words and units, and bad folders fail
 //! with a clear message.
 
 use std::collections::BTreeSet;
@@ -50,14 +51,19 @@ fn run(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
 
 /// A PNG of the canvas size with more than a handful of colours (text, lines, fills).
 fn check_png(path: &Path) {
+    assert_eq!(png_size(path), (1000, 600), "{}", path.display());
+}
+
+/// The size of a PNG with more than a handful of colours (text, lines, fills).
+fn png_size(path: &Path) -> (u32, u32) {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!((info.width, info.height), (1000, 600), "{}", path.display());
     let px = info.color_type.samples();
     let colours: BTreeSet<&[u8]> = buf[..info.buffer_size()].chunks(px).collect();
     assert!(colours.len() > 20, "{}: only {} colours", path.display(), colours.len());
+    (info.width, info.height)
 }
 
 /// An SVG with text elements and drawn lines.
@@ -209,7 +215,13 @@ fn sweep_plots_render_from_the_sweep_files() {
         check_svg(&s.join(format!("{p}.svg")));
     }
     let heat = check_svg(&s.join("heatmap-latency_ms.p99.svg"));
-    for label in ["target_value", "min_capacity", "3500", "best point"] {
+    for label in [
+        "TargetValue",
+        "MinCapacity (instances)",
+        "p99 latency (ms)",
+        "3500",
+        "best point",
+    ] {
         assert!(heat.contains(label), "heat map lacks `{label}`");
     }
     let first = plot_bytes(&s);
@@ -229,6 +241,78 @@ fn sweep_plots_render_from_the_sweep_files() {
     ]));
     check_png(&s.join("heatmap-cost_usd.png"));
     check_png(&s.join("lines-cost_usd.png"));
+}
+
+/// A sweep of [`SCENARIO`] over three independent axes (2 x 2 x 3), 2 replications.
+const SWEEP3: &str = r#"Sweep(
+    name: "three-axes",
+    base_scenario: "s.ron",
+    replications: 2,
+    axes: [
+        Values(name: "target_value", path: "autoscaling[0].policies[0].target_value", values: [1500.0, 3000.0]),
+        Values(name: "min_capacity", path: "autoscaling[0].min_capacity", values: [2, 3]),
+        Values(name: "scale_in_cooldown", path: "autoscaling[0].policies[0].scale_in_cooldown", values: [120, 300, 600]),
+    ],
+    objective: Minimize("cost_usd"),
+    constraints: ["latency_ms.p99 <= 250", "error_rate < 1 %"],
+)"#;
+
+/// With a third independent axis, no point is held out of view: the heat map and the line
+/// plot draw one panel per value of it, each titled `<axis label> = <value>`, on a canvas
+/// grown to fit them; axes and the colour bar are labelled in words with units.
+#[test]
+fn a_third_axis_gives_one_panel_per_value() {
+    let d = TempFolder::new("plots", "sweep3");
+    d.write("s.ron", SCENARIO);
+    let sweep = d.write("sweep.ron", SWEEP3);
+    let out = d.join("out");
+    let o = out.to_str().unwrap();
+    assert_success(&fleetsim(&["sweep", sweep.to_str().unwrap(), "--out", o, "--quiet"]));
+    let titles = [
+        "ScaleInCooldown (s) = 120",
+        "ScaleInCooldown (s) = 300",
+        "ScaleInCooldown (s) = 600",
+    ];
+    for metric in ["latency_ms.p99", "cost_usd", "error_rate"] {
+        for kind in ["heatmap", "lines"] {
+            let stem = format!("{kind}-{metric}");
+            let (w, h) = png_size(&out.join(format!("{stem}.png")));
+            assert!(w > 1000 && h >= 600, "{stem}: {w} x {h} for three panels");
+            let svg = check_svg(&out.join(format!("{stem}.svg")));
+            for t in titles {
+                assert_eq!(svg.matches(t).count(), 1, "{stem}: panel `{t}`");
+            }
+            assert!(!svg.contains("held at"), "{stem} holds an axis");
+        }
+    }
+    let heat = fs::read_to_string(out.join("heatmap-latency_ms.p99.svg")).unwrap();
+    for label in ["p99 latency (ms)", "MinCapacity (instances)", "TargetValue"] {
+        assert!(heat.contains(label), "heat map lacks `{label}`");
+    }
+    assert!(
+        !heat.contains(">\nlatency_ms.p99\n<"),
+        "raw metric name on the heat map"
+    );
+    // A fraction is shown in per cent, its constraint in the same unit (`<` escaped in SVG).
+    let lines = fs::read_to_string(out.join("lines-error_rate.svg")).unwrap();
+    for label in [
+        "error rate (%), mean",
+        "constraint: error rate &lt; 1 %",
+        "MinCapacity (instances) = 3",
+    ] {
+        assert!(lines.contains(label), "line plot lacks `{label}`");
+    }
+    let lines = fs::read_to_string(out.join("lines-latency_ms.p99.svg")).unwrap();
+    assert!(
+        lines.contains("constraint: p99 latency ≤ 250 ms"),
+        "no constraint line label"
+    );
+
+    // Panels keep the plots a pure function of the sweep's files.
+    let first = plot_bytes(&out);
+    remove_plots(&out);
+    assert_success(&fleetsim(&["plot", o]));
+    assert!(first == plot_bytes(&out), "sweep plots differ after re-rendering");
 }
 
 #[test]

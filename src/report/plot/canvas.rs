@@ -13,6 +13,11 @@ pub(super) type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingB
 
 /// A plot that can draw itself on any backend.
 pub(super) trait Figure {
+    /// Canvas size [px]: width, height.
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
 }
 
@@ -26,18 +31,19 @@ pub(super) fn render(stem: &str, figure: &impl Figure) -> Result<Vec<OutputFile>
         message: e.to_string(),
     };
 
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let (width, height) = figure.size();
+    let mut rgb = vec![0u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&png_name, &e))?;
         figure.draw(&root).map_err(|e| draw_err(&png_name, &e))?;
         root.present().map_err(|e| draw_err(&png_name, &e))?;
     }
-    let png = encode_png(&rgb).map_err(|e| draw_err(&png_name, &e))?;
+    let png = encode_png(&rgb, width, height).map_err(|e| draw_err(&png_name, &e))?;
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&svg_name, &e))?;
         figure.draw(&root).map_err(|e| draw_err(&svg_name, &e))?;
         root.present().map_err(|e| draw_err(&svg_name, &e))?;
@@ -54,10 +60,10 @@ pub(super) fn render(stem: &str, figure: &impl Figure) -> Result<Vec<OutputFile>
     ])
 }
 
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        let mut enc = png::Encoder::new(&mut out, width, height);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         enc.set_compression(png::Compression::Default);

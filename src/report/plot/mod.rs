@@ -14,10 +14,12 @@ mod chart;
 mod cost;
 mod font;
 mod heatmap;
+mod labels;
 mod latency;
 mod legend;
 mod lines;
 mod load_test;
+mod panels;
 mod pareto;
 mod run_data;
 mod style;
@@ -87,14 +89,16 @@ pub struct SweepPlotOptions {
     /// plot of; empty means `latency_ms.p99`, or the sweep's first metric if it has no p99.
     pub metrics: Vec<String>,
     /// Axis names for the heat map's x and y (and the line plot's x axis and series); default
-    /// the sweep's first two axes.
+    /// the sweep's first two independent (not derived) axes. The next independent axis gives
+    /// the panels.
     pub x: Option<String>,
     pub y: Option<String>,
 }
 
 /// The plot files of a sweep, from its `sweep.csv` and `sweep.json`: for each metric
 /// `heatmap-<metric>` (when the sweep has two axes or more) and `lines-<metric>`, then
-/// `pareto` when the sweep reports both `cost_usd` and `latency_ms.p99`.
+/// `pareto` when the sweep reports both `cost_usd` and `latency_ms.p99`. A third independent
+/// axis draws heat maps and line plots as small multiples, one panel per value of it.
 pub fn render_sweep(
     sweep_csv: &[u8],
     sweep_json: &[u8],

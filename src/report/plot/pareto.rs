@@ -5,6 +5,7 @@
 use super::axis;
 use super::canvas::{self, DrawResult, Figure};
 use super::chart::{LEGEND_LEFT, MARGIN, X_LABEL_AREA, Y_LABEL_AREA};
+use super::labels;
 use super::legend::{self, entry, Glyph};
 use super::style::{self, BLUE, GREY, RED};
 use super::sweep_data::SweepData;
@@ -50,7 +51,8 @@ impl<'a> Pareto<'a> {
                     .coords
                     .iter()
                     .zip(&data.axes)
-                    .map(|(c, a)| format!("{} = {}", a.name, a.labels[*c]))
+                    .enumerate()
+                    .map(|(k, (c, a))| format!("{} = {}", data.axis_label(k), a.labels[*c]))
                     .collect::<Vec<_>>()
                     .join(", ");
                 Some(Dot {
@@ -101,8 +103,8 @@ impl Figure for Pareto<'_> {
             .build_cartesian_2d(x0..x1, y0..y1)?;
         chart
             .configure_mesh()
-            .x_desc("cost per run [USD] (mean)")
-            .y_desc("p99 latency [ms] (mean)")
+            .x_desc(format!("{}, mean", labels::metric(COST).text()))
+            .y_desc(format!("{}, mean", labels::metric(P99).text()))
             .axis_desc_style(style::label())
             .label_style(style::tick())
             .x_label_formatter(&|v| axis::number(*v))

@@ -3,7 +3,7 @@
 use super::font::FAMILY;
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 
-/// Canvas size [px] of every PNG and SVG.
+/// Canvas size [px] of every PNG and SVG but sweep figures of several panels (`panels.rs`).
 pub(super) const WIDTH: u32 = 1000;
 pub(super) const HEIGHT: u32 = 600;
 /// Height [px] of the legend strip under a chart.
@@ -31,6 +31,11 @@ pub(super) fn series_colour(i: usize) -> RGBColor {
 
 pub(super) fn title() -> TextStyle<'static> {
     (FAMILY, 22).into_font().style(FontStyle::Bold).color(&DARK)
+}
+
+/// A panel's title in a figure of several.
+pub(super) fn panel_title() -> TextStyle<'static> {
+    (FAMILY, 16).into_font().style(FontStyle::Bold).color(&DARK)
 }
 
 pub(super) fn label() -> TextStyle<'static> {
