@@ -232,6 +232,18 @@ pub fn tune(args: TuneArgs) -> anyhow::Result<()> {
     let metrics = sweep::metric_names(&plan, &records);
     let rendered = sweep::render(&plan.design, &plan.sweep_text, &records, &metrics, None);
     let sweep_plots = super::plot::sweep_plots(&rendered.files);
+    // The cost-against-SLO curve: the SLO's metric as its constraint judges it.
+    let get = |name: &str| {
+        rendered
+            .files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    };
+    let cost_vs_slo = match (get("sweep.csv"), get("sweep.json"), plan.design.constraints.first()) {
+        (Some(csv), Some(json), Some(slo)) => report::plot::render_cost_against(csv, json, &slo.metric, "cost-vs-slo")?,
+        _ => Vec::new(),
+    };
 
     let choice = rendered.table.best.map(|p| tune::choice(&plan, p, &located));
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -266,7 +278,10 @@ pub fn tune(args: TuneArgs) -> anyhow::Result<()> {
             files.push((format!("chosen/{}", f.name), f.bytes));
         }
     }
-    let mut plots: Vec<String> = ["chosen/capacity.png", "chosen/latency.png"]
+    for p in &cost_vs_slo {
+        files.push((p.name.to_string(), p.bytes.clone()));
+    }
+    let mut plots: Vec<String> = ["cost-vs-slo.png", "chosen/capacity.png", "chosen/latency.png"]
         .iter()
         .filter(|p| files.iter().any(|(n, _)| n == *p))
         .map(|p| p.to_string())

@@ -355,7 +355,9 @@ pub fn report_md(e: &Evidence) -> Vec<u8> {
     if !e.plots.is_empty() {
         writeln!(s, "## Plots\n").unwrap();
         for p in e.plots {
-            let caption = if p.starts_with("chosen/") {
+            let caption = if p.starts_with("cost-vs-slo") {
+                "cost against the SLO's metric as its objective judges it, every setting"
+            } else if p.starts_with("chosen/") {
                 "the chosen setting on the scenario's traffic (one run)"
             } else if p.contains("pareto") {
                 "cost against p99 latency, every point"

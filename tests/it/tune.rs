@@ -111,7 +111,16 @@ fn tune_derives_each_figure_from_the_last_and_recommends_the_cheapest_feasible_p
         let path = &line[line.find("](").unwrap() + 2..line.len() - 1];
         assert!(folder.join(&format!("out/{path}")).exists(), "{path}");
     }
-    assert!(report.contains("chosen/capacity.png"));
+    assert!(report.contains("chosen/capacity.png") && report.contains("cost-vs-slo.png"));
+    // The cost-against-SLO curve plots the bound the objective judges, and the objective.
+    let svg = String::from_utf8(folder.read("out/cost-vs-slo.svg")).unwrap();
+    assert_contains(
+        &svg,
+        &[
+            "upper 95 % bound",
+            "objective: latency_ms.p99 &lt;= 250 at 95 % confidence",
+        ],
+    );
     let bench = String::from_utf8(folder.read("out/benchmark.csv")).unwrap();
     assert_eq!(bench.matches(",MAX_RPS").count(), 1, "{bench}");
 }

@@ -124,3 +124,19 @@ pub fn render_sweep(
     }
     Ok(out)
 }
+
+/// `<name>.{png,svg}`: every sweep point's mean cost against `metric` as the sweep's constraint
+/// on it judges it (its confidence bound when asked), the front of the two and the constraint's
+/// bound: the cost-against-SLO curve. Empty when the sweep lacks cost or the metric.
+pub fn render_cost_against(
+    sweep_csv: &[u8],
+    sweep_json: &[u8],
+    metric: &str,
+    name: &str,
+) -> Result<Vec<OutputFile>, PlotError> {
+    let data = sweep_data::SweepData::parse(sweep_csv, sweep_json)?;
+    match pareto::Pareto::against(&data, metric)? {
+        Some(p) => canvas::render(name, &p),
+        None => Ok(Vec::new()),
+    }
+}
