@@ -7,6 +7,7 @@
 //! See ARCHITECTURE.md for the code map and invariants.
 
 pub mod autoscaling;
+pub mod aws;
 pub mod bench;
 pub mod check;
 pub mod cli;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod check;
+mod export;
 mod loadtest;
 mod merge;
 mod output;
@@ -127,6 +128,11 @@ enum Command {
     /// rates, a safety-factor sweep on the scenario's traffic, and the cheapest setting whose
     /// confidence bounds meet the objectives; writes outputs/tune-<name>/.
     Tune(tune::TuneArgs),
+    /// Write the AWS requests that configure a scenario's autoscaling (RegisterScalableTarget,
+    /// PutScalingPolicy, PutMetricAlarm, PutScheduledAction), one JSON file per call in call
+    /// order, and apply.sh with the aws CLI calls (never run); writes outputs/aws-<name>/.
+    #[command(subcommand)]
+    Export(ExportTarget),
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
         /// Request rate of the reference scenario [requests per second], 1 to 1000000.
@@ -230,6 +236,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Loadtest(args) => loadtest::loadtest(args),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
         Command::Tune(args) => tune::tune(args),
+        Command::Export(ExportTarget::Aws(args)) => export::export_aws(args),
         Command::Bench {
             rps,
             duration,
@@ -239,4 +246,11 @@ pub fn run() -> anyhow::Result<()> {
             repeat,
         } => bench::bench(rps, &duration, seed, controllers.into(), load.into(), repeat),
     }
+}
+
+/// Where `fleetsim export` writes to.
+#[derive(clap::Subcommand, Debug)]
+pub enum ExportTarget {
+    /// AWS request bodies (`--cli-input-json` shape) and the aws CLI calls.
+    Aws(export::ExportArgs),
 }

@@ -2,6 +2,7 @@
 
 mod async_endpoint;
 mod autoscaling;
+mod aws_export;
 mod bundled_autoscaling;
 mod check;
 mod cli;
