@@ -4,6 +4,7 @@
 mod bench;
 mod check;
 mod export;
+mod import;
 mod loadtest;
 mod merge;
 mod output;
@@ -133,6 +134,10 @@ enum Command {
     /// order, and apply.sh with the aws CLI calls (never run); writes outputs/aws-<name>/.
     #[command(subcommand)]
     Export(ExportTarget),
+    /// Read AWS request bodies (RegisterScalableTarget, PutScalingPolicy, PutScheduledAction,
+    /// PutMetricAlarm) into a base scenario and write the scenario.
+    #[command(subcommand)]
+    Import(ImportSource),
     /// Measure simulated requests and events per second against a bare binary-heap loop.
     Bench {
         /// Request rate of the reference scenario [requests per second], 1 to 1000000.
@@ -237,6 +242,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
         Command::Tune(args) => tune::tune(args),
         Command::Export(ExportTarget::Aws(args)) => export::export_aws(args),
+        Command::Import(ImportSource::Aws(args)) => import::import_aws(args),
         Command::Bench {
             rps,
             duration,
@@ -253,4 +259,11 @@ pub fn run() -> anyhow::Result<()> {
 pub enum ExportTarget {
     /// AWS request bodies (`--cli-input-json` shape) and the aws CLI calls.
     Aws(export::ExportArgs),
+}
+
+/// What `fleetsim import` reads.
+#[derive(clap::Subcommand, Debug)]
+pub enum ImportSource {
+    /// AWS request bodies (`--cli-input-json` shape) merged into a base scenario.
+    Aws(import::ImportArgs),
 }

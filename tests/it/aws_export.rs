@@ -164,3 +164,144 @@ fn what_cannot_be_exported_is_listed_and_strict_refuses_it() {
     let err = failed(&export(&folder, "quickstart.ron", &[]), "nothing");
     assert!(err.contains("no autoscaling or alarms to export"), "{err}");
 }
+
+/// Every bundled scenario with autoscaling or alarms, exported and imported back into itself,
+/// resolves to the same configuration: the requests hold everything the simulation uses of them.
+#[test]
+fn import_of_an_export_gives_the_same_configuration_for_every_bundled_scenario() {
+    use fleetsim::aws::{export, import};
+    let mut checked = 0;
+    for path in crate::common::all_bundled() {
+        let source = fleetsim::scenario::Source::read(&path).unwrap();
+        let mut scenario = fleetsim::scenario::parse(&source.text, &source.file).unwrap();
+        scenario.expect.clear();
+        if scenario.autoscaling.is_empty() && scenario.alarms.is_empty() {
+            continue;
+        }
+        let e = export::export(&scenario).unwrap_or_else(|m| panic!("{}: {m}", path.display()));
+        if !e.not_exported.is_empty() {
+            continue;
+        }
+        let inputs: Vec<import::Input> = e
+            .calls
+            .iter()
+            .map(|c| import::Input {
+                file: c.file.clone(),
+                text: c.body.clone(),
+            })
+            .collect();
+        let back = import::import(&scenario, &inputs).unwrap_or_else(|m| panic!("{}: {m}", path.display()));
+        let (a, _) = source.validate(&scenario).unwrap();
+        let (b, _) = source.validate(&back.scenario).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", path.display());
+        // And the scenario file written from it reads back to the same.
+        let text = import::to_ron(&back, "// Imported by fleetsim import aws\n").unwrap();
+        let reread = fleetsim::scenario::parse(&text, "imported.ron").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let (c, _) = source.validate(&reread).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{c:?}"), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} bundled scenarios round-tripped");
+}
+
+#[test]
+fn import_through_the_cli_runs_to_the_same_outputs() {
+    let folder = TempFolder::new("aws-export", "roundtrip");
+    assert_success(&export(&folder, "step-spike.ron", &[]));
+    let mut files: Vec<String> = crate::common::file_names(&folder.join("out"))
+        .into_iter()
+        .filter(|n| n.ends_with(".json"))
+        .map(|n| folder.join(&format!("out/{n}")).display().to_string())
+        .collect();
+    files.sort();
+    let base = bundled("step-spike.ron").display().to_string();
+    let imported = folder.join("imported.ron").display().to_string();
+    let mut args = vec!["import".to_string(), "aws".into()];
+    args.extend(files.iter().cloned());
+    args.extend([
+        "--into".into(),
+        base.clone(),
+        "--out".into(),
+        imported.clone(),
+        "--quiet".into(),
+    ]);
+    assert_success(&fleetsim(&args));
+    let text = String::from_utf8(folder.read("imported.ron")).unwrap();
+    assert!(text.contains("// from ") && text.contains("(PutMetricAlarm)"), "{text}");
+    // The same run, byte for byte, from the original and from the import.
+    for (scenario, out) in [(base.as_str(), "run-a"), (imported.as_str(), "run-b")] {
+        let out = folder.join(out).display().to_string();
+        assert_success(&fleetsim(&[
+            "run",
+            scenario,
+            "--out",
+            out.as_str(),
+            "--quiet",
+            "--no-plots",
+        ]));
+    }
+    for f in ["summary.json", "timeseries.csv", "activities.csv"] {
+        assert_eq!(
+            folder.read(&format!("run-a/{f}")),
+            folder.read(&format!("run-b/{f}")),
+            "{f}"
+        );
+    }
+    // A second import may replace the first; a file fleetsim did not write may not.
+    assert_success(&fleetsim(&args));
+    std::fs::write(folder.join("mine.ron"), "my notes").unwrap();
+    let mine = folder.join("mine.ron").display().to_string();
+    let pos = args.iter().position(|a| *a == imported).unwrap();
+    args[pos] = mine;
+    let err = failed(&fleetsim(&args), "not ours");
+    assert!(
+        err.contains("exists and is not a scenario imported by fleetsim"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_requests_are_refused_with_the_file_and_field() {
+    let folder = TempFolder::new("aws-export", "bad-import");
+    let base = bundled("step-spike.ron").display().to_string();
+    let out = folder.join("x.ron").display().to_string();
+    for (name, body, needle) in [
+        (
+            "unknown.json",
+            r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 1, "MaxCapacity": 2, "RoleARN": "x"}"#,
+            "unknown field `RoleARN`",
+        ),
+        (
+            "bounds.json",
+            r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 3, "MaxCapacity": 2}"#,
+            "ValidationException: Minimum capacity cannot be greater than maximum capacity",
+        ),
+        (
+            "variant.json",
+            r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/green", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 1, "MaxCapacity": 2}"#,
+            "names variant `green`, which the base endpoint does not have (it has: blue)",
+        ),
+        ("other.json", r#"{"Foo": 1}"#, "not a request fleetsim imports"),
+        (
+            "orphan.json",
+            r#"{"PolicyName": "p", "ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "PolicyType": "TargetTrackingScaling", "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 5.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}, "ScaleInCooldown": 300, "ScaleOutCooldown": 300, "DisableScaleIn": false}}"#,
+            "no RegisterScalableTarget among the inputs",
+        ),
+    ] {
+        let path = folder.write(name, body).display().to_string();
+        let err = failed(
+            &fleetsim(&[
+                "import",
+                "aws",
+                path.as_str(),
+                "--into",
+                base.as_str(),
+                "--out",
+                out.as_str(),
+            ]),
+            name,
+        );
+        assert!(err.contains(needle) && err.contains(name), "{name}: {err}");
+        assert!(!folder.join("x.ron").exists());
+    }
+}

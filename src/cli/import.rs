@@ -1,0 +1,68 @@
+//! `fleetsim import aws FILE... --into BASE --out SCENARIO`: AWS request bodies merged into a
+//! base scenario, written as a scenario file with a comment naming each imported item's source.
+
+use super::output::{write_file, FileRule};
+use crate::aws::import::{self, Input};
+use crate::scenario;
+use std::path::PathBuf;
+
+/// Options of `fleetsim import aws`.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// Request bodies (JSON, the `--cli-input-json` shape): RegisterScalableTarget,
+    /// PutScalingPolicy, PutScheduledAction, PutMetricAlarm, recognised by their fields.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The base scenario: the endpoint, its model and the workload; its own autoscaling and
+    /// alarms are replaced by the imported ones.
+    #[arg(long)]
+    pub into: PathBuf,
+    /// The scenario file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace the output file even if fleetsim did not write it.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A scenario written by `import` may be replaced by another import.
+const SCENARIO_FILE: FileRule = FileRule {
+    what: "a scenario imported by fleetsim",
+    elsewhere: "another file name",
+    is_ours: |bytes| bytes.starts_with(b"// Imported by fleetsim import aws"),
+};
+
+pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
+    let source = scenario::Source::read(&args.into)?;
+    let base = scenario::parse(&source.text, &source.file)?;
+    let mut inputs = Vec::new();
+    for f in &args.files {
+        let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+        inputs.push(Input {
+            file: f.display().to_string(),
+            text,
+        });
+    }
+    let imported = import::import(&base, &inputs).map_err(anyhow::Error::msg)?;
+    let header = format!(
+        "// Imported by fleetsim import aws: {} request file(s) into {}.\n// The endpoint, its model and the workload are the base scenario's; autoscaling and alarms are\n// the requests'.\n",
+        inputs.len(),
+        source.file
+    );
+    let text = import::to_ron(&imported, &header).map_err(anyhow::Error::msg)?;
+    // The result must be a valid scenario before it is written.
+    let out = args.out.display().to_string();
+    let parsed = scenario::parse(&text, &out)?;
+    source.validate(&parsed)?;
+    write_file(&args.out, text.as_bytes(), &SCENARIO_FILE, args.force)?;
+    if !args.quiet {
+        for (k, s) in &imported.sources {
+            println!("{k:<16} from {s}");
+        }
+        println!("wrote     {out}");
+    }
+    Ok(())
+}
