@@ -320,6 +320,15 @@ pub fn tune(args: TuneArgs) -> anyhow::Result<()> {
             "scenario-fragment.ron".into(),
             tune_report::scenario_fragment(&evidence, c, t),
         ));
+        // The chosen scenario's autoscaling as the AWS requests that configure it.
+        let exported = crate::aws::export::export(&plan.points[c.point].scenario).map_err(anyhow::Error::msg)?;
+        for call in &exported.calls {
+            files.push((format!("aws/{}", call.file), call.body.clone().into_bytes()));
+        }
+        files.push((
+            "aws/apply.sh".into(),
+            crate::aws::export::script(&exported).into_bytes(),
+        ));
     }
     let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
     write_tree(&dir, &refs, args.force)?;

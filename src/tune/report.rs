@@ -329,7 +329,7 @@ pub fn report_md(e: &Evidence) -> Vec<u8> {
             writeln!(s, "## Recommendation\n").unwrap();
             writeln!(
                 s,
-                "Target tracking on `SageMakerVariantInvocationsPerInstance` with **TargetValue {}** (safety factor {}), **MinCapacity {}**, **MaxCapacity {}**, cooldowns in {} s / out {} s. As the API's `DynamicScalingConfiguration` in `recommendation.json`; as a scenario fragment in `scenario-fragment.ron`.\n",
+                "Target tracking on `SageMakerVariantInvocationsPerInstance` with **TargetValue {}** (safety factor {}), **MinCapacity {}**, **MaxCapacity {}**, cooldowns in {} s / out {} s. As the API's `DynamicScalingConfiguration` in `recommendation.json`; as a scenario fragment in `scenario-fragment.ron`; as the `RegisterScalableTarget` and `PutScalingPolicy` requests that configure it, with the `aws` CLI calls, in `aws/`.\n",
                 c.target_value, c.safety_factor, c.min_capacity, c.max_capacity, c.scale_in_cooldown_s, c.scale_out_cooldown_s
             )
             .unwrap();

@@ -86,6 +86,15 @@ fn tune_derives_each_figure_from_the_last_and_recommends_the_cheapest_feasible_p
         tt["MetricSpecification"]["Predefined"]["PredefinedMetricType"],
         "SageMakerVariantInvocationsPerInstance"
     );
+    // And as the AWS requests that configure it.
+    let put = json(&folder, "out/aws/02-put-scaling-policy-ipi.json");
+    assert_eq!(
+        put["TargetTrackingScalingPolicyConfiguration"]["TargetValue"].as_f64(),
+        Some(target)
+    );
+    let reg = json(&folder, "out/aws/01-register-scalable-target-blue.json");
+    assert_eq!(reg["MinCapacity"], r["MinCapacity"]);
+    assert_eq!(reg["MaxCapacity"], r["MaxCapacity"]);
     // Every infeasible point is cheaper than the choice or breaks an objective: the choice is
     // the cheapest feasible one.
     let rows = csv_rows(&folder.read("out/sweep/sweep.csv"));
