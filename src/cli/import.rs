@@ -53,10 +53,16 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
         source.file
     );
     let text = import::to_ron(&imported, &header).map_err(anyhow::Error::msg)?;
-    // The result must be a valid scenario before it is written.
+    // The result must be a valid scenario where it is written (its data files, such as traces,
+    // are read relative to its own folder) before it is written.
     let out = args.out.display().to_string();
     let parsed = scenario::parse(&text, &out)?;
-    source.validate(&parsed)?;
+    let folder = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    scenario::validate(&parsed, &out, folder)?;
     write_file(&args.out, text.as_bytes(), &SCENARIO_FILE, args.force)?;
     if !args.quiet {
         for (k, s) in &imported.sources {

@@ -305,3 +305,30 @@ fn bad_requests_are_refused_with_the_file_and_field() {
         assert!(!folder.join("x.ron").exists());
     }
 }
+
+#[test]
+fn an_imported_scenario_must_find_its_data_files_where_it_is_written() {
+    let folder = TempFolder::new("aws-export", "data-files");
+    let target = folder.write(
+        "target.json",
+        r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/trace-counts/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 1, "MaxCapacity": 4}"#,
+    );
+    let base = bundled("trace-counts.ron").display().to_string();
+    let target = target.display().to_string();
+    // Written elsewhere, the trace `data/invocations.csv` is not beside it: refused, nothing written.
+    let out = folder.join("elsewhere.ron").display().to_string();
+    let err = failed(
+        &fleetsim(&[
+            "import",
+            "aws",
+            target.as_str(),
+            "--into",
+            base.as_str(),
+            "--out",
+            out.as_str(),
+        ]),
+        "trace",
+    );
+    assert!(err.contains("invocations.csv"), "{err}");
+    assert!(!folder.join("elsewhere.ron").exists());
+}
