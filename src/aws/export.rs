@@ -10,12 +10,11 @@
 //! them), `cooldown_start`, and anything outside autoscaling (service times, launch times and
 //! the workload are what the simulator adds to an AWS configuration).
 
+use super::api_name;
 use super::autoscaling::*;
 use super::cloudwatch::PutMetricAlarm;
 use crate::scenario::file::Endpoint;
-use crate::scenario::scaling::{
-    Alarm, ComparisonOperator, CooldownStart, ManagedAlarms, Policy, ScalableTarget, TrackedMetric, TreatMissingData,
-};
+use crate::scenario::scaling::{Alarm, CooldownStart, ManagedAlarms, Policy, ScalableTarget, TrackedMetric};
 use crate::scenario::Scenario;
 
 /// One API call: the CLI command, a file name and the request body.
@@ -27,7 +26,7 @@ pub struct Call {
     pub file: String,
     /// The request body: pretty JSON, fields in the order of the API reference.
     pub body: String,
-    /// For `PutScalingPolicy`: the placeholder of the ARN it returns, which alarms name.
+    /// For `PutScalingPolicy`: the reference to the ARN it returns, which alarms name.
     pub returns_policy_arn: Option<String>,
 }
 
@@ -39,9 +38,9 @@ pub struct Export {
     pub not_exported: Vec<String>,
 }
 
-/// The placeholder of the ARN of policy `policy` of `autoscaling[target]` in an alarm's
+/// The reference to the ARN of policy `policy` of `autoscaling[target]` in an alarm's
 /// `AlarmActions` (policy names repeat across targets).
-pub fn arn_placeholder(target: usize, policy: &str) -> String {
+pub fn arn_reference(target: usize, policy: &str) -> String {
     format!("${{POLICY_ARN:autoscaling[{target}]/{policy}}}")
 }
 
@@ -98,13 +97,6 @@ fn namespace(metric: &str) -> &'static str {
     }
 }
 
-fn metric_name(m: &crate::scenario::scaling::Metric) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn dimensions(endpoint: &str, variant: Option<&str>, config: Option<&str>, ic: Option<&str>) -> Vec<Dimension> {
     let mut d = Vec::new();
     if let Some(ic) = ic {
@@ -139,22 +131,10 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     s
 }
 
-/// `PutMetricAlarm` for a scenario alarm; `actions` are the policy ARN placeholders.
+/// `PutMetricAlarm` for a scenario alarm; `actions` are the policy ARN references.
 pub fn alarm_request(endpoint: &str, a: &Alarm, actions: Vec<String>) -> PutMetricAlarm {
-    let metric = metric_name(&a.metric);
+    let metric = api_name(&a.metric);
     let extended = a.statistic.starts_with('p');
-    let op = match a.comparison_operator {
-        ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-        ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-        ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-        ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-    };
-    let missing = match a.treat_missing_data {
-        TreatMissingData::missing => "missing",
-        TreatMissingData::notBreaching => "notBreaching",
-        TreatMissingData::breaching => "breaching",
-        TreatMissingData::ignore => "ignore",
-    };
     PutMetricAlarm {
         alarm_name: a.name.clone(),
         alarm_actions: actions,
@@ -172,12 +152,13 @@ pub fn alarm_request(endpoint: &str, a: &Alarm, actions: Vec<String>) -> PutMetr
         evaluation_periods: a.evaluation_periods,
         datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
         threshold: a.threshold,
-        comparison_operator: op.into(),
-        treat_missing_data: missing.into(),
+        comparison_operator: api_name(&a.comparison_operator),
+        treat_missing_data: api_name(&a.treat_missing_data),
     }
 }
 
-/// The target tracking configuration of a tracked metric.
+/// The metric specification of a tracked metric: predefined (the scenario names the API's
+/// predefined types), or customized.
 fn tracked(
     metric: &TrackedMetric,
     endpoint: &str,
@@ -187,50 +168,38 @@ fn tracked(
     Option<PredefinedMetricSpecification>,
     Option<CustomizedMetricSpecification>,
 ) {
-    let predefined = |t: &str| {
-        (
-            Some(PredefinedMetricSpecification {
-                predefined_metric_type: t.into(),
-            }),
-            None,
-        )
-    };
-    let customized = |name: &str, statistic: &str| {
-        (
-            None,
-            Some(CustomizedMetricSpecification {
-                namespace: namespace(name).into(),
-                dimensions: dimensions(endpoint, (!variant.is_empty()).then_some(variant), None, ic),
-                metric_name: name.into(),
-                statistic: statistic.into(),
-            }),
-        )
+    let customized = |name: String, dimensions: Vec<Dimension>, statistic: &str| {
+        Some(CustomizedMetricSpecification {
+            namespace: namespace(&name).into(),
+            metric_name: name,
+            dimensions,
+            statistic: statistic.into(),
+        })
     };
     match metric {
-        TrackedMetric::SageMakerVariantInvocationsPerInstance => predefined("SageMakerVariantInvocationsPerInstance"),
-        TrackedMetric::SageMakerVariantConcurrentRequestsPerModelHighResolution => {
-            predefined("SageMakerVariantConcurrentRequestsPerModelHighResolution")
-        }
-        TrackedMetric::SageMakerVariantProvisionedConcurrencyUtilization => {
-            predefined("SageMakerVariantProvisionedConcurrencyUtilization")
-        }
-        TrackedMetric::SageMakerInferenceComponentInvocationsPerCopy => {
-            predefined("SageMakerInferenceComponentInvocationsPerCopy")
-        }
-        TrackedMetric::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution => {
-            predefined("SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution")
-        }
         // The backlog per instance is a customized metric on the endpoint (no variant).
         TrackedMetric::ApproximateBacklogSizePerInstance => (
             None,
-            Some(CustomizedMetricSpecification {
-                metric_name: "ApproximateBacklogSizePerInstance".into(),
-                namespace: "AWS/SageMaker".into(),
-                dimensions: dimensions(endpoint, None, None, None),
-                statistic: "Average".into(),
-            }),
+            customized(
+                "ApproximateBacklogSizePerInstance".into(),
+                dimensions(endpoint, None, None, None),
+                "Average",
+            ),
         ),
-        TrackedMetric::Customized { metric, statistic } => customized(&metric_name(metric), statistic),
+        TrackedMetric::Customized { metric, statistic } => (
+            None,
+            customized(
+                api_name(metric),
+                dimensions(endpoint, (!variant.is_empty()).then_some(variant), None, ic),
+                statistic,
+            ),
+        ),
+        predefined => (
+            Some(PredefinedMetricSpecification {
+                predefined_metric_type: api_name(predefined),
+            }),
+            None,
+        ),
     }
 }
 
@@ -240,7 +209,7 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
     let mut calls = Vec::new();
     let mut not_exported = Vec::new();
     let mut policies = Vec::new();
-    // Alarm name -> the ARN placeholders of the step policies it triggers.
+    // Alarm name -> the ARN references of the step policies it triggers.
     let mut alarms_used: Vec<(String, Vec<String>)> = Vec::new();
     let mut scheduled = Vec::new();
     for (i, t) in scenario.autoscaling.iter().enumerate() {
@@ -276,7 +245,8 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
             ));
         }
         for (p, policy) in t.policies.iter().enumerate() {
-            let (name, body) = match policy {
+            // The configuration of the policy's type; the rest of the request is the target's.
+            let (name, tracking, step) = match policy {
                 Policy::TargetTracking {
                     name,
                     metric,
@@ -293,25 +263,15 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
                     }
                     let (predefined, customized) =
                         tracked(metric, endpoint, &variant, t.inference_component.as_deref());
-                    (
-                        name,
-                        PutScalingPolicy {
-                            policy_name: name.clone(),
-                            service_namespace: SERVICE_NAMESPACE.into(),
-                            resource_id: resource_id.clone(),
-                            scalable_dimension: dimension.clone(),
-                            policy_type: "TargetTrackingScaling".into(),
-                            target_tracking_scaling_policy_configuration: Some(TargetTrackingConfiguration {
-                                target_value: *target_value,
-                                predefined_metric_specification: predefined,
-                                customized_metric_specification: customized,
-                                scale_in_cooldown: secs(scale_in_cooldown),
-                                scale_out_cooldown: secs(scale_out_cooldown),
-                                disable_scale_in: *disable_scale_in,
-                            }),
-                            step_scaling_policy_configuration: None,
-                        },
-                    )
+                    let tracking = TargetTrackingConfiguration {
+                        target_value: *target_value,
+                        predefined_metric_specification: predefined,
+                        customized_metric_specification: customized,
+                        scale_in_cooldown: secs(scale_in_cooldown),
+                        scale_out_cooldown: secs(scale_out_cooldown),
+                        disable_scale_in: *disable_scale_in,
+                    };
+                    (name, Some(tracking), None)
                 }
                 Policy::StepScaling {
                     name,
@@ -322,43 +282,47 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
                     cooldown,
                     metric_aggregation_type,
                 } => {
-                    let arn = arn_placeholder(i, name);
+                    let arn = arn_reference(i, name);
                     match alarms_used.iter_mut().find(|(a, _)| a == alarm) {
                         Some((_, arns)) => arns.push(arn),
                         None => alarms_used.push((alarm.clone(), vec![arn])),
                     }
-                    (
-                        name,
-                        PutScalingPolicy {
-                            policy_name: name.clone(),
-                            service_namespace: SERVICE_NAMESPACE.into(),
-                            resource_id: resource_id.clone(),
-                            scalable_dimension: dimension.clone(),
-                            policy_type: "StepScaling".into(),
-                            target_tracking_scaling_policy_configuration: None,
-                            step_scaling_policy_configuration: Some(StepScalingConfiguration {
-                                adjustment_type: format!("{adjustment_type:?}"),
-                                step_adjustments: step_adjustments
-                                    .iter()
-                                    .map(|s| StepAdjustment {
-                                        metric_interval_lower_bound: s.lower,
-                                        metric_interval_upper_bound: s.upper,
-                                        scaling_adjustment: s.adjustment,
-                                    })
-                                    .collect(),
-                                min_adjustment_magnitude: *min_adjustment_magnitude,
-                                cooldown: secs(cooldown),
-                                metric_aggregation_type: format!("{metric_aggregation_type:?}"),
-                            }),
-                        },
-                    )
+                    let step = StepScalingConfiguration {
+                        adjustment_type: api_name(adjustment_type),
+                        step_adjustments: step_adjustments
+                            .iter()
+                            .map(|s| StepAdjustment {
+                                metric_interval_lower_bound: s.lower,
+                                metric_interval_upper_bound: s.upper,
+                                scaling_adjustment: s.adjustment,
+                            })
+                            .collect(),
+                        min_adjustment_magnitude: *min_adjustment_magnitude,
+                        cooldown: secs(cooldown),
+                        metric_aggregation_type: api_name(metric_aggregation_type),
+                    };
+                    (name, None, Some(step))
                 }
+            };
+            let body = PutScalingPolicy {
+                policy_name: name.clone(),
+                service_namespace: SERVICE_NAMESPACE.into(),
+                resource_id: resource_id.clone(),
+                scalable_dimension: dimension.clone(),
+                policy_type: if tracking.is_some() {
+                    "TargetTrackingScaling"
+                } else {
+                    "StepScaling"
+                }
+                .into(),
+                target_tracking_scaling_policy_configuration: tracking,
+                step_scaling_policy_configuration: step,
             };
             policies.push(Call {
                 command: "application-autoscaling put-scaling-policy",
                 file: format!("put-scaling-policy-{name}"),
                 body: json(&body),
-                returns_policy_arn: Some(arn_placeholder(i, name)),
+                returns_policy_arn: Some(arn_reference(i, name)),
             });
         }
         for a in &t.scheduled {
@@ -442,16 +406,16 @@ pub fn script(e: &Export) -> String {
     let mut s = String::from(
         "#!/usr/bin/env bash\n# The AWS CLI calls that configure this scenario's autoscaling, in order. Review, then run\n# from any folder. fleetsim never runs it.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n",
     );
-    // (placeholder, shell variable holding the ARN), the variable named after the call's number.
+    // (reference, shell variable holding the ARN), the variable named after the call's number.
     let mut arns: Vec<(String, String)> = Vec::new();
     for (k, c) in e.calls.iter().enumerate() {
-        if let Some(placeholder) = &c.returns_policy_arn {
+        if let Some(reference) = &c.returns_policy_arn {
             let var = format!("POLICY_ARN_{:02}", k + 1);
             s.push_str(&format!(
                 "{var}=$(aws {} --cli-input-json file://{} --query PolicyARN --output text)\n",
                 c.command, c.file
             ));
-            arns.push((placeholder.clone(), var));
+            arns.push((reference.clone(), var));
             continue;
         }
         let used: Vec<&(String, String)> = arns.iter().filter(|(p, _)| c.body.contains(p.as_str())).collect();

@@ -7,7 +7,7 @@
 //! naming the file and the field, never dropped. A scalable target's `ResourceId`
 //! (`endpoint/NAME/variant/VARIANT`) must name a variant of the base endpoint. A step policy
 //! takes the alarm whose `AlarmActions` names it (by a policy ARN ending in
-//! `policyName/NAME`, or the `${POLICY_ARN:autoscaling[i]/NAME}` placeholder `export` writes).
+//! `policyName/NAME`, or the `${POLICY_ARN:autoscaling[i]/NAME}` reference `export` writes).
 //! Checks the AWS API makes are applied with its error type (`ValidationException: ...`).
 
 use super::autoscaling::*;
@@ -107,9 +107,13 @@ fn variant_of(base: &Scenario, file: &str, resource_id: &str) -> Result<(Option<
     Ok((Some(variant.to_string()), None))
 }
 
+/// The scenario enum value the API name `v` of `field` stands for.
+fn enum_of<T: serde::de::DeserializeOwned>(file: &str, field: &str, v: &str) -> Result<T, String> {
+    super::from_api_name(v).ok_or_else(|| format!("{file}: {field} {v:?} is not one the simulator models"))
+}
+
 fn metric(file: &str, name: &str) -> Result<sc::Metric, String> {
-    serde_json::from_value(serde_json::Value::String(name.to_string()))
-        .map_err(|_| format!("{file}: MetricName {name:?} is not a metric the simulator models"))
+    enum_of(file, "MetricName", name)
 }
 
 fn secs(s: u64) -> Duration {
@@ -117,7 +121,7 @@ fn secs(s: u64) -> Duration {
 }
 
 /// The policy name an alarm action names: the end of a policy ARN (`...:policyName/NAME`) or
-/// an `export` placeholder (`${POLICY_ARN:autoscaling[i]/NAME}`).
+/// an `export` reference (`${POLICY_ARN:autoscaling[i]/NAME}`).
 fn action_policy(action: &str) -> Option<String> {
     if let Some(rest) = action.strip_prefix("${POLICY_ARN:") {
         let inner = rest.strip_suffix('}')?;
@@ -199,20 +203,8 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
                         ))
                     }
                 };
-                let op =
-                    serde_json::from_value(serde_json::Value::String(a.comparison_operator.clone())).map_err(|_| {
-                        format!(
-                            "{file}: ComparisonOperator {:?} is not one the simulator models",
-                            a.comparison_operator
-                        )
-                    })?;
-                let treat_missing = serde_json::from_value(serde_json::Value::String(a.treat_missing_data.clone()))
-                    .map_err(|_| {
-                        format!(
-                            "{file}: TreatMissingData {:?}: expected missing, notBreaching, breaching or ignore",
-                            a.treat_missing_data
-                        )
-                    })?;
+                let op = enum_of(file, "ComparisonOperator", &a.comparison_operator)?;
+                let treat_missing = enum_of(file, "TreatMissingData", &a.treat_missing_data)?;
                 let policies: Vec<String> = a.alarm_actions.iter().filter_map(|x| action_policy(x)).collect();
                 if policies.len() != a.alarm_actions.len() {
                     return Err(format!(
@@ -314,10 +306,7 @@ fn policy(file: &str, p: &PutScalingPolicy, alarms: &[(sc::Alarm, Vec<String>, S
     match (p.policy_type.as_str(), &p.target_tracking_scaling_policy_configuration, &p.step_scaling_policy_configuration) {
         ("TargetTrackingScaling", Some(c), None) => {
             let metric = match (&c.predefined_metric_specification, &c.customized_metric_specification) {
-                (Some(pre), None) => serde_json::from_value::<TrackedMetric>(serde_json::Value::String(
-                    pre.predefined_metric_type.clone(),
-                ))
-                .map_err(|_| format!("{file}: PredefinedMetricType {:?} is not one the simulator models", pre.predefined_metric_type))?,
+                (Some(pre), None) => enum_of(file, "PredefinedMetricType", &pre.predefined_metric_type)?,
                 (None, Some(cu)) if cu.metric_name == "ApproximateBacklogSizePerInstance" => {
                     TrackedMetric::ApproximateBacklogSizePerInstance
                 }
@@ -349,10 +338,6 @@ fn policy(file: &str, p: &PutScalingPolicy, alarms: &[(sc::Alarm, Vec<String>, S
                     p.policy_name
                 ));
             };
-            fn enum_of<T: serde::de::DeserializeOwned>(file: &str, field: &str, v: &str) -> Result<T, String> {
-                serde_json::from_value(serde_json::Value::String(v.to_string()))
-                    .map_err(|_| format!("{file}: {field} {v:?} is not one the simulator models"))
-            }
             Ok(Policy::StepScaling {
                 name: p.policy_name.clone(),
                 alarm: alarm.name.clone(),

@@ -9,3 +9,17 @@ pub mod autoscaling;
 pub mod cloudwatch;
 pub mod export;
 pub mod import;
+
+/// The API's name of a scenario enum value (`CPUUtilization`, `GreaterThanThreshold`,
+/// `notBreaching`): the scenario types are named after the API, so their serde name is it.
+pub(crate) fn api_name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => unreachable!("called on unit enum variants only"),
+    }
+}
+
+/// The scenario enum value an API name stands for, if the simulator models it.
+pub(crate) fn from_api_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}

@@ -19,7 +19,6 @@ pub use run_data::RunData;
 
 use crate::scenario::expectation::Expectation;
 use crate::sim::SimConfig;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// Runs a scenario needs for its expectations: the most seeds any asks for (0 without any).
 pub fn runs_needed(expect: &[Expectation]) -> u32 {
@@ -133,7 +132,7 @@ pub fn wilson(k: u32, n: u32) -> (f64, f64) {
     if n == 0 {
         return (0.0, 1.0);
     }
-    let z = Normal::new(0.0, 1.0).expect("the standard normal").inverse_cdf(0.975);
+    let z = crate::sweep::stats::z(0.975);
     crate::sweep::stats::wilson(f64::from(k) / f64::from(n), f64::from(n), z)
 }
 

@@ -14,7 +14,7 @@
 //! both and better on one.
 
 use super::stats::Stat;
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 
 pub const PARETO_COST: &str = "cost_usd";
@@ -224,8 +224,7 @@ pub fn one_sided_bound(stat: &Stat, fraction: bool, level: f64, upper: bool) -> 
     }
     let n = stat.n as f64;
     if fraction {
-        let z = Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(level);
-        let (lo, hi) = super::stats::wilson(mean, n, z);
+        let (lo, hi) = super::stats::wilson(mean, n, super::stats::z(level));
         return Some(if upper { hi } else { lo });
     }
     let sd = stat.sd?;

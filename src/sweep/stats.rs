@@ -4,7 +4,7 @@
 //! the sample standard deviation (divisor n − 1): replications are few and their spread is
 //! estimated, so the normal 1.96 would be too narrow.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Summary statistics of one metric at one point. `sd` and the interval need two values.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +53,11 @@ pub fn stats_of_present(values: &[Option<f64>]) -> Stat {
         sd: Some(sd),
         ci95: Some((mean - half, mean + half)),
     }
+}
+
+/// The standard normal quantile at `p` (1.96 at 0.975).
+pub fn z(p: f64) -> f64 {
+    Normal::new(0.0, 1.0).expect("the standard normal").inverse_cdf(p)
 }
 
 /// The Wilson score interval `(low, high)` of a share `p` of `n` 0/1 outcomes at normal

@@ -69,7 +69,7 @@ fn stat_of(metric: &str, values: &[Option<f64>]) -> Stat {
     if metrics::kind(metric) == Kind::Share {
         if let Some(p) = s.mean {
             s.sd = None;
-            s.ci95 = Some(wilson(p, s.n as f64, 1.959963984540054));
+            s.ci95 = Some(wilson(p, s.n as f64, super::stats::z(0.975)));
         }
     }
     s

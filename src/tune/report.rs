@@ -84,12 +84,7 @@ pub fn scenario_fragment(e: &Evidence, c: &Choice, target: &ScalableTarget) -> V
 /// `benchmark.csv`: one row per minute of the staircase, with the knee marked.
 pub fn benchmark_csv(bench: &BenchmarkRun, percentile: f64) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let lat = format!(
-        "latency_{}_ms",
-        super::sweep_text::column(percentile)
-            .trim_start_matches("latency_")
-            .trim_end_matches("_ms")
-    );
+    let lat = super::sweep_text::column(percentile);
     let users = bench.minutes.iter().any(|m| m.users.is_some());
     w.write_record([
         "minute",

@@ -141,6 +141,15 @@ pub fn sweep_text(i: &Inputs, opts: &Options) -> Result<String, String> {
         factors.join(", ")
     )
     .unwrap();
+    // A listed minimum is an axis of its own, before the values derived from it.
+    if !opts.min_capacities.is_empty() {
+        writeln!(
+            s,
+            "        Values(name: \"min_capacity\", path: \"autoscaling[{t}].min_capacity\", values: [{}]),",
+            list(&opts.min_capacities)
+        )
+        .unwrap();
+    }
     if !opts.scale_in_cooldowns.is_empty() {
         writeln!(
             s,
@@ -168,15 +177,6 @@ pub fn sweep_text(i: &Inputs, opts: &Options) -> Result<String, String> {
             "        Derived(name: \"min_capacity\", path: \"autoscaling[{t}].min_capacity\", expr: \"max(1, ceil(min_rps / (target_value / 60)))\"),"
         )
         .unwrap();
-    } else {
-        // A listed minimum is an axis of its own; it must come before the values derived from it.
-        let at = s.find("        Values(name: \"safety_factor\"").expect("written above");
-        let line = format!(
-            "        Values(name: \"min_capacity\", path: \"autoscaling[{t}].min_capacity\", values: [{}]),\n",
-            list(&opts.min_capacities)
-        );
-        let end = at + s[at..].find('\n').expect("a line") + 1;
-        s.insert_str(end, &line);
     }
     writeln!(
         s,

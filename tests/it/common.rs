@@ -293,3 +293,18 @@ pub fn assert_contains(text: &str, needles: &[&str]) {
         assert!(text.contains(n), "lacks `{n}`:\n{text}");
     }
 }
+
+/// A CSV file's rows as maps from header to cell.
+pub fn csv_rows(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut rd = csv::Reader::from_reader(bytes);
+    let header = rd.headers().unwrap().clone();
+    rd.records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}

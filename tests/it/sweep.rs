@@ -9,7 +9,7 @@ use fleetsim::sweep::{plan, render, Design, RunRecord};
 use std::path::PathBuf;
 use std::process::Output;
 
-use super::common::{assert_contains, assert_success, bundled_dir, failed, fleetsim, TempFolder};
+use super::common::{assert_contains, assert_success, bundled_dir, csv_rows, failed, fleetsim, TempFolder};
 
 /// A small autoscaling scenario: 10 minutes at 30 requests per second.
 const BASE: &str = r#"Scenario(
@@ -254,20 +254,6 @@ fn record(point: usize, replication: u32, figures: &[(&str, f64)]) -> RunRecord 
         seed: u64::from(replication),
         metrics,
     }
-}
-
-fn csv_rows(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut rd = csv::Reader::from_reader(bytes);
-    let header = rd.headers().unwrap().clone();
-    rd.records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

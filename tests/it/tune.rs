@@ -3,7 +3,7 @@
 //! pastes back into a scenario, the saved sweep file reproduces the sweep, output does not
 //! depend on the thread count, and bad input or an impossible objective is told apart.
 
-use crate::common::{assert_contains, assert_success, bundled, failed, fleetsim, TempFolder};
+use crate::common::{assert_contains, assert_success, bundled, csv_rows, failed, fleetsim, TempFolder};
 use serde_json::Value;
 
 /// A small tune of the bundled case: two safety factors, three replications.
@@ -132,20 +132,6 @@ fn tune_derives_each_figure_from_the_last_and_recommends_the_cheapest_feasible_p
     );
     let bench = String::from_utf8(folder.read("out/benchmark.csv")).unwrap();
     assert_eq!(bench.matches(",MAX_RPS").count(), 1, "{bench}");
-}
-
-fn csv_rows(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut rd = csv::Reader::from_reader(bytes);
-    let header = rd.headers().unwrap().clone();
-    rd.records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
@@ -305,4 +291,42 @@ fn a_virtual_users_benchmark_reads_max_rps_off_the_throughput_plateau() {
         "0 users",
     );
     assert!(err.contains("users per minute; allowed: 1 to 1000"), "{err}");
+}
+
+#[test]
+fn listed_minimums_and_cooldowns_become_axes_of_the_sweep() {
+    let folder = TempFolder::new("tune", "axes");
+    let o = small(
+        &folder,
+        "out",
+        &[
+            "--safety-factors",
+            "0.6",
+            "--replications",
+            "2",
+            "--min-capacities",
+            "2,3",
+            "--scale-in-cooldowns",
+            "300,600",
+            "--quiet",
+        ],
+    );
+    assert_success(&o);
+    let sweep = json(&folder, "out/sweep/sweep.json");
+    let axes: Vec<(&str, &Value)> = sweep["axes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), &a["values"]))
+        .collect();
+    assert!(axes.contains(&("min_capacity", &serde_json::json!([2, 3]))), "{axes:?}");
+    assert!(
+        axes.contains(&("scale_in_cooldown", &serde_json::json!([300, 600]))),
+        "{axes:?}"
+    );
+    // 2 minimums x 2 cooldowns, and the choice is one of them.
+    assert_eq!(csv_rows(&folder.read("out/sweep/sweep.csv")).len(), 4);
+    let r = &json(&folder, "out/tune.json")["recommendation"];
+    assert!([2, 3].contains(&r["MinCapacity"].as_u64().unwrap()), "{r}");
+    assert!([300, 600].contains(&r["ScaleInCooldown"].as_u64().unwrap()), "{r}");
 }

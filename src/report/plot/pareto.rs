@@ -11,7 +11,7 @@ use super::chart::{LEGEND_LEFT, MARGIN, X_LABEL_AREA, Y_LABEL_AREA};
 use super::labels;
 use super::legend::{self, entry, Glyph};
 use super::style::{self, BLUE, DARK, GREY, RED};
-use super::sweep_data::SweepData;
+use super::sweep_data::{Point, SweepData};
 use super::PlotError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -55,29 +55,34 @@ fn point_label(data: &SweepData, coords: &[usize]) -> String {
         .join(", ")
 }
 
+/// A dot per point with a mean cost and a value in `ys` (by `sweep.csv` row); `pareto` says
+/// whether a point is on the front.
+fn dots(data: &SweepData, ys: &[Option<f64>], pareto: impl Fn(&Point) -> bool) -> Result<Vec<Dot>, PlotError> {
+    let cost = data.stat(COST, "mean")?;
+    Ok(data
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(row, p)| {
+            Some(Dot {
+                cost: cost[row]?,
+                p99: ys[row]?,
+                pareto: pareto(p),
+                infeasible: p.feasible == Some(false),
+                best: data.best_point == Some(p.id),
+                label: point_label(data, &p.coords),
+            })
+        })
+        .collect())
+}
+
 impl Pareto {
     /// `None` when the sweep does not report both cost and p99 latency.
     pub(super) fn new(data: &SweepData) -> Result<Option<Self>, PlotError> {
         if !(data.table.has(&format!("{COST}.mean")) && data.table.has(&format!("{P99}.mean"))) {
             return Ok(None);
         }
-        let cost = data.stat(COST, "mean")?;
-        let p99 = data.stat(P99, "mean")?;
-        let dots = data
-            .points
-            .iter()
-            .enumerate()
-            .filter_map(|(row, p)| {
-                Some(Dot {
-                    cost: cost[row]?,
-                    p99: p99[row]?,
-                    pareto: p.pareto,
-                    infeasible: p.feasible == Some(false),
-                    best: data.best_point == Some(p.id),
-                    label: point_label(data, &p.coords),
-                })
-            })
-            .collect();
+        let dots = dots(data, &data.stat(P99, "mean")?, |p| p.pareto)?;
         Ok(Some(Pareto {
             dots,
             y_desc: format!("{}, mean", labels::metric(P99).text()),
@@ -103,29 +108,15 @@ impl Pareto {
             Some(col) => data.table.numbers(col)?,
             None => data.stat(metric, "mean")?,
         };
-        let cost = data.stat(COST, "mean")?;
-        let mut dots: Vec<Dot> = data
-            .points
-            .iter()
-            .enumerate()
-            .filter_map(|(row, p)| {
-                Some(Dot {
-                    cost: cost[row]?,
-                    p99: ys[row]?,
-                    pareto: false,
-                    infeasible: p.feasible == Some(false),
-                    best: data.best_point == Some(p.id),
-                    label: point_label(data, &p.coords),
-                })
-            })
-            .collect();
+        let mut dots = dots(data, &ys, |_| false)?;
         let input: Vec<(usize, f64, f64)> = dots.iter().enumerate().map(|(i, d)| (i, d.cost, d.p99)).collect();
         for i in crate::sweep::objective::pareto(&input) {
             dots[i].pareto = true;
         }
-        let (what, judged) = match (&bound_column, constraint) {
-            (Some(_), Some((_, c))) => (labels::metric(metric).text(), c.value_name()),
-            _ => (labels::metric(metric).text(), "mean".to_string()),
+        let what = labels::metric(metric).text();
+        let judged = match (&bound_column, constraint) {
+            (Some(_), Some((_, c))) => c.value_name(),
+            _ => "mean".to_string(),
         };
         Ok(Some(Pareto {
             dots,
