@@ -1,19 +1,23 @@
 //! Throughput benchmark: fleetsim on the reference scenario against a bare binary-heap M/M/c loop.
 //!
 //! `cargo bench --bench throughput` runs every case (500 rps for 1 h and for 24 h of simulated
-//! time by default), each in a child process of its own, because peak RSS (`VmHWM`) is a
-//! per-process high-water mark: measured in one process, the 24 h figure would hide the 1 h one.
+//! time by default, under open-loop arrivals and then under closed-loop users, the reference for
+//! what a load test's request costs), each in a child process of its own, because peak RSS
+//! (`VmHWM`) is a per-process high-water mark: measured in one process, the 24 h figure would
+//! hide the 1 h one.
 //!
 //! Environment:
 //! - `FLEETSIM_BENCH_RPS`: request rate (default 500).
 //! - `FLEETSIM_BENCH_DURATIONS`: comma-separated simulated durations (default `1h,24h`).
+//! - `FLEETSIM_BENCH_LOADS`: comma-separated loads, `open` and `users` (default `open,users`).
 //! - `FLEETSIM_BENCH_SEED`: run seed (default 1).
-//! - `FLEETSIM_BENCH_CASE`: one duration; run it in this process (set by the parent for its
-//!   children; set it by hand to run a single case).
+//! - `FLEETSIM_BENCH_CASE`: one duration; run it in this process under the one load
+//!   `FLEETSIM_BENCH_LOADS` names (default `open`) (set by the parent for its children; set it
+//!   by hand to run a single case).
 //! - `FLEETSIM_BENCH_ONLY`: with `FLEETSIM_BENCH_CASE`, time only `fleetsim` or only `bare`, so
 //!   `perf stat` / `perf record` around the process see one of them alone.
 
-use fleetsim::bench::{run_bench, time_baseline, time_reference, Measurement};
+use fleetsim::bench::{run_bench_repeated, time_baseline, time_reference_with, Controllers, Load, Measurement};
 use fleetsim::cli::{peak_rss_kib, process_probes};
 use fleetsim::scenario::duration::parse_duration;
 use std::process::{Command, ExitCode};
@@ -47,12 +51,22 @@ fn print_part(name: &str, m: &Measurement) {
     );
 }
 
-fn run_case(rps: f64, case: &str, seed: u64) -> Result<(), String> {
+/// A load's name in `FLEETSIM_BENCH_LOADS`.
+fn load_of(name: &str) -> Result<Load, String> {
+    match name.trim() {
+        "open" => Ok(Load::Open),
+        "users" => Ok(Load::Users),
+        other => Err(format!("load {other:?}: expected open or users")),
+    }
+}
+
+fn run_case(rps: f64, case: &str, load: Load, seed: u64) -> Result<(), String> {
     let secs = duration_secs(case)?;
     match std::env::var("FLEETSIM_BENCH_ONLY").as_deref() {
         Err(_) => {}
         Ok("fleetsim") => {
-            print_part("fleetsim", &time_reference(rps, secs, seed, process_probes()).0);
+            let (m, _) = time_reference_with(rps, secs, seed, Controllers::Full, load, process_probes());
+            print_part("fleetsim", &m);
             return Ok(());
         }
         Ok("bare") => {
@@ -63,8 +77,8 @@ fn run_case(rps: f64, case: &str, seed: u64) -> Result<(), String> {
         }
         Ok(other) => return Err(format!("FLEETSIM_BENCH_ONLY={other:?}: expected fleetsim or bare")),
     }
-    println!("== {rps} rps x {case} ==");
-    let report = run_bench(rps, secs, seed, process_probes());
+    println!("== {rps} rps x {case}, {load:?} load ==");
+    let report = run_bench_repeated(rps, secs, seed, Controllers::Full, load, 1, process_probes());
     println!("{report}");
     println!();
     Ok(())
@@ -84,7 +98,14 @@ fn main() -> ExitCode {
     };
 
     if let Ok(case) = std::env::var("FLEETSIM_BENCH_CASE") {
-        return match run_case(rps, &case, seed) {
+        let load = match load_of(&env_or("FLEETSIM_BENCH_LOADS", "open")) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("FLEETSIM_BENCH_LOADS: {e} (a single case takes one load)");
+                return ExitCode::FAILURE;
+            }
+        };
+        return match run_case(rps, &case, load, seed) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{e}");
@@ -102,17 +123,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for case in env_or("FLEETSIM_BENCH_DURATIONS", "1h,24h").split(',') {
-        let status = Command::new(&exe).env("FLEETSIM_BENCH_CASE", case.trim()).status();
-        match status {
-            Ok(s) if s.success() => {}
-            Ok(s) => {
-                eprintln!("case {case}: {s}");
-                return ExitCode::FAILURE;
-            }
-            Err(e) => {
-                eprintln!("case {case}: cannot start: {e}");
-                return ExitCode::FAILURE;
+    let loads = env_or("FLEETSIM_BENCH_LOADS", "open,users");
+    for load in loads.split(',') {
+        if let Err(e) = load_of(load) {
+            eprintln!("FLEETSIM_BENCH_LOADS: {e}");
+            return ExitCode::FAILURE;
+        }
+        for case in env_or("FLEETSIM_BENCH_DURATIONS", "1h,24h").split(',') {
+            let status = Command::new(&exe)
+                .env("FLEETSIM_BENCH_CASE", case.trim())
+                .env("FLEETSIM_BENCH_LOADS", load.trim())
+                .status();
+            match status {
+                Ok(s) if s.success() => {}
+                Ok(s) => {
+                    eprintln!("case {case} ({load}): {s}");
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => {
+                    eprintln!("case {case} ({load}): cannot start: {e}");
+                    return ExitCode::FAILURE;
+                }
             }
         }
     }

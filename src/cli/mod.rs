@@ -154,7 +154,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = BenchControllers::Full)]
         controllers: BenchControllers,
         /// Where the requests come from: open (Poisson arrivals at --rps) or users (closed-loop
-        /// users with a 1 s think time, as many as send about --rps).
+        /// users with no think time and a 1 ms round trip, as many as send about --rps).
         #[arg(long, value_enum, default_value_t = BenchLoad::Open)]
         load: BenchLoad,
         /// Repetitions, fleetsim and the bare loop interleaved; the table shows the median of

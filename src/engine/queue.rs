@@ -45,6 +45,10 @@ pub struct EventQueue<E> {
     /// sorted as long as no event earlier than this is appended. Kept apart so that the check
     /// reads one field instead of finding the lane's back.
     lane_last: SimTime,
+    /// The key of the lane's front, `u128::MAX` when the lane is empty: which of the lane and
+    /// the heap comes first is asked at every event of a closed-loop run, and one compare of
+    /// two keys answers it without reading the lane (which is read only when it pops).
+    lane_front: u128,
     next_seq: u64,
 }
 
@@ -60,6 +64,7 @@ impl<E: Copy> EventQueue<E> {
             heap: MinHeap::with_capacity(1024),
             lane: Lane::default(),
             lane_last: SimTime::ZERO,
+            lane_front: u128::MAX,
             next_seq: 0,
         }
     }
@@ -92,18 +97,27 @@ impl<E: Copy> EventQueue<E> {
         }
         self.lane_last = time;
         let seq = self.alloc_seq();
-        self.lane.push_back(Scheduled { time, seq, event });
+        let item = Scheduled { time, seq, event };
+        if self.lane_front == u128::MAX {
+            self.lane_front = item.key();
+        }
+        self.lane.push_back(item);
         seq
     }
 
     /// Whether the lane's front pops before the heap's top (false when the lane is empty).
     #[inline(always)]
     fn lane_first(&self) -> bool {
-        match (self.lane.front(), self.heap.peek()) {
-            (Some(l), Some(h)) => l.key() < h.key(),
-            (Some(_), None) => true,
-            (None, _) => false,
-        }
+        // An empty lane's `u128::MAX` is never below a key (no event has `seq` `u64::MAX`).
+        self.lane_front < self.heap.peek().map_or(u128::MAX, |h| h.key())
+    }
+
+    /// Removes the lane's front (the lane must not be empty) and notes the new front's key.
+    #[inline(always)]
+    fn pop_lane_front(&mut self) -> Scheduled<E> {
+        let item = self.lane.pop_front_nonempty();
+        self.lane_front = self.lane.front().map_or(u128::MAX, |s| s.key());
+        item
     }
 
     /// The key of the next event, if any.
@@ -124,7 +138,8 @@ impl<E: Copy> EventQueue<E> {
     pub fn peek_with(&self, lane: bool) -> (Option<(SimTime, u64)>, bool) {
         debug_assert!(lane || self.lane.is_empty(), "the lane is in use");
         if lane && self.lane_first() {
-            (self.lane.front().map(|s| (s.time, s.seq)), true)
+            let key = self.lane_front;
+            (Some((SimTime((key >> 64) as u64), key as u64)), true)
         } else {
             (self.heap.peek().map(|s| (s.time, s.seq)), false)
         }
@@ -135,7 +150,7 @@ impl<E: Copy> EventQueue<E> {
     /// key to carry: the run loop only needs the event.
     #[inline(always)]
     pub fn pop_lane(&mut self) -> E {
-        self.lane.pop_front_nonempty().event
+        self.pop_lane_front().event
     }
 
     /// Removes and returns the event [`EventQueue::peek_with`] just found (`from_lane` is what
@@ -144,7 +159,7 @@ impl<E: Copy> EventQueue<E> {
     #[inline(always)]
     pub fn pop_peeked(&mut self, from_lane: bool) -> Option<Scheduled<E>> {
         if from_lane {
-            Some(self.lane.pop_front_nonempty())
+            Some(self.pop_lane_front())
         } else {
             self.heap.pop()
         }

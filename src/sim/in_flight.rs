@@ -63,17 +63,20 @@ impl InFlight {
         i
     }
 
-    /// Releases index `i` (its request left its slot); returns `(arrival, start, outcome)`.
+    /// Releases index `i` (its request left its slot); returns `(arrival, start, outcome,
+    /// user)`: one read of the row gives a user's answer what it needs too.
     #[inline(always)]
-    pub fn release(&mut self, i: u32) -> (SimTime, SimTime, Outcome) {
+    pub fn release(&mut self, i: u32) -> (SimTime, SimTime, Outcome, u32) {
         let row = &mut self.rows[i as usize];
+        let user = row.link;
         row.link = self.free;
         self.free = i;
-        (row.arrival, row.start, row.outcome)
+        (row.arrival, row.start, row.outcome, user)
     }
 
-    /// The arrival and the user of the request held at `i` (before it is released).
-    pub fn user(&self, i: u32) -> (SimTime, u32) {
+    /// The arrival and the user of the request held at `i`.
+    #[cfg(test)]
+    fn user(&self, i: u32) -> (SimTime, u32) {
         let row = &self.rows[i as usize];
         (row.arrival, row.link)
     }
@@ -91,9 +94,8 @@ mod tests {
         let b = t.hold(SimTime(3), SimTime(4), Outcome::ServerError, NO_USER);
         let c = t.hold(SimTime(5), SimTime(6), Outcome::Ok, 0);
         assert_eq!((a, b, c), (0, 1, 2));
-        assert_eq!(t.user(a), (SimTime(1), 7));
-        assert_eq!(t.release(b), (SimTime(3), SimTime(4), Outcome::ServerError));
-        assert_eq!(t.release(a), (SimTime(1), SimTime(2), Outcome::Ok));
+        assert_eq!(t.release(b), (SimTime(3), SimTime(4), Outcome::ServerError, NO_USER));
+        assert_eq!(t.release(a), (SimTime(1), SimTime(2), Outcome::Ok, 7));
         // A reused row carries its new request's user, not the free-list link it held.
         assert_eq!(t.hold(SimTime(7), SimTime(8), Outcome::Ok, 3), a);
         assert_eq!(t.user(a), (SimTime(7), 3));
@@ -101,8 +103,8 @@ mod tests {
         assert_eq!(t.user(b), (SimTime(9), NO_USER));
         // The list is empty again: the table grows.
         assert_eq!(t.hold(SimTime(11), SimTime(12), Outcome::Ok, 5), 3);
-        assert_eq!(t.release(c), (SimTime(5), SimTime(6), Outcome::Ok));
-        assert_eq!(t.release(b), (SimTime(9), SimTime(10), Outcome::Ok));
+        assert_eq!(t.release(c), (SimTime(5), SimTime(6), Outcome::Ok, 0));
+        assert_eq!(t.release(b), (SimTime(9), SimTime(10), Outcome::Ok, NO_USER));
         assert_eq!(t.user(a), (SimTime(7), 3));
         assert_eq!(t.rows.len(), 4);
         assert_eq!(std::mem::size_of::<Row>(), 24);

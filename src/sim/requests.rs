@@ -7,7 +7,7 @@ use super::config::EndpointKind;
 use super::event::Event;
 use super::users::Answer;
 use super::world::World;
-use crate::engine::{SimDuration, SimRng};
+use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::model::metrics::Series;
 use crate::model::{FleetId, InstanceId, InstanceState, ModelVersion, Outcome, Request, VariantId, NO_USER};
 use rand::RngExt;
@@ -263,13 +263,16 @@ impl World {
         self.queue.schedule(now + service, event);
     }
 
-    /// A request leaves its slot on instance `id`. Returns the model's overhead latency on
-    /// instance `id`'s fleet, `None` when the instance is gone (a user's answer adds it).
+    /// A request leaves its slot on instance `id`. Returns when the request arrived, its user
+    /// (`NO_USER` for an open-loop request) and the model's overhead latency on instance
+    /// `id`'s fleet, `None` when the instance is gone (a user's answer adds it).
     #[inline(always)]
-    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) -> Option<SimDuration> {
+    pub(super) fn on_service_done(&mut self, id: InstanceId, req: u32) -> (SimTime, u32, Option<SimDuration>) {
         let now = self.now;
-        let (arrival, start, outcome) = self.in_flight.release(req);
-        let inst = self.instances.get_mut(id)?;
+        let (arrival, start, outcome, user) = self.in_flight.release(req);
+        let Some(inst) = self.instances.get_mut(id) else {
+            return (arrival, user, None);
+        };
         inst.outstanding -= 1;
         let state = inst.state;
         let outstanding = inst.outstanding;
@@ -299,7 +302,7 @@ impl World {
             // A deactivated instance finishes its work and waits, alive, without traffic.
             _ => {}
         }
-        Some(model_overhead)
+        (arrival, user, Some(model_overhead))
     }
 
     /// Fills free slots of the in-service instance `id` from its fleet's backlog.

@@ -278,23 +278,28 @@ impl World {
         // Only closed-loop users schedule into the queue's FIFO lane: a run without them never
         // looks at it, and gets a copy of the loop without the lane's comparison and branch,
         // nor the users' events ahead of the table.
-        if self.users.is_some() {
-            self.run_loop::<true>(until)
-        } else {
-            self.run_loop::<false>(until)
+        // Open-loop arrivals are generated one ahead from the start, so a run with none pending
+        // now never has one (only an arrival schedules the next): a closed-loop test alone gets
+        // a copy without the arrival's comparison per event.
+        match (self.users.is_some(), self.next_arrival.is_some()) {
+            (true, true) => self.run_loop::<true, true>(until),
+            (true, false) => self.run_loop::<true, false>(until),
+            (false, _) => self.run_loop::<false, true>(until),
         }
     }
 
-    /// [`World::run_until`]'s loop; `LANE`: whether closed-loop users are simulated. Each copy
+    /// [`World::run_until`]'s loop; `LANE`: whether closed-loop users are simulated;
+    /// `ARRIVALS`: whether an open-loop arrival may still come. Each copy
     /// is a function of its own, so that one's registers and spills do not shape the other's.
     #[inline(never)]
-    fn run_loop<const LANE: bool>(&mut self, until: SimTime) -> bool {
+    fn run_loop<const LANE: bool, const ARRIVALS: bool>(&mut self, until: SimTime) -> bool {
         while !self.finished {
             let (heap, from_lane) = self.queue.peek_with(LANE);
-            let arrival_first = match (self.next_arrival, heap) {
-                (Some(a), Some(h)) => a < h,
-                (Some(_), None) => true,
-                (None, _) => false,
+            let arrival_first = match (ARRIVALS, self.next_arrival, heap) {
+                (false, _, _) => false,
+                (true, Some(a), Some(h)) => a < h,
+                (true, Some(_), None) => true,
+                (true, None, _) => false,
             };
             let time = match (arrival_first, self.next_arrival, heap) {
                 (true, Some((t, _)), _) => t,

@@ -79,8 +79,7 @@ impl World {
     /// start.
     pub(super) fn on_serverless_done(&mut self, req: u32, provisioned: bool) {
         let now = self.now;
-        let (_, user) = self.in_flight.user(req);
-        let (arrival, start, outcome) = self.in_flight.release(req);
+        let (arrival, start, outcome, user) = self.in_flight.release(req);
         if let Some(ctl) = self.hosting.serverless_mut() {
             ctl.on_done(now, provisioned);
         }

@@ -62,8 +62,8 @@ impl World {
     /// has its answer (with the model's overhead latency, when the instance is still there).
     #[inline(always)]
     pub(super) fn on_user_service_done(&mut self, instance: InstanceId, req: u32) {
-        let (sent, user) = self.in_flight.user(req);
-        let overhead = self.on_service_done(instance, req).unwrap_or(SimDuration::ZERO);
+        let (sent, user, overhead) = self.on_service_done(instance, req);
+        let overhead = overhead.unwrap_or(SimDuration::ZERO);
         self.user_answered_inline(user, sent, overhead, Answer::Response);
     }
 
