@@ -9,6 +9,7 @@ pub mod autoscaling;
 pub mod cloudwatch;
 pub mod export;
 pub mod import;
+pub mod import_traffic;
 
 /// The API's name of a scenario enum value (`CPUUtilization`, `GreaterThanThreshold`,
 /// `notBreaching`): the scenario types are named after the API, so their serde name is it.

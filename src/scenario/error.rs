@@ -43,6 +43,9 @@ pub enum ScenarioError {
     Invalid { file: String, errors: Vec<FieldError> },
     #[error("{}:{line}: {message}", shorten_to(file, 1_000))]
     Input { file: String, line: usize, message: String },
+    /// A data file in JSON (a CloudWatch export): `message` starts with the field path.
+    #[error("{}: {message}", shorten_to(file, 1_000))]
+    Data { file: String, message: String },
     #[error(
         "--set {}: {}",
         super::parse_message::shorten(spec),

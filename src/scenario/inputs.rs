@@ -1,4 +1,5 @@
-//! Data files a scenario refers to: traffic traces and recorded service-time samples.
+//! Data files a scenario refers to: traffic traces (CSV, or a CloudWatch export in JSON) and
+//! recorded service-time samples.
 //!
 //! Paths are relative to the scenario file's folder. Bad rows are reported with their line
 //! number; a header row is recognised and skipped.
@@ -93,7 +94,14 @@ fn records(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
     rows.into_iter()
 }
 
-/// Reads `timestamp,count` rows. Timestamps become offsets from the first row.
+/// Where a trace row is written: a CSV line, or a JSON field path (a CloudWatch export).
+enum Loc {
+    Line(usize),
+    Path(String),
+}
+
+/// Reads `timestamp,count` rows, or the JSON CloudWatch prints for `Invocations`
+/// ([`super::cloudwatch_counts`]). Timestamps become offsets from the first row.
 pub fn count_trace(
     base: &Path,
     file: &str,
@@ -101,49 +109,76 @@ pub fn count_trace(
     scale: f64,
 ) -> Result<Vec<(SimTime, u64)>, ScenarioError> {
     let (shown, text) = read(base, file)?;
-    let bad = |line: usize, message: String| ScenarioError::Input {
-        file: shown.clone(),
-        line,
-        message,
+    let bad = |loc: &Loc, message: String| match loc {
+        Loc::Line(line) => ScenarioError::Input {
+            file: shown.clone(),
+            line: *line,
+            message,
+        },
+        Loc::Path(at) => ScenarioError::Data {
+            file: shown.clone(),
+            message: format!("at `{at}`: {message}"),
+        },
     };
-    let mut rows: Vec<(SimTime, u64)> = Vec::new();
-    let mut origin: Option<f64> = None;
-    let mut form = None;
     // Counts are held to the open workloads' rate limit: at most MAX_RPS over a period.
     let most = limits::MAX_RPS * period.0 as f64 / 1e6;
-    for (idx, (line, f)) in records(&text).enumerate() {
-        let Some((ts, this)) = parse_timestamp(&f[0]) else {
-            if idx == 0 {
-                continue; // header
-            }
-            return Err(bad(
-                line,
-                format!(
-                    "`{}` is not a timestamp (seconds, RFC 3339 or `YYYY-MM-DD HH:MM:SS`)",
-                    shorten(&f[0])
-                ),
-            ));
-        };
-        same_form(&mut form, this, &f[0]).map_err(|m| bad(line, m))?;
-        let Some(c) = f.get(1) else {
-            return Err(bad(line, "expected two columns: timestamp,count".into()));
-        };
-        let count = c
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && *x >= 0.0)
-            .ok_or_else(|| {
-                bad(
-                    line,
+    // (where, seconds, timestamp as written, count, count as written)
+    let mut entries: Vec<(Loc, f64, String, f64, String)> = Vec::new();
+    if super::cloudwatch_counts::is_json(&text) {
+        let export = super::cloudwatch_counts::read(&text, |t| match parse_timestamp(t) {
+            Some((x, TimeForm::Date)) => Some(x),
+            _ => None,
+        })
+        .map_err(|message| ScenarioError::Data {
+            file: shown.clone(),
+            message,
+        })?;
+        for r in export.rows {
+            let count_text = r.count.to_string();
+            entries.push((Loc::Path(r.at), r.secs, r.timestamp, r.count, count_text));
+        }
+    } else {
+        let mut form = None;
+        for (idx, (line, f)) in records(&text).enumerate() {
+            let loc = Loc::Line(line);
+            let Some((ts, this)) = parse_timestamp(&f[0]) else {
+                if idx == 0 {
+                    continue; // header
+                }
+                return Err(bad(
+                    &loc,
                     format!(
-                        "count `{}` is not a number of requests; allowed: a number from 0 to {most}",
-                        shorten(c)
+                        "`{}` is not a timestamp (seconds, RFC 3339 or `YYYY-MM-DD HH:MM:SS`)",
+                        shorten(&f[0])
                     ),
-                )
-            })?;
+                ));
+            };
+            same_form(&mut form, this, &f[0]).map_err(|m| bad(&loc, m))?;
+            let Some(c) = f.get(1) else {
+                return Err(bad(&loc, "expected two columns: timestamp,count".into()));
+            };
+            let count = c
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| {
+                    bad(
+                        &loc,
+                        format!(
+                            "count `{}` is not a number of requests; allowed: a number from 0 to {most}",
+                            shorten(c)
+                        ),
+                    )
+                })?;
+            entries.push((loc, ts, f[0].clone(), count, c.clone()));
+        }
+    }
+    let mut rows: Vec<(SimTime, u64)> = Vec::new();
+    let mut origin: Option<f64> = None;
+    for (loc, ts, ts_text, count, c) in entries {
         if count * scale > most {
             return Err(bad(
-                line,
+                &loc,
                 format!(
                     "count `{c}`{} is more than {} requests per second over a period of {period}; allowed: at most {most} per period",
                     if scale == 1.0 { String::new() } else { format!(" (x {scale} scale)") },
@@ -153,21 +188,21 @@ pub fn count_trace(
         }
         let o = *origin.get_or_insert(ts);
         if ts < o {
-            return Err(bad(line, format!("timestamp `{}` is before the first row", f[0])));
+            return Err(bad(&loc, format!("timestamp `{ts_text}` is before the first row")));
         }
-        let at = offset(ts - o).map_err(|m| bad(line, m))?;
+        let at = offset(ts - o).map_err(|m| bad(&loc, m))?;
         if let Some(&(prev, _)) = rows.last() {
             if at.0 < prev.0.saturating_add(period.0) {
                 return Err(bad(
-                    line,
-                    format!("timestamp `{}` is less than one period ({period}) after the previous row; rows must be sorted and one period apart or more", f[0]),
+                    &loc,
+                    format!("timestamp `{ts_text}` is less than one period ({period}) after the previous row; rows must be sorted and one period apart or more"),
                 ));
             }
         }
         rows.push((at, (count * scale).round() as u64));
     }
     if rows.is_empty() {
-        return Err(bad(1, "the trace has no rows".into()));
+        return Err(bad(&Loc::Line(1), "the trace has no rows".into()));
     }
     Ok(rows)
 }

@@ -4,6 +4,7 @@
 //! validate into a `SimConfig`. Errors name the file and line/column, or the field path, the
 //! value and what is allowed.
 
+pub mod cloudwatch_counts;
 pub mod components;
 pub mod deployment;
 pub mod duration;

@@ -3,6 +3,7 @@
 mod async_endpoint;
 mod autoscaling;
 mod aws_export;
+mod aws_traffic;
 mod bundled_autoscaling;
 mod check;
 mod cli;
