@@ -71,14 +71,61 @@ pub struct PredefinedMetricSpecification {
     pub predefined_metric_type: String,
 }
 
-/// `CustomizedMetricSpecification` (a single metric; metric math is not written).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// `CustomizedMetricSpecification`: one metric (`MetricName`, `Namespace`, `Dimensions`,
+/// `Statistic`), or metric math (`Metrics`). Export writes the first form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CustomizedMetricSpecification {
-    pub metric_name: String,
-    pub namespace: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default)]
     pub dimensions: Vec<Dimension>,
-    pub statistic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Metric math: the queries, one of which returns the tracked value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<TargetTrackingMetricDataQuery>,
+}
+
+/// `TargetTrackingMetricDataQuery`: a metric (`MetricStat`) or an expression over the others.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TargetTrackingMetricDataQuery {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<TargetTrackingMetricStat>,
+    /// Whether this query's value is the tracked one (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+}
+
+/// `TargetTrackingMetricStat`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TargetTrackingMetricStat {
+    pub metric: TargetTrackingMetric,
+    pub stat: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// `TargetTrackingMetric`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TargetTrackingMetric {
+    pub metric_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dimensions: Vec<Dimension>,
 }
 
 /// A CloudWatch dimension.

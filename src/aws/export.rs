@@ -170,10 +170,11 @@ fn tracked(
 ) {
     let customized = |name: String, dimensions: Vec<Dimension>, statistic: &str| {
         Some(CustomizedMetricSpecification {
-            namespace: namespace(&name).into(),
-            metric_name: name,
+            namespace: Some(namespace(&name).into()),
+            metric_name: Some(name),
             dimensions,
-            statistic: statistic.into(),
+            statistic: Some(statistic.into()),
+            ..Default::default()
         })
     };
     match metric {

@@ -301,19 +301,82 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
     Ok(Imported { scenario, sources })
 }
 
+/// The metric and statistic a `CustomizedMetricSpecification` tracks: its own, or those of the
+/// `MetricStat` its metric math returns. An expression that computes a value (`m1 / m2`) is
+/// refused: a simulated policy tracks one metric the endpoint emits; an expression that only
+/// names another query (`m1`) is that query.
+fn customized_metric(file: &str, cu: &CustomizedMetricSpecification) -> Result<(String, String), String> {
+    const AT: &str = "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification";
+    if cu.metrics.is_empty() {
+        return match (&cu.metric_name, &cu.statistic) {
+            (Some(n), Some(s)) => Ok((n.clone(), s.clone())),
+            _ => Err(validation(
+                file,
+                "a CustomizedMetricSpecification needs MetricName, Namespace and Statistic, or Metrics",
+            )),
+        };
+    }
+    if cu.metric_name.is_some() || cu.namespace.is_some() || cu.statistic.is_some() || !cu.dimensions.is_empty() {
+        return Err(validation(
+            file,
+            "MetricName, Namespace, Dimensions and Statistic cannot be given with Metrics",
+        ));
+    }
+    let returned: Vec<usize> = (0..cu.metrics.len())
+        .filter(|&i| cu.metrics[i].return_data != Some(false))
+        .collect();
+    let [mut i] = returned[..] else {
+        return Err(validation(
+            file,
+            format!(
+                "exactly one of the Metrics must return data (ReturnData true, the default); {} do",
+                returned.len()
+            ),
+        ));
+    };
+    // Follow plain references (`m1`) to the query they name.
+    for _ in 0..cu.metrics.len() {
+        let q = &cu.metrics[i];
+        match (&q.metric_stat, q.expression.as_deref().map(str::trim)) {
+            (Some(ms), None) => return Ok((ms.metric.metric_name.clone(), ms.stat.clone())),
+            (None, Some(e)) => match cu.metrics.iter().position(|o| o.id == e) {
+                Some(j) => i = j,
+                None => {
+                    return Err(format!(
+                        "{file}: at `{AT}.Metrics[{i}].Expression`: metric math `{e}` cannot be simulated: a simulated target tracking policy follows one metric the endpoint emits; track a MetricStat (or a predefined metric) instead"
+                    ))
+                }
+            },
+            _ => {
+                return Err(validation(
+                    file,
+                    format!("Metrics[{i}] (Id {}) needs exactly one of Expression and MetricStat", q.id),
+                ))
+            }
+        }
+    }
+    Err(format!(
+        "{file}: at `{AT}.Metrics`: the expressions name each other in a circle; allowed: one that ends at a MetricStat"
+    ))
+}
+
 /// A `PutScalingPolicy` as a scenario policy.
 fn policy(file: &str, p: &PutScalingPolicy, alarms: &[(sc::Alarm, Vec<String>, String)]) -> Result<Policy, String> {
     match (p.policy_type.as_str(), &p.target_tracking_scaling_policy_configuration, &p.step_scaling_policy_configuration) {
         ("TargetTrackingScaling", Some(c), None) => {
             let metric = match (&c.predefined_metric_specification, &c.customized_metric_specification) {
                 (Some(pre), None) => enum_of(file, "PredefinedMetricType", &pre.predefined_metric_type)?,
-                (None, Some(cu)) if cu.metric_name == "ApproximateBacklogSizePerInstance" => {
-                    TrackedMetric::ApproximateBacklogSizePerInstance
+                (None, Some(cu)) => {
+                    let (name, statistic) = customized_metric(file, cu)?;
+                    if name == "ApproximateBacklogSizePerInstance" {
+                        TrackedMetric::ApproximateBacklogSizePerInstance
+                    } else {
+                        TrackedMetric::Customized {
+                            metric: metric(file, &name)?,
+                            statistic,
+                        }
+                    }
                 }
-                (None, Some(cu)) => TrackedMetric::Customized {
-                    metric: metric(file, &cu.metric_name)?,
-                    statistic: cu.statistic.clone(),
-                },
                 _ => {
                     return Err(validation(
                         file,

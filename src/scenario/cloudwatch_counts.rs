@@ -119,11 +119,10 @@ pub fn is_json(text: &str) -> bool {
 pub fn read(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Result<Export, String> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
     let (source, mut rows) = if v.get("Datapoints").is_some() {
-        let s: Statistics = serde_path_to_error::deserialize(v)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                format!("at `{path}`: {} (get-metric-statistics output)", e.into_inner())
-            })?;
+        let s: Statistics = serde_path_to_error::deserialize(v).map_err(|e| {
+            let path = e.path().to_string();
+            format!("at `{path}`: {} (get-metric-statistics output)", e.into_inner())
+        })?;
         if s.label != "Invocations" {
             return Err(format!(
                 "at `Label`: the export is of `{}`; allowed: the endpoint's `Invocations` (a request count per period)",
@@ -138,15 +137,20 @@ pub fn read(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Result<Export, S
                     "at `{at}`: no `Sum`; allowed: a datapoint with the Sum statistic (export with `--statistics Sum`)"
                 ));
             };
-            rows.push(row(&parse, format!("{at}.Timestamp"), d.timestamp, sum, &format!("{at}.Sum"))?);
+            rows.push(row(
+                &parse,
+                format!("{at}.Timestamp"),
+                d.timestamp,
+                sum,
+                &format!("{at}.Sum"),
+            )?);
         }
         (Source::GetMetricStatistics, rows)
     } else if v.get("MetricDataResults").is_some() {
-        let d: MetricData = serde_path_to_error::deserialize(v)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                format!("at `{path}`: {} (get-metric-data output)", e.into_inner())
-            })?;
+        let d: MetricData = serde_path_to_error::deserialize(v).map_err(|e| {
+            let path = e.path().to_string();
+            format!("at `{path}`: {} (get-metric-data output)", e.into_inner())
+        })?;
         if d.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
             return Err(
                 "at `NextToken`: the export has more pages; allowed: a whole export (fetch every page and merge them, or export a shorter range)"
@@ -158,7 +162,11 @@ pub fn read(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Result<Export, S
             let ids: Vec<String> = d.metric_data_results.iter().map(|r| format!("`{}`", r.id)).collect();
             return Err(format!(
                 "at `MetricDataResults`: {n} results ({}); allowed: exactly one, the endpoint's Invocations Sum",
-                if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+                if ids.is_empty() {
+                    "none".to_string()
+                } else {
+                    ids.join(", ")
+                }
             ));
         }
         let r = d.metric_data_results.into_iter().next().expect("one result");
@@ -205,7 +213,13 @@ pub fn read(text: &str, parse: impl Fn(&str) -> Option<f64>) -> Result<Export, S
     Ok(Export { source, rows })
 }
 
-fn row(parse: &impl Fn(&str) -> Option<f64>, at: String, timestamp: String, count: f64, count_at: &str) -> Result<Row, String> {
+fn row(
+    parse: &impl Fn(&str) -> Option<f64>,
+    at: String,
+    timestamp: String,
+    count: f64,
+    count_at: &str,
+) -> Result<Row, String> {
     let Some(secs) = parse(&timestamp) else {
         return Err(format!(
             "at `{at}`: `{}` is not a timestamp; allowed: ISO 8601 / RFC 3339 such as `2024-05-06T14:00:00Z`",
@@ -213,7 +227,9 @@ fn row(parse: &impl Fn(&str) -> Option<f64>, at: String, timestamp: String, coun
         ));
     };
     if !(count.is_finite() && count >= 0.0) {
-        return Err(format!("at `{count_at}`: {count}; allowed: a number of requests, 0 or more"));
+        return Err(format!(
+            "at `{count_at}`: {count}; allowed: a number of requests, 0 or more"
+        ));
     }
     Ok(Row {
         at,
@@ -228,7 +244,9 @@ mod tests {
     use super::*;
 
     fn secs(s: &str) -> Option<f64> {
-        chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp() as f64)
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.timestamp() as f64)
     }
 
     #[test]
@@ -254,20 +272,25 @@ mod tests {
         assert_eq!(e.rows.iter().map(|r| r.count).collect::<Vec<_>>(), vec![4.0, 3.0]);
         assert_eq!(e.period_secs(), Some(60.0));
         let partial = text.replace("Complete", "PartialData");
-        assert!(read(&partial, secs).unwrap_err().contains("`PartialData`; allowed: `Complete`"));
+        assert!(read(&partial, secs)
+            .unwrap_err()
+            .contains("`PartialData`; allowed: `Complete`"));
         let paged = text.replace("\"Messages\": []", "\"NextToken\": \"abc\"");
         assert!(read(&paged, secs).unwrap_err().starts_with("at `NextToken`"));
     }
 
     #[test]
     fn bad_exports_name_the_field() {
-        let no_sum = r#"{"Label": "Invocations", "Datapoints": [{"Timestamp": "2024-05-06T14:00:00Z", "Average": 1.0}]}"#;
+        let no_sum =
+            r#"{"Label": "Invocations", "Datapoints": [{"Timestamp": "2024-05-06T14:00:00Z", "Average": 1.0}]}"#;
         assert_eq!(
             read(no_sum, secs).unwrap_err(),
             "at `Datapoints[0]`: no `Sum`; allowed: a datapoint with the Sum statistic (export with `--statistics Sum`)"
         );
         let other = r#"{"Label": "ModelLatency", "Datapoints": []}"#;
-        assert!(read(other, secs).unwrap_err().starts_with("at `Label`: the export is of `ModelLatency`"));
+        assert!(read(other, secs)
+            .unwrap_err()
+            .starts_with("at `Label`: the export is of `ModelLatency`"));
         let unknown = r#"{"Label": "Invocations", "Datapoints": [{"Timestamp": "x", "Sum": 1, "Bogus": 2}]}"#;
         assert_eq!(
             read(unknown, secs).unwrap_err(),
@@ -278,6 +301,8 @@ mod tests {
         assert!(read(twice, secs).unwrap_err().contains("appears twice"));
         let empty = r#"{"Label": "Invocations", "Datapoints": []}"#;
         assert!(read(empty, secs).unwrap_err().contains("no datapoints"));
-        assert!(read(r#"{"Foo": 1}"#, secs).unwrap_err().starts_with("neither `Datapoints`"));
+        assert!(read(r#"{"Foo": 1}"#, secs)
+            .unwrap_err()
+            .starts_with("neither `Datapoints`"));
     }
 }
