@@ -595,10 +595,11 @@ fn variant(file: &str, i: usize, pv: &ProductionVariant, b: &Variant) -> Result<
 }
 
 /// The production variants of a scenario endpoint, as the comparison of a deployment's
-/// configuration needs them (name, model, instance type and count, weight).
+/// configuration needs them (name, model, instance type and count, weight, managed instance
+/// scaling, routing).
 fn current_variants(e: &Endpoint) -> Vec<ProductionVariant> {
     match e {
-        Endpoint::RealTime { variants, .. } | Endpoint::Async { variants, .. } => variants
+        Endpoint::RealTime { variants, routing, .. } | Endpoint::Async { variants, routing, .. } => variants
             .iter()
             .map(|v| ProductionVariant {
                 variant_name: v.name.clone(),
@@ -606,6 +607,14 @@ fn current_variants(e: &Endpoint) -> Vec<ProductionVariant> {
                 instance_type: Some(v.instance_type.clone()),
                 initial_instance_count: Some(v.initial_instance_count),
                 initial_variant_weight: Some(v.initial_weight),
+                managed_instance_scaling: v.managed_instance_scaling.as_ref().map(|m| ManagedInstanceScaling {
+                    status: Some(super::api_name(&m.status)),
+                    min_instance_count: Some(m.min_instance_count),
+                    max_instance_count: Some(m.max_instance_count),
+                }),
+                routing_config: Some(RoutingConfig {
+                    routing_strategy: upper_snake(&super::api_name(routing)),
+                }),
                 ..Default::default()
             })
             .collect(),
@@ -687,6 +696,33 @@ fn deployment(
         if weight_changed {
             not_imported.push(format!(
                 "{path}.InitialVariantWeight: a deployment keeps the variant's weight in the simulator"
+            ));
+        }
+        // Compared with the API's defaults filled in (RANDOM routing, status ENABLED).
+        let strategy = |v: &ProductionVariant| {
+            v.routing_config
+                .as_ref()
+                .map_or("RANDOM".to_string(), |r| r.routing_strategy.clone())
+        };
+        if strategy(new) != strategy(old) {
+            not_imported.push(format!(
+                "{path}.RoutingConfig: {} -> {}: the simulator routes with the endpoint's first configuration's strategy throughout",
+                strategy(old),
+                strategy(new)
+            ));
+        }
+        let scaling = |v: &ProductionVariant| {
+            v.managed_instance_scaling.as_ref().map(|m| {
+                (
+                    m.status.clone().unwrap_or_else(|| "ENABLED".into()),
+                    m.min_instance_count,
+                    m.max_instance_count,
+                )
+            })
+        };
+        if scaling(new) != scaling(old) {
+            not_imported.push(format!(
+                "{path}.ManagedInstanceScaling: a deployment keeps the variant's managed instance scaling in the simulator"
             ));
         }
         if let Some(m) = &new.model_name {
