@@ -420,7 +420,10 @@ pub fn script(e: &Export) -> String {
     // (reference, shell variable holding the ARN), the variable named after the call's number.
     let mut arns: Vec<(String, String)> = Vec::new();
     for (k, c) in e.calls.iter().enumerate() {
-        s.push_str(&super::export_endpoint::before(k.checked_sub(1).map(|j| &e.calls[j]), c));
+        s.push_str(&super::export_endpoint::before(
+            k.checked_sub(1).map(|j| &e.calls[j]),
+            c,
+        ));
         if let Some(reference) = &c.returns_policy_arn {
             let var = format!("POLICY_ARN_{:02}", k + 1);
             s.push_str(&format!(

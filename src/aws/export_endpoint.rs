@@ -59,9 +59,8 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
         });
     }
     if scenario.shadow_test.is_some() {
-        not_exported.push(
-            "shadow_test: a shadow test is a CreateInferenceExperiment call, which export does not write".into(),
-        );
+        not_exported
+            .push("shadow_test: a shadow test is a CreateInferenceExperiment call, which export does not write".into());
     }
     number_files(&mut calls);
     Ok(Export { calls, not_exported })
@@ -204,7 +203,11 @@ fn deployed_config(before: &CreateEndpointConfig, k: usize, x: &Deployment) -> R
     let Some(at) = at else {
         return Err(format!(
             "deployments[{k}].variant: name one of the endpoint's variants ({})",
-            variants.iter().map(|v| v.variant_name.as_str()).collect::<Vec<_>>().join(", ")
+            variants
+                .iter()
+                .map(|v| v.variant_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     let v = &mut variants[at];
@@ -250,7 +253,10 @@ fn update(scenario: &Scenario, k: usize, x: &Deployment, not_exported: &mut Vec<
             maximum_execution_timeout,
         } => {
             let wait = wait_interval.as_ref().map_or(0, secs);
-            if final_bake.as_ref().is_some_and(|f| secs(f) != wait || f.0 .0 % 1_000_000 != 0) {
+            if final_bake
+                .as_ref()
+                .is_some_and(|f| secs(f) != wait || f.0 .0 % 1_000_000 != 0)
+            {
                 not_exported.push(format!(
                     "{p}.policy.BlueGreen.final_bake: the length of the last bake is the simulator's assumption (AWS bakes for WaitIntervalInSeconds)"
                 ));

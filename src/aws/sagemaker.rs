@@ -122,7 +122,10 @@ impl ProductionVariant {
                 ("AcceleratorType", &self.accelerator_type),
                 ("CoreDumpConfig", &self.core_dump_config),
                 ("VolumeSizeInGB", &self.volume_size_in_gb),
-                ("ModelDataDownloadTimeoutInSeconds", &self.model_data_download_timeout_in_seconds),
+                (
+                    "ModelDataDownloadTimeoutInSeconds",
+                    &self.model_data_download_timeout_in_seconds,
+                ),
                 (
                     "ContainerStartupHealthCheckTimeoutInSeconds",
                     &self.container_startup_health_check_timeout_in_seconds,
@@ -368,13 +371,14 @@ mod tests {
 
     #[test]
     fn unmodelled_fields_are_named_by_their_api_path() {
-        let v: ProductionVariant = serde_json::from_str(
-            r#"{"VariantName": "a", "VolumeSizeInGB": 30, "EnableSSMAccess": true}"#,
-        )
-        .unwrap();
+        let v: ProductionVariant =
+            serde_json::from_str(r#"{"VariantName": "a", "VolumeSizeInGB": 30, "EnableSSMAccess": true}"#).unwrap();
         assert_eq!(
             v.unmodelled("ProductionVariants[0]."),
-            ["ProductionVariants[0].VolumeSizeInGB", "ProductionVariants[0].EnableSSMAccess"]
+            [
+                "ProductionVariants[0].VolumeSizeInGB",
+                "ProductionVariants[0].EnableSSMAccess"
+            ]
         );
     }
 }

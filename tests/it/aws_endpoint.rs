@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 
 fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/aws").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/fixtures/aws")
+        .join(name)
 }
 
 fn fixture(name: &str) -> import::Input {
@@ -52,11 +54,12 @@ fn variant(s: &Scenario) -> &fleetsim::scenario::file::Variant {
 /// The body of the exported call whose file name contains `what`.
 fn exported(s: &Scenario, what: &str) -> Value {
     let e = export_endpoint::export(s).unwrap();
-    let c = e
-        .calls
-        .iter()
-        .find(|c| c.file.contains(what))
-        .unwrap_or_else(|| panic!("no {what} among {:?}", e.calls.iter().map(|c| &c.file).collect::<Vec<_>>()));
+    let c = e.calls.iter().find(|c| c.file.contains(what)).unwrap_or_else(|| {
+        panic!(
+            "no {what} among {:?}",
+            e.calls.iter().map(|c| &c.file).collect::<Vec<_>>()
+        )
+    });
     serde_json::from_str(&c.body).unwrap()
 }
 
@@ -251,7 +254,10 @@ fn a_maximal_async_config_lists_every_setting_it_cannot_represent() {
     assert_eq!(*max_concurrent_invocations_per_instance, Some(4));
     assert_eq!(endpoint_config_name, "async-v1");
     let v = variant(&imported.scenario);
-    assert_eq!((v.instance_type.as_str(), v.initial_instance_count), ("ml.g4dn.xlarge", 1));
+    assert_eq!(
+        (v.instance_type.as_str(), v.initial_instance_count),
+        ("ml.g4dn.xlarge", 1)
+    );
     assert_eq!(v.model.as_ref().unwrap().label, "sd-model-v1");
     let f = "create-endpoint-config-maximal.json";
     let expected: Vec<String> = [
@@ -279,9 +285,9 @@ fn a_maximal_async_config_lists_every_setting_it_cannot_represent() {
     assert_eq!(imported.not_imported, expected);
     // The required output path is noted where the endpoint is written, not kept.
     assert!(
-        imported.sources[0]
-            .1
-            .contains("S3OutputPath \"s3://amzn-s3-demo-bucket/async-output/\" is where AWS writes results, not simulated"),
+        imported.sources[0].1.contains(
+            "S3OutputPath \"s3://amzn-s3-demo-bucket/async-output/\" is where AWS writes results, not simulated"
+        ),
         "{:?}",
         imported.sources
     );
@@ -304,7 +310,10 @@ fn serverless_and_inference_component_configs() {
     else {
         panic!("serverless")
     };
-    assert_eq!((*memory_size_in_mb, *max_concurrency, *provisioned_concurrency), (4096, 50, Some(8)));
+    assert_eq!(
+        (*memory_size_in_mb, *max_concurrency, *provisioned_concurrency),
+        (4096, 50, Some(8))
+    );
     assert_eq!(model.label, "small-model");
     assert_eq!(
         exported(&imported.scenario, "create-endpoint-config"),
@@ -451,19 +460,35 @@ fn strict_import_refuses_what_it_would_list() {
     std::fs::copy(bundled("data/async-jobs.csv"), folder.join("data/async-jobs.csv")).unwrap();
     std::fs::copy(bundled("async-scale-from-zero.ron"), folder.join("base.ron")).unwrap();
     let into = folder.join("base.ron").display().to_string();
-    let file = fixture_path("create-endpoint-config-maximal.json").display().to_string();
+    let file = fixture_path("create-endpoint-config-maximal.json")
+        .display()
+        .to_string();
     let out = folder.join("imported.ron");
     let outs = out.display().to_string();
     let args = |strict: bool| {
-        let mut a = vec!["import", "aws", file.as_str(), "--into", into.as_str(), "--out", outs.as_str()];
+        let mut a = vec![
+            "import",
+            "aws",
+            file.as_str(),
+            "--into",
+            into.as_str(),
+            "--out",
+            outs.as_str(),
+        ];
         if strict {
             a.push("--strict");
         }
         a
     };
     let err = failed(&fleetsim(&args(true)), "strict");
-    assert!(err.contains("--strict: 17 setting(s) cannot be represented in a scenario"), "{err}");
-    assert!(err.contains("create-endpoint-config-maximal.json: DataCaptureConfig:"), "{err}");
+    assert!(
+        err.contains("--strict: 17 setting(s) cannot be represented in a scenario"),
+        "{err}"
+    );
+    assert!(
+        err.contains("create-endpoint-config-maximal.json: DataCaptureConfig:"),
+        "{err}"
+    );
     assert!(!out.exists());
     let o = fleetsim(&args(false));
     assert_success(&o);
@@ -473,15 +498,38 @@ fn strict_import_refuses_what_it_would_list() {
     assert!(text.contains("is where AWS writes results, not simulated"), "{text}");
 }
 
-/// The CLI's export and import of a deploying, an asynchronous and a serverless scenario run to
-/// the same outputs, byte for byte, as the original.
+/// The CLI's export and import of every bundled scenario with a deployment or an endpoint of
+/// another kind (asynchronous, serverless, inference components) run to the same outputs, byte
+/// for byte, as the original.
 #[test]
 fn endpoint_and_deployment_round_trips_run_to_the_same_outputs() {
-    for name in ["deploy-all-at-once-bake.ron", "serverless-provisioned-concurrency.ron"] {
+    let names: Vec<String> = crate::common::all_bundled()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .filter(|n| {
+            ["deploy-", "async-", "serverless-", "inference-components-"]
+                .iter()
+                .any(|p| n.starts_with(p))
+        })
+        .collect();
+    assert!(names.len() >= 9, "{names:?}");
+    for name in &names {
         let folder = TempFolder::new("aws-endpoint", name);
+        // The import is written beside a copy of the data files the base reads.
+        std::fs::create_dir_all(folder.join("data")).unwrap();
+        for f in crate::common::file_names(&bundled("data")) {
+            std::fs::copy(bundled(&format!("data/{f}")), folder.join(&format!("data/{f}"))).unwrap();
+        }
         let base = bundled(name).display().to_string();
         let out = folder.join("out").display().to_string();
-        assert_success(&fleetsim(&["export", "aws", base.as_str(), "--out", out.as_str(), "--quiet"]));
+        assert_success(&fleetsim(&[
+            "export",
+            "aws",
+            base.as_str(),
+            "--out",
+            out.as_str(),
+            "--quiet",
+        ]));
         let mut files: Vec<String> = crate::common::file_names(&folder.join("out"))
             .into_iter()
             .filter(|n| n.ends_with(".json"))
@@ -491,11 +539,25 @@ fn endpoint_and_deployment_round_trips_run_to_the_same_outputs() {
         let imported = folder.join("imported.ron").display().to_string();
         let mut args = vec!["import".to_string(), "aws".into()];
         args.extend(files.iter().cloned());
-        args.extend(["--into".into(), base.clone(), "--out".into(), imported.clone(), "--quiet".into(), "--strict".into()]);
+        args.extend([
+            "--into".into(),
+            base.clone(),
+            "--out".into(),
+            imported.clone(),
+            "--quiet".into(),
+            "--strict".into(),
+        ]);
         assert_success(&fleetsim(&args));
         for (scenario, out) in [(base.as_str(), "run-a"), (imported.as_str(), "run-b")] {
             let out = folder.join(out).display().to_string();
-            assert_success(&fleetsim(&["run", scenario, "--out", out.as_str(), "--quiet", "--no-plots"]));
+            assert_success(&fleetsim(&[
+                "run",
+                scenario,
+                "--out",
+                out.as_str(),
+                "--quiet",
+                "--no-plots",
+            ]));
         }
         for f in ["summary.json", "timeseries.csv", "activities.csv"] {
             assert_eq!(

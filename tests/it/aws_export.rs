@@ -200,7 +200,12 @@ fn import_of_an_export_gives_the_same_configuration_for_every_bundled_scenario()
             })
             .collect();
         let back = import::import(&scenario, &inputs).unwrap_or_else(|m| panic!("{}: {m}", path.display()));
-        assert!(back.not_imported.is_empty(), "{}: {:?}", path.display(), back.not_imported);
+        assert!(
+            back.not_imported.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            back.not_imported
+        );
         let (a, _) = source.validate(&scenario).unwrap();
         let (b, _) = source
             .validate(&back.scenario)
@@ -235,7 +240,11 @@ fn import_of_an_export_gives_the_same_configuration_for_every_bundled_scenario()
     ] {
         assert!(checked.iter().any(|c| c == must), "{must} was not round-tripped");
     }
-    assert!(checked.len() >= 25, "only {} bundled scenarios round-tripped", checked.len());
+    assert!(
+        checked.len() >= 25,
+        "only {} bundled scenarios round-tripped",
+        checked.len()
+    );
 }
 
 #[test]
