@@ -62,8 +62,35 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
         not_exported
             .push("shadow_test: a shadow test is a CreateInferenceExperiment call, which export does not write".into());
     }
+    names(scenario, &calls, &mut not_exported);
     number_files(&mut calls);
     Ok(Export { calls, not_exported })
+}
+
+/// The names the requests carry that the API's pattern refuses (a scenario name may hold `_`
+/// or `.`), listed so the user renames them before applying.
+fn names(scenario: &Scenario, calls: &[Call], not_exported: &mut Vec<String>) {
+    let mut bad = |what: String, n: &str| {
+        if !valid_name(n) {
+            not_exported.push(format!(
+                "{what}: `{n}` does not match the API's name pattern {NAME_PATTERN}; rename it before applying"
+            ));
+        }
+    };
+    bad("name (EndpointName)".into(), &scenario.name);
+    let configs = calls
+        .iter()
+        .filter(|c| c.command == "sagemaker create-endpoint-config")
+        .filter_map(|c| serde_json::from_str::<CreateEndpointConfig>(&c.body).ok());
+    for (k, config) in configs.enumerate() {
+        bad("EndpointConfigName".into(), &config.endpoint_config_name);
+        // Deployments keep the variant names: the first configuration has them all.
+        if k == 0 {
+            for v in &config.production_variants {
+                bad("VariantName".into(), &v.variant_name);
+            }
+        }
+    }
 }
 
 fn config_call(c: &CreateEndpointConfig) -> Call {

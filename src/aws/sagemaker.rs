@@ -325,6 +325,17 @@ pub struct AlarmName {
     pub alarm_name: String,
 }
 
+/// The API's pattern of endpoint, endpoint configuration and variant names.
+pub const NAME_PATTERN: &str = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
+
+/// Whether `n` matches [`NAME_PATTERN`]: letters, digits and inner hyphens, up to 63.
+pub fn valid_name(n: &str) -> bool {
+    n.len() <= 63
+        && n.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && n.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 /// `LeastOutstandingRequests` -> `LEAST_OUTSTANDING_REQUESTS`: the API spells the values of
 /// the scenario's enums (named after the API's words) in upper snake case.
 pub fn upper_snake(name: &str) -> String {

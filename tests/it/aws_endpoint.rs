@@ -598,6 +598,14 @@ fn deployments_and_asynchronous_endpoints_are_exported_as_the_api_takes_them() {
             "OutputConfig": {"S3OutputPath": "s3://amzn-s3-demo-bucket/async-scale-from-zero/async-output/"},
         })
     );
+    // Names the API's pattern refuses are listed.
+    let (_, mut named) = base("quickstart.ron");
+    named.name = "my_endpoint".into();
+    let e2 = export_endpoint::export(&named).unwrap();
+    assert_eq!(
+        e2.not_exported,
+        ["name (EndpointName): `my_endpoint` does not match the API's name pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}; rename it before applying"]
+    );
     // A variant that starts at zero instances is written as it is, and said to be refused by AWS.
     assert!(
         e.not_exported
@@ -606,4 +614,75 @@ fn deployments_and_asynchronous_endpoints_are_exported_as_the_api_takes_them() {
         "{:?}",
         e.not_exported
     );
+}
+
+/// Inputs from an export of `s`, the body of the file containing `what` changed by `edit`.
+fn exported_inputs(s: &Scenario, what: &str, edit: impl Fn(&mut Value)) -> Vec<import::Input> {
+    let e = export_endpoint::export(s).unwrap();
+    e.calls
+        .iter()
+        .map(|c| {
+            let mut body: Value = serde_json::from_str(&c.body).unwrap();
+            if c.file.contains(what) {
+                edit(&mut body);
+            }
+            import::Input {
+                file: c.file.clone(),
+                text: body.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_deployment_changes_one_variant_and_keeps_the_routing() {
+    // A two-variant endpoint deploying a new model to `challenger`.
+    let (_, mut s) = base("trace-timestamps.ron");
+    let (_, donor) = base("deploy-canary-success.ron");
+    let mut d = donor.deployments[0].clone();
+    d.at = Duration::secs(120);
+    d.variant = Some("challenger".into());
+    d.endpoint_config_name = "v3".into();
+    d.auto_rollback_alarms.clear();
+    s.deployments = vec![d];
+    let config = "create-endpoint-config-v3";
+    let import = |edit: &dyn Fn(&mut Value)| import::import(&s, &exported_inputs(&s, config, edit));
+
+    let back = import(&|_| {}).unwrap();
+    assert_eq!(back.scenario.deployments, s.deployments);
+
+    let err = import(&|b| b["ProductionVariants"][0]["InitialInstanceCount"] = json!(5))
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        "03-create-endpoint-config-v3.json: ProductionVariants[0]: variant `control` changes too, but a deployment in the simulator changes one variant (`challenger`)"
+    );
+    let err = import(&|b| b["ProductionVariants"][1]["InstanceType"] = json!("ml.m5.large"))
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        "03-create-endpoint-config-v3.json: ProductionVariants[1].InstanceType: ml.m5.xlarge -> ml.m5.large: a deployment that changes the instance type is not simulated (the new fleet keeps the variant's type)"
+    );
+    let back = import(&|b| {
+        b["ProductionVariants"][1]["RoutingConfig"] = json!({"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"})
+    })
+    .unwrap();
+    assert_eq!(
+        back.not_imported,
+        ["03-create-endpoint-config-v3.json: ProductionVariants[1].RoutingConfig: RANDOM -> LEAST_OUTSTANDING_REQUESTS: the simulator routes with the endpoint's first configuration's strategy throughout"]
+    );
+}
+
+#[test]
+fn the_base_autoscaling_and_alarms_stay_when_the_requests_hold_none() {
+    let (_, base_scenario) = base("deploy-during-ramp.ron");
+    let imported = import_into("deploy-during-ramp.ron", &["create-endpoint-config-minimal.json"]);
+    assert_eq!(imported.scenario.autoscaling, base_scenario.autoscaling);
+    assert_eq!(imported.scenario.alarms, base_scenario.alarms);
+    // Written without a source comment: they are the base's.
+    let text = import::to_ron(&imported, "// Imported by fleetsim import aws\n").unwrap();
+    assert_eq!(text.matches("// from ").count(), 1, "{text}");
+    assert!(text.contains("ScalableTarget("), "{text}");
 }

@@ -37,15 +37,8 @@ pub(super) fn validation(file: &str, m: impl std::fmt::Display) -> String {
     format!("{file}: ValidationException: {m}")
 }
 
-/// The pattern of endpoint, configuration and variant names.
-const NAME_PATTERN: &str = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
-
 pub(super) fn name(file: &str, at: &str, n: &str) -> Result<(), String> {
-    let ok = n.len() <= 63
-        && n.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && n.ends_with(|c: char| c.is_ascii_alphanumeric())
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if ok {
+    if valid_name(n) {
         Ok(())
     } else {
         Err(constraint(
