@@ -44,7 +44,7 @@ pub fn arn_reference(target: usize, policy: &str) -> String {
     format!("${{POLICY_ARN:autoscaling[{target}]/{policy}}}")
 }
 
-fn secs(d: &crate::scenario::duration::Duration) -> u64 {
+pub(crate) fn secs(d: &crate::scenario::duration::Duration) -> u64 {
     d.0 .0 / 1_000_000
 }
 
@@ -125,7 +125,7 @@ fn dimensions(endpoint: &str, variant: Option<&str>, config: Option<&str>, ic: O
     d
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("a request body serializes");
     s.push('\n');
     s
@@ -204,8 +204,16 @@ fn tracked(
     }
 }
 
-/// The requests that configure `scenario`'s autoscaling on AWS.
+/// The requests that configure `scenario`'s autoscaling on AWS, files numbered in call order.
 pub fn export(scenario: &Scenario) -> Result<Export, String> {
+    let mut e = autoscaling_calls(scenario)?;
+    number_files(&mut e.calls);
+    Ok(e)
+}
+
+/// The autoscaling requests in call order, files not yet numbered (the endpoint's export puts
+/// its own calls around them).
+pub(crate) fn autoscaling_calls(scenario: &Scenario) -> Result<Export, String> {
     let endpoint = scenario.name.as_str();
     let mut calls = Vec::new();
     let mut not_exported = Vec::new();
@@ -365,7 +373,11 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
         });
     }
     calls.extend(scheduled);
-    // Number the files in call order, names made safe for a file system.
+    Ok(Export { calls, not_exported })
+}
+
+/// Numbers the files in call order, names made safe for a file system.
+pub(crate) fn number_files(calls: &mut [Call]) {
     for (k, c) in calls.iter_mut().enumerate() {
         let safe: String = c
             .file
@@ -380,7 +392,6 @@ pub fn export(scenario: &Scenario) -> Result<Export, String> {
             .collect();
         c.file = format!("{:02}-{safe}.json", k + 1);
     }
-    Ok(Export { calls, not_exported })
 }
 
 /// `text` as a literal `sed` pattern inside a single-quoted shell word: the basic regular
@@ -405,11 +416,15 @@ fn sed_literal(text: &str) -> String {
 /// run by fleetsim.
 pub fn script(e: &Export) -> String {
     let mut s = String::from(
-        "#!/usr/bin/env bash\n# The AWS CLI calls that configure this scenario's autoscaling, in order. Review, then run\n# from any folder. fleetsim never runs it.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n",
+        "#!/usr/bin/env bash\n# The AWS CLI calls that configure this scenario, in order. Review, then run from any\n# folder. fleetsim never runs it.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n",
     );
     // (reference, shell variable holding the ARN), the variable named after the call's number.
     let mut arns: Vec<(String, String)> = Vec::new();
     for (k, c) in e.calls.iter().enumerate() {
+        s.push_str(&super::export_endpoint::before(
+            k.checked_sub(1).map(|j| &e.calls[j]),
+            c,
+        ));
         if let Some(reference) = &c.returns_policy_arn {
             let var = format!("POLICY_ARN_{:02}", k + 1);
             s.push_str(&format!(

@@ -42,7 +42,7 @@ impl Request {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(file: &str, api: &str, v: serde_json::Value) -> Result<T, String> {
+pub(super) fn typed<T: serde::de::DeserializeOwned>(file: &str, api: &str, v: serde_json::Value) -> Result<T, String> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
         format!("{file}: {api}: at `{path}`: {}", e.into_inner())
@@ -133,15 +133,30 @@ fn action_policy(action: &str) -> Option<String> {
 /// What an import gives: the scenario, and a line per imported item naming its source.
 pub struct Imported {
     pub scenario: Scenario,
-    /// `autoscaling[i]` / `alarms[j]` -> "FILE (API)" lines, in output order.
+    /// `endpoint` / `deployments[k]` / `autoscaling[i]` / `alarms[j]` -> "FILE (API)" lines,
+    /// in output order.
     pub sources: Vec<(String, String)>,
+    /// `FILE: field: reason` for each accepted setting the scenario cannot represent.
+    pub not_imported: Vec<String>,
 }
 
-/// Imports `inputs` into `base` (whose own `autoscaling` and `alarms` are replaced).
+/// Imports `inputs` into `base`. The endpoint and deployments are the endpoint requests' (see
+/// `import_endpoint`); the base's own `autoscaling` and `alarms` are replaced when the inputs
+/// hold any autoscaling or alarm request, and kept otherwise.
 pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
+    // The endpoint first: the scalable targets below must name its (imported) variants.
+    let endpoint = super::import_endpoint::import(base, inputs)?;
+    let base = &endpoint.scenario;
     let mut requests = Vec::new();
-    for i in inputs {
+    for i in endpoint.rest {
         requests.push((i.file.clone(), read(i)?));
+    }
+    if requests.is_empty() {
+        return Ok(Imported {
+            scenario: base.clone(),
+            sources: endpoint.sources,
+            not_imported: endpoint.not_imported,
+        });
     }
     let mut targets: Vec<(String, String, ScalableTarget, String)> = Vec::new();
     let mut alarms: Vec<(sc::Alarm, Vec<String>, String)> = Vec::new();
@@ -278,7 +293,7 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
         }
     }
     let mut scenario = base.clone();
-    let mut sources = Vec::new();
+    let mut sources = endpoint.sources;
     scenario.autoscaling = targets
         .into_iter()
         .enumerate()
@@ -298,7 +313,11 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
             a
         })
         .collect();
-    Ok(Imported { scenario, sources })
+    Ok(Imported {
+        scenario,
+        sources,
+        not_imported: endpoint.not_imported,
+    })
 }
 
 /// The metric and statistic a `CustomizedMetricSpecification` tracks: its own, or those of the
@@ -426,14 +445,19 @@ fn policy(file: &str, p: &PutScalingPolicy, alarms: &[(sc::Alarm, Vec<String>, S
     }
 }
 
-/// The scenario as RON, with a comment before every imported item naming its source.
+/// The scenario as RON, with a comment before every imported item naming its source (items
+/// kept from the base have none).
 pub fn to_ron(imported: &Imported, header: &str) -> Result<String, String> {
     let pretty = ron::ser::PrettyConfig::new().struct_names(true);
     let mut bare = imported.scenario.clone();
     bare.autoscaling.clear();
     bare.alarms.clear();
+    bare.deployments.clear();
     let text = ron::ser::to_string_pretty(&bare, pretty.clone()).map_err(|e| e.to_string())?;
     let list = |key: &str, items: Vec<String>| -> String {
+        if items.is_empty() {
+            return format!("    {key}: [],");
+        }
         let mut s = format!("    {key}: [\n");
         for item in items {
             for line in item.lines() {
@@ -446,30 +470,57 @@ pub fn to_ron(imported: &Imported, header: &str) -> Result<String, String> {
         s
     };
     // The first source of an item is the item's own, the others its parts'.
-    let source = |key: &str| {
-        imported
+    let comment = |key: &str| {
+        let lines: Vec<String> = imported
             .sources
             .iter()
             .filter(|(k, _)| k == key)
             .map(|(_, s)| s.clone())
-            .collect::<Vec<_>>()
-            .join("\n// ")
+            .collect();
+        if lines.is_empty() {
+            String::new()
+        } else {
+            format!("// from {}\n", lines.join("\n// "))
+        }
     };
-    let mut targets = Vec::new();
-    for (i, t) in imported.scenario.autoscaling.iter().enumerate() {
-        let body = ron::ser::to_string_pretty(t, pretty.clone()).map_err(|e| e.to_string())?;
-        targets.push(format!("// from {}\n{body},", source(&format!("autoscaling[{i}]"))));
+    fn items<T: serde::Serialize>(
+        key: &str,
+        all: &[T],
+        pretty: &ron::ser::PrettyConfig,
+        comment: &dyn Fn(&str) -> String,
+    ) -> Result<Vec<String>, String> {
+        all.iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let body = ron::ser::to_string_pretty(t, pretty.clone()).map_err(|e| e.to_string())?;
+                Ok(format!("{}{body},", comment(&format!("{key}[{i}]"))))
+            })
+            .collect()
     }
-    let mut alarms = Vec::new();
-    for (j, a) in imported.scenario.alarms.iter().enumerate() {
-        let body = ron::ser::to_string_pretty(a, pretty.clone()).map_err(|e| e.to_string())?;
-        alarms.push(format!("// from {}\n{body},", source(&format!("alarms[{j}]"))));
-    }
+    let s = &imported.scenario;
+    let targets = items("autoscaling", &s.autoscaling, &pretty, &comment)?;
+    let alarms = items("alarms", &s.alarms, &pretty, &comment)?;
+    let deployments = items("deployments", &s.deployments, &pretty, &comment)?;
     let mut out = text
         .replacen("    autoscaling: [],", &list("autoscaling", targets), 1)
-        .replacen("    alarms: [],", &list("alarms", alarms), 1);
-    let anything = !(imported.scenario.autoscaling.is_empty() && imported.scenario.alarms.is_empty());
-    if anything && !out.contains("// from") {
+        .replacen("    alarms: [],", &list("alarms", alarms), 1)
+        .replacen("    deployments: [],", &list("deployments", deployments), 1);
+    let endpoint = comment("endpoint");
+    if !endpoint.is_empty() {
+        let mut indented = String::new();
+        for line in endpoint.lines() {
+            indented.push_str(&format!("    {line}\n"));
+        }
+        out = out.replacen("\n    endpoint: ", &format!("\n{indented}    endpoint: "), 1);
+    }
+    let placed = out.matches("// from ").count();
+    let expected = imported
+        .sources
+        .iter()
+        .map(|(k, _)| k)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if placed != expected {
         return Err("cannot place the imported items in the scenario text".into());
     }
     out.insert_str(0, header);

@@ -1,15 +1,21 @@
 //! AWS request bodies: the shapes of the API calls that configure what a scenario describes,
 //! and the export of a scenario to them (`fleetsim export aws`).
 //!
-//! `autoscaling` and `cloudwatch` hold the request types with the API's field names;
-//! `export` builds them from a scenario in call order, with the shell script of the `aws` CLI
-//! calls; `import` reads them back into a base scenario. Nothing here reads or writes a file.
+//! `autoscaling`, `cloudwatch` and `sagemaker` hold the request types with the API's field
+//! names; `export` builds the autoscaling ones from a scenario in call order, with the shell
+//! script of the `aws` CLI calls, and `export_endpoint` puts the endpoint's and the
+//! deployments' calls around them; `import` reads them back into a base scenario, the endpoint
+//! calls through `import_endpoint`; `import_traffic` reads CloudWatch traffic exports. Nothing
+//! here reads or writes a file.
 
 pub mod autoscaling;
 pub mod cloudwatch;
 pub mod export;
+pub mod export_endpoint;
 pub mod import;
+mod import_endpoint;
 pub mod import_traffic;
+pub mod sagemaker;
 
 /// The API's name of a scenario enum value (`CPUUtilization`, `GreaterThanThreshold`,
 /// `notBreaching`): the scenario types are named after the API, so their serde name is it.

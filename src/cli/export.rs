@@ -1,9 +1,9 @@
 //! `fleetsim export aws SCENARIO`: the request bodies of the AWS calls that configure the
-//! scenario's autoscaling, one file per call in call order, and `apply.sh` with the `aws` CLI
-//! calls (never run by fleetsim).
+//! scenario (its endpoint, autoscaling and deployments), one file per call in call order, and
+//! `apply.sh` with the `aws` CLI calls (never run by fleetsim).
 
 use super::output::{check_dir, write_tree};
-use crate::aws::export;
+use crate::aws::{export, export_endpoint};
 use crate::scenario;
 use std::path::{Path, PathBuf};
 
@@ -40,15 +40,18 @@ fn not_exported_text(e: &export::Export) -> String {
         s.push_str(&format!("- {n}\n"));
     }
     s.push_str(
-        "\nAlso outside these requests, by design: the endpoint and its model (service times, launch \
-         times, worker slots) and the workload, which the simulator adds to an AWS configuration.\n",
+        "\nAlso outside these requests, by design: the models' behaviour (service times, error rates), \
+         launch times, worker slots, a deployment's time and the workload, which the simulator adds \
+         to an AWS configuration. A variant's ModelName is its model's label: the models must exist \
+         (CreateModel is not written). An asynchronous endpoint's S3OutputPath is a placeholder \
+         bucket: put yours in before applying.\n",
     );
     s
 }
 
 pub fn export_aws(args: ExportArgs) -> anyhow::Result<()> {
     let loaded = scenario::load_for_run(&args.scenario, &args.set, None)?;
-    let e = export::export(&loaded.scenario).map_err(|m| anyhow::anyhow!("{}: {m}", loaded.file))?;
+    let e = export_endpoint::export(&loaded.scenario).map_err(|m| anyhow::anyhow!("{}: {m}", loaded.file))?;
     if args.strict && !e.not_exported.is_empty() {
         anyhow::bail!(
             "{}: --strict: {} setting(s) cannot be exported:\n  {}",
@@ -56,9 +59,6 @@ pub fn export_aws(args: ExportArgs) -> anyhow::Result<()> {
             e.not_exported.len(),
             e.not_exported.join("\n  ")
         );
-    }
-    if e.calls.is_empty() {
-        anyhow::bail!("{}: the scenario has no autoscaling or alarms to export", loaded.file);
     }
     let dir = args
         .out

@@ -9,12 +9,14 @@ use std::path::PathBuf;
 /// Options of `fleetsim import aws`.
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
-    /// Request bodies (JSON, the `--cli-input-json` shape): RegisterScalableTarget,
-    /// PutScalingPolicy, PutScheduledAction, PutMetricAlarm, recognised by their fields.
+    /// Request bodies (JSON, the `--cli-input-json` shape): CreateEndpointConfig,
+    /// CreateEndpoint, UpdateEndpoint, RegisterScalableTarget, PutScalingPolicy,
+    /// PutScheduledAction, PutMetricAlarm, recognised by their fields.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// The base scenario: the endpoint, its model and the workload; its own autoscaling and
-    /// alarms are replaced by the imported ones.
+    /// The base scenario: the models' behaviour, launch times, deployment times and the
+    /// workload; what the requests configure replaces its own (its autoscaling and alarms
+    /// only when the requests hold some).
     #[arg(long)]
     pub into: PathBuf,
     /// The scenario file to write.
@@ -23,6 +25,9 @@ pub struct ImportArgs {
     /// Replace the output file even if fleetsim did not write it.
     #[arg(long)]
     pub force: bool,
+    /// Fail when a request holds a setting the scenario cannot represent, instead of listing it.
+    #[arg(long)]
+    pub strict: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -47,8 +52,15 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
         });
     }
     let imported = import::import(&base, &inputs).map_err(anyhow::Error::msg)?;
+    if args.strict && !imported.not_imported.is_empty() {
+        anyhow::bail!(
+            "--strict: {} setting(s) cannot be represented in a scenario:\n  {}",
+            imported.not_imported.len(),
+            imported.not_imported.join("\n  ")
+        );
+    }
     let header = format!(
-        "// Imported by fleetsim import aws: {} request file(s) into {}.\n// The endpoint, its model and the workload are the base scenario's; autoscaling and alarms are\n// the requests'.\n",
+        "// Imported by fleetsim import aws: {} request file(s) into {}.\n// Each item marked `// from` is the requests'; the rest (models' behaviour, launch times,\n// deployment times, the workload) is the base scenario's.\n",
         inputs.len(),
         source.file
     );
@@ -65,6 +77,9 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
     scenario::validate(&parsed, &out, folder)?;
     write_file(&args.out, text.as_bytes(), &SCENARIO_FILE, args.force)?;
     if !args.quiet {
+        for n in &imported.not_imported {
+            eprintln!("not imported: {n}");
+        }
         for (k, s) in &imported.sources {
             println!("{k:<16} from {s}");
         }

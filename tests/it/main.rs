@@ -2,6 +2,7 @@
 
 mod async_endpoint;
 mod autoscaling;
+mod aws_endpoint;
 mod aws_export;
 mod aws_traffic;
 mod bundled_autoscaling;
