@@ -505,13 +505,17 @@ pub fn to_ron(imported: &Imported, header: &str) -> Result<String, String> {
         .replacen("    autoscaling: [],", &list("autoscaling", targets), 1)
         .replacen("    alarms: [],", &list("alarms", alarms), 1)
         .replacen("    deployments: [],", &list("deployments", deployments), 1);
-    let endpoint = comment("endpoint");
-    if !endpoint.is_empty() {
-        let mut indented = String::new();
-        for line in endpoint.lines() {
-            indented.push_str(&format!("    {line}\n"));
+    // The endpoint and the workload are single fields: their comment goes before the field.
+    for key in ["endpoint", "workload"] {
+        let c = comment(key);
+        if !c.is_empty() {
+            let mut indented = String::new();
+            for line in c.lines() {
+                indented.push_str(&format!("    {line}\n"));
+            }
+            let field = format!("\n    {key}: ");
+            out = out.replacen(&field, &format!("\n{indented}    {key}: "), 1);
         }
-        out = out.replacen("\n    endpoint: ", &format!("\n{indented}    endpoint: "), 1);
     }
     let placed = out.matches("// from ").count();
     let expected = imported

@@ -3,6 +3,7 @@
 
 use super::output::{write_file, FileRule};
 use crate::aws::import::{self, Input};
+use crate::aws::import_traffic;
 use crate::scenario;
 use std::path::PathBuf;
 
@@ -11,11 +12,13 @@ use std::path::PathBuf;
 pub struct ImportArgs {
     /// Request bodies (JSON, the `--cli-input-json` shape): CreateEndpointConfig,
     /// CreateEndpoint, UpdateEndpoint, RegisterScalableTarget, PutScalingPolicy,
-    /// PutScheduledAction, PutMetricAlarm, recognised by their fields.
+    /// PutScheduledAction, PutMetricAlarm, recognised by their fields; and at most one
+    /// CloudWatch export of the endpoint's Invocations (the JSON of `aws cloudwatch
+    /// get-metric-statistics` or `get-metric-data`), which becomes the open-loop workload.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The base scenario: the models' behaviour, launch times, deployment times and the
-    /// workload; what the requests configure replaces its own (its autoscaling and alarms
+    /// workload (unless a traffic export replaces it); what the requests configure replaces its own (its autoscaling and alarms
     /// only when the requests hold some).
     #[arg(long)]
     pub into: PathBuf,
@@ -43,15 +46,41 @@ const SCENARIO_FILE: FileRule = FileRule {
 pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
     let source = scenario::Source::read(&args.into)?;
     let base = scenario::parse(&source.text, &source.file)?;
+    let folder = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     let mut inputs = Vec::new();
+    // A CloudWatch export of Invocations is the workload, named from the written scenario's
+    // folder; every other file is a request.
+    let mut traffic: Option<(&PathBuf, String)> = None;
     for f in &args.files {
         let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+        if import_traffic::is_traffic(&text) {
+            if let Some((first, _)) = &traffic {
+                anyhow::bail!(
+                    "{}: a second traffic export (after {}); allowed: one, the endpoint's Invocations",
+                    f.display(),
+                    first.display()
+                );
+            }
+            traffic = Some((f, text));
+            continue;
+        }
         inputs.push(Input {
             file: f.display().to_string(),
             text,
         });
     }
-    let imported = import::import(&base, &inputs).map_err(anyhow::Error::msg)?;
+    let mut imported = import::import(&base, &inputs).map_err(anyhow::Error::msg)?;
+    if let Some((f, text)) = &traffic {
+        let path = import_traffic::relative_to(f, folder).map_err(anyhow::Error::msg)?;
+        let file = f.display().to_string();
+        let source = import_traffic::import(&mut imported.scenario, &file, text, &path.to_string_lossy())
+            .map_err(anyhow::Error::msg)?;
+        imported.sources.push(("workload".into(), source));
+    }
     if args.strict && !imported.not_imported.is_empty() {
         anyhow::bail!(
             "--strict: {} setting(s) cannot be represented in a scenario:\n  {}",
@@ -60,8 +89,8 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
         );
     }
     let header = format!(
-        "// Imported by fleetsim import aws: {} request file(s) into {}.\n// Each item marked `// from` is the requests'; the rest (models' behaviour, launch times,\n// deployment times, the workload) is the base scenario's.\n",
-        inputs.len(),
+        "// Imported by fleetsim import aws: {} file(s) into {}.\n// Each item marked `// from` is the requests'; the rest (models' behaviour, launch times,\n// deployment times, the workload) is the base scenario's.\n",
+        args.files.len(),
         source.file
     );
     let text = import::to_ron(&imported, &header).map_err(anyhow::Error::msg)?;
@@ -69,11 +98,6 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
     // are read relative to its own folder) before it is written.
     let out = args.out.display().to_string();
     let parsed = scenario::parse(&text, &out)?;
-    let folder = args
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
     scenario::validate(&parsed, &out, folder)?;
     write_file(&args.out, text.as_bytes(), &SCENARIO_FILE, args.force)?;
     if !args.quiet {
