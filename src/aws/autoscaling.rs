@@ -21,6 +21,12 @@ pub struct RegisterScalableTarget {
     pub max_capacity: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_state: Option<SuspendedState>,
+    /// Accepted so that an import can list it: the simulator has no IAM.
+    #[serde(default, rename = "RoleARN", skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// Accepted so that an import can list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<serde_json::Value>,
 }
 
 /// `SuspendedState`.

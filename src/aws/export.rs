@@ -154,6 +154,13 @@ pub fn alarm_request(endpoint: &str, a: &Alarm, actions: Vec<String>) -> PutMetr
         threshold: a.threshold,
         comparison_operator: api_name(&a.comparison_operator),
         treat_missing_data: api_name(&a.treat_missing_data),
+        alarm_description: None,
+        actions_enabled: None,
+        ok_actions: Vec::new(),
+        insufficient_data_actions: Vec::new(),
+        unit: None,
+        evaluate_low_sample_count_percentile: None,
+        tags: None,
     }
 }
 
@@ -245,6 +252,8 @@ pub(crate) fn autoscaling_calls(scenario: &Scenario) -> Result<Export, String> {
                 min_capacity: t.min_capacity,
                 max_capacity: t.max_capacity,
                 suspended_state: suspended,
+                role_arn: None,
+                tags: None,
             }),
             returns_policy_arn: None,
         });

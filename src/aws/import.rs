@@ -160,9 +160,16 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
     }
     let mut targets: Vec<(String, String, ScalableTarget, String)> = Vec::new();
     let mut alarms: Vec<(sc::Alarm, Vec<String>, String)> = Vec::new();
+    let mut not_imported = endpoint.not_imported;
     for (file, r) in &requests {
         match r {
             Request::Target(t) => {
+                if t.role_arn.is_some() {
+                    not_imported.push(format!("{file}: RoleARN: the simulator has no IAM roles"));
+                }
+                if t.tags.is_some() {
+                    not_imported.push(format!("{file}: Tags: resource tags are not simulated"));
+                }
                 if t.service_namespace != SERVICE_NAMESPACE {
                     return Err(format!(
                         "{file}: ServiceNamespace {:?}: fleetsim imports SageMaker targets (\"sagemaker\")",
@@ -208,6 +215,9 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
                 ));
             }
             Request::Alarm(a) => {
+                for (field, reason) in a.unmodelled() {
+                    not_imported.push(format!("{file}: {field}: {reason}"));
+                }
                 let dim = |n: &str| a.dimensions.iter().find(|d| d.name == n).map(|d| d.value.clone());
                 let statistic = match (&a.statistic, &a.extended_statistic) {
                     (Some(s), None) | (None, Some(s)) => s.clone(),
@@ -316,7 +326,7 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
     Ok(Imported {
         scenario,
         sources,
-        not_imported: endpoint.not_imported,
+        not_imported,
     })
 }
 

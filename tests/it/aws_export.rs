@@ -311,8 +311,8 @@ fn bad_requests_are_refused_with_the_file_and_field() {
     for (name, body, needle) in [
         (
             "unknown.json",
-            r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 1, "MaxCapacity": 2, "RoleARN": "x"}"#,
-            "unknown field `RoleARN`",
+            r#"{"ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/blue", "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "MinCapacity": 1, "MaxCapacity": 2, "MinimumCapacity": 1}"#,
+            "unknown field `MinimumCapacity`",
         ),
         (
             "bounds.json",

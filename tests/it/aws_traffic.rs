@@ -225,3 +225,55 @@ fn metric_math_that_returns_one_metric_is_that_metric() {
         assert!(err.contains(name) && err.contains(needle), "{name}: {err}");
     }
 }
+
+#[test]
+fn fields_the_api_takes_but_a_scenario_cannot_hold_are_listed_and_strict_refuses_them() {
+    let folder = TempFolder::new("aws-traffic", "listed");
+    // The step-spike export's target and scale-out policy, then an alarm written by hand with
+    // every optional field, and the target given a RoleARN and Tags.
+    let export = folder.join("export").display().to_string();
+    let base = bundled("step-spike.ron").display().to_string();
+    assert_success(&fleetsim(&[
+        "export",
+        "aws",
+        base.as_str(),
+        "--out",
+        export.as_str(),
+        "--quiet",
+    ]));
+    let target = folder.join("export/03-register-scalable-target-blue.json");
+    let mut body: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    body["RoleARN"] = "arn:aws:iam::123456789012:role/autoscaling".into();
+    body["Tags"] = serde_json::json!({"team": "ml"});
+    std::fs::write(&target, body.to_string()).unwrap();
+    let files = [
+        target,
+        folder.join("export/04-put-scaling-policy-scale-out-steps.json"),
+        fixture("put-metric-alarm-maximal.json"),
+    ];
+    // Not `--quiet`: the list is what is printed.
+    let mut args: Vec<String> = vec!["import".into(), "aws".into()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let written = folder.join("listed.ron").display().to_string();
+    args.extend(["--into".into(), base.clone(), "--out".into(), written]);
+    let out = fleetsim(&args);
+    assert_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "03-register-scalable-target-blue.json: RoleARN: the simulator has no IAM roles",
+        "03-register-scalable-target-blue.json: Tags: resource tags are not simulated",
+        "put-metric-alarm-maximal.json: AlarmDescription: a scenario's alarm has no description",
+        "put-metric-alarm-maximal.json: OKActions: notifications are not simulated",
+        "put-metric-alarm-maximal.json: InsufficientDataActions: notifications are not simulated",
+        "put-metric-alarm-maximal.json: Unit: ",
+        "put-metric-alarm-maximal.json: Tags: ",
+    ] {
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    let mut args: Vec<String> = vec!["import".into(), "aws".into()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let strict_out = folder.join("strict.ron").display().to_string();
+    args.extend(["--into".into(), base, "--out".into(), strict_out, "--strict".into()]);
+    let err = failed(&fleetsim(&args), "--strict");
+    assert!(err.contains("--strict: 7 setting(s) cannot be represented"), "{err}");
+}
