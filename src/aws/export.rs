@@ -97,7 +97,12 @@ fn namespace(metric: &str) -> &'static str {
     }
 }
 
-fn dimensions(endpoint: &str, variant: Option<&str>, config: Option<&str>, ic: Option<&str>) -> Vec<Dimension> {
+pub(crate) fn dimensions(
+    endpoint: &str,
+    variant: Option<&str>,
+    config: Option<&str>,
+    ic: Option<&str>,
+) -> Vec<Dimension> {
     let mut d = Vec::new();
     if let Some(ic) = ic {
         d.push(Dimension {

@@ -12,6 +12,7 @@ pub mod autoscaling;
 pub mod cloudwatch;
 pub mod export;
 pub mod export_endpoint;
+pub mod export_recommendation;
 pub mod import;
 mod import_endpoint;
 pub mod import_traffic;

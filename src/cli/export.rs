@@ -3,15 +3,24 @@
 //! `apply.sh` with the `aws` CLI calls (never run by fleetsim).
 
 use super::output::{check_dir, write_tree};
-use crate::aws::{export, export_endpoint};
+use crate::aws::{export, export_endpoint, export_recommendation};
 use crate::scenario;
 use std::path::{Path, PathBuf};
 
 /// Options of `fleetsim export aws`.
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// The scenario to export.
+    /// The scenario to export, or a scaling recommendation: the JSON `fleetsim recommend-scaling`
+    /// prints (`GetScalingConfigurationRecommendation`'s response) or `fleetsim tune` writes
+    /// (`recommendation.json`), recognised by its `DynamicScalingConfiguration`.
     pub scenario: PathBuf,
+    /// For a recommendation: the endpoint to configure (default: the response's
+    /// `EndpointName`; required for `tune`'s `recommendation.json`, which names none).
+    #[arg(long)]
+    pub endpoint_name: Option<String>,
+    /// For a recommendation: the variant to configure.
+    #[arg(long, default_value = "AllTraffic")]
+    pub variant_name: String,
     /// Override a field of the scenario first (PATH=VALUE), repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
@@ -49,7 +58,66 @@ fn not_exported_text(e: &export::Export) -> String {
     s
 }
 
+/// `export aws RECOMMENDATION.json`: the requests that apply a recommendation.
+fn export_recommendation(args: &ExportArgs, text: &str) -> anyhow::Result<()> {
+    let file = args.scenario.display().to_string();
+    if !args.set.is_empty() {
+        anyhow::bail!("{file}: --set applies to a scenario, not to a recommendation");
+    }
+    let rec = export_recommendation::read(&file, text).map_err(anyhow::Error::msg)?;
+    let Some(endpoint) = args.endpoint_name.clone().or(rec.endpoint_name) else {
+        anyhow::bail!("{file}: the recommendation names no endpoint: give --endpoint-name");
+    };
+    for (flag, name) in [("--endpoint-name", &endpoint), ("--variant-name", &args.variant_name)] {
+        // The API's pattern for endpoint and variant names.
+        let ok = !name.is_empty()
+            && name.len() <= 63
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !ok {
+            anyhow::bail!(
+                "{flag} {name:?}: allowed: 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen"
+            );
+        }
+    }
+    let e = export_recommendation::export(&rec.configuration, &endpoint, &args.variant_name);
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("aws-{endpoint}-recommendation")));
+    check_dir(&dir, args.force)?;
+    let mut files: Vec<(String, Vec<u8>)> = e
+        .calls
+        .iter()
+        .map(|c| (c.file.clone(), c.body.clone().into_bytes()))
+        .collect();
+    files.push(("apply.sh".into(), export::script(&e).into_bytes()));
+    let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+    write_tree(&dir, &refs, args.force)?;
+    if !args.quiet {
+        for c in &e.calls {
+            println!("{}  aws {}", c.file, c.command);
+        }
+        println!(
+            "wrote     {}/  ({} requests and apply.sh)",
+            dir.display(),
+            e.calls.len()
+        );
+    }
+    Ok(())
+}
+
 pub fn export_aws(args: ExportArgs) -> anyhow::Result<()> {
+    // A recommendation is JSON; a scenario is RON (which never parses as a JSON object).
+    let small = std::fs::metadata(&args.scenario).is_ok_and(|m| m.len() <= crate::scenario::limits::MAX_INPUT_BYTES);
+    if small {
+        if let Ok(text) = std::fs::read_to_string(&args.scenario) {
+            if export_recommendation::is_recommendation(&text) {
+                return export_recommendation(&args, &text);
+            }
+        }
+    }
     let loaded = scenario::load_for_run(&args.scenario, &args.set, None)?;
     let e = export_endpoint::export(&loaded.scenario).map_err(|m| anyhow::anyhow!("{}: {m}", loaded.file))?;
     if args.strict && !e.not_exported.is_empty() {

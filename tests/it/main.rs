@@ -4,7 +4,7 @@ mod async_endpoint;
 mod autoscaling;
 mod aws_endpoint;
 mod aws_export;
-mod aws_traffic;
+mod aws_import;
 mod bundled_autoscaling;
 mod check;
 mod cli;

@@ -1,7 +1,9 @@
-//! Traffic from CloudWatch: the JSON `aws cloudwatch get-metric-statistics` and
-//! `get-metric-data` print for `Invocations` replays exactly as the same counts in CSV, in a
-//! scenario's `Trace(...)` and through `fleetsim import aws`; a partial or wrong export is
-//! refused with the file and field.
+//! `fleetsim import aws` and `export aws` beyond the request round trip: traffic from
+//! CloudWatch (the JSON `get-metric-statistics` and `get-metric-data` print for `Invocations`
+//! replays exactly as the same counts in CSV, in a scenario's `Trace(...)` and through an
+//! import; a partial or wrong export is refused with the file and field), metric math, the
+//! fields a scenario cannot hold (listed, refused under `--strict`), and a scaling
+//! recommendation exported as the requests that apply it.
 
 use crate::common::{assert_success, bundled, failed, fleetsim, TempFolder};
 use std::path::PathBuf;
@@ -276,4 +278,85 @@ fn fields_the_api_takes_but_a_scenario_cannot_hold_are_listed_and_strict_refuses
     args.extend(["--into".into(), base, "--out".into(), strict_out, "--strict".into()]);
     let err = failed(&fleetsim(&args), "--strict");
     assert!(err.contains("--strict: 7 setting(s) cannot be represented"), "{err}");
+}
+
+#[test]
+fn a_recommendation_exports_as_the_requests_that_apply_it_and_imports_back() {
+    let folder = TempFolder::new("aws-traffic", "recommendation");
+    let rec = fixture("recommend-scaling-response.json").display().to_string();
+    let out = folder.join("aws").display().to_string();
+    assert_success(&fleetsim(&[
+        "export",
+        "aws",
+        rec.as_str(),
+        "--variant-name",
+        "blue",
+        "--out",
+        out.as_str(),
+        "--quiet",
+    ]));
+    assert_eq!(
+        crate::common::file_names(&folder.join("aws")),
+        [
+            "01-register-scalable-target-blue.json",
+            "02-put-scaling-policy-recommended-target-tracking.json",
+            "apply.sh"
+        ]
+    );
+    let target: serde_json::Value =
+        serde_json::from_slice(&folder.read("aws/01-register-scalable-target-blue.json")).unwrap();
+    assert_eq!(target["ResourceId"], "endpoint/autoscaling-diurnal/variant/blue");
+    assert_eq!(
+        (target["MinCapacity"].as_u64(), target["MaxCapacity"].as_u64()),
+        (Some(2), Some(12))
+    );
+    let policy: serde_json::Value =
+        serde_json::from_slice(&folder.read("aws/02-put-scaling-policy-recommended-target-tracking.json")).unwrap();
+    let c = &policy["TargetTrackingScalingPolicyConfiguration"];
+    assert_eq!(c["TargetValue"], 2340.0);
+    assert_eq!(
+        c["PredefinedMetricSpecification"]["PredefinedMetricType"],
+        "SageMakerVariantInvocationsPerInstance"
+    );
+    assert_eq!(
+        (c["ScaleInCooldown"].as_u64(), c["ScaleOutCooldown"].as_u64()),
+        (Some(300), Some(300))
+    );
+    // Applied to the scenario it was benchmarked for: the target and policy the response says.
+    let files = [
+        folder.join("aws/01-register-scalable-target-blue.json"),
+        folder.join("aws/02-put-scaling-policy-recommended-target-tracking.json"),
+    ];
+    assert_success(&import(&folder, &files, "autoscaling-diurnal.ron"));
+    let text = flat(&String::from_utf8(folder.read("scenarios/imported.ron")).unwrap());
+    assert!(text.contains("min_capacity:2,max_capacity:12,"), "{text}");
+    assert!(text.contains("metric:SageMakerVariantInvocationsPerInstance,target_value:2340.0,scale_in_cooldown:\"5m\",scale_out_cooldown:\"5m\""), "{text}");
+    // tune's recommendation.json names no endpoint: the flag is required.
+    let bare = folder.write(
+        "recommendation.json",
+        &serde_json::json!({"DynamicScalingConfiguration": serde_json::from_slice::<serde_json::Value>(&std::fs::read(fixture("recommend-scaling-response.json")).unwrap()).unwrap()["DynamicScalingConfiguration"]}).to_string(),
+    );
+    let bare = bare.display().to_string();
+    let err = failed(
+        &fleetsim(&["export", "aws", bare.as_str(), "--out", out.as_str()]),
+        "no endpoint",
+    );
+    assert!(
+        err.contains("the recommendation names no endpoint: give --endpoint-name"),
+        "{err}"
+    );
+    let out2 = folder.join("aws2").display().to_string();
+    assert_success(&fleetsim(&[
+        "export",
+        "aws",
+        bare.as_str(),
+        "--endpoint-name",
+        "prod",
+        "--out",
+        out2.as_str(),
+        "--quiet",
+    ]));
+    let target: serde_json::Value =
+        serde_json::from_slice(&folder.read("aws2/01-register-scalable-target-AllTraffic.json")).unwrap();
+    assert_eq!(target["ResourceId"], "endpoint/prod/variant/AllTraffic");
 }
