@@ -98,7 +98,7 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
     // are read relative to its own folder) before it is written.
     let out = args.out.display().to_string();
     let parsed = scenario::parse(&text, &out)?;
-    scenario::validate(&parsed, &out, folder)?;
+    scenario::validate(&parsed, &out, folder).map_err(|e| traced(e, &imported.sources))?;
     write_file(&args.out, text.as_bytes(), &SCENARIO_FILE, args.force)?;
     if !args.quiet {
         for n in &imported.not_imported {
@@ -110,4 +110,84 @@ pub fn import_aws(args: ImportArgs) -> anyhow::Result<()> {
         println!("wrote     {out}");
     }
     Ok(())
+}
+
+/// The request an invalid field of the imported scenario came from: the source of the item
+/// (`autoscaling[0]`), or of its part (`policies[1] from FILE (PutScalingPolicy)`) when the path
+/// goes into one. `None` for what the base supplied.
+fn source_of<'a>(path: &str, sources: &'a [(String, String)]) -> Option<&'a str> {
+    let mut best: Option<&str> = None;
+    for (key, source) in sources {
+        let Some(rest) = path.strip_prefix(key.as_str()) else {
+            continue;
+        };
+        if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
+            continue;
+        }
+        match source.split_once(" from ") {
+            // A part: it applies when the path goes into it.
+            Some((part, from)) => {
+                let inner = rest.trim_start_matches('.');
+                if inner == part || inner.starts_with(&format!("{part}.")) || inner.starts_with(&format!("{part}[")) {
+                    return Some(from);
+                }
+            }
+            None => best = best.or(Some(source)),
+        }
+    }
+    best
+}
+
+/// A validation error of the imported scenario, each field followed by the request it came
+/// from, so the fix is made where the user keeps the configuration.
+fn traced(e: scenario::ScenarioError, sources: &[(String, String)]) -> anyhow::Error {
+    match e {
+        scenario::ScenarioError::Invalid { file, mut errors } => {
+            for err in &mut errors {
+                if let Some(from) = source_of(&err.path, sources) {
+                    err.path = format!("{} (from {from})", err.path);
+                }
+            }
+            scenario::ScenarioError::Invalid { file, errors }.into()
+        }
+        e => e.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_of;
+
+    #[test]
+    fn a_field_is_traced_to_the_request_of_its_item_or_part() {
+        let sources = vec![
+            (
+                "autoscaling[0]".to_string(),
+                "t.json (RegisterScalableTarget)".to_string(),
+            ),
+            (
+                "autoscaling[0]".to_string(),
+                "policies[0] from p0.json (PutScalingPolicy)".to_string(),
+            ),
+            (
+                "autoscaling[0]".to_string(),
+                "policies[1] from p1.json (PutScalingPolicy)".to_string(),
+            ),
+            ("alarms[0]".to_string(), "a.json (PutMetricAlarm)".to_string()),
+        ];
+        let of = |p: &str| source_of(p, &sources);
+        assert_eq!(
+            of("autoscaling[0].min_capacity"),
+            Some("t.json (RegisterScalableTarget)")
+        );
+        assert_eq!(
+            of("autoscaling[0].policies[1].step_adjustments[1].lower"),
+            Some("p1.json (PutScalingPolicy)")
+        );
+        assert_eq!(of("autoscaling[0].policies[0]"), Some("p0.json (PutScalingPolicy)"));
+        assert_eq!(of("alarms[0].threshold"), Some("a.json (PutMetricAlarm)"));
+        assert_eq!(of("alarms[1].threshold"), None);
+        assert_eq!(of("autoscaling[10].min_capacity"), None);
+        assert_eq!(of("endpoint.variants[0]"), None);
+    }
 }

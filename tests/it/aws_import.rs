@@ -360,3 +360,35 @@ fn a_recommendation_exports_as_the_requests_that_apply_it_and_imports_back() {
         serde_json::from_slice(&folder.read("aws2/01-register-scalable-target-AllTraffic.json")).unwrap();
     assert_eq!(target["ResourceId"], "endpoint/prod/variant/AllTraffic");
 }
+
+#[test]
+fn an_invalid_imported_value_is_traced_to_its_request_file() {
+    let folder = TempFolder::new("aws-traffic", "traced");
+    let export = folder.join("export").display().to_string();
+    let base = bundled("step-spike.ron").display().to_string();
+    assert_success(&fleetsim(&[
+        "export",
+        "aws",
+        base.as_str(),
+        "--out",
+        export.as_str(),
+        "--quiet",
+    ]));
+    // A gap between the first step (0 to 40) and the second: AWS rejects it, and so does the
+    // scenario's validation, naming the request the step came from.
+    let policy = folder.join("export/04-put-scaling-policy-scale-out-steps.json");
+    let mut body: serde_json::Value = serde_json::from_slice(&std::fs::read(&policy).unwrap()).unwrap();
+    body["StepScalingPolicyConfiguration"]["StepAdjustments"][1]["MetricIntervalLowerBound"] = 45.0.into();
+    std::fs::write(&policy, body.to_string()).unwrap();
+    let files = [
+        folder.join("export/03-register-scalable-target-blue.json"),
+        policy,
+        folder.join("export/06-put-metric-alarm-cpu-high.json"),
+    ];
+    let err = failed(&import(&folder, &files, "step-spike.ron"), "gap");
+    assert!(
+        err.contains("autoscaling[0].policies[0].step_adjustments[1].lower (from ")
+            && err.contains("04-put-scaling-policy-scale-out-steps.json (PutScalingPolicy)): got 45; allowed: the upper bound of the step at index 0 (40)"),
+        "{err}"
+    );
+}
