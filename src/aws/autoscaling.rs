@@ -63,11 +63,27 @@ pub struct TargetTrackingConfiguration {
     pub predefined_metric_specification: Option<PredefinedMetricSpecification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customized_metric_specification: Option<CustomizedMetricSpecification>,
-    /// Seconds.
+    /// Seconds (the API's default when absent: 300).
+    #[serde(default = "default_cooldown")]
     pub scale_in_cooldown: u64,
-    /// Seconds.
+    /// Seconds (default 300).
+    #[serde(default = "default_cooldown")]
     pub scale_out_cooldown: u64,
+    #[serde(default)]
     pub disable_scale_in: bool,
+}
+
+/// Application Auto Scaling's cooldown when a request gives none \[s\].
+fn default_cooldown() -> u64 {
+    300
+}
+
+fn default_aggregation() -> String {
+    "Average".into()
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
 }
 
 /// `PredefinedMetricSpecification`.
@@ -150,8 +166,11 @@ pub struct StepScalingConfiguration {
     pub step_adjustments: Vec<StepAdjustment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_adjustment_magnitude: Option<u32>,
-    /// Seconds.
+    /// Seconds (default 300).
+    #[serde(default = "default_cooldown")]
     pub cooldown: u64,
+    /// `Average` when absent.
+    #[serde(default = "default_aggregation")]
     pub metric_aggregation_type: String,
 }
 
@@ -172,6 +191,8 @@ pub struct StepAdjustment {
 pub struct PutScheduledAction {
     pub service_namespace: String,
     pub schedule: String,
+    /// An IANA time zone; `UTC` when absent.
+    #[serde(default = "default_timezone")]
     pub timezone: String,
     pub scheduled_action_name: String,
     pub resource_id: String,

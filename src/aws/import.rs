@@ -283,6 +283,22 @@ pub fn import(base: &Scenario, inputs: &[Input]) -> Result<Imported, String> {
                     format!("policies[{}] from {file} (PutScalingPolicy)", target.policies.len()),
                 ));
                 target.policies.push(policy(file, p, &alarms)?);
+                let units = p
+                    .target_tracking_scaling_policy_configuration
+                    .as_ref()
+                    .and_then(|c| c.customized_metric_specification.as_ref())
+                    .is_some_and(|cu| {
+                        cu.unit.is_some()
+                            || cu
+                                .metrics
+                                .iter()
+                                .any(|m| m.metric_stat.as_ref().is_some_and(|s| s.unit.is_some()))
+                    });
+                if units {
+                    not_imported.push(format!(
+                        "{file}: CustomizedMetricSpecification Unit: the simulated metrics have one unit each; the filter is not applied"
+                    ));
+                }
             }
             Request::Scheduled(s) => {
                 parts.push((

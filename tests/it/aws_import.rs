@@ -392,3 +392,84 @@ fn an_invalid_imported_value_is_traced_to_its_request_file() {
         "{err}"
     );
 }
+
+/// Every Application Auto Scaling and CloudWatch call from its fixtures (minimal, maximal,
+/// invalid; written from the API reference's request syntax), into `step-spike.ron`.
+#[test]
+fn autoscaling_fixtures_give_what_the_api_documents() {
+    let folder = TempFolder::new("aws-traffic", "autoscaling-fixtures");
+    let files = |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|n| fixture(&format!("{n}.json"))).collect() };
+    for (names, wanted) in [
+        (
+            &["register-scalable-target-minimal", "put-scaling-policy-target-tracking-minimal"][..],
+            // The API's defaults: cooldowns 300 s, scale-in enabled, nothing suspended.
+            &[
+                "min_capacity:2,max_capacity:9,suspended_state:SuspendedState(dynamic_scaling_in_suspended:false,dynamic_scaling_out_suspended:false,scheduled_scaling_suspended:false,)",
+                "TargetTracking(name:\"ipi\",metric:SageMakerVariantInvocationsPerInstance,target_value:70.0,scale_in_cooldown:\"5m\",scale_out_cooldown:\"5m\",disable_scale_in:false,",
+            ][..],
+        ),
+        (
+            &["register-scalable-target-maximal", "put-scaling-policy-target-tracking-maximal"][..],
+            &[
+                "suspended_state:SuspendedState(dynamic_scaling_in_suspended:true,dynamic_scaling_out_suspended:false,scheduled_scaling_suspended:true,)",
+                "metric:Customized(metric:CPUUtilization,statistic:\"Average\",),target_value:60.0,scale_in_cooldown:\"10m\",scale_out_cooldown:\"1m\",disable_scale_in:true,",
+            ][..],
+        ),
+        (
+            &["register-scalable-target-minimal", "put-scaling-policy-step-minimal", "put-metric-alarm-minimal"][..],
+            // Cooldown 300 s and Average aggregation when the request has none.
+            &[
+                "StepScaling(name:\"scale-out-steps\",alarm:\"cpu-high\",adjustment_type:ChangeInCapacity,step_adjustments:[StepAdjustment(lower:Some(0.0),upper:None,adjustment:1,),],min_adjustment_magnitude:None,cooldown:\"5m\",metric_aggregation_type:Average,)",
+                "Alarm(name:\"cpu-high\",metric:CPUUtilization,variant:Some(\"blue\"),",
+            ][..],
+        ),
+        (
+            &["register-scalable-target-minimal", "put-scaling-policy-step-maximal", "put-metric-alarm-maximal"][..],
+            &["adjustment_type:PercentChangeInCapacity,step_adjustments:[StepAdjustment(lower:Some(0.0),upper:Some(20.0),adjustment:25,),StepAdjustment(lower:Some(20.0),upper:None,adjustment:100,),],min_adjustment_magnitude:Some(2),cooldown:\"2m\",metric_aggregation_type:Maximum,"][..],
+        ),
+        (
+            &["register-scalable-target-minimal", "put-scheduled-action-at", "put-scheduled-action-maximal"][..],
+            &[
+                "ScheduledAction(name:\"lunch\",schedule:\"at(2026-05-04T12:00:00)\",timezone:\"UTC\",start_time:None,end_time:None,min_capacity:Some(6),max_capacity:None,)",
+                "ScheduledAction(name:\"weekday-floor\",schedule:\"cron(08?*MON-FRI*)\",timezone:\"Europe/Paris\",start_time:Some(\"2026-05-01T00:00:00Z\"),end_time:Some(\"2026-12-31T00:00:00Z\"),min_capacity:Some(6),max_capacity:Some(14),)",
+            ][..],
+        ),
+    ] {
+        let out = import(&folder, &files(names), "step-spike.ron");
+        assert_success(&out);
+        let text = flat(&String::from_utf8(folder.read("scenarios/imported.ron")).unwrap());
+        for w in wanted {
+            assert!(text.contains(w), "{names:?}: {w}\n{text}");
+        }
+    }
+    for (names, needle) in [
+        (
+            &["invalid-register-scalable-target-bounds"][..],
+            "invalid-register-scalable-target-bounds.json: ValidationException: Minimum capacity cannot be greater than maximum capacity",
+        ),
+        (
+            &["register-scalable-target-minimal", "invalid-put-scaling-policy-both-configurations"][..],
+            "invalid-put-scaling-policy-both-configurations.json: ValidationException: PolicyType \"TargetTrackingScaling\" needs exactly its own configuration",
+        ),
+        (
+            &["register-scalable-target-minimal", "invalid-put-scheduled-action-cron"][..],
+            "autoscaling[0].scheduled[0].schedule (from ",
+        ),
+        (
+            &["register-scalable-target-minimal", "put-scaling-policy-step-minimal"][..],
+            "step policy `scale-out-steps`: no PutMetricAlarm among the inputs names it in AlarmActions",
+        ),
+    ] {
+        let err = failed(&import(&folder, &files(names), "step-spike.ron"), names[names.len() - 1]);
+        assert!(err.contains(needle), "{names:?}: {err}");
+    }
+    let err = failed(
+        &import(
+            &folder,
+            &files(&["register-scalable-target-minimal", "invalid-put-scheduled-action-cron"]),
+            "step-spike.ron",
+        ),
+        "cron",
+    );
+    assert!(err.contains("cron() needs six fields"), "{err}");
+}
