@@ -1,6 +1,7 @@
 //! Throughput benchmark: fleetsim on the reference scenario against a bare binary-heap M/M/c loop.
 //!
-//! `cargo bench --bench throughput` runs every case (500 rps for 1 h and for 24 h of simulated
+//! `cargo bench --profile max --bench throughput` (the fastest build; plain `cargo bench` times
+//! the default release build) runs every case (500 rps for 1 h and for 24 h of simulated
 //! time by default, under open-loop arrivals and then under closed-loop users, the reference for
 //! what a load test's request costs), each in a child process of its own, because peak RSS
 //! (`VmHWM`) is a per-process high-water mark: measured in one process, the 24 h figure would
