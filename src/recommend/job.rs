@@ -121,10 +121,12 @@ pub struct InferenceRecommendation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RecommendationMetrics {
-    /// Hourly price of the instance \[USD\], in single precision as the service prints it;
-    /// absent when the instance type has no price.
+    /// Hourly price of the instance \[USD\], a single-precision value written as its shortest
+    /// float32 text (`0.204`); absent when the instance type has no price.
+    #[serde(default, with = "crate::recommend::single::option")]
     pub cost_per_hour: Option<f64>,
-    /// `CostPerHour / (MaximumInvocations x 60)` in single precision \[USD\].
+    /// `CostPerHour / (MaximumInvocations x 60)` in single precision \[USD\], written the same way.
+    #[serde(default, with = "crate::recommend::single::option")]
     pub cost_per_inference: Option<f64>,
     /// Invocations of the peak minute [per minute].
     pub maximum_invocations: u64,

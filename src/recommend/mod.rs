@@ -14,6 +14,7 @@ pub mod job;
 pub mod loadtest;
 pub mod request;
 pub mod response;
+pub mod single;
 
 pub use benchmark::{run_benchmark, Benchmark, BenchmarkError, BenchmarkMinute, BenchmarkOptions, StopReason};
 pub use job::{JobInput, RecommendationJob};

@@ -234,6 +234,38 @@ fn benchmark_job_is_deterministic_and_lists_each_variant() {
 }
 
 #[test]
+fn saved_job_prints_single_precision_costs_as_their_shortest_text() {
+    let jobs = Jobs::new("f32");
+    assert!(jobs.benchmark("j").status.success());
+    let text = jobs.job_text("j");
+    // ml.c5.xlarge's 0.204 is a float32: written as the service's 0.204, not 0.20399999618530273.
+    assert!(text.contains("\"CostPerHour\": 0.204,"), "{text}");
+    assert!(!text.contains("0.20399999618530273"), "{text}");
+    // Read back, the job holds the float32 values bit for bit, so CostPerInference still
+    // equals CostPerHour / (MaximumInvocations x 60) in single precision.
+    let job: fleetsim::recommend::job::RecommendationJob = serde_json::from_str(&text).unwrap();
+    let large = job
+        .inference_recommendations
+        .iter()
+        .find(|r| r.endpoint_configuration.variant_name == "large")
+        .unwrap();
+    assert_eq!(large.metrics.cost_per_hour, Some(f64::from(0.204f32)));
+    assert_eq!(
+        large.metrics.cost_per_inference,
+        fleetsim::recommend::job::cost_per_inference(f64::from(0.204f32), large.metrics.maximum_invocations)
+    );
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Written as float32 text, it reads as a double with float32's shortest digits.
+    // (ml.c5.large has no catalog price: its costs are null.)
+    for rec in value["InferenceRecommendations"].as_array().unwrap() {
+        let Some(x) = rec["Metrics"]["CostPerInference"].as_f64() else {
+            continue;
+        };
+        assert_eq!(x.to_string(), (x as f32).to_string(), "CostPerInference {x}");
+    }
+}
+
+#[test]
 fn j1_j4_recommendation_through_the_binary() {
     let jobs = Jobs::new("api");
     assert!(jobs.benchmark("j").status.success());

@@ -45,6 +45,11 @@ fn bundled_scenarios_validate_run_and_match_snapshots() {
             "{name}: accounting"
         );
         let s = report::summary(&r);
+        // A bundled scenario prices every instance it bills: a null cost leaves its cost plot empty.
+        assert!(
+            s.cost_usd.is_some(),
+            "{name}: cost is null (give the type a price_per_hour)"
+        );
         insta::assert_json_snapshot!(format!("summary-{name}"), s);
     }
 }
