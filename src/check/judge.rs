@@ -195,7 +195,7 @@ fn series(
                 names_list(
                     s.columns
                         .iter()
-                        .filter(|c| !matches!(c.as_str(), "time_s" | "clock"))
+                        .filter(|c| !matches!(c.as_str(), "time_s" | "period_end_s" | "timestamp" | "clock"))
                         .cloned()
                 )
             )

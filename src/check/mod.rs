@@ -82,7 +82,7 @@ pub fn unknown_names(config: &SimConfig, expect: &[Expectation]) -> Vec<String> 
                 let list: Vec<&str> = known
                     .iter()
                     .map(String::as_str)
-                    .filter(|c| !matches!(*c, "time_s" | "clock"))
+                    .filter(|c| !matches!(*c, "time_s" | "period_end_s" | "timestamp" | "clock"))
                     .collect();
                 out.push(format!(
                     "expect[{i}] (\"{}\"): `{n}` is not a {what} of this scenario's runs; they are: {}",

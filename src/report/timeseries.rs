@@ -1,11 +1,20 @@
-//! `timeseries.csv`: one row per metrics period.
+//! `timeseries.csv`: one row per metrics period. `docs/timeseries.md` lists every column with
+//! its unit.
+//!
+//! A row is the period `[time_s, period_end_s)`; `timestamp` (ISO 8601, UTC, from the run's
+//! start time) and `clock` (elapsed) give its start. Counts, rates and latencies are over the
+//! period; gauges (instances by state, `desired`, `backlog`, statuses) are read at
+//! `period_end_s`, after every event of that instant, so a row agrees with the activity times
+//! of `activities.csv`.
 //!
 //! Unprefixed columns describe the whole endpoint; columns prefixed `<variant>.` describe one
 //! variant (CloudWatch's `VariantName` dimension). Latencies are in milliseconds; empty cells
-//! mean "no datapoint" (for example no request completed in the period). A variant with
-//! deployments also has columns prefixed `<variant>@<configuration>.` per endpoint
-//! configuration: `traffic_share` (its fraction of the variant's invocations in the period),
-//! `in_service` and `instances` (billed) at the end of the period.
+//! mean "no datapoint" (for example no request completed in the period). `failed` is every
+//! failed request (4XX, 5XX, timed out, rejected); serverless throttles are in `throttled` and,
+//! as CloudWatch counts them, inside `errors_4xx`. A variant with deployments also has columns
+//! prefixed `<variant>@<configuration>.` per endpoint configuration: `traffic_share` (its share
+//! of the variant's invocations in the period, in per cent), `in_service` and `instances`
+//! (billed) at the end of the period.
 
 use super::format::{num, num_or_empty, us_to_ms};
 use crate::engine::SimTime;
@@ -32,6 +41,8 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
     let pcts = &r.percentiles;
     let mut header: Vec<String> = [
         "time_s",
+        "period_end_s",
+        "timestamp",
         "clock",
         "arrivals",
         "load_rps",
@@ -41,6 +52,8 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         "errors_5xx",
         "timed_out",
         "rejected",
+        "throttled",
+        "failed",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -141,8 +154,12 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         let sum = |f: fn(&VariantPoint) -> u64| production.iter().map(f).sum::<u64>();
         let requests: Counters = production.iter().map(|v| v.requests).sum();
         let secs = p.length_us as f64 / 1e6;
+        let throttled = sp.map_or(0, |s| s.throttled);
+        let rejected = requests.rejected_backlog_full + requests.rejected_no_capacity;
         let mut row = vec![
             num(p.start_us as f64 / 1e6, 6),
+            num((p.start_us + p.length_us) as f64 / 1e6, 6),
+            timestamp(r.start_time, p.start_us),
             SimTime(p.start_us).to_string(),
             p.arrivals.to_string(),
             num(if secs > 0.0 { p.arrivals as f64 / secs } else { 0.0 }, 3),
@@ -151,7 +168,10 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
             requests.errors_4xx.to_string(),
             requests.errors_5xx.to_string(),
             requests.timed_out.to_string(),
-            (requests.rejected_backlog_full + requests.rejected_no_capacity).to_string(),
+            rejected.to_string(),
+            throttled.to_string(),
+            // Throttles are inside errors_4xx, as CloudWatch counts them.
+            (requests.errors_4xx + requests.errors_5xx + requests.timed_out + rejected).to_string(),
         ];
         row.extend(latency_cells(&p.latency, pcts));
         let i: InstanceCounts = match hosts {
@@ -226,7 +246,7 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
                 .map_or(0, |v| v.requests.invocations);
             row.push(c.requests.invocations.to_string());
             row.push(if variant > 0 {
-                num(c.requests.invocations as f64 / variant as f64, 4)
+                num(100.0 * c.requests.invocations as f64 / variant as f64, 2)
             } else {
                 String::new()
             });
@@ -253,6 +273,14 @@ pub fn timeseries_csv(r: &RunResult) -> Vec<u8> {
         w.write_record(&row).expect("in-memory write");
     }
     w.into_inner().expect("in-memory flush")
+}
+
+/// `start + offset` as ISO 8601 in UTC with a `Z` (`2024-01-01T09:00:00Z`), fractional seconds
+/// only when the instant has them: the form `pandas.read_csv(parse_dates=["timestamp"])` and
+/// `datetime.fromisoformat` read as UTC.
+fn timestamp(start: chrono::DateTime<chrono::Utc>, offset_us: u64) -> String {
+    let t = start + chrono::Duration::microseconds(i64::try_from(offset_us).unwrap_or(i64::MAX));
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// Columns of a load test's closed-loop users, last: users at the end of the period, calls

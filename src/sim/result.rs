@@ -26,6 +26,9 @@ pub struct RunResult {
     /// Real-time or asynchronous endpoint.
     pub kind: EndpointKind,
     pub seed: u64,
+    /// The wall-clock instant of simulated time zero: the scenario's `start_time`, or
+    /// [`default_start_time`](super::default_start_time) when it sets none.
+    pub start_time: chrono::DateTime<chrono::Utc>,
     pub duration: SimDuration,
     /// Length of a metrics period.
     pub period: SimDuration,
@@ -227,6 +230,7 @@ impl RunResult {
             kind: w.config.endpoint.kind,
             name: w.config.name,
             seed: w.config.seed,
+            start_time: w.config.start_time,
             duration: w.config.duration,
             period,
             points,

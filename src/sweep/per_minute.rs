@@ -4,8 +4,8 @@
 //! run's value is its worst period: the largest for an upper bound (`max_per_minute.<column>`),
 //! the smallest for a lower one (`min_per_minute.<column>`). A period with no value (no request
 //! completed, so no percentile) is not judged. `error_rate` per minute is the period's failed
-//! requests (4XX, 5XX, timed out, rejected, and throttled on a serverless endpoint) over its
-//! arrivals, judged where something arrived.
+//! requests (the `failed` column: 4XX, throttles on a serverless endpoint among them, 5XX, timed
+//! out, rejected) over its arrivals, judged where something arrived.
 //!
 //! The values are read from the rendered `timeseries.csv`, so a column means exactly what the
 //! file a user opens says; only runs of sweeps with such a constraint pay for rendering it.
@@ -13,21 +13,22 @@
 use super::metrics::{Metrics, ERROR_RATE};
 use super::objective::Constraint;
 
-/// The columns whose per-period sum over arrivals is `error_rate` per minute.
-const FAILED: [&str; 5] = [
-    "errors_4xx",
-    "errors_5xx",
-    "timed_out",
-    "rejected",
-    "serverless.throttled",
-];
+/// The column of a period's failed requests; `error_rate` per minute is it over arrivals.
+const FAILED: &str = "failed";
+
+/// Its parts, for a `timeseries.csv` written before it had the column. Throttles are inside
+/// `errors_4xx`, as CloudWatch counts them, so they are not added again.
+const FAILED_PARTS: [&str; 4] = ["errors_4xx", "errors_5xx", "timed_out", "rejected"];
 
 /// The columns a per-minute constraint may name, from a run's `timeseries.csv` header: the
 /// numeric columns and `error_rate`.
 pub fn columns(header: &[String]) -> Vec<String> {
     let mut out: Vec<String> = header
         .iter()
-        .filter(|c| !matches!(c.as_str(), "time_s" | "clock" | "endpoint_status") && !c.ends_with(".variant_status"))
+        .filter(|c| {
+            !matches!(c.as_str(), "time_s" | "clock" | "timestamp" | "endpoint_status")
+                && !c.ends_with(".variant_status")
+        })
         .cloned()
         .collect();
     out.push(ERROR_RATE.to_string());
@@ -59,7 +60,10 @@ pub fn metrics(csv_bytes: &[u8], constraints: &[Constraint]) -> Metrics {
         .map(|h| h.iter().map(str::to_string).collect::<Vec<_>>())
         .unwrap_or_default();
     let at = |name: &str| head.iter().position(|h| h == name);
-    let failed: Vec<usize> = FAILED.iter().filter_map(|c| at(c)).collect();
+    let failed: Vec<usize> = match at(FAILED) {
+        Some(i) => vec![i],
+        None => FAILED_PARTS.iter().filter_map(|c| at(c)).collect(),
+    };
     let arrivals = at("arrivals");
     let rows: Vec<Vec<Option<f64>>> = r
         .records()
@@ -115,6 +119,15 @@ mod tests {
         let c = [Constraint::parse("latency_p99_ms <= 1 per minute").unwrap()];
         let empty = b"time_s,clock,arrivals,latency_p99_ms\n0,00:00:00,0,\n";
         assert_eq!(metrics(empty, &c)["max_per_minute.latency_p99_ms"], None);
+    }
+
+    /// A serverless throttle is a 4XX: the `failed` column counts it once, where the sum of
+    /// `errors_4xx` and `serverless.throttled` counted it twice.
+    #[test]
+    fn throttles_count_once_in_the_error_rate() {
+        let csv = b"time_s,arrivals,errors_4xx,throttled,failed,serverless.throttled\n0,100,5,5,5,5\n";
+        let c = [Constraint::parse("error_rate < 1 % per minute").unwrap()];
+        assert_eq!(metrics(csv, &c)["max_per_minute.error_rate"], Some(0.05));
     }
 
     #[test]

@@ -114,6 +114,7 @@ fn relative_links_point_at_existing_files() {
         root().join("scenarios/README.md"),
         root().join("ARCHITECTURE.md"),
         root().join("docs/cluster/README.md"),
+        root().join("docs/timeseries.md"),
     ];
     let mut semantics = Vec::new();
     files_under(&root().join("docs/semantics"), &mut semantics);

@@ -574,7 +574,7 @@ fn the_capacity_plot_counts_copies_and_draws_instances() {
     ]));
     let svg = String::from_utf8(folder.read("out/capacity.svg")).unwrap();
     assert!(
-        svg.contains("\ncopies\n") && svg.contains("instances in service"),
+        svg.contains("\ncopies (count") && svg.contains("instances in service"),
         "labels"
     );
 }

@@ -29,6 +29,7 @@ mod recommend;
 mod scenarios;
 mod serverless;
 mod sweep;
+mod timeseries_columns;
 mod tune;
 mod users;
 mod worked_examples;

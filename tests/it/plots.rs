@@ -177,8 +177,8 @@ fn deployment_columns_give_a_traffic_plot() {
     );
     for (i, l) in lines.enumerate() {
         // A canary of 10 % from minute 3, rolled back at minute 6.
-        let canary = if (3..6).contains(&i) { 0.1 } else { 0.0 };
-        text.push_str(&format!("{l},{},{canary}\n", 1.0 - canary));
+        let canary = if (3..6).contains(&i) { 10.0 } else { 0.0 };
+        text.push_str(&format!("{l},{},{canary}\n", 100.0 - canary));
     }
     fs::write(out.join("timeseries.csv"), text).unwrap();
     let mut acts = fs::read_to_string(out.join("activities.csv")).unwrap();

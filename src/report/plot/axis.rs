@@ -2,11 +2,15 @@
 //! stay short.
 
 /// Simulated time on the x axis, in minutes for runs up to three hours and in hours beyond.
+/// When the scenario sets a wall-clock `start_time`, ticks read as UTC clock times (`09:00`,
+/// or `Tue 09:00` for runs longer than a day) and the axis title names the start date.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct TimeAxis {
     /// Seconds per axis unit.
     per_unit_s: f64,
     unit: &'static str,
+    /// Wall-clock instant of simulated time zero, and whether the run spans days.
+    start: Option<(chrono::DateTime<chrono::Utc>, bool)>,
 }
 
 impl TimeAxis {
@@ -15,12 +19,42 @@ impl TimeAxis {
             TimeAxis {
                 per_unit_s: 60.0,
                 unit: "min",
+                start: None,
             }
         } else {
             TimeAxis {
                 per_unit_s: 3600.0,
                 unit: "h",
+                start: None,
             }
+        }
+    }
+
+    /// The same axis labelled in UTC clock time from `start` (the run lasts `duration_s`).
+    pub(super) fn with_start(self, start: Option<chrono::DateTime<chrono::Utc>>, duration_s: f64) -> Self {
+        TimeAxis {
+            start: start.map(|s| (s, duration_s > 86_400.0)),
+            ..self
+        }
+    }
+
+    /// A tick label at axis position `x`: the UTC clock time when the run has a start time,
+    /// else the number of axis units.
+    pub(super) fn label(&self, x: f64) -> String {
+        match self.start {
+            Some((start, days)) => {
+                let t = start + chrono::Duration::milliseconds((x * self.per_unit_s * 1000.0).round() as i64);
+                t.format(if days { "%a %H:%M" } else { "%H:%M" }).to_string()
+            }
+            None => number(x),
+        }
+    }
+
+    /// An instant [s] as the text of a note: `09:23 UTC` or `23 min`.
+    pub(super) fn instant(&self, secs: f64) -> String {
+        match self.start {
+            Some(_) => format!("{} UTC", self.label(self.x(secs))),
+            None => format!("{} {}", number(self.x(secs)), self.unit),
         }
     }
 
@@ -29,12 +63,11 @@ impl TimeAxis {
         secs / self.per_unit_s
     }
 
-    pub(super) fn unit(&self) -> &'static str {
-        self.unit
-    }
-
     pub(super) fn description(&self) -> String {
-        format!("simulated time [{}]", self.unit)
+        match self.start {
+            Some((start, _)) => format!("time (UTC) from {}", start.format("%a %Y-%m-%d %H:%M")),
+            None => format!("simulated time since the start [{}]", self.unit),
+        }
     }
 }
 
@@ -149,8 +182,24 @@ mod tests {
 
     #[test]
     fn time_unit_follows_run_length() {
-        assert_eq!(TimeAxis::for_duration(1800.0).description(), "simulated time [min]");
+        assert_eq!(
+            TimeAxis::for_duration(1800.0).description(),
+            "simulated time since the start [min]"
+        );
         assert_eq!(TimeAxis::for_duration(86_400.0).x(7200.0), 2.0);
+    }
+
+    #[test]
+    fn a_start_time_labels_ticks_in_utc() {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-05-04T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        let a = TimeAxis::for_duration(7200.0).with_start(Some(start), 7200.0);
+        assert_eq!(a.label(15.0), "09:15");
+        assert_eq!(a.instant(900.0), "09:15 UTC");
+        assert_eq!(a.description(), "time (UTC) from Mon 2026-05-04 09:00");
+        let week = TimeAxis::for_duration(7.0 * 86_400.0).with_start(Some(start), 7.0 * 86_400.0);
+        assert_eq!(week.label(25.0), "Tue 10:00");
     }
 
     #[test]

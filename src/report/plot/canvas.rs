@@ -34,7 +34,7 @@ pub(super) fn render(stem: &str, figure: &impl Figure) -> Result<Vec<OutputFile>
     let (width, height) = figure.size();
     let mut rgb = vec![0u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        let root = font::Kerned(BitMapBackend::with_buffer(&mut rgb, (width, height))).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&png_name, &e))?;
         figure.draw(&root).map_err(|e| draw_err(&png_name, &e))?;
         root.present().map_err(|e| draw_err(&png_name, &e))?;
@@ -78,8 +78,16 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
 pub(super) fn with_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    with_legend_height(root, super::style::LEGEND_HEIGHT)
+}
+
+/// Splits the canvas into the chart and a legend strip `legend` [px] high.
+pub(super) fn with_legend_height<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    legend: u32,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
     let (_, h) = root.dim_in_pixel();
-    root.split_vertically(h - super::style::LEGEND_HEIGHT)
+    root.split_vertically(h - legend)
 }
 
 /// Draws `message` in the middle of an area: what a plot shows when it has nothing to draw.

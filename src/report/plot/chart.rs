@@ -26,7 +26,7 @@ pub(super) fn time_chart<'a, DB: DrawingBackend>(
     y_max: f64,
 ) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     ChartBuilder::on(area)
-        .caption(format!("{title}: {}", data.scenario), style::title())
+        .caption(format!("{title} · {}", data.scenario), style::title())
         .margin(MARGIN)
         .margin_right(MARGIN + 16)
         .x_label_area_size(X_LABEL_AREA)
@@ -44,11 +44,23 @@ pub(super) fn mesh<DB: DrawingBackend>(chart: &mut TimeChart<'_, DB>, data: &Run
         .label_style(style::tick())
         .x_labels(12)
         .y_labels(8)
-        .x_label_formatter(&|v| axis::number(*v))
+        .x_label_formatter(&|v| data.time.label(*v))
         .y_label_formatter(&|v| axis::number(*v))
         .bold_line_style(RGBColor(225, 225, 225))
         .light_line_style(RGBColor(243, 243, 243))
         .draw()
+}
+
+/// Draws gauges read at each period's end (`xs` the ends) as a sample-and-hold line: a value
+/// holds from its reading until the next one, so a change appears where the file's end time
+/// says it was seen, never before.
+pub(super) fn gauge_line<DB: DrawingBackend>(
+    chart: &mut TimeChart<'_, DB>,
+    xs_end: &[f64],
+    ys: &[Option<f64>],
+    style: ShapeStyle,
+) -> DrawResult<DB> {
+    broken_line(chart, xs_end, ys, style)
 }
 
 /// Draws per-period values as steps, with gaps where values are missing.

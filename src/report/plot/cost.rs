@@ -24,9 +24,8 @@ impl<'a> Cost<'a> {
         if cum.iter().all(Option::is_some) && !cum.is_empty() {
             // A row's cumulative cost is reached at the end of its period.
             points.push((0.0, 0.0));
-            for (i, c) in cum.iter().enumerate() {
-                let end = data.t.get(i + 1).copied().unwrap_or(data.duration_s);
-                points.push((data.time.x(end), c.unwrap_or(0.0)));
+            for (end, c) in data.t_end.iter().zip(&cum) {
+                points.push((data.time.x(*end), c.unwrap_or(0.0)));
             }
         }
         Ok(Cost { data, points })
@@ -37,8 +36,13 @@ impl Figure for Cost<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let (area, legend_area) = canvas::with_legend(root);
         let total = self.points.last().map(|p| p.1).unwrap_or(0.0);
-        let mut chart = chart::time_chart(&area, self.data, "Cumulative cost", axis::upper(total))?;
-        chart::mesh(&mut chart, self.data, "cost [USD]")?;
+        let mut chart = chart::time_chart(
+            &area,
+            self.data,
+            "What has the endpoint cost so far?",
+            axis::upper(total),
+        )?;
+        chart::mesh(&mut chart, self.data, "cumulative instance cost [USD]")?;
         if self.points.is_empty() {
             canvas::message(
                 &area,

@@ -60,8 +60,8 @@ impl Figure for Latency<'_> {
         let data_max = axis::max_of(self.series.iter().flat_map(|s| &s.1));
         let slo = self.data.slo;
         let y_max = axis::upper(data_max.max(slo.map(|s| s.1 * 1.1).unwrap_or(0.0)));
-        let mut chart = chart::time_chart(&area, self.data, "End-to-end latency", y_max)?;
-        chart::mesh(&mut chart, self.data, "latency [ms]")?;
+        let mut chart = chart::time_chart(&area, self.data, "Is latency within the objective?", y_max)?;
+        chart::mesh(&mut chart, self.data, "end-to-end latency per period [ms]")?;
         let mut entries = vec![];
         for (i, (label, ys)) in self.series.iter().enumerate() {
             let colour = style::series_colour(i);

@@ -39,6 +39,9 @@ pub(super) struct RunData {
     pub time: TimeAxis,
     /// Period start times [s], one per `timeseries.csv` row.
     pub t: Vec<f64>,
+    /// Period end times [s]: when the row's gauges (instances, desired, backlog, shares of
+    /// nothing) were read.
+    pub t_end: Vec<f64>,
     pub ts: Table,
     pub activities: Vec<ActivityRow>,
     pub variants: Vec<String>,
@@ -94,6 +97,19 @@ impl RunData {
 
         let ts = Table::parse("timeseries.csv", files.timeseries_csv)?;
         let t = ts.required("time_s")?;
+        // A file without `period_end_s` (written before it existed): each period ends where the
+        // next starts, the last at the run's end.
+        let t_end = if ts.has("period_end_s") {
+            ts.required("period_end_s")?
+        } else {
+            (0..t.len())
+                .map(|i| t.get(i + 1).copied().unwrap_or(duration_s))
+                .collect()
+        };
+        let start = manifest["resolved_scenario"]["start_time"]
+            .as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.to_utc());
 
         let acts = Table::parse("activities.csv", files.activities_csv)?;
         let times = acts.required("time_s")?;
@@ -111,8 +127,9 @@ impl RunData {
         Ok(RunData {
             scenario,
             duration_s,
-            time: TimeAxis::for_duration(duration_s),
+            time: TimeAxis::for_duration(duration_s).with_start(start, duration_s),
             t,
+            t_end,
             ts,
             activities,
             variants,
@@ -121,9 +138,14 @@ impl RunData {
         })
     }
 
-    /// Period start times on the x axis.
+    /// Period start times on the x axis: where a count or mean over a period starts.
     pub(super) fn xs(&self) -> Vec<f64> {
         self.t.iter().map(|t| self.time.x(*t)).collect()
+    }
+
+    /// Period end times on the x axis: where a gauge read at the period's end is drawn.
+    pub(super) fn xs_end(&self) -> Vec<f64> {
+        self.t_end.iter().map(|t| self.time.x(*t)).collect()
     }
 
     /// End of the x axis.

@@ -2,7 +2,6 @@
 //! variant's invocations per period (`<variant>@<config>.traffic_share`), with the deployment's
 //! start, stages, rollback and end marked.
 
-use super::axis;
 use super::canvas::{self, DrawResult, Figure};
 use super::chart::{self, LEGEND_LEFT};
 use super::legend::{self, entry, Glyph};
@@ -20,7 +19,7 @@ pub(super) struct Traffic<'a> {
     xs: Vec<f64>,
     /// `(variant@config, share [%])`.
     series: Vec<(String, Vec<Option<f64>>)>,
-    /// `(x, kind)` of deployment activities.
+    /// `(time [s], kind)` of deployment activities.
     marks: Vec<(f64, String)>,
 }
 
@@ -36,16 +35,13 @@ impl<'a> Traffic<'a> {
             .header()
             .iter()
             .filter(|h| h.contains('@') && h.ends_with(SUFFIX))
-            .map(|h| {
-                let share = data.ts.numbers(h)?.into_iter().map(|v| v.map(|f| f * 100.0)).collect();
-                Ok((h.trim_end_matches(SUFFIX).to_string(), share))
-            })
+            .map(|h| Ok((h.trim_end_matches(SUFFIX).to_string(), data.ts.numbers(h)?)))
             .collect::<Result<_, PlotError>>()?;
         let marks = data
             .activities
             .iter()
             .filter(|a| a.kind.starts_with("Deployment"))
-            .map(|a| (data.time.x(a.time_s), a.kind.clone()))
+            .map(|a| (a.time_s, a.kind.clone()))
             .collect();
         Ok(Traffic {
             data,
@@ -59,8 +55,12 @@ impl<'a> Traffic<'a> {
 impl Figure for Traffic<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let (area, legend_area) = canvas::with_legend(root);
-        let mut chart = chart::time_chart(&area, self.data, "Traffic share during the deployment", 112.0)?;
-        chart::mesh(&mut chart, self.data, "share of the variant's invocations [%]")?;
+        let mut chart = chart::time_chart(&area, self.data, "Where does traffic go during the deployment?", 112.0)?;
+        chart::mesh(
+            &mut chart,
+            self.data,
+            "share of the variant's invocations per period [%]",
+        )?;
         let mut entries = vec![];
         let kinds = [
             ("DeploymentStart", GREEN, "deployment start"),
@@ -68,7 +68,12 @@ impl Figure for Traffic<'_> {
             ("DeploymentEnd", DARK, "deployment end"),
         ];
         for (kind, colour, label) in kinds {
-            let xs: Vec<f64> = self.marks.iter().filter(|m| m.1 == kind).map(|m| m.0).collect();
+            let xs: Vec<f64> = self
+                .marks
+                .iter()
+                .filter(|m| m.1 == kind)
+                .map(|m| self.data.time.x(m.0))
+                .collect();
             for x in &xs {
                 chart::vline(&mut chart, *x, colour.mix(0.7).stroke_width(2), true)?;
             }
@@ -87,11 +92,12 @@ impl Figure for Traffic<'_> {
             .filter(|m| m.1 == "DeploymentRollback")
             .map(|m| m.0)
             .collect();
-        for x in &rollbacks {
-            chart::vline(&mut chart, *x, RED.stroke_width(3), false)?;
+        for t in &rollbacks {
+            let x = self.data.time.x(*t);
+            chart::vline(&mut chart, x, RED.stroke_width(3), false)?;
             chart.draw_series(std::iter::once(Text::new(
-                format!(" rollback at {} {}", axis::number(*x), self.data.time.unit()),
-                (*x, 102.0),
+                format!(" rollback at {}", self.data.time.instant(*t)),
+                (x, 102.0),
                 style::small().color(&RED).pos(Pos::new(HPos::Left, VPos::Bottom)),
             )))?;
         }
