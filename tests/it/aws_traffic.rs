@@ -129,7 +129,7 @@ fn an_imported_export_becomes_the_workload_named_from_the_scenario_folder() {
     std::fs::create_dir_all(folder.join("exports")).unwrap();
     let export = folder.join("exports/invocations.json");
     std::fs::copy(fixture("traffic-get-metric-data.json"), &export).unwrap();
-    assert_success(&import(&folder, &[export.clone()], "quickstart.ron"));
+    assert_success(&import(&folder, std::slice::from_ref(&export), "quickstart.ron"));
     let text = String::from_utf8(folder.read("scenarios/imported.ron")).unwrap();
     assert!(
         text.contains("// from ")
