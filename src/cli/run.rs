@@ -121,7 +121,8 @@ pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String],
     // Refuse an output path that would be refused anyway before simulating.
     check_dir(&dir, force)?;
     let started = Instant::now();
-    let result = run_with_progress(loaded.config.clone(), quiet || json);
+    // The bar and notes go to stderr, so they stay with --json.
+    let result = run_with_progress(loaded.config.clone(), quiet);
     let wall = started.elapsed().as_secs_f64();
     let manifest = ManifestInput {
         scenario_file: loaded.file.clone(),
