@@ -18,8 +18,8 @@
 //! - `FLEETSIM_BENCH_ONLY`: with `FLEETSIM_BENCH_CASE`, time only `fleetsim` or only `bare`, so
 //!   `perf stat` / `perf record` around the process see one of them alone.
 
+use fleetsim::bench::{peak_rss_kib, process_probes};
 use fleetsim::bench::{run_bench_repeated, time_baseline, time_reference_with, Controllers, Load, Measurement};
-use fleetsim::cli::{peak_rss_kib, process_probes};
 use fleetsim::scenario::duration::parse_duration;
 use std::process::{Command, ExitCode};
 

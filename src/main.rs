@@ -1,4 +1,4 @@
-//! The `fleetsim` binary: a thin shell around `fleetsim::cli::run`.
+//! The `fleetsim` binary: a thin shell around `fleetsim::run_cli`.
 //!
 //! Exit codes: 0 success; 1 an expectation failed (`check`, `run --check`) or no sweep point
 //! is feasible (`sweep --require-feasible`); 2 invalid input or any other error (as clap's own
@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match fleetsim::cli::run() {
+    match fleetsim::run_cli() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Print the chain once, skipping causes whose text the outer message already holds.
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             // The last guard against a pasted megabyte: no line of a message runs past a
             // few screens (the messages themselves already shorten what the user wrote).
             let lines: Vec<String> = msg.lines().map(|l| fleetsim::scenario::shorten_to(l, 2_000)).collect();
-            if e.downcast_ref::<fleetsim::cli::ChecksFailed>().is_some() {
+            if e.downcast_ref::<fleetsim::ChecksFailed>().is_some() {
                 eprintln!("{}", lines.join("\n"));
                 return ExitCode::from(1);
             }

@@ -6,12 +6,14 @@
 //! work an M/M/c simulation must do. Wall-clock time is read here and only here: benchmark
 //! figures go to the terminal, never into simulation output. What the platform reports about
 //! the process (a thread's CPU time, the peak resident set) comes in as [`Probes`] from the
-//! caller, which knows where to read it (`cli::process_probes`).
+//! caller: [`process_probes`] reads them from `/proc`, tests pass fakes.
 
 mod baseline;
+mod process;
 mod reference;
 
 pub use baseline::{bare_heap_mmc, BareStats};
+pub use process::{peak_rss_kib, process_probes, thread_cpu_s};
 pub use reference::{
     reference_config, reference_config_loaded, reference_config_with, reference_deployment, reference_instances,
     reference_service_time, reference_target, reference_target_value, reference_users, Controllers, Load,

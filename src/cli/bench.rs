@@ -65,7 +65,7 @@ pub fn bench(
         controllers,
         load,
         repeat as usize,
-        super::process_probes(),
+        crate::bench::process_probes(),
     );
     println!("{report}");
     Ok(())

@@ -52,6 +52,10 @@ pub struct CheckArgs {
     /// Report format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Print the report as one JSON document (the same as --format json): every verdict and
+    /// the counts. Notes and warnings go to standard error.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
     /// Worker threads, 1 to 256 (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = super::sweep::parse_threads)]
     pub threads: Option<usize>,
@@ -70,7 +74,9 @@ const JUNIT_FILE: FileRule = FileRule {
     },
 };
 
-pub fn check(args: CheckArgs) -> anyhow::Result<()> {
+/// `quiet`: no notes, and the text report only when an expectation fails.
+pub fn check(args: CheckArgs, quiet: bool) -> anyhow::Result<()> {
+    let format = if args.json { Format::Json } else { args.format };
     if let Some(j) = &args.junit {
         check_file(j, &JUNIT_FILE, args.force)?;
     }
@@ -84,6 +90,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
                 }
                 loaded.push(l);
             }
+            Ok(_) if *named && quiet => {}
             Ok(l) if *named => eprintln!("note: {} has no expectations (`expect: [...]`)", l.file),
             Ok(_) => {}
             // In a folder, a file that is not a scenario but a sweep is not ours to check.
@@ -116,7 +123,9 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
         anyhow::bail!("invalid expectation(s):\n  - {}", unknown.join("\n  - "));
     }
     let verdicts = judge_all(&loaded, args.threads)?;
-    match args.format {
+    let failed = report::counts(&verdicts).1 > 0;
+    match format {
+        Format::Text if quiet && !failed => {}
         Format::Text => print!("{}", report::text(&verdicts)),
         Format::Json => print!("{}", String::from_utf8_lossy(&report::json(&verdicts))),
     }

@@ -30,8 +30,8 @@ pub struct ExportArgs {
     /// Fail when a setting cannot be exported, instead of listing it.
     #[arg(long)]
     pub strict: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
     /// Replace the output folder even if it holds files fleetsim did not write.
     #[arg(long)]

@@ -31,8 +31,8 @@ pub struct ImportArgs {
     /// Fail when a request holds a setting the scenario cannot represent, instead of listing it.
     #[arg(long)]
     pub strict: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
 }
 

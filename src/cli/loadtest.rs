@@ -65,8 +65,8 @@ pub struct LoadTestArgs {
     /// Write no plots.
     #[arg(long)]
     pub no_plots: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
     /// Replace the job file and output folder even if fleetsim did not write them (never a
     /// device or link).

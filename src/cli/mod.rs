@@ -4,12 +4,13 @@
 mod bench;
 mod check;
 mod export;
+mod generate;
 mod import;
+mod json;
 mod loadtest;
 mod merge;
 mod output;
 mod plot;
-mod process;
 mod progress;
 mod recommend;
 mod run;
@@ -20,8 +21,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use check::ChecksFailed;
-pub use process::{peak_rss_kib, process_probes};
-pub use sweep::{read_base_and_plan, read_sweep_plan};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -30,6 +29,11 @@ pub use sweep::{read_base_and_plan, read_sweep_plan};
     about = "Deterministic simulator of autoscaled inference endpoints"
 )]
 struct Cli {
+    /// Print nothing but errors and what the command was asked for: no progress bar, notes or
+    /// summaries (a failing `check`'s report, `--json`, a completion script and a
+    /// recommendation still print).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,9 +53,11 @@ enum Command {
         /// Override a scenario field: PATH=VALUE, e.g. endpoint.variants[0].initial_instance_count=4.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        /// Print one JSON document on standard output instead of the summary: the output
+        /// folder, the run's summary.json and, with --check, the verdicts as `check --json`
+        /// prints them. Notes and warnings go to standard error.
+        #[arg(long)]
+        json: bool,
         /// Write no plots (the CSV and JSON files only).
         #[arg(long)]
         no_plots: bool,
@@ -70,7 +76,10 @@ enum Command {
     /// Check a scenario, or a sweep file and every point's scenario (each with its `--set`),
     /// without running it.
     Validate {
+        /// Scenario file or sweep file (RON).
         scenario: PathBuf,
+        /// Override a scenario field (of a sweep: of its base scenario): PATH=VALUE, e.g.
+        /// duration=4h; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
@@ -106,9 +115,6 @@ enum Command {
         /// The shard folders, one per shard.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
         /// Replace the output folder even if it holds files fleetsim did not write (never a
         /// file, device or link).
         #[arg(long)]
@@ -147,6 +153,7 @@ enum Command {
         /// requests.
         #[arg(long, default_value = "1h")]
         duration: String,
+        /// Seed of the reference scenario's runs (and of the bare loop's arrivals).
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Controllers in the reference scenario: full (autoscaling and a rollout, the
@@ -162,6 +169,11 @@ enum Command {
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
         repeat: u32,
     },
+    /// Print a shell completion script generated from these definitions.
+    Completions(generate::CompletionsArgs),
+    /// Write the man pages (fleetsim.1 and one per subcommand) generated from these
+    /// definitions; replaces only pages fleetsim wrote.
+    Man(generate::ManArgs),
 }
 
 /// `fleetsim bench --load`: open-loop arrivals or closed-loop users.
@@ -201,13 +213,14 @@ impl From<BenchControllers> for crate::bench::Controllers {
 /// Entry point of the binary.
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let quiet = cli.quiet;
     match cli.command {
         Command::Run {
             scenario,
             seed,
             out,
             set,
-            quiet,
+            json,
             no_plots,
             force,
             check,
@@ -218,31 +231,31 @@ pub fn run() -> anyhow::Result<()> {
             &set,
             run::Options {
                 quiet,
+                json,
                 plots: !no_plots,
                 force,
                 check,
             },
         ),
-        Command::Check(args) => check::check(args),
-        Command::Validate { scenario, set } => run::validate(&scenario, &set),
+        Command::Check(args) => check::check(args, quiet),
+        Command::Validate { scenario, set } => run::validate(&scenario, &set, quiet),
         Command::Plot { dir, metrics, x, y } => {
             let n = plot::plot(&dir, &crate::report::plot::SweepPlotOptions { metrics, x, y })?;
-            println!("wrote     {n} plot files in {}/", dir.display());
+            if !quiet {
+                println!("wrote     {n} plot files in {}/", dir.display());
+            }
             Ok(())
         }
-        Command::Sweep { sweep, options } => sweep::sweep(&sweep, options),
-        Command::Merge {
-            out,
-            shards,
-            quiet,
-            force,
-        } => merge::merge(&out, &shards, quiet, force),
-        Command::Benchmark(args) => recommend::benchmark(args),
-        Command::Loadtest(args) => loadtest::loadtest(args),
+        Command::Sweep { sweep, options } => sweep::sweep(&sweep, sweep::Options { quiet, ..options }),
+        Command::Merge { out, shards, force } => merge::merge(&out, &shards, quiet, force),
+        Command::Benchmark(args) => recommend::benchmark(recommend::BenchmarkArgs { quiet, ..args }),
+        Command::Loadtest(args) => loadtest::loadtest(loadtest::LoadTestArgs { quiet, ..args }),
         Command::RecommendScaling(args) => recommend::recommend_scaling(args),
-        Command::Tune(args) => tune::tune(args),
-        Command::Export(ExportTarget::Aws(args)) => export::export_aws(args),
-        Command::Import(ImportSource::Aws(args)) => import::import_aws(args),
+        Command::Tune(args) => tune::tune(tune::TuneArgs { quiet, ..args }),
+        Command::Export(ExportTarget::Aws(args)) => export::export_aws(export::ExportArgs { quiet, ..args }),
+        Command::Import(ImportSource::Aws(args)) => import::import_aws(import::ImportArgs { quiet, ..args }),
+        Command::Completions(args) => generate::print_completions(args),
+        Command::Man(args) => generate::write_man(generate::ManArgs { quiet, ..args }),
         Command::Bench {
             rps,
             duration,
@@ -266,4 +279,74 @@ pub enum ExportTarget {
 pub enum ImportSource {
     /// AWS request bodies (`--cli-input-json` shape) merged into a base scenario.
     Aws(import::ImportArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every command, nested ones included, with its path (`fleetsim export aws`).
+    fn all_commands() -> Vec<(String, clap::Command)> {
+        fn walk(path: String, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
+            out.push((path.clone(), cmd.clone()));
+            // clap's own `help` subcommands are not ours to describe.
+            for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                walk(format!("{path} {}", s.get_name()), s, out);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut out = Vec::new();
+        walk("fleetsim".into(), &cmd, &mut out);
+        out
+    }
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut missing = Vec::new();
+        for (path, cmd) in all_commands() {
+            if path != "fleetsim" && cmd.get_about().is_none() {
+                missing.push(path.clone());
+            }
+            for a in cmd.get_arguments() {
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "without help text: {missing:?}");
+    }
+
+    #[test]
+    fn every_command_takes_quiet() {
+        for (path, cmd) in all_commands() {
+            assert!(
+                cmd.get_arguments()
+                    .any(|a| a.get_long() == Some("quiet") && a.get_short() == Some('q')),
+                "{path} lacks -q/--quiet"
+            );
+            if cmd.get_subcommands().next().is_none() {
+                let mut argv: Vec<&str> = path.split(' ').collect();
+                argv.push("-q");
+                let err = Cli::try_parse_from(&argv).err().map(|e| e.kind());
+                // Missing positional arguments are fine; `-q` itself must be accepted.
+                assert_ne!(err, Some(clap::error::ErrorKind::UnknownArgument), "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_is_offered_by_run_check_and_sweep() {
+        for (path, cmd) in all_commands() {
+            let has = cmd.get_arguments().any(|a| a.get_long() == Some("json"));
+            let wanted = ["fleetsim run", "fleetsim check", "fleetsim sweep"].contains(&path.as_str());
+            assert_eq!(has, wanted, "{path}");
+        }
+    }
 }

@@ -29,6 +29,7 @@ pub struct BenchmarkArgs {
     /// Override a scenario field: PATH=VALUE.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Run seed (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Load added each minute [requests per second], more than 0 and at most 1000000 (default:
@@ -38,8 +39,8 @@ pub struct BenchmarkArgs {
     /// Longest staircase [minutes], 1 to 10080 (one week).
     #[arg(long, default_value_t = 60, value_parser = parse_max_minutes)]
     pub max_minutes: u32,
-    /// Print nothing but errors.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
     /// Replace the job's file even if it is not a job fleetsim saved (never a folder, device
     /// or link).

@@ -46,10 +46,13 @@ pub(super) fn is_sweep_file(path: &Path) -> bool {
 }
 
 /// `fleetsim validate` of a sweep file: the sweep and every point's scenario, without running.
-fn validate_sweep(path: &Path, set: &[String]) -> anyhow::Result<()> {
-    let plan = super::read_sweep_plan(path, set)?;
+fn validate_sweep(path: &Path, set: &[String], quiet: bool) -> anyhow::Result<()> {
+    let plan = crate::sweep::read_sweep_plan(path, set)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
+    }
+    if quiet {
+        return Ok(());
     }
     let reps = plan.design.replications as usize;
     println!(
@@ -62,12 +65,15 @@ fn validate_sweep(path: &Path, set: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
+pub fn validate(path: &Path, set: &[String], quiet: bool) -> anyhow::Result<()> {
     if is_sweep_file(path) {
-        return validate_sweep(path, set);
+        return validate_sweep(path, set, quiet);
     }
     let loaded = load(path, set, None, true)?;
     names_known(&loaded)?;
+    if quiet {
+        return Ok(());
+    }
     println!(
         "{}: valid ({} variant(s), {} simulated, about {} requests{})",
         loaded.file,
@@ -88,6 +94,8 @@ pub fn validate(path: &Path, set: &[String]) -> anyhow::Result<()> {
 /// Switches of `fleetsim run`.
 pub struct Options {
     pub quiet: bool,
+    /// One JSON document on stdout instead of the terminal summary ([`json_document`]).
+    pub json: bool,
     pub plots: bool,
     pub force: bool,
     /// Judge the scenario's expectations on the run; a failure is exit code 1.
@@ -97,6 +105,7 @@ pub struct Options {
 pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String], opts: Options) -> anyhow::Result<()> {
     let Options {
         quiet,
+        json,
         plots,
         force,
         check,
@@ -112,6 +121,7 @@ pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String],
     // Refuse an output path that would be refused anyway before simulating.
     check_dir(&dir, force)?;
     let started = Instant::now();
+    // The bar and notes go to stderr, so they stay with --json.
     let result = run_with_progress(loaded.config.clone(), quiet);
     let wall = started.elapsed().as_secs_f64();
     let manifest = ManifestInput {
@@ -141,15 +151,27 @@ pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String],
         files.extend(drawn);
     }
     write_dir(&dir, &files, force)?;
+    if json {
+        let summary = files
+            .iter()
+            .find(|f| f.name == "summary.json")
+            .map(|f| f.bytes.as_slice())
+            .context("the run rendered no summary.json")?;
+        println!("{}", json_document(&dir, summary, verdicts.as_deref())?);
+        return match verdicts {
+            Some(v) => super::check::outcome(&v),
+            None => Ok(()),
+        };
+    }
     if !quiet {
         print!("{}", report::terminal_summary(&report::summary(&result)));
         // Wall-clock figures go to the terminal only, never into output files.
         println!(
-            "wrote     {}/  ({} events in {:.2} s, {:.1} M simulated requests/s)",
+            "wrote     {}/  ({} events in {:.2} s, {} simulated)",
             dir.display(),
             result.events,
             wall,
-            result.totals.arrived as f64 / wall.max(1e-9) / 1e6
+            super::progress::rate(result.totals.arrived as f64 / wall.max(1e-9), "req/s")
         );
     }
     match verdicts {
@@ -160,4 +182,21 @@ pub fn run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, set: &[String],
         }
         None => Ok(()),
     }
+}
+
+/// `run --json`: `{"output_dir", "summary", "check"}`, where `summary` is the run's
+/// summary.json as written (same keys, same order) and `check` (with `--check` only) the
+/// document `check --json` prints.
+fn json_document(
+    dir: &Path,
+    summary: &[u8],
+    verdicts: Option<&[crate::check::report::ScenarioVerdicts]>,
+) -> anyhow::Result<String> {
+    let out_dir = serde_json::to_vec(&dir.display().to_string())?;
+    let mut fields: Vec<(&str, &[u8])> = vec![("output_dir", &out_dir), ("summary", summary)];
+    let check = verdicts.map(crate::check::report::json);
+    if let Some(c) = &check {
+        fields.push(("check", c));
+    }
+    super::json::object(&fields)
 }

@@ -2,8 +2,7 @@
 //! `--out`), with a progress bar on a terminal and the best point and Pareto front printed.
 
 use super::output::{check_dir, write_tree};
-use crate::scenario;
-use crate::sweep::{self, plan, Plan, Shard, SweepError};
+use crate::sweep::{self, Shard};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -36,9 +35,14 @@ pub struct Options {
     /// refused.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
+    /// Print one JSON document on standard output instead of the report: the output folder,
+    /// the sweep's sweep.json and its points (the rows of sweep.csv, exact). Progress and
+    /// notes go to standard error.
+    #[arg(long)]
+    pub json: bool,
     /// Exit with code 1 when no point meets the sweep's constraints (the outputs are written
     /// first).
     #[arg(long)]
@@ -65,34 +69,6 @@ pub(super) fn parse_threads(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Reads the sweep file at `path` and the base scenario it names (relative to the sweep file's
-/// folder), and plans the sweep with `set` (`--set PATH=VALUE`) applied after the file's own.
-pub fn read_sweep_plan(path: &Path, set: &[String]) -> Result<Plan, SweepError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SweepError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    read_base_and_plan(&text, &file, path.parent().unwrap_or(Path::new(".")), set)
-}
-
-/// Plans sweep text (named `file` in messages) with `set` applied after its own `set`, reading
-/// the scenarios it names from the folder `dir`.
-pub fn read_base_and_plan(text: &str, file: &str, dir: &Path, set: &[String]) -> Result<Plan, SweepError> {
-    let design = plan::design_with_set(text, file, set)?;
-    let sources = design
-        .scenario_files
-        .iter()
-        .map(|f| {
-            scenario::Source::read(&dir.join(f)).map_err(|source| SweepError::Base {
-                file: file.to_string(),
-                source: Box::new(source),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    plan::build(design, text, file, &sources)
-}
-
 /// The variables `--shard auto` reads, from the process environment (a value that is not
 /// UTF-8 is kept lossily, and refused as not a whole number).
 fn array_job_env() -> BTreeMap<String, String> {
@@ -112,7 +88,7 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
         Some(f) => Some(f.shard),
         None => opts.shard.as_deref().map(str::parse).transpose()?,
     };
-    let plan = read_sweep_plan(path, &opts.set)?;
+    let plan = sweep::read_sweep_plan(path, &opts.set)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
@@ -127,13 +103,12 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
     } else {
         ProgressBar::hidden()
     };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{bar:30}] {pos}/{len} runs, {msg} points, {per_sec}, {elapsed} elapsed, ~{eta} left",
-        )
-        .expect("static template")
-        .progress_chars("=> "),
-    );
+    let style = ProgressStyle::with_template(
+        "{spinner} [{bar:30}] {pos}/{len} runs, {msg} points, {rate}, {elapsed} elapsed, ~{eta} left",
+    )
+    .expect("static template")
+    .progress_chars("=> ");
+    bar.set_style(super::progress::with_rate(style, "runs/s", |s| s.per_sec()));
     let per_point: Vec<AtomicUsize> = (0..plan.points.len()).map(|_| AtomicUsize::new(0)).collect();
     let points_done = AtomicUsize::new(0);
     bar.set_message(format!("0/{points_selected}"));
@@ -146,9 +121,16 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
         bar.inc(1);
     };
     if let (Some(found), false) = (&found, opts.quiet) {
-        println!("shard     {found}");
+        // On stderr under --json: stdout holds the document alone.
+        if opts.json {
+            eprintln!("shard     {found}");
+        } else {
+            println!("shard     {found}");
+        }
     }
     let started = Instant::now();
+    // The bar's clock starts with the runs, not when it was built.
+    bar.reset_elapsed();
     let outputs = sweep::run::run(&plan, shard, opts.threads, opts.keep_runs, &on_done)?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -172,17 +154,30 @@ pub fn sweep(path: &Path, opts: Options) -> anyhow::Result<()> {
         }
     }
     write_tree(&dir, &files, opts.force)?;
-    if !opts.quiet {
+    if opts.json {
+        let sweep_json = rendered
+            .files
+            .iter()
+            .find(|(n, _)| n == "sweep.json")
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or(b"null");
+        let out_dir = serde_json::to_vec(&dir.display().to_string())?;
+        let points = sweep::table::points_json(&plan.design, &rendered.table);
+        println!(
+            "{}",
+            super::json::object(&[("output_dir", &out_dir), ("sweep", sweep_json), ("points", &points)])?
+        );
+    } else if !opts.quiet {
         print!("{}", sweep::table::terminal_report(&plan.design, &rendered.table));
         // Wall-clock figures go to the terminal only, never into output files.
         println!(
-            "wrote     {}/  ({} points x {} replications{} in {:.2} s, {:.1} runs/s)",
+            "wrote     {}/  ({} points x {} replications{} in {:.2} s, {})",
             dir.display(),
             points_selected,
             reps,
             shard.map(|s| format!(", shard {s}")).unwrap_or_default(),
             wall,
-            records.len() as f64 / wall.max(1e-9)
+            super::progress::rate(records.len() as f64 / wall.max(1e-9), "runs/s")
         );
     }
     if opts.require_feasible {

@@ -82,8 +82,8 @@ pub struct TuneArgs {
     /// Worker threads, 1 to 256 (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = super::sweep::parse_threads)]
     pub threads: Option<usize>,
-    /// Print nothing but errors and the recommendation.
-    #[arg(long, short)]
+    /// `--quiet`, the global flag (set after parsing).
+    #[arg(skip)]
     pub quiet: bool,
     /// Replace the output folder even if it holds files fleetsim did not write.
     #[arg(long)]

@@ -40,7 +40,9 @@ pub struct Loaded {
     pub overrides: Vec<String>,
     /// The scenario after overrides (and after `--seed`).
     pub scenario: Scenario,
+    /// What to run: [`crate::sim::run`] takes it as it is.
     pub config: SimConfig,
+    /// Things accepted but worth a word (print them; they never stop a run).
     pub warnings: Vec<String>,
     /// The scenario's expectations, checked.
     pub expect: Vec<expectation::Expectation>,
@@ -145,7 +147,9 @@ fn load_str_with(
     })
 }
 
-/// Reads a scenario file and loads it (see [`load_str`]).
+/// Reads a scenario file and loads it (see [`load_str`]): `sets` are `--set PATH=VALUE`
+/// overrides applied in order, `seed` replaces the file's; data files are read relative to the
+/// file's folder.
 pub fn load(path: &Path, sets: &[String], seed: Option<u64>) -> Result<Loaded, ScenarioError> {
     let source = Source::read(path)?;
     load_str(&source.text, &source.file, &source.data_dir, sets, seed)

@@ -9,15 +9,25 @@ use crate::model::workload::Workload;
 use crate::model::{DurationDist, InstanceSpec, ModelVersion, Routing, VariantId};
 use chrono::{DateTime, Utc};
 
-/// Everything a run needs.
+/// Everything a run needs: plain data, and a run is a pure function of it ([`crate::sim::run`]).
+///
+/// A scenario file becomes one through [`crate::scenario::load`] (or [`crate::scenario::validate`]),
+/// which checks every bound and names the field of anything out of range. Built in code (see
+/// `examples/mmc.rs`), it is taken as given: keep values within the ranges
+/// `scenarios/README.md` lists.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
+    /// The scenario's name (`summary.json`'s `scenario`, the default output folder).
     pub name: String,
+    /// The run seed; every random stream is derived from it and the stream's name.
     pub seed: u64,
     /// Simulated duration; arrivals stop and the last period closes here.
     pub duration: SimDuration,
+    /// The endpoint: kind, variants, routing, backlog, capacity updates.
     pub endpoint: EndpointConfig,
+    /// Where requests come from: open-loop arrivals, a trace, or closed-loop users.
     pub workload: Workload,
+    /// The CloudWatch-style metrics: period, sampling tick, percentiles reported.
     pub metrics: MetricsConfig,
     /// The wall-clock instant of simulated time zero (schedules are evaluated against it).
     pub start_time: DateTime<Utc>,

@@ -42,7 +42,36 @@ pub use serverless_config::ServerlessConfig;
 pub use users::UserPoint;
 pub use world::World;
 
-/// Runs a configuration to the end.
+/// Runs a configuration to the end: single-threaded and deterministic, the same
+/// configuration (seed included) gives the same result. To follow a run as it goes (a progress
+/// bar), build a [`World`] and call [`World::run_until`] in slices instead; the result is the
+/// same.
+///
+/// ```
+/// let loaded = fleetsim::scenario::load_str(
+///     r#"Scenario(
+///         name: "doc",
+///         duration: "2m",
+///         endpoint: RealTime(variants: [Variant(
+///             name: "blue",
+///             instance_type: "ml.c5.xlarge",
+///             initial_instance_count: 2,
+///             concurrency: 2,
+///             model: Model(service_time: LogNormal(median: "40ms", p99: "120ms")),
+///         )]),
+///         workload: Open(rate: Constant(20.0)),
+///     )"#,
+///     "doc.ron",
+///     std::path::Path::new("."),
+///     &[],
+///     None,
+/// )
+/// .unwrap();
+/// let result = fleetsim::sim::run(loaded.config);
+/// assert!(result.totals.arrived > 0);
+/// let summary = fleetsim::report::summary(&result);
+/// assert!(summary.latency_ms.p99.unwrap() > 0.0);
+/// ```
 pub fn run(config: SimConfig) -> RunResult {
     World::new(config).run()
 }

@@ -19,25 +19,34 @@ pub struct VariantResult {
     pub cost_usd: Option<f64>,
 }
 
-/// The result of one run.
+/// The result of one run: totals, per-period points, activities, per-variant and deployment
+/// results. [`crate::report::summary`] turns it into the figures of `summary.json`, and
+/// [`crate::report::render_run`] into the output files' bytes.
 #[derive(Debug)]
 pub struct RunResult {
+    /// The configuration's name.
     pub name: String,
     /// Real-time or asynchronous endpoint.
     pub kind: EndpointKind,
+    /// The run seed.
     pub seed: u64,
     /// The wall-clock instant of simulated time zero: the scenario's `start_time`, or
     /// [`default_start_time`](super::default_start_time) when it sets none.
     pub start_time: chrono::DateTime<chrono::Utc>,
+    /// Simulated duration.
     pub duration: SimDuration,
     /// Length of a metrics period.
     pub period: SimDuration,
     /// The latency percentiles every period reports (the scenario's and its alarms'), whether
     /// or not a period had a request to report them on.
     pub percentiles: Vec<f64>,
+    /// One point per metrics period (the rows of `timeseries.csv`).
     pub points: Vec<EndpointPoint>,
+    /// Every request's outcome, counted.
     pub totals: Totals,
+    /// Scaling activities, deployment steps and lifecycle milestones (`activities.csv`).
     pub activities: Vec<Activity>,
+    /// Per variant: instance-hours, cost, latency.
     pub variants: Vec<VariantResult>,
     /// Requests holding a slot or waiting when the run ended.
     pub in_flight_at_end: u64,

@@ -26,7 +26,9 @@ pub(super) struct VariantStreams {
     pub launch: SimRng,
 }
 
-/// The whole state of one run.
+/// The whole state of one run: the model, the controllers and the event queue. Most callers
+/// want [`crate::sim::run`]; `World::new(config)` then [`World::run_until`] in slices and
+/// [`World::into_result`] follows a run as it goes, with the same result.
 pub struct World {
     pub(super) config: SimConfig,
     pub(super) now: SimTime,

@@ -15,6 +15,7 @@ pub mod error;
 /// Arithmetic of derived axes, shared with scenario expectations.
 pub use crate::scenario::expr;
 pub mod file;
+mod load;
 pub mod merge;
 pub mod metrics;
 pub mod objective;
@@ -29,6 +30,7 @@ pub mod value;
 
 pub use design::{AxisValue, Design, Point};
 pub use error::SweepError;
+pub use load::{read_base_and_plan, read_sweep_plan};
 pub use plan::Plan;
 pub use run::RunRecord;
 pub use shard::Shard;

@@ -443,6 +443,72 @@ pub fn sweep_json(design: &Design, sweep_text: &str, table: &Table, shard: Optio
     bytes
 }
 
+/// The rows of `sweep.csv` as a JSON array, for `fleetsim sweep --json`: per point `point`,
+/// `values` (axis name to value), `runs`, `metrics` (per metric the columns of `sweep.csv`:
+/// `mean`, `sd`, `ci95_lo`, `ci95_hi` for a measure, `mean`, `ci95_lo`, `ci95_hi` for a share,
+/// the value for a setting), `constraint_bounds` (the `constraints[i].bound` columns, by
+/// constraint index), `feasible` (`null` without constraints) and `pareto`. Numbers are exact,
+/// not rounded to six digits; a missing value is `null`.
+pub fn points_json(design: &Design, table: &Table) -> Vec<u8> {
+    use serde_json::{json, Map, Value};
+    let num = |v: Option<f64>| v.filter(|x| x.is_finite()).map_or(Value::Null, Value::from);
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let values: Map<String, Value> = design
+                .axes
+                .iter()
+                .zip(&design.points[row.point].values)
+                .map(|(a, v)| (a.name.clone(), v.to_json()))
+                .collect();
+            let metrics: Map<String, Value> = table
+                .metrics
+                .iter()
+                .zip(&row.stats)
+                .map(|(m, s)| {
+                    let kind = metrics::kind(m);
+                    let v = if kind == Kind::Setting {
+                        num(s.mean)
+                    } else {
+                        let cells: Map<String, Value> = columns_of(kind)
+                            .iter()
+                            .map(|c| {
+                                let v = match *c {
+                                    "mean" => s.mean,
+                                    "sd" => s.sd,
+                                    "ci95_lo" => s.ci95.map(|c| c.0),
+                                    _ => s.ci95.map(|c| c.1),
+                                };
+                                (c.to_string(), num(v))
+                            })
+                            .collect();
+                        Value::Object(cells)
+                    };
+                    (m.clone(), v)
+                })
+                .collect();
+            let bounds: Map<String, Value> = design
+                .constraints
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.confidence.is_some())
+                .map(|(i, c)| (i.to_string(), num(table.judge(row, c).value)))
+                .collect();
+            json!({
+                "point": row.point,
+                "values": values,
+                "runs": row.runs,
+                "metrics": metrics,
+                "constraint_bounds": bounds,
+                "feasible": row.feasible,
+                "pareto": row.pareto,
+            })
+        })
+        .collect();
+    serde_json::to_vec_pretty(&rows).expect("points serialize")
+}
+
 /// The terminal report: the best feasible point and the Pareto front.
 pub fn terminal_report(design: &Design, table: &Table) -> String {
     let mut out = String::new();

@@ -226,7 +226,7 @@ fn check_scenario(text: &str, base: &Path, sets: &[String]) -> Option<String> {
 fn check_sweep(text: &str) -> Option<String> {
     let dir = bundled_dir().join("sweeps");
     catch_unwind(AssertUnwindSafe(|| {
-        match fleetsim::cli::read_base_and_plan(text, "fuzz-sweep.ron", &dir, &[]) {
+        match fleetsim::sweep::read_base_and_plan(text, "fuzz-sweep.ron", &dir, &[]) {
             Err(e) => check_error(&e.to_string()),
             Ok(_) => None,
         }

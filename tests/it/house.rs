@@ -1,6 +1,6 @@
 //! House rules every source file keeps: it opens with a `//!` comment saying what it is for.
 //!
-//! Checked over `src/`, `tests/` and `benches/` (every `.rs` file below them) and `build.rs`
+//! Checked over `src/`, `tests/`, `benches/` and `examples/` (every `.rs` file below them) and `build.rs`
 //! where those exist.
 
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ fn the_module_doc_check_tells_apart_what_it_should() {
 #[test]
 fn every_source_file_opens_with_a_module_doc_comment() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = ["src", "tests", "benches"]
+    let mut files: Vec<PathBuf> = ["src", "tests", "benches", "examples"]
         .iter()
         .flat_map(|d| rust_files(&root.join(d)))
         .collect();

@@ -20,6 +20,7 @@ mod lifecycle;
 mod limits;
 mod load_test_stops;
 mod loadtest;
+mod machine_output;
 mod metrics;
 mod notebook;
 mod output_paths;

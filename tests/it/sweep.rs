@@ -2,9 +2,9 @@
 //! byte-identical output across thread counts, statistics, objective and Pareto front, shards
 //! and merge, and the contract on bad input.
 
-use fleetsim::cli::read_sweep_plan;
 use fleetsim::sweep::design::AxisValue;
 use fleetsim::sweep::metrics::Metrics;
+use fleetsim::sweep::read_sweep_plan;
 use fleetsim::sweep::{plan, render, Design, RunRecord};
 use std::path::PathBuf;
 use std::process::Output;

@@ -1,7 +1,8 @@
 //! What Linux reports about this process under `/proc`: the calling thread's CPU time and the
-//! peak resident set, the [`Probes`] `fleetsim bench` and `benches/` time with.
+//! peak resident set, the [`Probes`] `fleetsim bench` and `benches/` time with. The only file
+//! reads of `bench`; the measurement itself takes the probes as values, so tests hand it fakes.
 
-use crate::bench::Probes;
+use super::Probes;
 
 /// The probes of this platform: `/proc` readers, each `None` where its file does not exist.
 pub fn process_probes() -> Probes {
