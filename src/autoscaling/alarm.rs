@@ -6,7 +6,7 @@
 //! with a CloudWatch-style reason comes out. Turning samples into datapoints (period, statistic)
 //! is the metrics layer's job; this module only names the statistics.
 //!
-//! # How a window is evaluated [AWS]
+//! # How a window is evaluated \[AWS\]
 //!
 //! CloudWatch reads an *evaluation range* that may be longer than `EvaluationPeriods` (N), so it
 //! can look past missing datapoints (5 points for N = 3 in the AWS examples). The window passed to
@@ -57,7 +57,7 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
-/// `ComparisonOperator` of a static-threshold alarm. [AWS]
+/// `ComparisonOperator` of a static-threshold alarm. \[AWS\]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Comparison {
     GreaterThanThreshold,
@@ -139,7 +139,7 @@ impl fmt::Display for Comparison {
     }
 }
 
-/// `TreatMissingData`; the module doc gives the exact semantics. [AWS]
+/// `TreatMissingData`; the module doc gives the exact semantics. \[AWS\]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum TreatMissingData {
     /// Missing datapoints count neither way; an all-missing window is `INSUFFICIENT_DATA`.
@@ -186,7 +186,7 @@ impl TreatMissingData {
     }
 }
 
-/// Alarm state. A new alarm starts in `INSUFFICIENT_DATA` (the `Default`). [AWS]
+/// Alarm state. A new alarm starts in `INSUFFICIENT_DATA` (the `Default`). \[AWS\]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AlarmState {
     Ok,
@@ -212,7 +212,7 @@ impl fmt::Display for AlarmState {
 }
 
 /// The statistic that turns a period's samples into one datapoint (`Statistic` or
-/// `ExtendedStatistic`). [AWS]
+/// `ExtendedStatistic`). \[AWS\]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Statistic {
     Sum,
@@ -281,7 +281,7 @@ impl FromStr for Statistic {
 }
 
 /// How a step policy combines several alarm datapoints (`MetricAggregationType`, docs/semantics/autoscaling.md §6.1).
-/// Defaults to `Average`. [AWS]
+/// Defaults to `Average`. \[AWS\]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Aggregation {
     #[default]
@@ -333,7 +333,7 @@ pub fn aggregate(values: &[f64], how: Aggregation) -> Option<f64> {
 pub struct AlarmRule {
     /// N: how many periods the alarm looks at. \[AWS\]
     pub evaluation_periods: u32,
-    /// M: how many of them must breach; equals N when omitted in AWS. [AWS]
+    /// M: how many of them must breach; equals N when omitted in AWS. \[AWS\]
     pub datapoints_to_alarm: u32,
     pub comparison: Comparison,
     pub threshold: f64,
@@ -377,7 +377,7 @@ impl AlarmRule {
 
     /// Every rule this alarm breaks, in field order: `evaluation_periods` N >= 1,
     /// `datapoints_to_alarm` M from 1 to N (checked only once N is), a finite `threshold`.
-    /// [AWS]
+    /// \[AWS\]
     pub fn errors(&self) -> Vec<ConfigError> {
         let (n, m) = (self.evaluation_periods, self.datapoints_to_alarm);
         let mut out = Vec::new();

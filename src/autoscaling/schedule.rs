@@ -4,7 +4,7 @@
 //! Pure code: the simulation asks [`Schedule::next_after_with_origin`] for the next fire time and
 //! queues an event for it; nothing here reads a clock or knows simulation types.
 //!
-//! # Syntax accepted [AWS]
+//! # Syntax accepted \[AWS\]
 //!
 //! - `at(yyyy-mm-ddThh:mm:ss)`: one fire, a wall-clock time in the schedule's time zone.
 //! - `rate(<value> <unit>)`: `value` a positive integer, `unit` one of `minute`, `hour`, `day`
@@ -58,7 +58,7 @@ use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds, Year};
 use croner::Cron;
 
-/// The time zone of a scheduled action that names none [AWS].
+/// The time zone of a scheduled action that names none \[AWS\].
 pub const DEFAULT_TIMEZONE: &str = "UTC";
 
 /// Layout of `at()` and of start/end times given without an offset.
@@ -498,7 +498,7 @@ impl Schedule {
     ///   time fires at time zero and then every period \[assumption\]: the action is taken to
     ///   exist before the run, with its lattice anchored at time zero.
     /// - `cron()` fires at its matches on the time zone's wall clock.
-    /// - [AWS] "If you specify a start time, Application Auto Scaling performs the
+    /// - \[AWS\] "If you specify a start time, Application Auto Scaling performs the
     ///   action at this time, and then performs the action based on the specified recurrence":
     ///   recurring schedules with a start time also fire at `start` itself.
     /// - Nothing fires after `end`.

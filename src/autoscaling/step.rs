@@ -8,10 +8,10 @@ use super::alarm::{self, fmt_num, Aggregation};
 use super::config_error::{ConfigError, FieldPath};
 use std::fmt;
 
-/// `Cooldown` of a step policy when none is given \[s\]. [AWS]
+/// `Cooldown` of a step policy when none is given \[s\]. \[AWS\]
 pub const DEFAULT_COOLDOWN_S: u64 = 300;
 
-/// `AdjustmentType` (docs/semantics/autoscaling.md §6.1). [AWS]
+/// `AdjustmentType` (docs/semantics/autoscaling.md §6.1). \[AWS\]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AdjustmentType {
     /// `new = current + adjustment`.
@@ -51,7 +51,7 @@ impl fmt::Display for AdjustmentType {
 }
 
 /// One step: an interval of the breach `b = metric − threshold` and what to do in it.
-/// [AWS]
+/// \[AWS\]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepAdjustment {
     /// `MetricIntervalLowerBound`, relative to the alarm threshold; `None` = −∞.
@@ -101,7 +101,7 @@ fn bound(b: Option<f64>) -> String {
 pub struct StepPolicyConfig {
     pub adjustment_type: AdjustmentType,
     pub steps: Vec<StepAdjustment>,
-    /// `MinAdjustmentMagnitude`: only with `PercentChangeInCapacity`. [AWS]
+    /// `MinAdjustmentMagnitude`: only with `PercentChangeInCapacity`. \[AWS\]
     pub min_adjustment_magnitude: Option<u32>,
     /// `Cooldown` \[s\]; [`DEFAULT_COOLDOWN_S`] when omitted. Applied by the caller (§7).
     pub cooldown_s: u64,
@@ -142,7 +142,7 @@ impl StepPolicyConfig {
     /// one step without a lower bound, required if any lower bound is negative; at most one
     /// without an upper bound, required if any upper bound is positive; no overlap and no gap;
     /// `ExactCapacity` adjustments `>= 0`; `MinAdjustmentMagnitude` only with
-    /// `PercentChangeInCapacity`. [AWS] Reports the first violation on the field at fault
+    /// `PercentChangeInCapacity`. \[AWS\] Reports the first violation on the field at fault
     /// (`steps[i].lower`, `.upper`, `.adjustment`, or `steps[i]`); of two steps in conflict, on
     /// the later one, naming the other in what is allowed.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -327,7 +327,7 @@ impl StepPolicyConfig {
     /// `PercentChangeInCapacity` rounds `current × adjustment / 100` toward zero when its
     /// magnitude exceeds 1 (12.7 → 12, −6.67 → −6) and away from zero below 1 (0.67 → 1,
     /// −0.58 → −1); a set `MinAdjustmentMagnitude` then raises a smaller magnitude to itself.
-    /// [AWS]
+    /// \[AWS\]
     pub fn apply(&self, current: u32, metric: f64, threshold: f64, upward: bool) -> Option<StepOutcome> {
         let breach = metric - threshold;
         let step_index = self.matching_step(breach, upward)?;

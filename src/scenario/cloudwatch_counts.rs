@@ -48,7 +48,7 @@ pub struct Export {
 }
 
 impl Export {
-    /// The export's period [s]: the shortest gap between two rows (CloudWatch leaves out the
+    /// The export's period \[s\]: the shortest gap between two rows (CloudWatch leaves out the
     /// periods without invocations, so longer gaps are multiples of it). `None` with one row.
     pub fn period_secs(&self) -> Option<f64> {
         self.rows

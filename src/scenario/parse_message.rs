@@ -93,7 +93,7 @@ pub fn message_in_words(m: &str) -> String {
     shorten(m)
 }
 
-/// A value cut to about [`MAX_ECHO`] characters, saying how long it was.
+/// A value cut to about `MAX_ECHO` characters, saying how long it was.
 pub fn shorten(text: &str) -> String {
     shorten_to(text, MAX_ECHO)
 }

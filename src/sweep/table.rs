@@ -149,7 +149,7 @@ fn num(v: Option<f64>) -> String {
 /// short enough to read.
 const DIGITS: i32 = 6;
 
-/// `v` to [`DIGITS`] significant digits, without trailing zeros or an exponent (`173.252`,
+/// `v` to `DIGITS` significant digits, without trailing zeros or an exponent (`173.252`,
 /// `0.00125`, `1400`); empty when missing.
 pub fn sig(v: Option<f64>) -> String {
     let Some(x) = v else { return String::new() };
