@@ -86,16 +86,28 @@ fn export_recommendation(args: &ExportArgs, text: &str) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(format!("aws-{endpoint}-recommendation")));
-    check_dir(&dir, args.force)?;
+    write_export(&dir, &e, None, args)
+}
+
+/// Writes the request files and `apply.sh` (and `not-exported.txt` when given) into `dir`
+/// atomically, and says what it wrote.
+fn write_export(dir: &Path, e: &export::Export, not_exported: Option<String>, args: &ExportArgs) -> anyhow::Result<()> {
+    check_dir(dir, args.force)?;
     let mut files: Vec<(String, Vec<u8>)> = e
         .calls
         .iter()
         .map(|c| (c.file.clone(), c.body.clone().into_bytes()))
         .collect();
-    files.push(("apply.sh".into(), export::script(&e).into_bytes()));
+    files.push(("apply.sh".into(), export::script(e).into_bytes()));
+    if let Some(text) = not_exported {
+        files.push(("not-exported.txt".into(), text.into_bytes()));
+    }
     let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
-    write_tree(&dir, &refs, args.force)?;
+    write_tree(dir, &refs, args.force)?;
     if !args.quiet {
+        for n in &e.not_exported {
+            eprintln!("not exported: {n}");
+        }
         for c in &e.calls {
             println!("{}  aws {}", c.file, c.command);
         }
@@ -132,28 +144,5 @@ pub fn export_aws(args: ExportArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(format!("aws-{}", loaded.config.name)));
-    check_dir(&dir, args.force)?;
-    let mut files: Vec<(String, Vec<u8>)> = e
-        .calls
-        .iter()
-        .map(|c| (c.file.clone(), c.body.clone().into_bytes()))
-        .collect();
-    files.push(("apply.sh".into(), export::script(&e).into_bytes()));
-    files.push(("not-exported.txt".into(), not_exported_text(&e).into_bytes()));
-    let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
-    write_tree(&dir, &refs, args.force)?;
-    if !args.quiet {
-        for n in &e.not_exported {
-            eprintln!("not exported: {n}");
-        }
-        for c in &e.calls {
-            println!("{}  aws {}", c.file, c.command);
-        }
-        println!(
-            "wrote     {}/  ({} requests and apply.sh)",
-            dir.display(),
-            e.calls.len()
-        );
-    }
-    Ok(())
+    write_export(&dir, &e, Some(not_exported_text(&e)), &args)
 }

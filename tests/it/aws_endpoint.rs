@@ -4,7 +4,7 @@
 //! gives, the exact message of each invalid one, and the export of an import giving the same
 //! request JSON up to the API's documented defaults.
 
-use crate::common::{assert_success, bundled, failed, fleetsim, TempFolder};
+use crate::common::{assert_same_runs, assert_success, bundled, failed, fleetsim, TempFolder};
 use fleetsim::aws::{export_endpoint, import};
 use fleetsim::scenario::deployment::{CapacitySize, TrafficRouting, UpdatePolicy};
 use fleetsim::scenario::duration::Duration;
@@ -548,24 +548,7 @@ fn endpoint_and_deployment_round_trips_run_to_the_same_outputs() {
             "--strict".into(),
         ]);
         assert_success(&fleetsim(&args));
-        for (scenario, out) in [(base.as_str(), "run-a"), (imported.as_str(), "run-b")] {
-            let out = folder.join(out).display().to_string();
-            assert_success(&fleetsim(&[
-                "run",
-                scenario,
-                "--out",
-                out.as_str(),
-                "--quiet",
-                "--no-plots",
-            ]));
-        }
-        for f in ["summary.json", "timeseries.csv", "activities.csv"] {
-            assert_eq!(
-                folder.read(&format!("run-a/{f}")),
-                folder.read(&format!("run-b/{f}")),
-                "{name}: {f}"
-            );
-        }
+        assert_same_runs(&folder, &base, &imported, name);
     }
 }
 

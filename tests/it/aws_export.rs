@@ -2,7 +2,7 @@
 //! shapes of the API reference, and an `apply.sh` whose calls (run against a stand-in `aws`)
 //! send each file and put the policies' ARNs into the alarms that trigger them.
 
-use crate::common::{assert_success, bundled, failed, fleetsim, TempFolder};
+use crate::common::{assert_same_runs, assert_success, bundled, failed, fleetsim, TempFolder};
 use serde_json::{json, Value};
 use std::os::unix::fs::PermissionsExt;
 
@@ -272,24 +272,7 @@ fn import_through_the_cli_runs_to_the_same_outputs() {
     let text = String::from_utf8(folder.read("imported.ron")).unwrap();
     assert!(text.contains("// from ") && text.contains("(PutMetricAlarm)"), "{text}");
     // The same run, byte for byte, from the original and from the import.
-    for (scenario, out) in [(base.as_str(), "run-a"), (imported.as_str(), "run-b")] {
-        let out = folder.join(out).display().to_string();
-        assert_success(&fleetsim(&[
-            "run",
-            scenario,
-            "--out",
-            out.as_str(),
-            "--quiet",
-            "--no-plots",
-        ]));
-    }
-    for f in ["summary.json", "timeseries.csv", "activities.csv"] {
-        assert_eq!(
-            folder.read(&format!("run-a/{f}")),
-            folder.read(&format!("run-b/{f}")),
-            "{f}"
-        );
-    }
+    assert_same_runs(&folder, &base, &imported, "cli import");
     // A second import may replace the first; a file fleetsim did not write may not.
     assert_success(&fleetsim(&args));
     std::fs::write(folder.join("mine.ron"), "my notes").unwrap();

@@ -5,7 +5,7 @@
 //! fields a scenario cannot hold (listed, refused under `--strict`), and a scaling
 //! recommendation exported as the requests that apply it.
 
-use crate::common::{assert_success, bundled, failed, fleetsim, TempFolder};
+use crate::common::{assert_success, bundled, failed, fleetsim, run_into as run, TempFolder};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
@@ -25,18 +25,6 @@ fn trace_scenario(folder: &TempFolder, name: &str, file: &str) -> String {
 /// RON text without its layout: what a pretty-printed item holds, on one line.
 fn flat(text: &str) -> String {
     text.split_whitespace().collect()
-}
-
-fn run(folder: &TempFolder, scenario: &str, out: &str) {
-    let out = folder.join(out).display().to_string();
-    assert_success(&fleetsim(&[
-        "run",
-        scenario,
-        "--out",
-        out.as_str(),
-        "--quiet",
-        "--no-plots",
-    ]));
 }
 
 #[test]

@@ -308,3 +308,30 @@ pub fn csv_rows(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>>
         })
         .collect()
 }
+
+/// `fleetsim run SCENARIO --out FOLDER/OUT --quiet --no-plots`, which must succeed.
+pub fn run_into(folder: &TempFolder, scenario: &str, out: &str) {
+    let out = folder.join(out).display().to_string();
+    assert_success(&fleetsim(&[
+        "run",
+        scenario,
+        "--out",
+        out.as_str(),
+        "--quiet",
+        "--no-plots",
+    ]));
+}
+
+/// Runs `a` and `b` into `FOLDER/run-a` and `FOLDER/run-b` and asserts that their summaries,
+/// time series and activities are the same bytes (`what` names the case in a failure).
+pub fn assert_same_runs(folder: &TempFolder, a: &str, b: &str, what: &str) {
+    run_into(folder, a, "run-a");
+    run_into(folder, b, "run-b");
+    for f in ["summary.json", "timeseries.csv", "activities.csv"] {
+        assert_eq!(
+            folder.read(&format!("run-a/{f}")),
+            folder.read(&format!("run-b/{f}")),
+            "{what}: {f}"
+        );
+    }
+}
