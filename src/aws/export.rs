@@ -432,8 +432,16 @@ pub fn script(e: &Export) -> String {
     let mut s = String::from(
         "#!/usr/bin/env bash\n# The AWS CLI calls that configure this scenario, in order. Review, then run from any\n# folder. fleetsim never runs it.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n",
     );
-    // (reference, shell variable holding the ARN), the variable named after the call's number.
+    // (reference, shell variable holding its value): policy ARNs, each variable named after
+    // the call's number, and an asynchronous endpoint's S3 output path, from the environment.
     let mut arns: Vec<(String, String)> = Vec::new();
+    let s3 = super::export_endpoint::S3_OUTPUT_PATH_REFERENCE;
+    if e.calls.iter().any(|c| c.body.contains(s3)) {
+        s.push_str(
+            ": \"${S3_OUTPUT_PATH:?set S3_OUTPUT_PATH to the S3 URI where the asynchronous endpoint writes its results, such as s3://my-bucket/results/}\"\n",
+        );
+        arns.push((s3.to_string(), "S3_OUTPUT_PATH".into()));
+    }
     for (k, c) in e.calls.iter().enumerate() {
         s.push_str(&super::export_endpoint::before(
             k.checked_sub(1).map(|j| &e.calls[j]),

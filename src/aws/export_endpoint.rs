@@ -19,12 +19,11 @@ use crate::scenario::deployment::{self as d, Deployment, UpdatePolicy};
 use crate::scenario::file::{Endpoint, Variant};
 use crate::scenario::Scenario;
 
-/// `S3OutputPath` of an exported asynchronous configuration: the API needs one, the scenario
-/// has none (where results land does not change the simulation). AWS's documentation bucket
-/// name, to be replaced before applying.
-pub fn output_placeholder(endpoint: &str) -> String {
-    format!("s3://amzn-s3-demo-bucket/{endpoint}/async-output/")
-}
+/// `S3OutputPath` of an exported asynchronous configuration: the API needs one and the scenario
+/// has none (where results land does not change the simulation), so the body names the user's
+/// and `apply.sh` puts in the `S3_OUTPUT_PATH` environment variable (refusing to run without
+/// it), as it puts in policy ARNs.
+pub const S3_OUTPUT_PATH_REFERENCE: &str = "${S3_OUTPUT_PATH}";
 
 /// The requests that configure `scenario` on AWS: endpoint, autoscaling, deployments.
 pub fn export(scenario: &Scenario) -> Result<Export, String> {
@@ -182,7 +181,7 @@ fn endpoint_config(scenario: &Scenario, not_exported: &mut Vec<String>) -> Creat
                         max_concurrent_invocations_per_instance: Some(n),
                     }),
                     output_config: AsyncOutputConfig {
-                        s3_output_path: Some(output_placeholder(&scenario.name)),
+                        s3_output_path: Some(S3_OUTPUT_PATH_REFERENCE.into()),
                         s3_failure_path: None,
                         notification_config: None,
                         kms_key_id: None,

@@ -52,8 +52,8 @@ fn not_exported_text(e: &export::Export) -> String {
         "\nAlso outside these requests, by design: the models' behaviour (service times, error rates), \
          launch times, worker slots, a deployment's time and the workload, which the simulator adds \
          to an AWS configuration. A variant's ModelName is its model's label: the models must exist \
-         (CreateModel is not written). An asynchronous endpoint's S3OutputPath is a placeholder \
-         bucket: put yours in before applying.\n",
+         (CreateModel is not written). An asynchronous endpoint's S3OutputPath is written as \
+         ${S3_OUTPUT_PATH}: apply.sh puts in the S3_OUTPUT_PATH environment variable.\n",
     );
     s
 }

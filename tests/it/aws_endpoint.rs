@@ -578,7 +578,7 @@ fn deployments_and_asynchronous_endpoints_are_exported_as_the_api_takes_them() {
         exported(&s, "create-endpoint-config")["AsyncInferenceConfig"],
         json!({
             "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 2},
-            "OutputConfig": {"S3OutputPath": "s3://amzn-s3-demo-bucket/async-scale-from-zero/async-output/"},
+            "OutputConfig": {"S3OutputPath": "${S3_OUTPUT_PATH}"},
         })
     );
     // Names the API's pattern refuses are listed.

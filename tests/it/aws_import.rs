@@ -461,3 +461,32 @@ fn autoscaling_fixtures_give_what_the_api_documents() {
     );
     assert!(err.contains("cron() needs six fields"), "{err}");
 }
+
+#[test]
+fn an_asynchronous_export_takes_its_s3_output_path_from_the_environment() {
+    let folder = TempFolder::new("aws-traffic", "s3-output");
+    let base = bundled("async-scale-from-zero.ron").display().to_string();
+    let out = folder.join("aws").display().to_string();
+    assert_success(&fleetsim(&[
+        "export",
+        "aws",
+        base.as_str(),
+        "--out",
+        out.as_str(),
+        "--quiet",
+    ]));
+    let script = String::from_utf8(folder.read("aws/apply.sh")).unwrap();
+    assert!(
+        script.contains(r#"sed -e 's|\${S3_OUTPUT_PATH}|'"$S3_OUTPUT_PATH"'|g' 01-create-endpoint-config-"#),
+        "{script}"
+    );
+    // Without the variable the script stops before its first call.
+    let o = std::process::Command::new("bash")
+        .arg(folder.join("aws/apply.sh"))
+        .env_remove("S3_OUTPUT_PATH")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("set S3_OUTPUT_PATH to the S3 URI"), "{err}");
+}
